@@ -1,0 +1,35 @@
+// Types shared by the capture readers (pcap, pcapng) and their consumers.
+
+/** One captured packet record (pcap record, pcapng EPB/SPB/OPB), as handed to the decoder. */
+export interface CaptureRecord {
+  /** 1-based record number in the file, counting only packet records (as Wireshark's frame.number). */
+  frame: number;
+  /** Capture time: whole seconds since the Unix epoch (UTC). */
+  timeSec: number;
+  /** Capture time: nanoseconds within `timeSec`, 0..999_999_999 (microsecond pcaps give multiples of 1000). */
+  timeNsec: number;
+  /** libpcap LINKTYPE_* value of the record's interface (pcap: file header; pcapng: its IDB). */
+  linkType: number;
+  /** pcapng interface id (0 for classic pcap). */
+  interfaceId: number;
+  /** Captured bytes (length = captured length, <= snaplen). A view that is ONLY valid during the callback: copy to keep. */
+  data: Uint8Array;
+  /** Original length of the packet on the wire (may exceed data.length when the snaplen cut it). */
+  originalLength: number;
+  /** Absolute byte offset of data[0] in the capture file, so message bytes can be re-read later. */
+  fileOffset: number;
+}
+
+export type CaptureFormat = 'pcap' | 'pcapng' | 'unknown';
+
+/** Summary of one pcapng interface (IDB) or the single pcap "interface". */
+export interface CaptureInterface {
+  id: number;
+  linkType: number;
+  snapLength: number;
+  /** Timestamp units per second (pcap: 1e6 or 1e9; pcapng: from if_tsresol, default 1e6). */
+  tsUnitsPerSecond: number;
+  /** if_tsoffset in seconds (pcapng), else 0. */
+  tsOffsetSec: number;
+  name?: string;
+}
