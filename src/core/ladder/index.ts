@@ -1,0 +1,41 @@
+// Public API of the ladder (call flow) view model: build once from MessageInfo, render as text, SVG, HTML,
+// Mermaid or PlantUML, or lay out for the webview with the pure geometry helpers.
+export type {
+  LadderArrow,
+  LadderCall,
+  LadderColumn,
+  LadderColumnMode,
+  LadderModel,
+  LadderRow,
+  LadderStream,
+  LadderTimeMode,
+  StatusClass,
+} from './model';
+export { arrowLabel, formatClock, formatDateTime, formatRowTime } from './model';
+export type { BuildLadderOptions } from './build';
+export { buildLadder } from './build';
+export type { ArrowGeometry, LadderGeometryOptions, LadderLayout } from './geometry';
+export {
+  arrowGeometry,
+  arrowY,
+  clampZoom,
+  estimateTextWidth,
+  headerBox,
+  layoutLadder,
+  rowAtY,
+  rowTop,
+  streamBox,
+  timePosition,
+  visibleRows,
+} from './geometry';
+export { escapeHtml, escapeXml, sanitiseXmlText, toSingleLine } from './escape';
+export type { AsciiLadderOptions } from './render-ascii';
+export { renderLadderAscii } from './render-ascii';
+export type { LadderTheme, SvgLadderOptions } from './render-svg';
+export { CALL_COLORS, LADDER_SVG_CLASS, renderLadderSvg } from './render-svg';
+export type { HtmlLadderOptions } from './render-html';
+export { HTML_REPORT_CSP, messageAnchor, renderLadderHtml } from './render-html';
+export type { MermaidLadderOptions } from './render-mermaid';
+export { escapeMermaidText, renderLadderMermaid } from './render-mermaid';
+export type { PlantUmlLadderOptions } from './render-plantuml';
+export { escapePlantUmlText, renderLadderPlantUml } from './render-plantuml';

@@ -1,0 +1,161 @@
+// The ladder (call flow) view model: columns = endpoints, rows = one arrow per SIP message, in time order.
+// Built once in the core (build.ts) and drawn by every renderer (ASCII, SVG, HTML, Mermaid, PlantUML, webview).
+// Strings here are RAW capture text: each renderer escapes them for its own output format.
+import type { SipTransport } from '../decode/types';
+
+/** How endpoints map to columns: one per `ip:port` (default) or one per IP address (ports merged). */
+export type LadderColumnMode = 'endpoint' | 'ip';
+
+/** How the time of a row is shown: wall clock (UTC), seconds since the first row, or since the previous row. */
+export type LadderTimeMode = 'absolute' | 'relative' | 'delta';
+
+/** One lifeline. */
+export interface LadderColumn {
+  /** 0-based position, left to right (== index in LadderModel.columns). */
+  index: number;
+  /** Identity used to merge messages onto this column: `ip|port` (endpoint mode) or `ip` (ip mode); IPv6 lower-cased. */
+  key: string;
+  /** Header text: `10.0.0.1:5060`, `[2001:db8::1]:5060`, or the bare IP in ip mode. */
+  label: string;
+  ip: string;
+  /** undefined when ports are merged (ip mode). */
+  port: number | undefined;
+  ipVersion: 4 | 6;
+  /** Optional cached x position (CSS px, see geometry.ts); the builder leaves it unset. */
+  x?: number;
+}
+
+/**
+ * 1-6 = status class of a response (1xx..6xx); 0 for requests, invalid messages and out-of-range codes.
+ * Renderers colour arrows by it.
+ */
+export type StatusClass = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+/** One arrow: a SIP message from one column to another (or to itself when fromColumn === toColumn). */
+export interface LadderRow {
+  /** 0-based row number (== index in LadderModel.rows). */
+  index: number;
+  /** MessageInfo.id of the message drawn by this arrow. */
+  messageId: number;
+  /** 1-based capture record number (tshark frame.number). */
+  frame: number;
+  fromColumn: number;
+  toColumn: number;
+  /** Actual addresses (kept even when columns merge ports). */
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+  /** Plain arrow text (`INVITE`, `180 Ringing`); decorations such as `(SDP)` come from {@link arrowLabel}. */
+  label: string;
+  /** Secondary text: `CSeq 1 INVITE` (empty when the message has no parsable CSeq). */
+  detail: string;
+  kind: 'request' | 'response' | 'invalid';
+  method: string | undefined;
+  statusCode: number | undefined;
+  statusClass: StatusClass;
+  hasSdp: boolean;
+  retransmission: boolean;
+  truncated: boolean;
+  transport: SipTransport;
+  /** Index into CaptureModel.calls, or -1 (message without Call-ID). */
+  callIndex: number;
+  /** Capture timestamp: whole seconds since the Unix epoch (UTC) + nanoseconds. */
+  timeSec: number;
+  timeNsec: number;
+  /** Seconds (fractional, ns-rounded) since the first row of this ladder. 0 for the first row. */
+  relativeSec: number;
+  /** Seconds (fractional, ns-rounded) since the previous row. 0 for the first row. */
+  deltaSec: number;
+}
+
+/** Alias: an arrow is a row (one arrow per row). */
+export type LadderArrow = LadderRow;
+
+/** A call that has arrows in this ladder, with a stable colour slot (renderers take colorIndex modulo their palette). */
+export interface LadderCall {
+  callIndex: number;
+  /** Call-ID when CallInfo was given to the builder, else ''. */
+  callId: string;
+  /** 0, 1, 2... in order of the call's first arrow. */
+  colorIndex: number;
+}
+
+/** Placeholder for RTP streams drawn as bands between two columns over a range of rows (not built yet). */
+export interface LadderStream {
+  fromColumn: number;
+  toColumn: number;
+  /** First and last row (inclusive) the stream spans. */
+  startRow: number;
+  endRow: number;
+  /** e.g. `RTP PCMU 10.0.0.1:4000 → 10.0.0.2:5000`. */
+  label: string;
+}
+
+export interface LadderModel {
+  columns: LadderColumn[];
+  /** One per arrow, ordered by capture time (stable: equal times keep input order). */
+  rows: LadderRow[];
+  calls: LadderCall[];
+  streams: LadderStream[];
+  /** Time of the first row (0/0 when there are no rows). */
+  startSec: number;
+  startNsec: number;
+  /** Human-readable notes about the input (reordered input, duplicate ids, unknown calls...). */
+  warnings: string[];
+}
+
+/**
+ * Arrow text with its markers: `INVITE (SDP)`, `INVITE (retrans)`, `200 OK (SDP, retrans)`,
+ * `BYE (truncated)`. Raw text: callers escape for their format.
+ */
+export function arrowLabel(row: LadderRow): string {
+  const flags: string[] = [];
+  if (row.hasSdp) flags.push('SDP');
+  if (row.retransmission) flags.push('retrans');
+  if (row.truncated) flags.push('truncated');
+  return flags.length === 0 ? row.label : `${row.label} (${flags.join(', ')})`;
+}
+
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+
+/** Format a non-negative number of seconds as `S.uuuuuu` (microsecond precision, rounded). */
+function secondsText(sec: number): string {
+  const us = Math.max(0, Math.round(sec * 1e6));
+  return `${Math.floor(us / 1e6)}.${pad(us % 1e6, 6)}`;
+}
+
+/**
+ * A row's time as text, microsecond precision:
+ * - `absolute`: UTC time of day `HH:MM:SS.uuuuuu` (captures store UTC epoch seconds; no local time zone in the core);
+ * - `relative`: seconds since the ladder start, `S.uuuuuu`;
+ * - `delta`: seconds since the previous arrow, `+S.uuuuuu`.
+ */
+export function formatRowTime(row: LadderRow, mode: LadderTimeMode): string {
+  switch (mode) {
+    case 'absolute':
+      return formatClock(row.timeSec, row.timeNsec);
+    case 'relative':
+      return secondsText(row.relativeSec);
+    case 'delta':
+      return `+${secondsText(row.deltaSec)}`;
+  }
+}
+
+/** UTC time of day `HH:MM:SS.uuuuuu` of an epoch timestamp (seconds + nanoseconds). */
+export function formatClock(timeSec: number, timeNsec: number): string {
+  const day = ((Math.floor(timeSec) % 86400) + 86400) % 86400;
+  const us = Math.min(999999, Math.max(0, Math.floor(timeNsec / 1000)));
+  return `${pad(Math.floor(day / 3600), 2)}:${pad(Math.floor(day / 60) % 60, 2)}:${pad(day % 60, 2)}.${pad(us, 6)}`;
+}
+
+/** UTC date and time `YYYY-MM-DD HH:MM:SS.mmm` of an epoch timestamp (seconds + nanoseconds). */
+export function formatDateTime(timeSec: number, timeNsec: number): string {
+  const ms = Math.min(999, Math.max(0, Math.floor(timeNsec / 1e6)));
+  const d = new Date(Math.floor(timeSec) * 1000);
+  if (Number.isNaN(d.getTime())) return '????-??-?? ??:??:??.???';
+  return (
+    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)} ` +
+    `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(ms, 3)}`
+  );
+}

@@ -1,0 +1,101 @@
+// Tests for the HTML report: CSP and no script, arrow-to-section links, call table, escaping, empty input.
+import { describe, expect, it } from 'vitest';
+import { HTML_REPORT_CSP, buildLadder, renderLadderHtml } from '../../../src/core/ladder';
+import { EVIL, msg, sevenMessageCall, sevenMessageCallInfo } from './fixtures';
+
+const text = (id: number): string => `SIP/2.0 200 OK\r\nCall-ID: ${id}@example\r\nX-Evil: ${EVIL}\r\n\r\n`;
+
+describe('renderLadderHtml', () => {
+  const model = buildLadder(sevenMessageCall(), { calls: [sevenMessageCallInfo()] });
+  const html = renderLadderHtml(model, {
+    title: 'Call flow',
+    calls: [sevenMessageCallInfo()],
+    messageText: text,
+    generator: 'SIPScope 0.1.0',
+  });
+
+  it('is a self-contained page with the strict CSP and no script or external resource', () => {
+    expect(html.startsWith('<!DOCTYPE html>\n<html lang="en">')).toBe(true);
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src &#39;unsafe-inline&#39;; img-src data:">`,
+    );
+    expect(HTML_REPORT_CSP).toBe("default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+    expect(html.toLowerCase()).not.toContain('<script');
+    expect(html).not.toMatch(/\s(src|on\w+)=/i);
+    expect(html).not.toMatch(/<link\b|@import|url\(\s*['"]?(https?:|\/\/)/i);
+    // the only URLs are XML namespace names on the inline <svg>
+    const urls = html.match(/https?:\/\/[^\s"'<>]+/g) ?? [];
+    expect(new Set(urls)).toEqual(new Set(['http://www.w3.org/2000/svg', 'http://www.w3.org/1999/xlink']));
+    expect(html).toContain('<meta name="generator" content="SIPScope 0.1.0">');
+    expect(html).toContain('@media (prefers-color-scheme:dark)');
+  });
+
+  it('links every arrow to a section holding its escaped message text', () => {
+    for (const r of model.rows) {
+      expect(html).toContain(`href="#msg-${r.messageId}" xlink:href="#msg-${r.messageId}"><g class="arrow`);
+      const start = html.indexOf(`<section id="msg-${r.messageId}" class="msg`);
+      expect(start, `section for ${r.messageId}`).toBeGreaterThan(0);
+      const section = html.slice(start, html.indexOf('</section>', start));
+      expect(section).toContain(`<pre>SIP/2.0 200 OK\r\nCall-ID: ${r.messageId}@example`);
+      expect(section).toContain('X-Evil: &lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;\u2400\u2407');
+      expect(section).toContain(`<a href="#arrow-${r.index}">close</a>`);
+    }
+    expect((html.match(/<section id="msg-/g) ?? []).length).toBe(7);
+    expect(html).toContain('<details class="messages" open><summary><h2>All messages (7)</h2></summary>');
+    expect(html).toMatch(/\.msg:target\{position:fixed/);
+    // previous/next navigation between sections
+    expect(html).toContain('<a href="#msg-2">← previous</a> <a href="#msg-4">next →</a>');
+  });
+
+  it('summarises calls', () => {
+    const table = html.slice(html.indexOf('<section class="calls">'), html.indexOf('</table>'));
+    expect(table).toContain('<th>Call-ID</th>');
+    expect(table).toContain('a84b4c76e66710@pc33.atlanta.example.com');
+    expect(table).toContain('Alice <span class="muted">&lt;sip:alice@atlanta.example.com&gt;</span>');
+    expect(table).toContain('<td>sip:bob@biloxi.example.com</td>');
+    expect(table).toContain('<span class="state completed">completed</span>');
+    expect(table).toContain('<td class="num">7</td>');
+    expect(table).toContain('<td class="num">60.100 s</td>');
+    expect(table).toContain('2023-11-14 22:13:20.000');
+  });
+
+  it('escapes hostile titles, call fields, labels and message text everywhere', () => {
+    const evilCall = { ...sevenMessageCallInfo(), callId: `id${EVIL}`, fromDisplay: EVIL, toUri: EVIL };
+    const m = buildLadder(
+      [msg({ label: `INVITE ${EVIL}`, src: `1.2.3.4"'<b>`, callIndex: 0 }), msg({ at: 1, statusCode: 200, callIndex: 0 })],
+      { calls: [evilCall] },
+    );
+    const page = renderLadderHtml(m, {
+      title: EVIL,
+      calls: [evilCall],
+      generator: EVIL,
+      messageText: () => `</pre><script>alert(2)</script>`,
+    });
+    expect(page.toLowerCase()).not.toContain('<script');
+    expect(page).not.toContain('<b>');
+    expect(page).toContain('<title>&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;\u2400\u2407</title>');
+    expect(page).toContain('<meta name="generator" content="&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;');
+    expect(page).toContain('<td class="callid">id&lt;script&gt;');
+    expect(page).toContain('<pre>&lt;/pre&gt;&lt;script&gt;alert(2)&lt;/script&gt;</pre>');
+    expect(page).not.toMatch(/[\u0000-\u0008]/);
+  });
+
+  it('works without calls or message text, and with zero messages', () => {
+    const m = buildLadder(sevenMessageCall());
+    const page = renderLadderHtml(m, { title: 't' });
+    expect(page).toContain('(message text not available)');
+    expect(page).toContain('<td class="num">7</td>'); // message count from the rows
+    const empty = renderLadderHtml(buildLadder([]), { title: 'empty' });
+    expect(empty).toContain('No messages.');
+    expect(empty).toContain('(no messages)');
+    expect(empty).not.toContain('<section id="msg-');
+    expect(empty.trimEnd().endsWith('</html>')).toBe(true);
+  });
+
+  it('does not duplicate section ids when message ids repeat', () => {
+    const m = buildLadder([msg({ id: 5 }), msg({ id: 5, at: 1 })]);
+    const page = renderLadderHtml(m, { title: 'dup' });
+    expect((page.match(/<section id="msg-5"/g) ?? []).length).toBe(1);
+    expect(page).toContain('duplicate message id');
+  });
+});
