@@ -1,0 +1,160 @@
+// Classic libpcap file reader (pcap-savefile(5), draft-ietf-opsawg-pcap): file header, then 16-byte record headers.
+import { u16, u32 } from '../bytes/cursor';
+import type { ReadContext } from './read-capture';
+
+/** Largest record we accept at all: anything above is corruption, not a packet (no huge allocation, no hang). */
+export const MAX_RECORD_BYTES = 256 * 1024 * 1024;
+/** Wireshark's WTAP_MAX_PACKET_SIZE_STANDARD: a record above both this and the snaplen is taken as corruption. */
+export const STANDARD_MAX_SNAPLEN = 262144;
+
+/** draft-ietf-opsawg-pcap §4: LinkType and additional information; bits 16..31 carry the FCS flag/length. */
+export const LINKTYPE_MASK = 0x0000ffff;
+
+/**
+ * Read a classic pcap from `ctx.cursor` (already positioned at file offset 0) and hand every record to
+ * `ctx.onRecord`. Handles both byte orders, µs/ns magic and modified pcap (24-byte record headers).
+ * Problems: `capture/truncated-header` (fatal), `capture/truncated-record` (last record cut; earlier ones kept),
+ * `capture/bad-record-length` (fatal, reading stops), `capture/record-exceeds-snaplen` (warning, record kept),
+ * `capture/bad-timestamp` (fraction >= 1 s; normalised).
+ */
+export async function readPcap(
+  ctx: ReadContext,
+  fmt: { littleEndian: boolean; nanosecond: boolean; modified: boolean },
+): Promise<void> {
+  const cur = ctx.cursor;
+  const le = fmt.littleEndian;
+  if (!(await cur.fill(0, 24))) {
+    ctx.fail('capture/truncated-header', `pcap file header is cut short: ${cur.buf.length} of 24 bytes`, undefined, 0);
+    return;
+  }
+  // pcap-savefile(5): magic(4) version_major(2) version_minor(2) thiszone(4) sigfigs(4) snaplen(4) linktype(4).
+  const h = cur.buf;
+  const major = u16(h, 4, le);
+  const minor = u16(h, 6, le);
+  const snaplen = u32(h, 16, le);
+  const linkType = u32(h, 20, le) & LINKTYPE_MASK;
+  if (major !== 2) {
+    ctx.problems.report('capture/unusual-version', 'warning', `pcap version ${major}.${minor} (expected 2.4); reading anyway`, undefined, 4);
+  }
+  ctx.interfaces.push({
+    id: 0,
+    linkType,
+    snapLength: snaplen,
+    tsUnitsPerSecond: fmt.nanosecond ? 1e9 : 1e6,
+    tsOffsetSec: 0,
+  });
+  const hdrLen = fmt.modified ? 24 : 16;
+  const fracMul = fmt.nanosecond ? 1 : 1000;
+  const fracMax = fmt.nanosecond ? 1e9 : 1e6;
+  const effectiveSnap = snaplen === 0 ? STANDARD_MAX_SNAPLEN : snaplen;
+  const hardLimit = Math.max(effectiveSnap, STANDARD_MAX_SNAPLEN);
+  const onRecord = ctx.onRecord;
+  let frame = ctx.records;
+  let pos = 24;
+  const size = cur.size;
+
+  for (;;) {
+    if (ctx.isCancelled?.()) {
+      ctx.cancelled = true;
+      break;
+    }
+    if (!(await cur.fill(pos, hdrLen))) {
+      if (cur.buf.length > 0) {
+        ctx.problems.report(
+          'capture/truncated-record',
+          'warning',
+          `the capture ends inside a record header (${cur.buf.length} of ${hdrLen} bytes); the cut record is dropped`,
+          frame + 1,
+          pos,
+        );
+      }
+      pos += cur.buf.length;
+      break;
+    }
+    const b = cur.buf;
+    const base = cur.base;
+    const n = b.length;
+    let p = pos - base;
+    let stop = false;
+    let incl = 0;
+    // Hot loop: everything that fits in the window, synchronously. Record header per pcap-savefile(5):
+    // ts_sec(4) ts_usec_or_nsec(4) incl_len(4) orig_len(4) [modified pcap: ifindex(4) protocol(2) pkt_type(1) pad(1)].
+    while (p + hdrLen <= n) {
+      incl = le
+        ? (b[p + 8]! | (b[p + 9]! << 8) | (b[p + 10]! << 16) | (b[p + 11]! << 24)) >>> 0
+        : ((b[p + 8]! << 24) | (b[p + 9]! << 16) | (b[p + 10]! << 8) | b[p + 11]!) >>> 0;
+      if (incl > effectiveSnap) {
+        if (incl > hardLimit || incl > MAX_RECORD_BYTES) {
+          ctx.fail(
+            'capture/bad-record-length',
+            `record ${frame + 1} claims ${incl} captured bytes (snaplen ${snaplen}); the file looks corrupt from here on, reading stops`,
+            frame + 1,
+            base + p,
+          );
+          stop = true;
+          break;
+        }
+        ctx.problems.report(
+          'capture/record-exceeds-snaplen',
+          'warning',
+          `record ${frame + 1} has ${incl} captured bytes, more than the file's snaplen ${snaplen}`,
+          frame + 1,
+          base + p,
+        );
+      }
+      const dataStart = p + hdrLen;
+      const next = dataStart + incl;
+      if (next > n) break;
+      let sec: number;
+      let frac: number;
+      let orig: number;
+      if (le) {
+        sec = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+        frac = (b[p + 4]! | (b[p + 5]! << 8) | (b[p + 6]! << 16) | (b[p + 7]! << 24)) >>> 0;
+        orig = (b[p + 12]! | (b[p + 13]! << 8) | (b[p + 14]! << 16) | (b[p + 15]! << 24)) >>> 0;
+      } else {
+        sec = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+        frac = ((b[p + 4]! << 24) | (b[p + 5]! << 16) | (b[p + 6]! << 8) | b[p + 7]!) >>> 0;
+        orig = ((b[p + 12]! << 24) | (b[p + 13]! << 16) | (b[p + 14]! << 8) | b[p + 15]!) >>> 0;
+      }
+      if (frac >= fracMax) {
+        ctx.problems.report('capture/bad-timestamp', 'warning', `record ${frame + 1} has a sub-second part >= 1 s (${frac})`, frame + 1, base + p);
+        sec += Math.floor(frac / fracMax);
+        frac %= fracMax;
+      }
+      frame++;
+      onRecord({
+        frame,
+        timeSec: sec,
+        timeNsec: frac * fracMul,
+        linkType,
+        interfaceId: 0,
+        data: b.subarray(dataStart, next),
+        originalLength: orig,
+        fileOffset: base + dataStart,
+      });
+      p = next;
+    }
+    pos = base + p;
+    ctx.records = frame;
+    ctx.progress(pos);
+    if (stop) break;
+    if (p + hdrLen <= n) {
+      // The next record straddles the window end (or is bigger than a chunk): stitch it in.
+      if (!(await cur.fill(pos, hdrLen + incl))) {
+        ctx.problems.report(
+          'capture/truncated-record',
+          'warning',
+          `record ${frame + 1} is cut short by the end of the file (${Math.max(0, cur.buf.length - hdrLen)} of ${incl} bytes); earlier records are kept`,
+          frame + 1,
+          pos,
+        );
+        pos += cur.buf.length;
+        break;
+      }
+    }
+    if (pos >= size) break;
+  }
+  ctx.records = frame;
+  ctx.bytesRead = Math.min(pos, size);
+}

@@ -1,0 +1,380 @@
+// pcapng reader (draft-ietf-opsawg-pcapng): sections (SHB) with their own byte order, IDBs, EPB/SPB/OPB packets.
+import { u16, u32 } from '../bytes/cursor';
+import type { CaptureInterface } from './types';
+import { LINKTYPE_MASK, MAX_RECORD_BYTES } from './pcap';
+import type { ReadContext } from './read-capture';
+
+// Block types, pcapng draft §4 / §10.1 (OPB: Appendix A, obsolete Packet Block).
+const BT_SHB = 0x0a0d0d0a;
+const BT_IDB = 0x00000001;
+const BT_OPB = 0x00000002;
+const BT_SPB = 0x00000003;
+const BT_EPB = 0x00000006;
+const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+
+// IDB options, pcapng draft §4.2.
+const OPT_ENDOFOPT = 0;
+const OPT_IF_NAME = 2;
+const OPT_IF_TSRESOL = 9;
+const OPT_IF_TSOFFSET = 14;
+
+const TWO_32 = 4294967296;
+const TWO_53 = 9007199254740992;
+
+/** Per-interface timestamp conversion state (pcapng draft §4.2 if_tsresol / if_tsoffset, §4.3 timestamps). */
+interface TsConv {
+  /** Units per second as a number (exact up to 2^53). */
+  units: number;
+  unitsBig: bigint;
+  /** Multiply the remainder by this to get ns (decimal resolutions <= 1 ns), or 0. */
+  nsMul: number;
+  /** Divide the remainder by this to get ns (decimal resolutions finer than 1 ns), or 0. */
+  nsDiv: number;
+  /** true when `units` is a power of 2. */
+  binary: boolean;
+  offsetSec: number;
+}
+
+interface SectionInterface {
+  /** Index in ctx.interfaces (global across sections, as Wireshark numbers interfaces). */
+  globalId: number;
+  linkType: number;
+  snapLength: number;
+  ts: TsConv;
+}
+
+function makeTsConv(resolByte: number | undefined, offsetSec: number): TsConv | undefined {
+  let units: number;
+  let unitsBig: bigint;
+  let binary = false;
+  let nsMul = 0;
+  let nsDiv = 0;
+  if (resolByte === undefined) {
+    units = 1e6;
+    unitsBig = 1_000_000n;
+    nsMul = 1000;
+  } else if (resolByte & 0x80) {
+    const k = resolByte & 0x7f;
+    if (k > 64) return undefined;
+    binary = true;
+    unitsBig = 1n << BigInt(k);
+    units = 2 ** k;
+  } else {
+    const k = resolByte;
+    if (k > 30) return undefined;
+    unitsBig = 10n ** BigInt(k);
+    units = Number(unitsBig);
+    if (k <= 9) nsMul = 10 ** (9 - k);
+    else nsDiv = 10 ** (k - 9);
+  }
+  return { units, unitsBig, nsMul, nsDiv, binary, offsetSec };
+}
+
+/** Output of tsConvert (module scratch, to avoid an allocation per packet). */
+const ts = { sec: 0, nsec: 0 };
+
+/**
+ * Convert a 64-bit pcapng timestamp (high/low 32-bit words, in `c.units` per second) to whole seconds plus
+ * nanoseconds (truncated), exactly: plain doubles while the value is < 2^53, 16-bit long division for
+ * nanosecond-ish resolutions beyond that, BigInt for anything finer.
+ */
+function tsConvert(high: number, low: number, c: TsConv): void {
+  const U = c.units;
+  let sec: number;
+  let rem: number;
+  if (high < 0x200000 && U <= TWO_53) {
+    const t = high * TWO_32 + low; // < 2^53: exact
+    sec = Math.floor(t / U);
+    rem = t - sec * U;
+    if (rem < 0) {
+      sec--;
+      rem += U;
+    } else if (rem >= U) {
+      sec++;
+      rem -= U;
+    }
+  } else if (U < 68719476736 /* 2^36 */) {
+    // Long division in base 2^16: every intermediate stays below 2^52.
+    let q = 0;
+    rem = 0;
+    for (let i = 0; i < 4; i++) {
+      const digit = i === 0 ? high >>> 16 : i === 1 ? high & 0xffff : i === 2 ? low >>> 16 : low & 0xffff;
+      const cur = rem * 65536 + digit;
+      let qd = Math.floor(cur / U);
+      rem = cur - qd * U;
+      if (rem < 0) {
+        qd--;
+        rem += U;
+      } else if (rem >= U) {
+        qd++;
+        rem -= U;
+      }
+      q = q * 65536 + qd;
+    }
+    sec = q;
+  } else {
+    const t = (BigInt(high) << 32n) | BigInt(low);
+    sec = Number(t / c.unitsBig);
+    const r = t % c.unitsBig;
+    ts.sec = sec + c.offsetSec;
+    ts.nsec = Number((r * 1_000_000_000n) / c.unitsBig);
+    return;
+  }
+  let nsec: number;
+  if (c.nsMul) nsec = rem * c.nsMul;
+  else if (c.nsDiv) nsec = Math.floor(rem / c.nsDiv);
+  else if (rem * 1e9 < TWO_53) nsec = Math.floor((rem * 1e9) / U); // binary resolution: division by 2^k is exact
+  else nsec = Number((BigInt(rem) * 1_000_000_000n) / c.unitsBig);
+  ts.sec = sec + c.offsetSec;
+  ts.nsec = nsec;
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * Read a pcapng file from `ctx.cursor` and hand each packet record (EPB, SPB, OPB) to `ctx.onRecord`.
+ * `CaptureRecord.interfaceId` is the global interface index (position in `ctx.interfaces`), counted across
+ * sections, as Wireshark's frame.interface_id. Problems: `capture/truncated-record`, `capture/truncated-block`,
+ * `capture/bad-block-length` (fatal), `capture/bad-section-header` (fatal), `capture/unsupported-version` (fatal),
+ * `capture/bad-block` (block skipped), `capture/unknown-interface`, `capture/bad-option`,
+ * `capture/block-length-mismatch`.
+ */
+export async function readPcapng(ctx: ReadContext, first: { littleEndian: boolean }): Promise<void> {
+  const cur = ctx.cursor;
+  const size = cur.size;
+  const onRecord = ctx.onRecord;
+  const problems = ctx.problems;
+  let le = first.littleEndian;
+  let ifs: SectionInterface[] = [];
+  let frame = ctx.records;
+  let pos = 0;
+  let sawSection = false;
+
+  /** Handle a non-EPB block fully inside `b` at `p` with total length `len`. Returns false to stop reading. */
+  const otherBlock = (b: Uint8Array, p: number, len: number, type: number, abs: number): boolean => {
+    if (type === BT_SHB) {
+      // §4.1: BOM(4) major(2) minor(2) section length(8) options.
+      if (len < 28) {
+        ctx.fail('capture/bad-section-header', `section header block is too short (${len} bytes)`, undefined, abs);
+        return false;
+      }
+      const major = u16(b, p + 12, le);
+      const minor = u16(b, p + 14, le);
+      if (major !== 1) {
+        ctx.fail('capture/unsupported-version', `pcapng section version ${major}.${minor} is not supported (expected 1.x)`, undefined, abs);
+        return false;
+      }
+      ifs = []; // §4.1: interface ids are per section
+      sawSection = true;
+      return true;
+    }
+    if (!sawSection) {
+      ctx.fail('capture/bad-section-header', 'pcapng file does not start with a section header block', undefined, abs);
+      return false;
+    }
+    if (type === BT_IDB) {
+      // §4.2: LinkType(2) Reserved(2) SnapLen(4) options.
+      if (len < 20) {
+        problems.report('capture/bad-block', 'error', `interface description block too short (${len} bytes)`, undefined, abs);
+        return true;
+      }
+      const linkType = u16(b, p + 8, le) & LINKTYPE_MASK;
+      const snapLength = u32(b, p + 12, le);
+      let resol: number | undefined;
+      let offsetSec = 0;
+      let name: string | undefined;
+      let o = p + 16;
+      const end = p + len - 4;
+      while (o + 4 <= end) {
+        const code = u16(b, o, le);
+        const olen = u16(b, o + 2, le);
+        if (code === OPT_ENDOFOPT) break;
+        if (o + 4 + olen > end) {
+          problems.report('capture/bad-option', 'warning', `interface option ${code} overruns its block`, undefined, ctx.cursor.base + o);
+          break;
+        }
+        const v = o + 4;
+        if (code === OPT_IF_TSRESOL && olen >= 1) resol = b[v]!;
+        else if (code === OPT_IF_TSOFFSET && olen >= 8) {
+          // int64 seconds in section byte order.
+          const lo = u32(b, le ? v : v + 4, le);
+          const hi = u32(b, le ? v + 4 : v, le) | 0;
+          offsetSec = hi * TWO_32 + lo;
+        } else if (code === OPT_IF_NAME && olen > 0) {
+          name = utf8.decode(b.subarray(v, v + olen)).replace(/\0+$/, '');
+        }
+        o = v + ((olen + 3) & ~3);
+      }
+      let conv = makeTsConv(resol, offsetSec);
+      if (!conv) {
+        problems.report('capture/bad-option', 'warning', `if_tsresol 0x${(resol ?? 0).toString(16)} is out of range; using microseconds`, undefined, abs);
+        conv = makeTsConv(undefined, offsetSec)!;
+      }
+      const globalId = ctx.interfaces.length;
+      const info: CaptureInterface = { id: globalId, linkType, snapLength, tsUnitsPerSecond: conv.units, tsOffsetSec: offsetSec };
+      if (name !== undefined) info.name = name;
+      ctx.interfaces.push(info);
+      ifs.push({ globalId, linkType, snapLength, ts: conv });
+      return true;
+    }
+    if (type === BT_SPB) {
+      // §4.4: Original Packet Length(4), data; always interface 0, no timestamp.
+      const itf = ifs[0];
+      if (!itf) {
+        problems.report('capture/unknown-interface', 'error', 'simple packet block before any interface description block; skipped', undefined, abs);
+        return true;
+      }
+      if (len < 16) {
+        problems.report('capture/bad-block', 'error', `simple packet block too short (${len} bytes); skipped`, undefined, abs);
+        return true;
+      }
+      const orig = u32(b, p + 8, le);
+      let cap = Math.min(orig, len - 16);
+      if (itf.snapLength > 0) cap = Math.min(cap, itf.snapLength);
+      frame++;
+      onRecord({
+        frame,
+        timeSec: 0,
+        timeNsec: 0,
+        linkType: itf.linkType,
+        interfaceId: itf.globalId,
+        data: b.subarray(p + 12, p + 12 + cap),
+        originalLength: orig,
+        fileOffset: abs + 12,
+      });
+      return true;
+    }
+    if (type === BT_OPB) {
+      // Appendix A: Interface ID(2) Drops Count(2) Timestamp(8) Captured Len(4) Packet Len(4) data.
+      if (len < 32) {
+        problems.report('capture/bad-block', 'error', `packet block too short (${len} bytes); skipped`, undefined, abs);
+        return true;
+      }
+      const id = u16(b, p + 8, le);
+      const cap = u32(b, p + 20, le);
+      const orig = u32(b, p + 24, le);
+      if (28 + cap + 4 > len) {
+        problems.report('capture/bad-block', 'error', `packet block captured length ${cap} exceeds its block (${len} bytes); skipped`, undefined, abs);
+        return true;
+      }
+      const itf = ifs[id];
+      if (!itf) {
+        problems.report('capture/unknown-interface', 'error', `packet block names interface ${id}, which was not described; skipped`, undefined, abs);
+        return true;
+      }
+      tsConvert(u32(b, p + 12, le), u32(b, p + 16, le), itf.ts);
+      frame++;
+      onRecord({
+        frame,
+        timeSec: ts.sec,
+        timeNsec: ts.nsec,
+        linkType: itf.linkType,
+        interfaceId: itf.globalId,
+        data: b.subarray(p + 28, p + 28 + cap),
+        originalLength: orig,
+        fileOffset: abs + 28,
+      });
+      return true;
+    }
+    // NRB, ISB, DSB, custom blocks, systemd journal export...: not needed for packets (§4.5-§4.8).
+    return true;
+  };
+
+  for (;;) {
+    if (ctx.isCancelled?.()) {
+      ctx.cancelled = true;
+      break;
+    }
+    if (!(await cur.fill(pos, 12))) {
+      if (cur.buf.length > 0) {
+        problems.report('capture/truncated-block', 'warning', `the capture ends inside a block header (${cur.buf.length} bytes left)`, undefined, pos);
+      }
+      pos += cur.buf.length;
+      break;
+    }
+    const b = cur.buf;
+    const base = cur.base;
+    const n = b.length;
+    let p = pos - base;
+    let stop = false;
+    let len = 0;
+    let type = 0;
+    while (p + 12 <= n) {
+      type = u32(b, p, le);
+      if (type === BT_SHB) {
+        // The SHB's byte-order magic fixes the byte order of everything up to the next SHB (§4.1).
+        const bom = u32(b, p + 8, true);
+        if (bom === BYTE_ORDER_MAGIC) le = true;
+        else if (u32(b, p + 8, false) === BYTE_ORDER_MAGIC) le = false;
+        else {
+          ctx.fail('capture/bad-section-header', 'section header block with an invalid byte-order magic; reading stops', undefined, base + p);
+          stop = true;
+          break;
+        }
+      }
+      len = u32(b, p + 4, le);
+      if (len < 12 || (len & 3) !== 0 || len > MAX_RECORD_BYTES) {
+        ctx.fail(
+          'capture/bad-block-length',
+          `block of type 0x${type.toString(16)} has an impossible length ${len}; the file looks corrupt from here on, reading stops`,
+          undefined,
+          base + p,
+        );
+        stop = true;
+        break;
+      }
+      if (p + len > n) break;
+      if (u32(b, p + len - 4, le) !== len) {
+        problems.report('capture/block-length-mismatch', 'warning', `block trailer length differs from its header (${len})`, undefined, base + p);
+      }
+      if (type === BT_EPB) {
+        // §4.3: Interface ID(4) Timestamp upper(4) lower(4) Captured Len(4) Original Len(4) data options.
+        const itf = len >= 32 ? ifs[u32(b, p + 8, le)] : undefined;
+        const cap = u32(b, p + 20, le);
+        if (len < 32 || 32 + cap > len) {
+          problems.report('capture/bad-block', 'error', `enhanced packet block with captured length ${cap} does not fit its ${len}-byte block; skipped`, undefined, base + p);
+        } else if (!itf) {
+          problems.report('capture/unknown-interface', 'error', `enhanced packet block names interface ${u32(b, p + 8, le)}, which was not described; skipped`, undefined, base + p);
+        } else {
+          tsConvert(u32(b, p + 12, le), u32(b, p + 16, le), itf.ts);
+          frame++;
+          onRecord({
+            frame,
+            timeSec: ts.sec,
+            timeNsec: ts.nsec,
+            linkType: itf.linkType,
+            interfaceId: itf.globalId,
+            data: b.subarray(p + 28, p + 28 + cap),
+            originalLength: u32(b, p + 24, le),
+            fileOffset: base + p + 28,
+          });
+        }
+      } else if (!otherBlock(b, p, len, type, base + p)) {
+        stop = true;
+        break;
+      }
+      p += len;
+    }
+    pos = base + p;
+    ctx.records = frame;
+    ctx.progress(pos);
+    if (stop) break;
+    if (p + 12 <= n) {
+      if (!(await cur.fill(pos, len))) {
+        const isPacket = type === BT_EPB || type === BT_SPB || type === BT_OPB;
+        problems.report(
+          isPacket ? 'capture/truncated-record' : 'capture/truncated-block',
+          'warning',
+          `the capture ends inside a ${len}-byte block of type 0x${type.toString(16)} (${cur.buf.length} bytes present); earlier records are kept`,
+          isPacket ? frame + 1 : undefined,
+          pos,
+        );
+        pos += cur.buf.length;
+        break;
+      }
+    }
+    if (pos >= size) break;
+  }
+  ctx.records = frame;
+  ctx.bytesRead = Math.min(pos, size);
+}

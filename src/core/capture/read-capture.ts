@@ -1,0 +1,114 @@
+// readCapture: the streaming entry point over a ByteSource: detect the format, then run the pcap or pcapng reader.
+import type { ByteSource } from '../bytes/byte-source';
+import { ChunkCursor } from '../bytes/cursor';
+import { detectCaptureFormat } from './detect';
+import { readPcap } from './pcap';
+import { readPcapng } from './pcapng';
+import { type CaptureProblem, ProblemCollector } from './problems';
+import type { CaptureFormat, CaptureInterface, CaptureRecord } from './types';
+
+export interface ReadCaptureOptions {
+  /** Bytes per read from the source (default 4 MiB). Output does not depend on it. */
+  chunkSize?: number;
+  /** Where problems are counted (a private collector is used when omitted). */
+  problems?: ProblemCollector;
+  /** Called after each chunk and at the end with absolute bytes consumed and the source size. */
+  onProgress?: (bytesDone: number, total: number) => void;
+  /** Polled between chunks; returning true stops reading (`cancelled: true` in the result). */
+  isCancelled?: () => boolean;
+}
+
+export interface CaptureReadResult {
+  format: CaptureFormat;
+  /** Packet records handed to onRecord (= last frame number). */
+  records: number;
+  /** pcap: one entry; pcapng: every IDB of every section, index = CaptureRecord.interfaceId. */
+  interfaces: CaptureInterface[];
+  /** Bytes of the file consumed (== size on a clean read). */
+  bytesRead: number;
+  /** Set when the file is not a readable capture, or reading had to stop early on corruption (also reported to problems). */
+  fatal?: CaptureProblem;
+  cancelled: boolean;
+}
+
+/** Shared state between readCapture and the format readers (not part of the public API). */
+export interface ReadContext {
+  cursor: ChunkCursor;
+  onRecord: (r: CaptureRecord) => void;
+  problems: ProblemCollector;
+  isCancelled?: () => boolean;
+  interfaces: CaptureInterface[];
+  records: number;
+  bytesRead: number;
+  cancelled: boolean;
+  fatal?: CaptureProblem;
+  /** Report an error problem that ends reading (also kept as `fatal`). */
+  fail(code: string, message: string, frame?: number, offset?: number): void;
+  /** Report progress (absolute offset reached). */
+  progress(bytesDone: number): void;
+}
+
+const DEFAULT_CHUNK = 4 * 1024 * 1024;
+
+/**
+ * Stream a pcap or pcapng capture from `source`, calling `onRecord` synchronously once per packet record, in file
+ * order, with `frame` = 1-based packet record number. `record.data` is a VIEW into the current read chunk, valid
+ * only during the callback (copy to keep). The file is read in `chunkSize` pieces; records spanning chunk ends and
+ * records bigger than a chunk are handled. Never throws on bad input (rejects only when the source's read does):
+ * anything that is not a capture gives `format: 'unknown'`, no records and `fatal`; damage mid-file is reported
+ * to `problems` and everything before it is kept.
+ */
+export async function readCapture(
+  source: ByteSource,
+  onRecord: (r: CaptureRecord) => void,
+  opts: ReadCaptureOptions = {},
+): Promise<CaptureReadResult> {
+  const problems = opts.problems ?? new ProblemCollector();
+  const chunkSize = Math.max(64, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
+  const cursor = new ChunkCursor(source, chunkSize);
+  const total = source.size;
+  const onProgress = opts.onProgress;
+  const ctx: ReadContext = {
+    cursor,
+    onRecord,
+    problems,
+    interfaces: [],
+    records: 0,
+    bytesRead: 0,
+    cancelled: false,
+    fail(code, message, frame, offset) {
+      problems.report(code, 'error', message, frame, offset);
+      if (!ctx.fatal) {
+        const p: CaptureProblem = { code, severity: 'error', message };
+        if (frame !== undefined) p.frame = frame;
+        if (offset !== undefined) p.offset = offset;
+        ctx.fatal = p;
+      }
+    },
+    progress(done) {
+      onProgress?.(done, total);
+    },
+  };
+  if (opts.isCancelled) ctx.isCancelled = opts.isCancelled;
+
+  await cursor.fill(0, Math.min(total, 512));
+  const det = detectCaptureFormat(cursor.buf.subarray(0, Math.min(cursor.buf.length, 512)));
+  let format: CaptureFormat = det.format;
+  if (det.format === 'pcap') await readPcap(ctx, det);
+  else if (det.format === 'pcapng') await readPcapng(ctx, det);
+  else {
+    format = 'unknown';
+    const what = det.code === 'capture/empty-file' ? 'The file is empty' : `Not a pcap or pcapng capture: it looks like ${det.looksLike}`;
+    ctx.fail(det.code, what, undefined, 0);
+  }
+  onProgress?.(ctx.bytesRead, total);
+  const result: CaptureReadResult = {
+    format,
+    records: ctx.records,
+    interfaces: ctx.interfaces,
+    bytesRead: ctx.bytesRead,
+    cancelled: ctx.cancelled,
+  };
+  if (ctx.fatal) result.fatal = ctx.fatal;
+  return result;
+}
