@@ -1,0 +1,43 @@
+// `sipscope calls FILE [--summary] [--json]`: the call list of a capture (one row per Call-ID).
+import type { CaptureModel, CallInfo } from '../../core/index';
+import { formatDuration, formatTable, formatTime } from '../format/table';
+
+/** The totals line used by scripts and benchmarks: `N calls, M messages, P problems`. */
+export function summaryLine(model: CaptureModel): string {
+  return `${model.calls.length} calls, ${model.messages.count} messages, ${model.problemCount} problems`;
+}
+
+/** Short party name for tables: display name, else the URI without scheme and parameters. */
+export function party(uri: string, display: string | undefined): string {
+  if (display) return display;
+  const noBrackets = uri.replace(/^<|>$/g, '');
+  return noBrackets.replace(/^(sips?|tel):/i, '').replace(/[;?].*$/, '');
+}
+
+export function callRows(model: CaptureModel, calls: readonly CallInfo[] = model.calls): string[][] {
+  return calls.map((c) => [
+    String(c.index + 1),
+    formatTime(c.startSec, c.startNsec),
+    c.method,
+    party(c.fromUri, c.fromDisplay),
+    party(c.toUri, c.toDisplay),
+    c.state,
+    c.finalStatus !== undefined ? String(c.finalStatus) : '',
+    String(c.messageIds.length),
+    formatDuration(c.durationSec),
+    c.callId,
+  ]);
+}
+
+export const CALL_HEADER = ['#', 'Start (UTC)', 'Method', 'From', 'To', 'State', 'Final', 'Msgs', 'Duration', 'Call-ID'];
+
+/** Text output of `calls`. */
+export function renderCalls(model: CaptureModel, opts: { summary: boolean }): string {
+  if (opts.summary) return summaryLine(model);
+  const lines = [formatTable(CALL_HEADER, callRows(model), 60), '', summaryLine(model)];
+  for (const p of model.problems) {
+    const where = p.examples.map((e) => (e.frame !== undefined ? `frame ${e.frame}` : e.offset !== undefined ? `offset ${e.offset}` : '')).filter(Boolean);
+    lines.push(`  ${p.severity} ${p.code} x${p.count}: ${p.examples[0]?.message ?? ''}${where.length ? ` (${where.join(', ')}${p.count > where.length ? ', ...' : ''})` : ''}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,117 @@
+// sipscope CLI entry: parses argv and dispatches to commands. Exit codes: 0 ok, 1 lint errors found, 2 bad usage or
+// unreadable input. Never writes to an input file.
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { lastOption, parseArgs, UsageError } from './args';
+import { renderCalls } from './commands/calls';
+import { writeExportJson } from './commands/export';
+import { ladderFormatFor, renderLadder } from './commands/ladder';
+import { InputError, loadCapture } from './load';
+
+const USAGE = `sipscope - SIP calls, ladders and checks from pcap/pcapng captures
+
+Usage:
+  sipscope calls FILE [--summary]                 call list (one row per Call-ID); --summary: totals line only
+  sipscope ladder FILE [--call CALL-ID]... [-o OUT.html|OUT.svg|OUT.txt|OUT.mmd|OUT.puml|OUT.json]
+                       [--format F] [--columns endpoint|ip] [--time absolute|relative|delta] [--max-messages N]
+                                                  ladder diagram (text to stdout without -o)
+  sipscope export FILE --format json [-o OUT.json]
+                                                  every SIP message, call and problem as one JSON document
+  sipscope --help | --version
+
+Exit codes: 0 ok, 1 errors found (lint), 2 usage error or unreadable input.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return command ? 0 : 2;
+  }
+  if (command === '--version' || command === '-V') {
+    process.stdout.write('sipscope 0.1.0\n');
+    return 0;
+  }
+  switch (command) {
+    case 'calls': {
+      const a = parseArgs(rest, { values: [], flags: ['summary'] });
+      const file = onlyFile(a.positionals, 'calls');
+      const cap = await loadCapture(file);
+      try {
+        process.stdout.write(renderCalls(cap.model, { summary: a.flags.has('summary') }) + '\n');
+      } finally {
+        await cap.close();
+      }
+      return 0;
+    }
+    case 'ladder': {
+      const a = parseArgs(rest, { values: ['call', 'o', 'format', 'columns', 'time', 'max-messages'], flags: [], aliases: { output: 'o' } });
+      const file = onlyFile(a.positionals, 'ladder');
+      const out = lastOption(a, 'o');
+      guardOutput(file, out);
+      const format = ladderFormatFor(out, lastOption(a, 'format'));
+      const columns = (lastOption(a, 'columns') ?? 'endpoint') as 'endpoint' | 'ip';
+      if (columns !== 'endpoint' && columns !== 'ip') throw new UsageError('--columns must be endpoint or ip');
+      const time = (lastOption(a, 'time') ?? 'relative') as 'absolute' | 'relative' | 'delta';
+      if (!['absolute', 'relative', 'delta'].includes(time)) throw new UsageError('--time must be absolute, relative or delta');
+      const max = Number(lastOption(a, 'max-messages') ?? 20000);
+      if (!Number.isInteger(max) || max < 1) throw new UsageError('--max-messages must be a positive integer');
+      const cap = await loadCapture(file);
+      try {
+        const r = await renderLadder(cap.model, { title: file, callIds: a.options.get('call') ?? [], format, columns, time, max });
+        if (r.cut) process.stderr.write(`sipscope: ladder cut at ${max} messages (use --call or --max-messages)\n`);
+        if (out) {
+          await writeFile(out, r.text);
+          process.stderr.write(`sipscope: wrote ${r.messages}-message ladder to ${out}\n`);
+        } else process.stdout.write(r.text.endsWith('\n') ? r.text : r.text + '\n');
+      } finally {
+        await cap.close();
+      }
+      return 0;
+    }
+    case 'export': {
+      const a = parseArgs(rest, { values: ['format', 'o'], flags: [], aliases: { output: 'o' } });
+      const file = onlyFile(a.positionals, 'export');
+      const format = lastOption(a, 'format') ?? 'json';
+      if (format !== 'json') throw new UsageError(`export format '${format}' is not supported (use --format json)`);
+      const out = lastOption(a, 'o');
+      guardOutput(file, out);
+      const cap = await loadCapture(file);
+      try {
+        await writeExportJson(cap.model, out);
+      } finally {
+        await cap.close();
+      }
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+function onlyFile(positionals: string[], command: string): string {
+  if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one FILE`);
+  return positionals[0]!;
+}
+
+/** Refuse to write the output over the input capture. */
+function guardOutput(input: string, out: string | undefined): void {
+  if (out && resolve(out) === resolve(input)) throw new UsageError('output file must not be the input capture');
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`sipscope: ${e.message}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else if (e instanceof InputError) {
+      process.stderr.write(`sipscope: ${e.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`sipscope: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);

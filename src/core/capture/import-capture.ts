@@ -1,0 +1,143 @@
+// Capture import pipeline: ByteSource -> capture records -> decoded packets -> transport reassembly -> SIP messages
+// -> RFC 3261 model (messages, transactions, dialogs, calls). Streaming and bounded; never throws on bad input.
+import type { ByteSource } from '../bytes/byte-source';
+import { TransportAssembler } from '../decode/transport-assembler';
+import { PacketDecoder } from '../decode/packet-decoder';
+import type { SipPayload } from '../decode/types';
+import { CallModelBuilder, type MessageSighting } from '../dialog/reconstruct';
+import type { MessageBytesLocation, MessageStore } from '../dialog/message-store';
+import type { CallInfo, DialogInfo, TransactionInfo } from '../dialog/types';
+import { parseSipMessage } from '../sip/parse-message';
+import { factsFromMessage } from '../sip/facts';
+import { ProblemCollector, type CaptureProblem, type CaptureProblemSummary } from './problems';
+import { readCapture } from './read-capture';
+import type { CaptureFormat, CaptureInterface } from './types';
+
+export interface ImportOptions {
+  /** Bytes read per ByteSource call (default 4 MiB). */
+  chunkSize?: number;
+  /** Called after each chunk with bytes consumed so far and the total size. */
+  onProgress?: (bytesDone: number, total: number) => void;
+  /** Polled between chunks; when it returns true the import stops and the partial model is returned. */
+  isCancelled?: () => boolean;
+  /** Called after each chunk with the model so far (calls list filling in while importing). */
+  onUpdate?: (model: CaptureModel) => void;
+}
+
+/** Everything SIPScope knows about a capture after import. Message text is re-read with `loadMessageBytes`. */
+export interface CaptureModel {
+  format: CaptureFormat;
+  /** Number of capture records read. */
+  records: number;
+  interfaces: CaptureInterface[];
+  /** Set when the input is not a readable capture at all (HTML page, zip, empty file...). */
+  fatal: CaptureProblem | undefined;
+  cancelled: boolean;
+  bytesRead: number;
+  size: number;
+  messages: MessageStore;
+  calls: CallInfo[];
+  dialogs: DialogInfo[];
+  transactions: TransactionInfo[];
+  /** Capture and decode problems grouped by code, with counts and examples (frame numbers, file offsets). */
+  problems: CaptureProblemSummary[];
+  /** Total number of problems (sum of counts). */
+  problemCount: number;
+  /** The source the capture was read from; message bytes are re-read from it. */
+  source: ByteSource;
+}
+
+/**
+ * Import a pcap/pcapng capture. Resolves with the model; on a non-capture input the model has `fatal` set and no
+ * messages. Rejects only when the ByteSource itself fails (I/O error).
+ */
+export async function importCapture(source: ByteSource, opts: ImportOptions = {}): Promise<CaptureModel> {
+  const problems = new ProblemCollector();
+  const decoder = new PacketDecoder(problems);
+  const assembler = new TransportAssembler(problems);
+  const builder = new CallModelBuilder();
+  const model: CaptureModel = {
+    format: 'unknown',
+    records: 0,
+    interfaces: [],
+    fatal: undefined,
+    cancelled: false,
+    bytesRead: 0,
+    size: source.size,
+    messages: builder.messages,
+    calls: builder.calls,
+    dialogs: builder.dialogs,
+    transactions: builder.transactions,
+    problems: [],
+    problemCount: 0,
+    source,
+  };
+
+  const onSip = (p: SipPayload): void => addSipPayload(builder, problems, p);
+  const onPacket = (pkt: Parameters<TransportAssembler['push']>[0]): void => assembler.push(pkt, onSip);
+
+  const result = await readCapture(
+    source,
+    (rec) => {
+      decoder.decode(rec, onPacket);
+    },
+    {
+      chunkSize: opts.chunkSize,
+      problems,
+      isCancelled: opts.isCancelled,
+      onProgress: (done, total) => {
+        model.bytesRead = done;
+        opts.onProgress?.(done, total);
+        if (opts.onUpdate) {
+          builder.refresh();
+          model.problems = problems.summaries();
+          model.problemCount = problems.total;
+          opts.onUpdate(model);
+        }
+      },
+    },
+  );
+  decoder.flush();
+  assembler.flush(onSip);
+  builder.finish();
+  model.format = result.format;
+  model.records = result.records;
+  model.interfaces = result.interfaces;
+  model.fatal = result.fatal;
+  model.cancelled = result.cancelled;
+  model.bytesRead = result.bytesRead;
+  model.problems = problems.summaries();
+  model.problemCount = problems.total;
+  return model;
+}
+
+/** Parse one framed SIP payload and add it to the model. */
+function addSipPayload(builder: CallModelBuilder, problems: ProblemCollector, p: SipPayload): void {
+  const { message, problems: parseProblems } = parseSipMessage(p.bytes);
+  const errors = parseProblems.filter((x) => x.severity === 'error').length;
+  if (errors > 0) problems.report('sip/malformed-message', 'warning', `SIP message with ${errors} syntax error(s)`, p.frame);
+  if (p.truncated) problems.report('sip/truncated-message', 'warning', 'SIP message body shorter than its Content-Length', p.frame);
+  const location: MessageBytesLocation = p.fileOffset >= 0 ? { fileOffset: p.fileOffset, length: p.bytes.length } : { bytes: p.bytes.slice() };
+  const seen: MessageSighting = {
+    frame: p.frame,
+    firstFrame: p.firstFrame,
+    timeSec: p.timeSec,
+    timeNsec: p.timeNsec,
+    ipVersion: p.ipVersion,
+    src: p.src,
+    srcPort: p.srcPort,
+    dst: p.dst,
+    dstPort: p.dstPort,
+    transport: p.transport,
+    truncated: p.truncated,
+    location,
+  };
+  builder.add(seen, factsFromMessage(message, parseProblems.length));
+}
+
+/** Bytes of message `id` (re-read from the capture, or kept bytes for reassembled messages). */
+export async function loadMessageBytes(model: CaptureModel, id: number): Promise<Uint8Array> {
+  const loc = model.messages.location(id);
+  if ('bytes' in loc) return loc.bytes;
+  return model.source.read(loc.fileOffset, loc.length);
+}

@@ -1,0 +1,381 @@
+// Passive RFC 3261 reconstruction: assigns each captured SIP message to a transaction (§17.1.3 / §17.2.3, with the
+// §17.2.3 RFC 2543 fallback), a dialog (§12: Call-ID + tags, early dialogs, forking) and a call (all of a Call-ID),
+// marks retransmissions and derives each call's state. Streaming: messages are added in capture order.
+import type { SipTransport } from '../decode/types';
+import { MessageStore, type MessageBytesLocation } from './message-store';
+import type { CallInfo, CallState, DialogInfo, MessageInfo, TransactionInfo } from './types';
+
+/** RFC 3261 §8.1.1.7: branch values starting with this magic cookie are globally unique per transaction. */
+export const BRANCH_MAGIC_COOKIE = 'z9hG4bK';
+
+/** RFC 3261 §17.1.1.2 Timer B / §17.1.2.2 Timer F: 64*T1 = 32 s without any response -> transaction timed out. */
+export const TRANSACTION_TIMEOUT_SEC = 32;
+
+/** How long (capture time, seconds) a transaction stays matchable after its last message. Bounds memory. */
+const TRANSACTION_HORIZON_SEC = 300;
+
+/** Methods whose 101-299 responses with a To tag create a dialog (RFC 3261 §12.1, RFC 6665 §4.1, RFC 3515). */
+const DIALOG_CREATING = new Set(['INVITE', 'SUBSCRIBE', 'REFER', 'NOTIFY']);
+
+/** The facts the model needs from one parsed SIP message (see sip/summary.ts for how they are extracted). */
+export interface SipFacts {
+  kind: 'request' | 'response' | 'invalid';
+  method: string | undefined;
+  statusCode: number | undefined;
+  reason: string | undefined;
+  callId: string | undefined;
+  cseqSeq: number | undefined;
+  cseqMethod: string | undefined;
+  fromTag: string | undefined;
+  toTag: string | undefined;
+  fromUri: string | undefined;
+  toUri: string | undefined;
+  fromDisplay: string | undefined;
+  toDisplay: string | undefined;
+  /** Top Via branch parameter. */
+  viaBranch: string | undefined;
+  /** Top Via sent-by (`host[:port]`), lowercased. */
+  viaSentBy: string | undefined;
+  hasSdp: boolean;
+  problemCount: number;
+}
+
+/** Where and when a message was seen (from the transport layer). */
+export interface MessageSighting {
+  frame: number;
+  firstFrame: number;
+  timeSec: number;
+  timeNsec: number;
+  ipVersion: 4 | 6;
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+  transport: SipTransport;
+  truncated: boolean;
+  location: MessageBytesLocation;
+}
+
+interface TxState {
+  info: TransactionInfo;
+  /** Request without To tag: dialog-initiating / out-of-dialog. */
+  initial: boolean;
+  /** Signatures already seen: direction + status + to-tag. */
+  seen: Set<string>;
+  lastSeen: number;
+  keys: string[];
+}
+
+interface CallTracker {
+  inviteSeen: boolean;
+  inviteTime: number | undefined;
+  ringTime: number | undefined;
+  answerTime: number | undefined;
+  byeTime: number | undefined;
+  byeBeforeAnswer: boolean;
+  cancelSeen: boolean;
+  lastInviteFinal: number | undefined;
+  lastFinal: number | undefined;
+  anyResponse: boolean;
+  lastTime: number;
+}
+
+const t = (sec: number, nsec: number) => sec + nsec / 1e9;
+
+/** Incrementally builds the message store, transactions, dialogs and calls of a capture or a text trace. */
+export class CallModelBuilder {
+  readonly messages = new MessageStore();
+  readonly calls: CallInfo[] = [];
+  readonly dialogs: DialogInfo[] = [];
+  readonly transactions: TransactionInfo[] = [];
+  private readonly callByCallId = new Map<string, number>();
+  private readonly txByKey = new Map<string, TxState>();
+  private readonly dialogByKey = new Map<string, number>();
+  private readonly trackers: CallTracker[] = [];
+  private readonly dirtyCalls = new Set<number>();
+  /** Transactions in order of last activity, for expiry (amortised: checked every 1024 messages). */
+  private expiryQueue: TxState[] = [];
+  private lastTime = 0;
+
+  /** Add one message (in capture order). Returns its message id. */
+  add(seen: MessageSighting, f: SipFacts): number {
+    const now = t(seen.timeSec, seen.timeNsec);
+    if (now > this.lastTime) this.lastTime = now;
+    const callIndex = f.callId !== undefined && f.callId !== '' ? this.callFor(f, seen) : -1;
+    const id = this.messages.add({
+      ...seen,
+      kind: f.kind,
+      method: f.method,
+      statusCode: f.statusCode,
+      reason: f.reason,
+      cseqSeq: f.cseqSeq,
+      cseqMethod: f.cseqMethod,
+      hasSdp: f.hasSdp,
+      retransmission: false,
+      problemCount: f.problemCount,
+      callIndex,
+      transactionIndex: -1,
+      dialogIndex: -1,
+      location: seen.location,
+    });
+    if (callIndex < 0) return id;
+    const call = this.calls[callIndex]!;
+    call.messageIds.push(id);
+    call.endSec = seen.timeSec;
+    call.endNsec = seen.timeNsec;
+
+    const tx = f.kind === 'invalid' ? undefined : this.transactionFor(f, callIndex, now);
+    let retrans = false;
+    if (tx) {
+      const sig =
+        f.kind === 'request'
+          ? `${f.method}|${seen.src}|${seen.srcPort}|${seen.dst}|${seen.dstPort}`
+          : `${f.statusCode}|${f.toTag ?? ''}|${seen.src}|${seen.srcPort}|${seen.dst}|${seen.dstPort}`;
+      retrans = tx.seen.has(sig);
+      tx.seen.add(sig);
+      if (f.kind === 'request') tx.info.requestIds.push(id);
+      else {
+        tx.info.responseIds.push(id);
+        if (f.statusCode !== undefined && f.statusCode >= 200) tx.info.finalStatus ??= f.statusCode;
+      }
+      if (retrans) {
+        this.messages.setRetransmission(id, true);
+        call.retransmissions++;
+      }
+    }
+    const dialogIndex = f.kind === 'invalid' ? -1 : this.dialogFor(f, callIndex, id, tx);
+    this.messages.setLinks(id, callIndex, tx ? tx.info.index : -1, dialogIndex);
+    if (!retrans) this.track(callIndex, f, tx, now);
+    this.trackers[callIndex]!.lastTime = now;
+    this.dirtyCalls.add(callIndex);
+    if ((id & 1023) === 1023) this.expire(now);
+    return id;
+  }
+
+  /** Recompute derived call fields (state, durations) for calls changed since the last call. `endTime` = capture end. */
+  refresh(endTime = this.lastTime): void {
+    for (const i of this.dirtyCalls) this.finishCall(i, endTime);
+    this.dirtyCalls.clear();
+  }
+
+  /** Finalise every call against the capture end time (states depending on timeouts change with it). */
+  finish(endTime = this.lastTime): void {
+    for (let i = 0; i < this.calls.length; i++) this.finishCall(i, endTime);
+    this.dirtyCalls.clear();
+  }
+
+  message(id: number): MessageInfo {
+    return this.messages.get(id);
+  }
+
+  private callFor(f: SipFacts, seen: MessageSighting): number {
+    const callId = f.callId!;
+    let idx = this.callByCallId.get(callId);
+    if (idx !== undefined) {
+      const call = this.calls[idx]!;
+      // The first message may have been a response; adopt the first request's identity when it arrives.
+      if (call.method === '' && f.kind === 'request' && f.method) call.method = f.method;
+      return idx;
+    }
+    idx = this.calls.length;
+    this.callByCallId.set(callId, idx);
+    this.calls.push({
+      index: idx,
+      callId,
+      method: f.kind === 'request' ? (f.method ?? '') : (f.cseqMethod ?? ''),
+      state: 'setup',
+      fromUri: f.fromUri ?? '',
+      toUri: f.toUri ?? '',
+      fromDisplay: f.fromDisplay,
+      toDisplay: f.toDisplay,
+      startSec: seen.timeSec,
+      startNsec: seen.timeNsec,
+      endSec: seen.timeSec,
+      endNsec: seen.timeNsec,
+      durationSec: undefined,
+      ringDelaySec: undefined,
+      answerDelaySec: undefined,
+      finalStatus: undefined,
+      messageIds: [],
+      dialogIndexes: [],
+      transactionIndexes: [],
+      retransmissions: 0,
+    });
+    this.trackers.push({
+      inviteSeen: false,
+      inviteTime: undefined,
+      ringTime: undefined,
+      answerTime: undefined,
+      byeTime: undefined,
+      byeBeforeAnswer: false,
+      cancelSeen: false,
+      lastInviteFinal: undefined,
+      lastFinal: undefined,
+      anyResponse: false,
+      lastTime: 0,
+    });
+    return idx;
+  }
+
+  /**
+   * RFC 3261 §17.2.3 (requests: branch + sent-by + method, ACK matching the INVITE) and §17.1.3 (responses: branch
+   * + CSeq method). Without the magic cookie, the RFC 2543 fallback keys on Call-ID, CSeq number, From tag and top Via.
+   */
+  private transactionFor(f: SipFacts, callIndex: number, now: number): TxState | undefined {
+    const method = f.kind === 'request' ? f.method : f.cseqMethod;
+    if (!method) return undefined;
+    const branch = f.viaBranch ?? '';
+    const sentBy = f.viaSentBy ?? '';
+    const rfc3261 = branch.startsWith(BRANCH_MAGIC_COOKIE);
+    const base = rfc3261
+      ? `${branch}|${sentBy}`
+      : `2543|${f.callId}|${f.cseqSeq ?? ''}|${f.fromTag ?? ''}|${sentBy}|${branch}`;
+    let tx: TxState | undefined;
+    if (f.kind === 'request' && method === 'ACK') {
+      // ACK to a non-2xx final response is part of the INVITE transaction (§17.1.1.3, same branch);
+      // ACK to a 2xx is a transaction of its own (§13.2.2.4, new branch).
+      tx = this.txByKey.get(`${base}|INVITE`);
+      if (tx && !(tx.info.finalStatus !== undefined && tx.info.finalStatus >= 300)) tx = undefined;
+    }
+    const key = `${base}|${method}`;
+    tx ??= this.txByKey.get(key);
+    if (!tx) {
+      const info: TransactionInfo = {
+        index: this.transactions.length,
+        callIndex,
+        branch,
+        method,
+        cseqSeq: f.cseqSeq ?? 0,
+        requestIds: [],
+        responseIds: [],
+        finalStatus: undefined,
+        rfc2543: !rfc3261,
+      };
+      this.transactions.push(info);
+      tx = { info, initial: f.kind === 'request' ? f.toTag === undefined : true, seen: new Set(), lastSeen: now, keys: [key] };
+      this.txByKey.set(key, tx);
+      this.expiryQueue.push(tx);
+      this.calls[callIndex]!.transactionIndexes.push(info.index);
+    } else if (f.kind === 'request' && method !== tx.info.method && !tx.keys.includes(key)) {
+      tx.keys.push(key);
+    }
+    tx.lastSeen = now;
+    return tx;
+  }
+
+  /** RFC 3261 §12: dialog id = Call-ID + local tag + remote tag; looked up in both orientations. */
+  private dialogFor(f: SipFacts, callIndex: number, id: number, tx: TxState | undefined): number {
+    if (!f.fromTag || !f.toTag || !f.callId) return -1;
+    const k1 = `${f.callId}\n${f.fromTag}\n${f.toTag}`;
+    let d = this.dialogByKey.get(k1);
+    if (d === undefined) d = this.dialogByKey.get(`${f.callId}\n${f.toTag}\n${f.fromTag}`);
+    const method = f.kind === 'request' ? f.method! : f.cseqMethod ?? '';
+    if (d === undefined) {
+      const creates =
+        f.kind === 'response' && DIALOG_CREATING.has(method) && f.statusCode !== undefined && f.statusCode > 100 && f.statusCode < 300;
+      // A mid-dialog request whose dialog began before the capture still identifies a dialog.
+      const midDialog = f.kind === 'request' && method !== 'ACK' && method !== 'CANCEL';
+      if (!creates && !midDialog) return -1;
+      d = this.dialogs.length;
+      const dialog: DialogInfo = {
+        index: d,
+        callIndex,
+        callId: f.callId,
+        fromTag: f.fromTag,
+        toTag: f.toTag,
+        state: creates && f.statusCode! < 200 ? 'early' : 'confirmed',
+        method: creates ? method : (this.calls[callIndex]!.method || method),
+        messageIds: tx && creates ? tx.info.requestIds.filter((r) => r !== id) : [],
+      };
+      this.dialogs.push(dialog);
+      this.dialogByKey.set(k1, d);
+      this.calls[callIndex]!.dialogIndexes.push(d);
+    }
+    const dialog = this.dialogs[d]!;
+    dialog.messageIds.push(id);
+    if (f.kind === 'response' && f.statusCode !== undefined) {
+      if (f.statusCode >= 200 && f.statusCode < 300 && DIALOG_CREATING.has(method) && dialog.state === 'early') dialog.state = 'confirmed';
+      if (method === 'BYE' && f.statusCode >= 200) dialog.state = 'terminated';
+      // RFC 3261 §12.3: a non-2xx final response to the initial INVITE terminates the early dialog.
+      if (method === 'INVITE' && f.statusCode >= 300 && dialog.state === 'early') dialog.state = 'terminated';
+    } else if (f.kind === 'request' && f.method === 'BYE') {
+      dialog.state = 'terminated';
+    }
+    return d;
+  }
+
+  private track(callIndex: number, f: SipFacts, tx: TxState | undefined, now: number): void {
+    const tr = this.trackers[callIndex]!;
+    if (f.kind === 'request') {
+      if (f.method === 'INVITE' && f.toTag === undefined) {
+        tr.inviteSeen = true;
+        tr.inviteTime ??= now;
+      } else if (f.method === 'CANCEL') {
+        if (tr.answerTime === undefined) tr.cancelSeen = true;
+      } else if (f.method === 'BYE') {
+        if (tr.answerTime !== undefined) tr.byeTime ??= now;
+        else tr.byeBeforeAnswer = true;
+      }
+      return;
+    }
+    if (f.kind !== 'response' || f.statusCode === undefined) return;
+    tr.anyResponse = true;
+    const code = f.statusCode;
+    if (f.cseqMethod === 'INVITE' && (tx?.initial ?? true)) {
+      tr.inviteSeen = true;
+      if (code > 100 && code < 200) tr.ringTime ??= now;
+      else if (code >= 200 && code < 300) tr.answerTime ??= now;
+      else if (code >= 300 && tr.answerTime === undefined) tr.lastInviteFinal = code;
+    } else if (code >= 200 && f.cseqMethod !== 'CANCEL' && f.cseqMethod !== 'ACK' && f.cseqMethod !== 'INVITE') {
+      tr.lastFinal = code;
+    }
+  }
+
+  private finishCall(i: number, endTime: number): void {
+    const call = this.calls[i]!;
+    const tr = this.trackers[i]!;
+    call.state = callState(tr, endTime);
+    const start = tr.inviteTime;
+    call.ringDelaySec = start !== undefined && tr.ringTime !== undefined ? Math.max(0, tr.ringTime - start) : undefined;
+    call.answerDelaySec = start !== undefined && tr.answerTime !== undefined ? Math.max(0, tr.answerTime - start) : undefined;
+    call.durationSec = tr.answerTime !== undefined ? Math.max(0, (tr.byeTime ?? tr.lastTime) - tr.answerTime) : undefined;
+    call.finalStatus = tr.inviteSeen ? (tr.answerTime !== undefined ? 200 : tr.lastInviteFinal) : tr.lastFinal;
+  }
+
+  /** Forget transaction keys idle for longer than the horizon (their TransactionInfo stays in `transactions`). */
+  private expire(now: number): void {
+    const cutoff = now - TRANSACTION_HORIZON_SEC;
+    const q = this.expiryQueue;
+    let keep = 0;
+    for (let j = 0; j < q.length; j++) {
+      const tx = q[j]!;
+      if (tx.lastSeen < cutoff) {
+        for (const k of tx.keys) if (this.txByKey.get(k) === tx) this.txByKey.delete(k);
+      } else q[keep++] = tx;
+    }
+    q.length = keep;
+  }
+}
+
+/** Call state from what was seen; see CallState for the meaning of each value. */
+function callState(tr: CallTracker, endTime: number): CallState {
+  if (tr.inviteSeen) {
+    if (tr.answerTime !== undefined) return tr.byeTime !== undefined ? 'completed' : 'answered';
+    const fin = tr.lastInviteFinal;
+    if (tr.cancelSeen || fin === 487 || tr.byeBeforeAnswer) return 'cancelled';
+    if (fin === 486 || fin === 600) return 'busy';
+    if (fin !== undefined && (fin === 408 || (fin >= 500 && fin < 600))) return 'failed';
+    if (fin !== undefined) return 'rejected';
+    if (tr.ringTime !== undefined) return 'ringing';
+    if (!tr.anyResponse && tr.inviteTime !== undefined && endTime - tr.inviteTime > TRANSACTION_TIMEOUT_SEC) return 'failed';
+    return 'setup';
+  }
+  const fin = tr.lastFinal;
+  if (fin !== undefined) {
+    if (fin < 300) return 'completed';
+    if (fin === 408 || (fin >= 500 && fin < 600)) return 'failed';
+    return 'rejected';
+  }
+  if (!tr.anyResponse && endTime - tr.lastTime > TRANSACTION_TIMEOUT_SEC) return 'failed';
+  return 'setup';
+}
