@@ -9,6 +9,7 @@ import type { MessageBytesLocation, MessageStore } from '../dialog/message-store
 import type { CallInfo, DialogInfo, TransactionInfo } from '../dialog/types';
 import { parseSipMessage } from '../sip/parse-message';
 import { factsFromMessage } from '../sip/facts';
+import { scanSipFacts } from '../sip/fast-facts';
 import { ProblemCollector, type CaptureProblem, type CaptureProblemSummary } from './problems';
 import { readCapture } from './read-capture';
 import type { CaptureFormat, CaptureInterface } from './types';
@@ -113,9 +114,15 @@ export async function importCapture(source: ByteSource, opts: ImportOptions = {}
 
 /** Parse one framed SIP payload and add it to the model. */
 function addSipPayload(builder: CallModelBuilder, problems: ProblemCollector, p: SipPayload): void {
-  const { message, problems: parseProblems } = parseSipMessage(p.bytes);
-  const errors = parseProblems.filter((x) => x.severity === 'error').length;
-  if (errors > 0) problems.report('sip/malformed-message', 'warning', `SIP message with ${errors} syntax error(s)`, p.frame);
+  let facts = scanSipFacts(p.bytes);
+  if (facts === undefined) {
+    // Not simple enough for the fast path: full parse (same facts, plus problem positions).
+    const { message, problems: parseProblems } = parseSipMessage(p.bytes);
+    let errors = 0;
+    for (const x of parseProblems) if (x.severity === 'error') errors++;
+    if (errors > 0) problems.report('sip/malformed-message', 'warning', `SIP message with ${errors} syntax error(s)`, p.frame);
+    facts = factsFromMessage(message, parseProblems.length);
+  }
   if (p.truncated) problems.report('sip/truncated-message', 'warning', 'SIP message body shorter than its Content-Length', p.frame);
   const location: MessageBytesLocation = p.fileOffset >= 0 ? { fileOffset: p.fileOffset, length: p.bytes.length } : { bytes: p.bytes.slice() };
   const seen: MessageSighting = {
@@ -132,7 +139,7 @@ function addSipPayload(builder: CallModelBuilder, problems: ProblemCollector, p:
     truncated: p.truncated,
     location,
   };
-  builder.add(seen, factsFromMessage(message, parseProblems.length));
+  builder.add(seen, facts);
 }
 
 /** Bytes of message `id` (re-read from the capture, or kept bytes for reassembled messages). */

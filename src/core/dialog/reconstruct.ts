@@ -28,16 +28,25 @@ export interface SipFacts {
   cseqMethod: string | undefined;
   fromTag: string | undefined;
   toTag: string | undefined;
-  fromUri: string | undefined;
-  toUri: string | undefined;
-  fromDisplay: string | undefined;
-  toDisplay: string | undefined;
+  /**
+   * From/To URIs and display names. Called at most once per call (when its first message is added), synchronously
+   * inside CallModelBuilder.add, so implementations may read message bytes that are only valid during that call.
+   */
+  parties(): CallParties;
   /** Top Via branch parameter. */
   viaBranch: string | undefined;
   /** Top Via sent-by (`host[:port]`), lowercased. */
   viaSentBy: string | undefined;
   hasSdp: boolean;
   problemCount: number;
+}
+
+/** The parties of a call as its first message names them. */
+export interface CallParties {
+  fromUri: string | undefined;
+  toUri: string | undefined;
+  fromDisplay: string | undefined;
+  toDisplay: string | undefined;
 }
 
 /** Where and when a message was seen (from the transport layer). */
@@ -179,15 +188,16 @@ export class CallModelBuilder {
     }
     idx = this.calls.length;
     this.callByCallId.set(callId, idx);
+    const parties = f.parties();
     this.calls.push({
       index: idx,
       callId,
       method: f.kind === 'request' ? (f.method ?? '') : (f.cseqMethod ?? ''),
       state: 'setup',
-      fromUri: f.fromUri ?? '',
-      toUri: f.toUri ?? '',
-      fromDisplay: f.fromDisplay,
-      toDisplay: f.toDisplay,
+      fromUri: parties.fromUri ?? '',
+      toUri: parties.toUri ?? '',
+      fromDisplay: parties.fromDisplay,
+      toDisplay: parties.toDisplay,
       startSec: seen.timeSec,
       startNsec: seen.timeNsec,
       endSec: seen.timeSec,

@@ -1,0 +1,718 @@
+// Transport assembly: NetPackets (UDP datagrams, TCP segments, SCTP user messages) -> SipPayloads, via TCP
+// reassembly, WebSocket (RFC 6455 / RFC 7118) and SIP framing on bytes (RFC 3261 §18.3). Bounded; never throws.
+import type { ProblemCollector } from '../capture/problems';
+import { formatIp } from '../util/ip';
+import {
+  classifySipStart,
+  findHeaderEnd,
+  frameSipDatagram,
+  frameSipStream,
+  isCrlfOnly,
+  MAX_CONTENT_LENGTH,
+  MAX_HEADER_BYTES,
+  START_MAYBE,
+  START_YES,
+  TOKEN_CHAR,
+  type FramedMessage,
+  type FramingNote,
+} from './sip-framing';
+import {
+  DeliveryBuffer,
+  SingleDelivery,
+  TcpReassembler,
+  type ByteBudget,
+  type DeliveryMeta,
+  type DeliverySource,
+  type TcpCloseReason,
+  type TcpStream,
+} from './tcp-stream';
+import { httpStartKind, parseHttpHandshake, WebSocketDecoder, type WsMessage } from './websocket';
+import { IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, type NetPacket, type SipPayload, type SipTransport } from './types';
+
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** Bytes of a non-SIP-port TCP direction inspected (at segment starts) before it is ignored for good. */
+const PROBE_LIMIT_BYTES = 256 * 1024;
+/** Formatted IPv4 addresses cached (cleared when full). */
+const ADDRESS_CACHE_SIZE = 4096;
+
+export interface TransportAssemblerOptions {
+  /**
+   * Ports where SIP is expected (default [5060, 5061, 5080]). Only a hint: on these ports a TCP direction not yet
+   * known to carry SIP is searched for a start line after every line end (capture started mid-message) and is never
+   * given up on; elsewhere only segment starts are checked, for the first 256 KiB. SIP is recognised on any port.
+   */
+  sipPorts?: number[];
+  /** Most TCP directions tracked at once (LRU eviction beyond). Default 20000. */
+  maxStreams?: number;
+  /** Byte budget shared by every buffer (out-of-order TCP segments, partial SIP/WebSocket messages). Default 64 MiB. */
+  maxBufferedBytes?: number;
+  /**
+   * UDP datagrams that start with CR/LF before a SIP start line: 'reject' (default; tshark 4.0 does not dissect
+   * them as SIP — reported as `sip/leading-crlf-datagram`) or 'skip' (decode the message after the CR/LFs).
+   */
+  udpLeadingCrlf?: 'reject' | 'skip';
+  /** Largest Content-Length honoured, bytes (default 16 MiB). */
+  maxContentLength?: number;
+  /** Largest header section waited for on a stream, bytes (default 64 KiB). */
+  maxHeaderBytes?: number;
+  /** Out-of-order hole timeout and idle-stream timeout, capture seconds (defaults 3 and 900). */
+  gapTimeoutSec?: number;
+  idleTimeoutSec?: number;
+}
+
+/** Counters (cheap to keep, handy for tests and a capture summary). */
+export interface TransportStats {
+  udpMessages: number;
+  tcpMessages: number;
+  wsMessages: number;
+  sctpMessages: number;
+  /** CRLF keep-alives skipped (RFC 5626 §3.5.1): UDP datagrams of only CR/LF, runs between stream messages, WS CRLF messages. */
+  keepAlives: number;
+  tlsStreams: number;
+  webSocketStreams: number;
+}
+
+const M_PROBE = 0;
+const M_SIP = 1;
+const M_HTTP = 2;
+const M_WS = 3;
+const M_IGNORE = 4;
+
+/** Consumer state of one TCP direction. */
+interface Dir {
+  mode: number;
+  buf: DeliveryBuffer | undefined;
+  portHint: boolean;
+  /** Bytes inspected in probe mode. */
+  probed: number;
+  /** SIP framing: total bytes the buffered message needs (-1 unknown) and where the header-end search resumes. */
+  need: number;
+  scan: number;
+  /** Bytes to discard before framing resumes (rest of a message cut by a gap). */
+  skip: number;
+  /** Resynchronising after lost bytes: junk is expected, not reported. */
+  quiet: boolean;
+  junk: number;
+  junkFrame: number;
+  junkOffset: number;
+  ws: WebSocketDecoder | undefined;
+  wsEmit: ((m: WsMessage) => void) | undefined;
+  tls: boolean;
+  src: string;
+  dst: string;
+}
+
+/**
+ * Turns decoded transport packets into SIP message candidates.
+ * - UDP: a datagram whose payload starts with a SIP start line is one message (tshark dissects only the first
+ *   message of a datagram: so do we; trailing bytes are reported). Non-SIP datagrams (RTP, STUN, DNS...) are
+ *   rejected by a one-byte table lookup before anything else. No copies: `bytes` views the packet payload.
+ * - TCP: per-direction reassembly ({@link TcpReassembler}); a direction becomes SIP when a SIP start line is seen at
+ *   a segment start (or, on SIP ports, after any line end); then messages are framed by Content-Length and
+ *   reported at the record that delivered their LAST byte (`frame`; `firstFrame` = first byte), as tshark does.
+ *   Whole messages inside one segment are emitted as views with their file offset; only partial tails are copied.
+ *   HTTP Upgrade to WebSocket switches a direction to WebSocket frames (transport 'WS'); TLS records (0x14-0x17,
+ *   0x03) mark the connection encrypted (`tls/encrypted-stream`, info, once) and it is ignored.
+ * - SCTP: each user message is framed like a bounded stream (several messages possible; no Content-Length means
+ *   the rest of the user message).
+ * Bounds: maxStreams directions, maxBufferedBytes over all buffers, 64 KiB headers, 16 MiB bodies (never allocated
+ * beyond what arrived). Never throws on input. `SipPayload.bytes` is a view valid only during `emit`.
+ */
+export class TransportAssembler {
+  private readonly tcp: TcpReassembler<Dir>;
+  private readonly budget: ByteBudget;
+  private readonly sipPorts: Set<number>;
+  private readonly udpSkipCrlf: boolean;
+  private readonly limits: { maxHeaderBytes: number; maxContentLength: number };
+  private readonly single = new SingleDelivery();
+  private readonly v4Names = new Map<number, string>();
+  private emit: (m: SipPayload) => void = () => {};
+  private nextTick = 0;
+  readonly stats: TransportStats = { udpMessages: 0, tcpMessages: 0, wsMessages: 0, sctpMessages: 0, keepAlives: 0, tlsStreams: 0, webSocketStreams: 0 };
+
+  constructor(
+    private readonly problems: ProblemCollector,
+    opts: TransportAssemblerOptions = {},
+  ) {
+    this.budget = { used: 0, limit: opts.maxBufferedBytes ?? 64 * 1024 * 1024 };
+    this.sipPorts = new Set(opts.sipPorts ?? [5060, 5061, 5080]);
+    this.udpSkipCrlf = opts.udpLeadingCrlf === 'skip';
+    this.limits = { maxHeaderBytes: opts.maxHeaderBytes ?? MAX_HEADER_BYTES, maxContentLength: opts.maxContentLength ?? MAX_CONTENT_LENGTH };
+    this.tcp = new TcpReassembler<Dir>(
+      problems,
+      {
+        onData: (s, bytes, meta) => this.onData(s, bytes, meta),
+        onGap: (s, lost, meta) => this.onGap(s, lost, meta),
+        onClose: (s, reason) => this.onClose(s, reason),
+      },
+      {
+        maxStreams: opts.maxStreams,
+        budget: this.budget,
+        gapTimeoutSec: opts.gapTimeoutSec,
+        idleTimeoutSec: opts.idleTimeoutSec,
+      },
+    );
+  }
+
+  /** Feed one decoded packet; complete SIP messages go to `emit` (synchronously, possibly several). */
+  push(p: NetPacket, emit: (m: SipPayload) => void): void {
+    const proto = p.protocol;
+    if (proto === IPPROTO_TCP) {
+      this.emit = emit;
+      this.tcp.push(p);
+      return;
+    }
+    if (p.timeSec >= this.nextTick) {
+      // Let TCP hole timeouts / idle eviction progress on non-TCP traffic too (checked once per capture second).
+      this.nextTick = p.timeSec + 1;
+      this.emit = emit;
+      this.tcp.advance(p.timeSec + p.timeNsec / 1e9);
+    }
+    if (proto === IPPROTO_UDP) this.pushUdp(p, emit);
+    else if (proto === IPPROTO_SCTP) this.pushSctp(p, emit);
+  }
+
+  /**
+   * End of capture: skip remaining TCP holes, emit what every stream still holds (a started message comes out with
+   * `truncated: true`), report leftover junk, and forget all state.
+   */
+  flush(emit: (m: SipPayload) => void): void {
+    this.emit = emit;
+    this.tcp.flush();
+  }
+
+  /** TCP directions currently tracked. */
+  get tcpStreamCount(): number {
+    return this.tcp.streamCount;
+  }
+
+  // ---------------------------------------------------------------- UDP
+
+  private pushUdp(p: NetPacket, emit: (m: SipPayload) => void): void {
+    const b = p.payload;
+    const n = b.length;
+    if (n === 0) return;
+    const c0 = b[0]!;
+    if (TOKEN_CHAR[c0] !== 1) {
+      if (c0 === CR || c0 === LF) this.udpCrlf(p, emit);
+      return;
+    }
+    if (n < 12 || classifySipStart(b, 0, n, true) !== START_YES) return;
+    this.emitUnit(p, b, 0, 'UDP', emit, true);
+  }
+
+  /** A datagram starting with CR/LF: an RFC 5626 keep-alive, or (rarely) CR/LFs before a message. */
+  private udpCrlf(p: NetPacket, emit: (m: SipPayload) => void): void {
+    const b = p.payload;
+    let i = 0;
+    while (i < b.length && (b[i] === CR || b[i] === LF)) i++;
+    if (i === b.length) {
+      this.stats.keepAlives++;
+      return;
+    }
+    if (classifySipStart(b, i, b.length, true) !== START_YES) return;
+    if (this.udpSkipCrlf) {
+      this.emitUnit(p, b, i, 'UDP', emit, true);
+      return;
+    }
+    this.problems.report(
+      'sip/leading-crlf-datagram', 'info',
+      `UDP datagram has ${i} CR/LF bytes before a SIP start line; not decoded (tshark does not either)`,
+      p.frame, p.payloadFileOffset >= 0 ? p.payloadFileOffset : undefined,
+    );
+  }
+
+  // ---------------------------------------------------------------- SCTP
+
+  private pushSctp(p: NetPacket, emit: (m: SipPayload) => void): void {
+    const b = p.payload;
+    const n = b.length;
+    if (n === 0) return;
+    const c0 = b[0]!;
+    if (TOKEN_CHAR[c0] !== 1 && c0 !== CR && c0 !== LF) return;
+    let i = 0;
+    let count = 0;
+    while (i < n) {
+      const ka = i;
+      while (i < n && (b[i] === CR || b[i] === LF)) i++;
+      if (i > ka) this.stats.keepAlives++;
+      if (i >= n) return;
+      if (classifySipStart(b, i, n, true) !== START_YES) {
+        if (count > 0) this.trailing(p, i, n, 'SCTP user message');
+        return;
+      }
+      const end = this.emitUnit(p, b, i, 'SCTP', emit, false);
+      count++;
+      if (end <= i) return;
+      i = end;
+    }
+  }
+
+  /**
+   * Emit the message at `start` of a message-oriented unit (datagram / SCTP user message) and return its end.
+   * `reportTrailing`: bytes after the message are reported (UDP: tshark ignores them too).
+   */
+  private emitUnit(p: NetPacket, b: Uint8Array, start: number, transport: SipTransport, emit: (m: SipPayload) => void, reportTrailing: boolean): number {
+    const r = frameSipDatagram(b, start, b.length, this.limits);
+    const fileOffset = p.payloadFileOffset >= 0 ? p.payloadFileOffset + start : -1;
+    if (r.notes) this.reportNotes(r.notes, p.frame, fileOffset);
+    if (transport === 'UDP') this.stats.udpMessages++;
+    else this.stats.sctpMessages++;
+    emit({
+      frame: p.frame,
+      firstFrame: p.frame,
+      timeSec: p.timeSec,
+      timeNsec: p.timeNsec,
+      ipVersion: p.ipVersion,
+      src: this.addr(p.srcIp),
+      dst: this.addr(p.dstIp),
+      srcPort: p.srcPort,
+      dstPort: p.dstPort,
+      transport,
+      bytes: b.subarray(start, r.end),
+      fileOffset,
+      truncated: r.truncated,
+    });
+    if (reportTrailing && r.end < b.length && !isCrlfOnly(b, r.end, b.length)) this.trailing(p, r.end, b.length, 'UDP datagram');
+    return r.end;
+  }
+
+  private trailing(p: NetPacket, from: number, to: number, what: string): void {
+    const b = p.payload;
+    let i = from;
+    while (i < to && (b[i] === CR || b[i] === LF)) i++;
+    const another = classifySipStart(b, i, to, true) === START_YES;
+    this.problems.report(
+      'sip/datagram-trailing-bytes', 'info',
+      `${to - from} bytes after the SIP message in a ${what}${another ? ' (another SIP message; only the first is decoded, as tshark does)' : ''}`,
+      p.frame, p.payloadFileOffset >= 0 ? p.payloadFileOffset + from : undefined,
+    );
+  }
+
+  // ---------------------------------------------------------------- TCP
+
+  private newDir(s: TcpStream<Dir>): Dir {
+    return {
+      mode: M_PROBE,
+      buf: undefined,
+      portHint: this.sipPorts.has(s.srcPort) || this.sipPorts.has(s.dstPort),
+      probed: 0,
+      need: -1,
+      scan: -1,
+      skip: 0,
+      quiet: false,
+      junk: 0,
+      junkFrame: 0,
+      junkOffset: -1,
+      ws: undefined,
+      wsEmit: undefined,
+      tls: false,
+      src: '',
+      dst: '',
+    };
+  }
+
+  private onData(s: TcpStream<Dir>, bytes: Uint8Array, meta: DeliveryMeta): void {
+    let d = s.user;
+    if (!d) {
+      d = this.newDir(s);
+      s.user = d;
+    }
+    if (d.mode === M_WS) {
+      d.ws!.push(bytes, meta, d.wsEmit!);
+      return;
+    }
+    if (d.mode === M_IGNORE) return;
+    const buf = d.buf;
+    if (!buf || buf.length === 0) {
+      // Fast path: frame straight from the segment; copy only an unfinished tail.
+      const used = this.process(s, d, bytes, this.single.set(meta), false);
+      if (used < bytes.length && d.mode !== M_WS && d.mode !== M_IGNORE) {
+        const tail = bytes.subarray(used);
+        this.append(s, d, tail, meta.fileOffset >= 0 ? { ...meta, fileOffset: meta.fileOffset + used } : meta);
+      }
+      return;
+    }
+    if (!this.append(s, d, bytes, meta)) return;
+    const used = this.process(s, d, buf.bytes(), buf, false);
+    buf.consume(used);
+  }
+
+  /** Buffer bytes for a direction; on budget exhaustion the direction loses them (as a gap). */
+  private append(s: TcpStream<Dir>, d: Dir, bytes: Uint8Array, meta: DeliveryMeta): boolean {
+    d.buf ??= new DeliveryBuffer(this.budget);
+    if (d.buf.append(bytes, meta)) return true;
+    this.problems.report('tcp/buffer-limit', 'warning', `buffer limit (${this.budget.limit} bytes) reached; ${bytes.length} bytes of ${this.label(s, d)} dropped`, meta.frame);
+    this.lose(s, d, -1, meta);
+    return false;
+  }
+
+  /** Run the direction's consumer over `b` (from 0); returns the bytes consumed (the rest must be kept). */
+  private process(s: TcpStream<Dir>, d: Dir, b: Uint8Array, src: DeliverySource, eof: boolean): number {
+    let i = 0;
+    const n = b.length;
+    for (let guard = 0; guard < 8; guard++) {
+      switch (d.mode) {
+        case M_SIP:
+          return this.frameSip(s, d, b, i, src, eof);
+        case M_PROBE: {
+          const r = this.probe(s, d, b, i, src);
+          if (d.mode === M_PROBE || r >= n) return r;
+          i = r;
+          break;
+        }
+        case M_HTTP: {
+          const r = this.http(s, d, b, i);
+          if (d.mode === M_HTTP || r >= n) return r;
+          i = r;
+          break;
+        }
+        case M_WS: {
+          const ws = d.ws!;
+          const wsEmit = d.wsEmit!;
+          src.slices(i, n, (a, e, m) => ws.push(b.subarray(a, e), m, wsEmit));
+          return n;
+        }
+        default:
+          return n;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Direction of unknown content: look at the segment start (after CR/LFs) for TLS, a SIP start line, or HTTP;
+   * on SIP ports also after every line end. Returns where the new mode starts, where a partial line to keep
+   * starts (mode unchanged), or b.length (nothing to keep).
+   */
+  private probe(s: TcpStream<Dir>, d: Dir, b: Uint8Array, i: number, src: DeliverySource): number {
+    const n = b.length;
+    while (i < n && (b[i] === CR || b[i] === LF)) i++;
+    if (i >= n) return n;
+    const c0 = b[i]!;
+    if (c0 >= 0x14 && c0 <= 0x17) {
+      // TLS record: ContentType 20..23, ProtocolVersion major 3 (RFC 8446 §5.1, RFC 5246 §6.2.1)
+      if (n - i < 3) return i;
+      if (b[i + 1] === 3 && b[i + 2]! <= 4) {
+        this.markTls(s, d, src.metaAt(i));
+        return n;
+      }
+    }
+    const cls = classifySipStart(b, i, n, false);
+    if (cls === START_YES) {
+      d.mode = M_SIP;
+      return i;
+    }
+    if (cls === START_MAYBE) return i;
+    const h = httpStartKind(b, i, n);
+    if (h === 'request' || h === 'response') {
+      d.mode = M_HTTP;
+      return i;
+    }
+    if (h === 'maybe') return i;
+    if (d.portHint) {
+      // The capture may have started mid-message: a start line may follow any line end.
+      let k = i;
+      for (;;) {
+        const lf = b.indexOf(LF, k);
+        if (lf < 0) break;
+        const p = lf + 1;
+        if (p >= n) break;
+        const c = classifySipStart(b, p, n, false);
+        if (c === START_YES) {
+          d.mode = M_SIP;
+          const m = src.metaAt(i);
+          this.problems.report(
+            'tcp/mid-stream-start', 'info',
+            `${p - i} bytes before the first SIP start line on ${this.label(s, d)} skipped (capture started mid-message?)`,
+            m.frame, m.fileOffset >= 0 ? src.fileOffsetOf(i, i + 1) : undefined,
+          );
+          return p;
+        }
+        if (c === START_MAYBE) return p;
+        k = p;
+      }
+    } else {
+      d.probed += n - i;
+      if (d.probed > PROBE_LIMIT_BYTES) {
+        d.mode = M_IGNORE;
+        s.ignore = true;
+        d.buf?.clear();
+      }
+    }
+    return n;
+  }
+
+  private markTls(s: TcpStream<Dir>, d: Dir, meta: DeliveryMeta): void {
+    d.mode = M_IGNORE;
+    d.tls = true;
+    s.ignore = true;
+    d.buf?.clear();
+    if (s.reverse?.user?.tls) return; // once per connection
+    this.stats.tlsStreams++;
+    this.problems.report('tls/encrypted-stream', 'info', `TLS on ${this.label(s, d)}: encrypted, SIP inside cannot be decoded`, meta.frame, meta.fileOffset >= 0 ? meta.fileOffset : undefined);
+  }
+
+  /** HTTP/1.x header section: a WebSocket upgrade (RFC 6455 §4) switches the direction to WebSocket frames. */
+  private http(s: TcpStream<Dir>, d: Dir, b: Uint8Array, i: number): number {
+    const n = b.length;
+    const max = this.limits.maxHeaderBytes;
+    // Wait for the whole header section, resuming the search where it stopped (no rescans on tiny segments).
+    const he = findHeaderEnd(b, d.scan >= 0 ? i + d.scan : i, Math.min(n, i + max));
+    if (he < 0) {
+      if (n - i >= max) {
+        d.mode = M_PROBE;
+        d.scan = -1;
+        return n;
+      }
+      d.scan = Math.max(0, n - i - 3);
+      return i;
+    }
+    d.scan = -1;
+    const hs = parseHttpHandshake(b, i, he, max);
+    if (hs === undefined || hs === 'need-more') {
+      d.mode = M_PROBE;
+      return n;
+    }
+    const upgraded = hs.upgradeWebSocket && (hs.kind === 'request' || hs.status === 101);
+    if (!upgraded) {
+      // Plain HTTP (e.g. on port 5060): not SIP (tshark reports no SIP message either). Its body is skipped.
+      d.mode = M_PROBE;
+      return b.length;
+    }
+    d.mode = M_WS;
+    this.stats.webSocketStreams++;
+    d.ws = new WebSocketDecoder(this.problems, {
+      deflate: hs.extensions.includes('permessage-deflate'),
+      budget: this.budget,
+      maxMessageBytes: this.limits.maxContentLength + this.limits.maxHeaderBytes,
+      label: this.label(s, d),
+    });
+    d.wsEmit = (m) => this.onWsMessage(s, d, m);
+    return hs.headerEnd;
+  }
+
+  /** SIP framing loop over `b` from `i` (RFC 3261 §18.3); returns the bytes consumed. */
+  private frameSip(s: TcpStream<Dir>, d: Dir, b: Uint8Array, i: number, src: DeliverySource, eof: boolean): number {
+    const n = b.length;
+    while (i < n) {
+      if (d.skip > 0) {
+        const k = Math.min(d.skip, n - i);
+        d.skip -= k;
+        i += k;
+        continue;
+      }
+      if (!eof && d.need > 0 && n - i < d.need) return i; // waiting for the body: do not rescan
+      const r = frameSipStream(b, i, n, {
+        eof,
+        resumeFrom: d.scan >= 0 ? i + d.scan : undefined,
+        maxHeaderBytes: this.limits.maxHeaderBytes,
+        maxContentLength: this.limits.maxContentLength,
+      });
+      switch (r.kind) {
+        case 'keep-alive':
+          this.stats.keepAlives++;
+          i = r.end;
+          break;
+        case 'need-more':
+          d.need = r.need;
+          d.scan = r.scannedTo - i;
+          return i;
+        case 'garbage':
+          if (r.reason === 'headers-too-long') {
+            this.problems.report('sip/headers-too-long', 'warning', `no end of SIP header section within ${this.limits.maxHeaderBytes} bytes on ${this.label(s, d)}; resynchronising`, src.metaAt(i).frame);
+          } else if (!d.quiet) {
+            if (d.junk === 0) {
+              d.junkFrame = src.metaAt(i).frame;
+              d.junkOffset = src.fileOffsetOf(i, i + 1);
+            }
+            d.junk += r.skip;
+          }
+          d.need = -1;
+          d.scan = -1;
+          i += r.skip;
+          break;
+        case 'message':
+          d.need = -1;
+          d.scan = -1;
+          this.flushJunk(s, d);
+          d.quiet = false;
+          this.emitStreamMessage(s, d, b, r, src);
+          i = r.end;
+          break;
+      }
+    }
+    return i;
+  }
+
+  private emitStreamMessage(s: TcpStream<Dir>, d: Dir, b: Uint8Array, r: FramedMessage, src: DeliverySource): void {
+    const last = src.metaAt(r.end - 1);
+    const fileOffset = src.fileOffsetOf(r.start, r.end);
+    if (r.notes) this.reportNotes(r.notes, last.frame, fileOffset);
+    if (r.truncated && !r.notes?.some((x) => x.code === 'sip/content-length-too-large' || x.code === 'sip/unterminated-headers')) {
+      this.problems.report('sip/truncated-message', 'warning', `SIP message on ${this.label(s, d)} ended before its Content-Length body (${r.end - r.start} bytes kept)`, last.frame);
+    }
+    this.stats.tcpMessages++;
+    this.names(s, d);
+    this.emit({
+      frame: last.frame,
+      firstFrame: src.metaAt(r.start).frame,
+      timeSec: last.timeSec,
+      timeNsec: last.timeNsec,
+      ipVersion: s.ipVersion,
+      src: d.src,
+      dst: d.dst,
+      srcPort: s.srcPort,
+      dstPort: s.dstPort,
+      transport: 'TCP',
+      bytes: b.subarray(r.start, r.end),
+      fileOffset,
+      truncated: r.truncated,
+    });
+  }
+
+  private flushJunk(s: TcpStream<Dir>, d: Dir): void {
+    if (d.junk === 0) return;
+    this.problems.report(
+      'sip/stream-junk', 'warning',
+      `${d.junk} bytes that are not SIP skipped before the next start line on ${this.label(s, d)}`,
+      d.junkFrame, d.junkOffset >= 0 ? d.junkOffset : undefined,
+    );
+    d.junk = 0;
+  }
+
+  /** A complete WebSocket message: one SIP message (RFC 7118 §5), framed like a datagram. */
+  private onWsMessage(s: TcpStream<Dir>, d: Dir, m: WsMessage): void {
+    const b = m.payload;
+    if (b.length === 0 || isCrlfOnly(b, 0, b.length)) {
+      this.stats.keepAlives++;
+      return;
+    }
+    if (classifySipStart(b, 0, b.length, true) !== START_YES) {
+      this.problems.report('ws/non-sip-message', 'info', `WebSocket message on ${this.label(s, d)} is not a SIP message; skipped`, m.frame);
+      return;
+    }
+    const r = frameSipDatagram(b, 0, b.length, this.limits);
+    if (r.notes) this.reportNotes(r.notes, m.frame, m.fileOffset);
+    if (r.end < b.length && !isCrlfOnly(b, r.end, b.length)) {
+      this.problems.report('sip/datagram-trailing-bytes', 'info', `${b.length - r.end} bytes after the SIP message in a WebSocket message`, m.frame);
+    }
+    this.stats.wsMessages++;
+    this.names(s, d);
+    this.emit({
+      frame: m.frame,
+      firstFrame: m.firstFrame,
+      timeSec: m.timeSec,
+      timeNsec: m.timeNsec,
+      ipVersion: s.ipVersion,
+      src: d.src,
+      dst: d.dst,
+      srcPort: s.srcPort,
+      dstPort: s.dstPort,
+      transport: 'WS',
+      bytes: b.subarray(0, r.end),
+      fileOffset: m.fileOffset,
+      truncated: r.truncated || m.truncated,
+    });
+  }
+
+  /** Bytes went missing (`lost` > 0) or could not be buffered (`lost` = -1). */
+  private onGap(s: TcpStream<Dir>, lost: number, meta: DeliveryMeta): void {
+    const d = s.user;
+    if (!d) return;
+    this.lose(s, d, lost, meta);
+  }
+
+  private lose(s: TcpStream<Dir>, d: Dir, lost: number, meta: DeliveryMeta): void {
+    switch (d.mode) {
+      case M_SIP: {
+        const buf = d.buf;
+        const have = buf ? buf.length : 0;
+        if (have > 0 && buf) {
+          const need = d.need;
+          // Emit what we have of the message in progress (truncated), then resume exactly at the next message when
+          // its length is known, else resynchronise on the next start line.
+          this.frameSip(s, d, buf.bytes(), 0, buf, true);
+          buf.clear();
+          if (need > 0 && lost >= 0 && need - have - lost >= 0) d.skip = need - have - lost;
+          else d.quiet = true;
+        } else if (d.skip > 0 && lost >= 0) {
+          d.skip -= lost;
+          if (d.skip < 0) {
+            d.skip = 0;
+            d.quiet = true;
+          }
+        } else {
+          d.skip = 0;
+          d.quiet = true;
+        }
+        d.need = -1;
+        d.scan = -1;
+        return;
+      }
+      case M_WS:
+        d.ws!.gap(lost < 0 ? 1 : lost, meta);
+        return;
+      case M_HTTP:
+        d.mode = M_PROBE;
+        d.buf?.clear();
+        return;
+      default:
+        d.buf?.clear();
+    }
+  }
+
+  private onClose(s: TcpStream<Dir>, reason: TcpCloseReason): void {
+    const d = s.user;
+    if (!d) return;
+    const pending = (d.buf?.length ?? 0) > 0;
+    if (reason === 'evicted' && pending) {
+      this.problems.report('tcp/stream-evicted', 'info', `TCP stream ${this.label(s, d)} evicted (idle or stream limit) with ${d.buf!.length} bytes pending`, d.buf!.metaAt(0).frame);
+    }
+    if (d.mode === M_SIP) {
+      if (pending) this.frameSip(s, d, d.buf!.bytes(), 0, d.buf!, true);
+      this.flushJunk(s, d);
+    } else if (d.mode === M_WS) {
+      d.ws!.close(d.wsEmit!);
+    }
+    d.buf?.clear();
+    d.buf = undefined;
+    d.need = -1;
+    d.scan = -1;
+    d.skip = 0;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private reportNotes(notes: FramingNote[], frame: number, fileOffset: number): void {
+    for (const n of notes) this.problems.report(n.code, n.severity, n.message, frame, fileOffset >= 0 ? fileOffset : undefined);
+  }
+
+  /** Address text, cached for IPv4 (formatting is only done for emitted SIP messages). */
+  private addr(ip: Uint8Array): string {
+    if (ip.length !== 4) return formatIp(ip);
+    const k = ((ip[0]! << 24) | (ip[1]! << 16) | (ip[2]! << 8) | ip[3]!) >>> 0;
+    let t = this.v4Names.get(k);
+    if (t === undefined) {
+      if (this.v4Names.size >= ADDRESS_CACHE_SIZE) this.v4Names.clear();
+      t = formatIp(ip);
+      this.v4Names.set(k, t);
+    }
+    return t;
+  }
+
+  private names(s: TcpStream<Dir>, d: Dir): void {
+    if (d.src === '') {
+      d.src = this.addr(s.srcIp);
+      d.dst = this.addr(s.dstIp);
+    }
+  }
+
+  private label(s: TcpStream<Dir>, d: Dir): string {
+    this.names(s, d);
+    const h = (a: string): string => (a.includes(':') ? `[${a}]` : a);
+    return `${h(d.src)}:${s.srcPort} -> ${h(d.dst)}:${s.dstPort}`;
+  }
+}

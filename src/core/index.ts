@@ -1,0 +1,53 @@
+// The core's public API: the only import path the adapters (cli, extension, server, webview) use.
+export type { Span, ParseProblem } from './text/span';
+export { span, shiftSpan } from './text/span';
+export { LineIndex } from './text/line-index';
+export { decodeUtf8, decodeUtf8 as decodeMessageText, encodeUtf8 } from './text/decode';
+
+export type { ByteSource } from './bytes/byte-source';
+export { memoryByteSource } from './bytes/byte-source';
+
+export type { CaptureRecord, CaptureFormat, CaptureInterface } from './capture/types';
+export { ProblemCollector } from './capture/problems';
+export type { CaptureProblem, CaptureProblemSummary, ProblemSeverity } from './capture/problems';
+export { readCapture } from './capture/read-capture';
+export type { CaptureReadResult, ReadCaptureOptions } from './capture/read-capture';
+export { detectCaptureFormat } from './capture/detect';
+export { importCapture, loadMessageBytes } from './capture/import-capture';
+export type { CaptureModel, ImportOptions } from './capture/import-capture';
+
+export type { NetPacket, SipPayload, SipTransport } from './decode/types';
+export { PacketDecoder } from './decode/packet-decoder';
+export { TransportAssembler } from './decode/transport-assembler';
+
+export type * from './sip/types';
+export { parseSipMessage, spanText, parseFieldValue, headerDef, bodySpan } from './sip/parse-message';
+export { summarizeSipMessage } from './sip/summary';
+export type { SipSummary, SipViaSummary } from './sip/summary';
+export { factsFromMessage } from './sip/facts';
+export { SIP_HEADERS, lookupHeader, canonicalHeaderName } from './sip/header-table';
+export type { SipHeaderDef } from './sip/header-table';
+export { parseUri } from './sip/uri';
+export { parseNameAddr, parseNameAddrList } from './sip/name-addr';
+export { parseViaList, topVia, allVias } from './sip/via';
+export { parseCSeq } from './sip/cseq';
+
+export type * from './sdp/types';
+export { parseSdp, findSdpBodies } from './sdp/parse-sdp';
+
+export type * from './dialog/types';
+export { CallModelBuilder, BRANCH_MAGIC_COOKIE } from './dialog/reconstruct';
+export type { SipFacts, MessageSighting } from './dialog/reconstruct';
+export { MessageStore, messageLabel } from './dialog/message-store';
+export type { MessageBytesLocation } from './dialog/message-store';
+
+export * from './ladder/index';
+
+export { exportMessage, exportCall, exportHeader, epochString, EXPORT_SCHEMA_VERSION } from './export/export-json';
+export type { ExportedMessage, ExportedCall, ExportedSdp } from './export/export-json';
+
+export { formatIp, parseIp, classifyIp, ipInCidr } from './util/ip';
+
+export type * from './rules/types';
+export { DEFAULT_LINT_SETTINGS, rfcRef } from './rules/types';
+export type * from './trace/types';

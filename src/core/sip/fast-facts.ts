@@ -1,0 +1,411 @@
+// Import fast path: extracts the SipFacts of a well-formed SIP message straight from its bytes (start line, Call-ID,
+// CSeq, From/To tags, top Via branch and sent-by, SDP presence) without building header objects. Anything unusual
+// (line folding, odd quoting, multipart bodies, malformed fields) returns undefined and the caller falls back to the
+// full parser (parse-message.ts + summary.ts), which gives the same facts: test/core/sip/fast-facts.test.ts checks
+// that on every corpus and sample message.
+import type { CallParties, SipFacts } from '../dialog/reconstruct';
+import { decodeLowerAscii, decodeUtf8 } from '../text/decode';
+import { parseNameAddrRange } from './name-addr';
+
+const SP = 0x20;
+const HT = 0x09;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** RFC 3261 §25.1 token characters (alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"). */
+const TOKEN = (() => {
+  const t = new Uint8Array(256);
+  for (let c = 0x30; c <= 0x39; c++) t[c] = 1;
+  for (let c = 0x41; c <= 0x5a; c++) t[c] = 1;
+  for (let c = 0x61; c <= 0x7a; c++) t[c] = 1;
+  for (const ch of "-.!%*_+`'~") t[ch.charCodeAt(0)] = 1;
+  return t;
+})();
+
+/** Small cache of short ASCII strings (methods, reason phrases, hosts) keyed by their bytes, to avoid re-decoding. */
+const INTERN_SIZE = 4096;
+const internKeys: (Uint8Array | undefined)[] = new Array(INTERN_SIZE);
+const internVals: string[] = new Array(INTERN_SIZE);
+
+function intern(b: Uint8Array, s: number, e: number, lower: boolean): string {
+  const len = e - s;
+  if (len > 64) return lower ? decodeLowerAscii(b, s, e) : decodeUtf8(b, s, e);
+  let h = len * 31 + (lower ? 7 : 0);
+  for (let i = s; i < e; i++) h = (Math.imul(h, 31) + (b[i] as number)) | 0;
+  const slot = (h >>> 0) & (INTERN_SIZE - 1);
+  const k = internKeys[slot];
+  if (k !== undefined && k.length === len) {
+    let i = 0;
+    while (i < len && k[i] === b[s + i]) i++;
+    if (i === len) return internVals[slot]!;
+  }
+  const v = lower ? decodeLowerAscii(b, s, e) : decodeUtf8(b, s, e);
+  internKeys[slot] = b.slice(s, e);
+  internVals[slot] = v;
+  return v;
+}
+
+/** ASCII-only check for strings we decode without the cache (Call-ID, tags, branch). */
+function text(b: Uint8Array, s: number, e: number): string {
+  for (let i = s; i < e; i++) if ((b[i] as number) >= 0x80) return decodeUtf8(b, s, e);
+  return String.fromCharCode.apply(null, b.subarray(s, e) as unknown as number[]);
+}
+
+const enum Hdr {
+  Other,
+  CallId,
+  CSeq,
+  From,
+  To,
+  Via,
+  ContentType,
+  ContentLength,
+}
+
+const lc = (c: number) => c | 0x20;
+
+function eqLower(b: Uint8Array, s: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) if (lc(b[s + i] as number) !== lower.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Which header a name is (full or compact form, RFC 3261 §7.3.3), by length first. */
+function headerKind(b: Uint8Array, s: number, e: number): Hdr {
+  switch (e - s) {
+    case 1:
+      switch (lc(b[s] as number)) {
+        case 0x69: return Hdr.CallId; // i
+        case 0x66: return Hdr.From; // f
+        case 0x74: return Hdr.To; // t
+        case 0x76: return Hdr.Via; // v
+        case 0x63: return Hdr.ContentType; // c
+        case 0x6c: return Hdr.ContentLength; // l
+        default: return Hdr.Other;
+      }
+    case 2:
+      return eqLower(b, s, 'to') ? Hdr.To : Hdr.Other;
+    case 3:
+      return eqLower(b, s, 'via') ? Hdr.Via : Hdr.Other;
+    case 4:
+      return eqLower(b, s, 'from') ? Hdr.From : eqLower(b, s, 'cseq') ? Hdr.CSeq : Hdr.Other;
+    case 7:
+      return eqLower(b, s, 'call-id') ? Hdr.CallId : Hdr.Other;
+    case 12:
+      return eqLower(b, s, 'content-type') ? Hdr.ContentType : Hdr.Other;
+    case 14:
+      return eqLower(b, s, 'content-length') ? Hdr.ContentLength : Hdr.Other;
+    default:
+      return Hdr.Other;
+  }
+}
+
+/** Parse unsigned decimal digits in [s, e); -1 when empty, not all digits or longer than 10 digits. */
+function digits(b: Uint8Array, s: number, e: number): number {
+  if (s >= e || e - s > 10) return -1;
+  let n = 0;
+  for (let i = s; i < e; i++) {
+    const c = (b[i] as number) - 0x30;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * Header parameters `;name[=value]...` in [s, e): returns the value of `want` (lowercase name), '' for a flag,
+ * undefined when absent, or null when the parameter list is not simple (quotes, stray characters).
+ */
+function param(b: Uint8Array, s: number, e: number, want: string): string | undefined | null {
+  let i = s;
+  let found: string | undefined;
+  while (i < e) {
+    while (i < e && (b[i] === SP || b[i] === HT)) i++;
+    if (i >= e) break;
+    if (b[i] !== 0x3b) return null;
+    i++;
+    while (i < e && (b[i] === SP || b[i] === HT)) i++;
+    const ns = i;
+    while (i < e && TOKEN[b[i] as number]) i++;
+    const ne = i;
+    if (ne === ns) return null;
+    while (i < e && (b[i] === SP || b[i] === HT)) i++;
+    let vs = i;
+    let ve = i;
+    if (i < e && b[i] === 0x3d) {
+      i++;
+      while (i < e && (b[i] === SP || b[i] === HT)) i++;
+      vs = i;
+      if (b[i] === 0x22) return null; // quoted parameter value: let the full parser unquote it
+      while (i < e && b[i] !== 0x3b && b[i] !== SP && b[i] !== HT && b[i] !== 0x2c) i++;
+      ve = i;
+      if (b[i] === 0x2c) return null;
+    }
+    if (found === undefined && ne - ns === want.length && eqLower(b, ns, want)) found = ve > vs ? text(b, vs, ve) : '';
+  }
+  return found;
+}
+
+interface AddrRange {
+  s: number;
+  e: number;
+  tag: string | undefined;
+}
+
+/** From/To value [s, e): the tag parameter (RFC 3261 §19.3) or null when the value is not simple. */
+function addrTag(b: Uint8Array, s: number, e: number): AddrRange | null {
+  let i = s;
+  let paramsFrom = -1;
+  // name-addr: optional display name (token words or a quoted string without escapes), then <URI>
+  if (b[i] === 0x22) {
+    i++;
+    while (i < e && b[i] !== 0x22) {
+      if (b[i] === 0x5c) return null;
+      i++;
+    }
+    if (i >= e) return null;
+    i++;
+  }
+  let lt = -1;
+  for (let j = i; j < e; j++) {
+    const c = b[j] as number;
+    if (c === 0x3c) {
+      lt = j;
+      break;
+    }
+    if (c === 0x22 || c === 0x2c) return null;
+    if (c === 0x3b && lt < 0) {
+      // addr-spec followed by header params: the URI ends at the first ';' (RFC 3261 §20.10)
+      paramsFrom = j;
+      break;
+    }
+  }
+  if (lt >= 0) {
+    const gt = b.indexOf(0x3e, lt);
+    if (gt < 0 || gt >= e) return null;
+    paramsFrom = gt + 1;
+  } else if (paramsFrom < 0) {
+    paramsFrom = e;
+  }
+  const tag = param(b, paramsFrom, e, 'tag');
+  if (tag === null) return null;
+  return { s, e, tag: tag === '' ? undefined : tag };
+}
+
+/** The parties of a call from the From/To value ranges, via the full name-addr parser (runs once per call). */
+function partiesOf(b: Uint8Array, from: AddrRange | undefined, to: AddrRange | undefined): CallParties {
+  const na = (r: AddrRange | undefined) => (r ? parseNameAddrRange(b, r.s, r.e, 0, []) : undefined);
+  const f = na(from);
+  const t = na(to);
+  return {
+    fromUri: f ? (f.uri?.raw ?? f.uriText) : undefined,
+    toUri: t ? (t.uri?.raw ?? t.uriText) : undefined,
+    fromDisplay: f?.displayName,
+    toDisplay: t?.displayName,
+  };
+}
+
+/**
+ * Facts of the SIP message in `b` (one complete message: start line to end of body), or undefined when the message
+ * is not simple enough for the fast path (then use factsFromMessage(parseSipMessage(b).message, n)).
+ * Never throws. `problemCount` is 0: the fast path only accepts structurally clean messages.
+ */
+export function scanSipFacts(b: Uint8Array): SipFacts | undefined {
+  const n = b.length;
+  let lf = b.indexOf(LF);
+  if (lf < 0) return undefined;
+  let le = lf > 0 && b[lf - 1] === CR ? lf - 1 : lf;
+  let kind: 'request' | 'response';
+  let method: string | undefined;
+  let statusCode: number | undefined;
+  let reason: string | undefined;
+  // RFC 3261 §7.1 Request-Line / §7.2 Status-Line
+  if (le >= 12 && b[0] === 0x53 && b[1] === 0x49 && b[2] === 0x50 && b[3] === 0x2f && b[4] === 0x32 && b[5] === 0x2e && b[6] === 0x30 && b[7] === SP) {
+    kind = 'response';
+    const code = digits(b, 8, 11);
+    if (code < 100 || code > 699) return undefined;
+    statusCode = code;
+    if (le > 11) {
+      if (b[11] !== SP) return undefined;
+      reason = le > 12 ? intern(b, 12, le, false) : '';
+    } else reason = '';
+  } else {
+    kind = 'request';
+    let i = 0;
+    while (i < le && TOKEN[b[i] as number]) i++;
+    if (i === 0 || b[i] !== SP) return undefined;
+    method = intern(b, 0, i, false);
+    const uriStart = i + 1;
+    let j = uriStart;
+    while (j < le && b[j] !== SP) j++;
+    if (j === uriStart || le - j !== 8) return undefined;
+    if (!(b[j + 1] === 0x53 && b[j + 2] === 0x49 && b[j + 3] === 0x50 && b[j + 4] === 0x2f && b[j + 5] === 0x32 && b[j + 6] === 0x2e && b[j + 7] === 0x30)) return undefined;
+  }
+
+  let callId: string | undefined;
+  let cseqSeq: number | undefined;
+  let cseqMethod: string | undefined;
+  let from: AddrRange | undefined;
+  let to: AddrRange | undefined;
+  let viaBranch: string | undefined;
+  let viaSentBy: string | undefined;
+  let viaSeen = false;
+  let sdpType = false;
+  let typeSeen = false;
+  let contentLength = -1;
+  let lengthSeen = false;
+
+  let i = lf + 1;
+  let bodyStart = -1;
+  while (i < n) {
+    lf = b.indexOf(LF, i);
+    if (lf < 0) return undefined; // no empty line: truncated header section
+    le = lf > i && b[lf - 1] === CR ? lf - 1 : lf;
+    if (le === i) {
+      bodyStart = lf + 1;
+      break;
+    }
+    const c0 = b[i] as number;
+    if (c0 === SP || c0 === HT) return undefined; // folded line (RFC 3261 §7.3.1)
+    let colon = i;
+    while (colon < le && b[colon] !== 0x3a) colon++;
+    if (colon === le) return undefined;
+    let ne = colon;
+    while (ne > i && (b[ne - 1] === SP || b[ne - 1] === HT)) ne--;
+    const kindOf = headerKind(b, i, ne);
+    if (kindOf !== Hdr.Other) {
+      let vs = colon + 1;
+      while (vs < le && (b[vs] === SP || b[vs] === HT)) vs++;
+      let ve = le;
+      while (ve > vs && (b[ve - 1] === SP || b[ve - 1] === HT)) ve--;
+      switch (kindOf) {
+        case Hdr.CallId:
+          if (callId === undefined) {
+            if (ve === vs) return undefined;
+            callId = text(b, vs, ve);
+          }
+          break;
+        case Hdr.CSeq:
+          if (cseqSeq === undefined) {
+            // RFC 3261 §20.16: CSeq = 1*DIGIT LWS Method
+            let d = vs;
+            while (d < ve && b[d]! >= 0x30 && b[d]! <= 0x39) d++;
+            const seq = digits(b, vs, d);
+            if (seq < 0 || seq > 0x7fffffff) return undefined;
+            let m = d;
+            while (m < ve && (b[m] === SP || b[m] === HT)) m++;
+            if (m === d || m === ve) return undefined;
+            let me = m;
+            while (me < ve && TOKEN[b[me] as number]) me++;
+            if (me !== ve) return undefined;
+            cseqSeq = seq;
+            cseqMethod = intern(b, m, me, false);
+          }
+          break;
+        case Hdr.From:
+          if (from === undefined) {
+            const r = addrTag(b, vs, ve);
+            if (r === null) return undefined;
+            from = r;
+          }
+          break;
+        case Hdr.To:
+          if (to === undefined) {
+            const r = addrTag(b, vs, ve);
+            if (r === null) return undefined;
+            to = r;
+          }
+          break;
+        case Hdr.Via:
+          if (!viaSeen) {
+            viaSeen = true;
+            // RFC 3261 §20.42: SIP / 2.0 / transport LWS sent-by *( SEMI via-params ), first via-parm only
+            if (ve - vs < 9 || !eqLower(b, vs, 'sip/2.0/')) return undefined;
+            let k = vs + 8;
+            while (k < ve && TOKEN[b[k] as number]) k++;
+            if (k === vs + 8 || (b[k] !== SP && b[k] !== HT)) return undefined;
+            while (k < ve && (b[k] === SP || b[k] === HT)) k++;
+            let hs = k;
+            let he: number;
+            if (b[k] === 0x5b) {
+              const rb = b.indexOf(0x5d, k);
+              if (rb < 0 || rb >= ve) return undefined;
+              hs = k + 1;
+              he = rb;
+              k = rb + 1;
+            } else {
+              while (k < ve && (TOKEN[b[k] as number] || b[k] === 0x2e) && b[k] !== 0x3a) k++;
+              he = k;
+            }
+            if (he === hs) return undefined;
+            let port = -1;
+            if (b[k] === 0x3a) {
+              const ps = ++k;
+              while (k < ve && b[k]! >= 0x30 && b[k]! <= 0x39) k++;
+              port = digits(b, ps, k);
+              if (port < 0 || port > 65535) return undefined;
+            }
+            let pe = k;
+            while (pe < ve && b[pe] !== 0x2c) pe++;
+            const br = param(b, k, pe, 'branch');
+            if (br === null) return undefined;
+            viaBranch = br === '' ? undefined : br;
+            const host = intern(b, hs, he, true);
+            viaSentBy = port >= 0 ? `${host}:${port}` : host;
+          }
+          break;
+        case Hdr.ContentType:
+          if (!typeSeen) {
+            typeSeen = true;
+            let te = vs;
+            while (te < ve && b[te] !== 0x3b) te++;
+            while (te > vs && (b[te - 1] === SP || b[te - 1] === HT)) te--;
+            if (te - vs === 15 && eqLower(b, vs, 'application/sdp')) sdpType = true;
+            else if (te - vs >= 10 && eqLower(b, vs, 'multipart/')) return undefined;
+            else {
+              for (let q = vs; q < te; q++) if (b[q] === SP || b[q] === HT) return undefined; // "text / plain"
+            }
+          }
+          break;
+        case Hdr.ContentLength:
+          if (!lengthSeen) {
+            lengthSeen = true;
+            contentLength = digits(b, vs, ve);
+            if (contentLength < 0) return undefined;
+          }
+          break;
+      }
+    }
+    i = lf + 1;
+  }
+  if (bodyStart < 0) return undefined;
+  let hasSdp = false;
+  if (sdpType) {
+    // bodySpan semantics: Content-Length when valid and within the bytes, else everything after the empty line
+    const end = contentLength >= 0 && bodyStart + contentLength <= n ? bodyStart + contentLength : n;
+    for (let q = bodyStart; q < end; q++) {
+      const c = b[q] as number;
+      if (c !== SP && c !== HT && c !== CR && c !== LF) {
+        hasSdp = true;
+        break;
+      }
+    }
+  }
+  const fromR = from;
+  const toR = to;
+  return {
+    kind,
+    method,
+    statusCode,
+    reason,
+    callId,
+    cseqSeq,
+    cseqMethod,
+    fromTag: from?.tag,
+    toTag: to?.tag,
+    parties: () => partiesOf(b, fromR, toR),
+    viaBranch,
+    viaSentBy,
+    hasSdp,
+    problemCount: 0,
+  };
+}

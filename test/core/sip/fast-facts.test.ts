@@ -1,0 +1,99 @@
+// The import fast path (scanSipFacts) must give exactly the facts of the full parser (factsFromMessage), on every
+// SIP message of the corpus captures and the project's samples, or decline (undefined).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PacketDecoder, ProblemCollector, TransportAssembler, memoryByteSource, parseSipMessage, readCapture, factsFromMessage } from '../../../src/core/index';
+import { scanSipFacts } from '../../../src/core/sip/fast-facts';
+import { crlf } from '../../helpers/pcap-writer';
+
+const enc = new TextEncoder();
+
+function comparable(f: ReturnType<typeof factsFromMessage>) {
+  const { parties, problemCount, ...rest } = f;
+  void problemCount;
+  return { ...rest, ...parties() };
+}
+
+async function sipPayloads(file: string): Promise<Uint8Array[]> {
+  const problems = new ProblemCollector();
+  const dec = new PacketDecoder(problems);
+  const asm = new TransportAssembler(problems);
+  const out: Uint8Array[] = [];
+  await readCapture(memoryByteSource(readFileSync(file)), (r) => dec.decode(r, (p) => asm.push(p, (m) => out.push(m.bytes.slice()))));
+  asm.flush((m) => out.push(m.bytes.slice()));
+  return out;
+}
+
+function check(bytes: Uint8Array): 'fast' | 'fallback' {
+  const fast = scanSipFacts(bytes);
+  if (!fast) return 'fallback';
+  const full = factsFromMessage(parseSipMessage(bytes).message, 0);
+  expect(comparable(fast)).toEqual(comparable(full));
+  return 'fast';
+}
+
+const dirs = [join(__dirname, '../../../samples/captures'), join(__dirname, '../../../samples/captures/lab'), join(__dirname, '../../../../shared/corpus/captures')].filter(existsSync);
+
+describe('scanSipFacts agrees with the full parser', () => {
+  it('on inline messages', () => {
+    const invite = crlf(`INVITE sip:bob@b.example SIP/2.0
+Via: SIP/2.0/UDP [2001:DB8::1]:5060;rport;branch=z9hG4bK-1
+v: SIP/2.0/TCP other.example;branch=z9hG4bK-2
+Max-Forwards: 70
+f: "Alice A" <sip:alice@a.example>;tag=abc
+To: sip:bob@b.example
+i: call-1@a.example
+CSeq: 7 INVITE
+c: Application/SDP
+l: 4
+
+v=0
+`);
+    expect(check(enc.encode(invite))).toBe('fast');
+    const f = scanSipFacts(enc.encode(invite))!;
+    expect(f).toMatchObject({ kind: 'request', method: 'INVITE', callId: 'call-1@a.example', cseqSeq: 7, fromTag: 'abc', toTag: undefined, viaBranch: 'z9hG4bK-1', viaSentBy: '2001:db8::1:5060', hasSdp: true });
+    expect(f.parties()).toEqual({ fromUri: 'sip:alice@a.example', toUri: 'sip:bob@b.example', fromDisplay: 'Alice A', toDisplay: undefined });
+    const resp = crlf(`SIP/2.0 180 Ringing
+Via: SIP/2.0/UDP a.example:5060;branch=z9hG4bK-1;received=192.0.2.1
+From: <sip:alice@a.example>;tag=abc
+To: Bob <sip:bob@b.example>;tag=xyz
+Call-ID: call-1@a.example
+CSeq: 7 INVITE
+Content-Length: 0
+
+`);
+    expect(check(enc.encode(resp))).toBe('fast');
+    expect(scanSipFacts(enc.encode(resp))).toMatchObject({ kind: 'response', statusCode: 180, reason: 'Ringing', toTag: 'xyz', viaSentBy: 'a.example:5060' });
+  });
+  it('declines what it does not handle (folding, escaped display names, multipart)', () => {
+    const folded = crlf(`OPTIONS sip:b.example SIP/2.0
+Via: SIP/2.0/UDP a.example
+ ;branch=z9hG4bK-1
+Call-ID: x
+
+`);
+    expect(scanSipFacts(enc.encode(folded))).toBeUndefined();
+    const escaped = crlf(`OPTIONS sip:b.example SIP/2.0
+From: "A \\"B\\"" <sip:a@a.example>;tag=1
+Call-ID: x
+
+`);
+    expect(scanSipFacts(enc.encode(escaped))).toBeUndefined();
+    expect(scanSipFacts(enc.encode('garbage'))).toBeUndefined();
+    expect(scanSipFacts(new Uint8Array(0))).toBeUndefined();
+  });
+  const tally = { fast: 0, fallback: 0 };
+  for (const dir of dirs) {
+    for (const file of readdirSync(dir).filter((f) => /\.(pcap|pcapng)$/.test(f))) {
+      it(`${dir.split('/').slice(-2).join('/')}/${file}`, async () => {
+        const msgs = await sipPayloads(join(dir, file));
+        for (const m of msgs) tally[check(m)]++;
+      });
+    }
+  }
+  it('takes the fast path for the bulk of real messages (else it is not a fast path)', () => {
+    expect(tally.fast + tally.fallback).toBeGreaterThan(100);
+    expect(tally.fast / (tally.fast + tally.fallback)).toBeGreaterThan(0.8);
+  });
+});
