@@ -19,19 +19,32 @@ export async function openFileByteSource(path: string): Promise<FileByteSource> 
     throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
   }
   const size = st.size;
+  const readInto = async (buf: Buffer, offset: number, n: number): Promise<Uint8Array> => {
+    let done = 0;
+    while (done < n) {
+      const { bytesRead } = await handle.read(buf, done, n - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return buf.subarray(0, done);
+  };
+  // Two chunk buffers used in turn by readTransient (the ByteSource contract: valid until the next-but-one call).
+  const transient: (Buffer | undefined)[] = [undefined, undefined];
+  let turn = 0;
   return {
     size,
     async read(offset: number, length: number): Promise<Uint8Array> {
       const n = Math.max(0, Math.min(length, size - offset));
       if (n === 0) return new Uint8Array(0);
-      const buf = Buffer.allocUnsafe(n);
-      let done = 0;
-      while (done < n) {
-        const { bytesRead } = await handle.read(buf, done, n - done, offset + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return done === n ? buf : buf.subarray(0, done);
+      return readInto(Buffer.allocUnsafe(n), offset, n);
+    },
+    async readTransient(offset: number, length: number): Promise<Uint8Array> {
+      const n = Math.max(0, Math.min(length, size - offset));
+      if (n === 0) return new Uint8Array(0);
+      turn ^= 1;
+      let buf = transient[turn];
+      if (!buf || buf.length < n) buf = transient[turn] = Buffer.allocUnsafe(Math.max(n, buf?.length ?? 0));
+      return readInto(buf, offset, n);
     },
     close: () => handle.close(),
   };

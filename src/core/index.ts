@@ -39,6 +39,7 @@ export type * from './dialog/types';
 export { CallModelBuilder, BRANCH_MAGIC_COOKIE } from './dialog/reconstruct';
 export type { SipFacts, MessageSighting } from './dialog/reconstruct';
 export { MessageStore, messageLabel } from './dialog/message-store';
+export { transactionMessageIds, dialogMessageIds } from './dialog/queries';
 export type { MessageBytesLocation } from './dialog/message-store';
 
 export * from './ladder/index';

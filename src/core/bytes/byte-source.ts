@@ -10,6 +10,11 @@
 export interface ByteSource {
   readonly size: number;
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional, for sequential scans: like `read`, but the result may be a view into a buffer the source reuses, so it
+   * is only valid until the next-but-one `readTransient` call. Lets a 10 GB import run on two chunk buffers.
+   */
+  readTransient?(offset: number, length: number): Promise<Uint8Array>;
 }
 
 /** A ByteSource over bytes already in memory (tests, pasted text, small files). Reads return subarray views. */

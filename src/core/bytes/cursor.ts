@@ -82,7 +82,8 @@ export class ChunkCursor {
 
   private async read(offset: number, length: number): Promise<Uint8Array> {
     this.bytesFetched += length;
-    const b = await this.source.read(offset, length);
+    // Safe with readTransient: `fill` copies a straddling head out of the old window before the next read.
+    const b = this.source.readTransient ? await this.source.readTransient(offset, length) : await this.source.read(offset, length);
     return b.length > length ? b.subarray(0, length) : b;
   }
 }

@@ -2,12 +2,16 @@
 // messages costs tens of MB, not hundreds. Full message text is NOT kept: it is re-read from the capture through
 // its ByteSource (file offset + length), except for reassembled messages (TCP/WS/SCTP/IP fragments), kept as bytes.
 import type { SipTransport } from '../decode/types';
+import type { MessageSighting, SipFacts } from './reconstruct';
 import type { MessageInfo } from './types';
 
 const TRANSPORTS: readonly SipTransport[] = ['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP'];
 const KIND_REQUEST = 0;
 const KIND_RESPONSE = 1;
 const KIND_INVALID = 2;
+
+/** Bytes of typed-array columns per message row. */
+const BYTES_PER_ROW = 4 + 4 + 4 + 4 + 4 + 4 + 2 + 2 + 1 + 1 + 1 + 4 + 2 + 4 + 4 + 4 + 2 + 4 + 4 + 4 + 8 + 4;
 
 const FLAG_SDP = 1;
 const FLAG_RETRANS = 2;
@@ -38,22 +42,20 @@ type Growable = Uint32Array | Int32Array | Float64Array | Uint16Array | Uint8Arr
 function grow<T extends Growable>(a: T, capacity: number): T {
   const Ctor = a.constructor as new (n: number) => T;
   const b = new Ctor(capacity);
-  b.set(a);
+  b.set(a.length <= capacity ? a : (a.subarray(0, capacity) as T));
   return b;
 }
 
 /** Where a message's bytes can be found again. */
 export type MessageBytesLocation = { fileOffset: number; length: number } | { bytes: Uint8Array };
 
-/** What the importer appends for one message (MessageInfo without derived fields). */
-export type NewMessage = Omit<MessageInfo, 'id' | 'label'> & { location: MessageBytesLocation };
 
 export class MessageStore {
   private cap = 1024;
   private n = 0;
   private frame = new Uint32Array(this.cap);
   private firstFrame = new Uint32Array(this.cap);
-  private timeSec = new Float64Array(this.cap);
+  private timeSec = new Uint32Array(this.cap); // seconds since epoch fit uint32 until 2106
   private timeNsec = new Uint32Array(this.cap);
   private src = new Uint32Array(this.cap);
   private dst = new Uint32Array(this.cap);
@@ -65,7 +67,7 @@ export class MessageStore {
   private method = new Uint32Array(this.cap);
   private status = new Uint16Array(this.cap);
   private reason = new Uint32Array(this.cap);
-  private cseqSeq = new Float64Array(this.cap); // NaN = absent (CSeq numbers go up to 2^31-1)
+  private cseqSeq = new Int32Array(this.cap); // -1 = absent (RFC 3261 §8.1.1.5: CSeq < 2^31)
   private cseqMethod = new Uint32Array(this.cap);
   private problems = new Uint16Array(this.cap);
   private callIndex = new Int32Array(this.cap);
@@ -81,40 +83,56 @@ export class MessageStore {
     return this.n;
   }
 
-  /** Append a message; returns its id (0-based). Kept bytes are stored as given (pass a copy). */
-  add(m: NewMessage): number {
-    if (this.n === this.cap) this.resize(this.cap * 2);
+  /**
+   * Append a message seen at `seen` with `facts`; returns its id (0-based). Links (call/transaction/dialog) start at
+   * -1 and are set with setLinks. Kept bytes in `seen.location` are stored as given (pass a copy).
+   */
+  add(seen: MessageSighting, f: SipFacts, callIndex: number): number {
+    if (this.n === this.cap) this.resize(Math.ceil(this.cap * 1.5));
     const i = this.n++;
-    this.frame[i] = m.frame;
-    this.firstFrame[i] = m.firstFrame;
-    this.timeSec[i] = m.timeSec;
-    this.timeNsec[i] = m.timeNsec;
-    this.src[i] = this.addresses.id(m.src);
-    this.dst[i] = this.addresses.id(m.dst);
-    this.srcPort[i] = m.srcPort;
-    this.dstPort[i] = m.dstPort;
-    this.transport[i] = Math.max(0, TRANSPORTS.indexOf(m.transport));
-    this.kind[i] = m.kind === 'request' ? KIND_REQUEST : m.kind === 'response' ? KIND_RESPONSE : KIND_INVALID;
-    this.flags[i] =
-      (m.hasSdp ? FLAG_SDP : 0) | (m.retransmission ? FLAG_RETRANS : 0) | (m.truncated ? FLAG_TRUNCATED : 0) | (m.ipVersion === 6 ? FLAG_IPV6 : 0);
-    this.method[i] = this.tokens.id(m.method);
-    this.status[i] = m.statusCode ?? 0;
-    this.reason[i] = this.tokens.id(m.reason);
-    this.cseqSeq[i] = m.cseqSeq ?? NaN;
-    this.cseqMethod[i] = this.tokens.id(m.cseqMethod);
-    this.problems[i] = Math.min(m.problemCount, 0xffff);
-    this.callIndex[i] = m.callIndex;
-    this.txIndex[i] = m.transactionIndex;
-    this.dialogIndex[i] = m.dialogIndex;
-    if ('bytes' in m.location) {
+    this.frame[i] = seen.frame;
+    this.firstFrame[i] = seen.firstFrame;
+    this.timeSec[i] = seen.timeSec;
+    this.timeNsec[i] = seen.timeNsec;
+    this.src[i] = this.addresses.id(seen.src);
+    this.dst[i] = this.addresses.id(seen.dst);
+    this.srcPort[i] = seen.srcPort;
+    this.dstPort[i] = seen.dstPort;
+    this.transport[i] = Math.max(0, TRANSPORTS.indexOf(seen.transport));
+    this.kind[i] = f.kind === 'request' ? KIND_REQUEST : f.kind === 'response' ? KIND_RESPONSE : KIND_INVALID;
+    this.flags[i] = (f.hasSdp ? FLAG_SDP : 0) | (seen.truncated ? FLAG_TRUNCATED : 0) | (seen.ipVersion === 6 ? FLAG_IPV6 : 0);
+    this.method[i] = this.tokens.id(f.method);
+    this.status[i] = f.statusCode ?? 0;
+    this.reason[i] = this.tokens.id(f.reason);
+    this.cseqSeq[i] = f.cseqSeq ?? -1;
+    this.cseqMethod[i] = this.tokens.id(f.cseqMethod);
+    this.problems[i] = Math.min(f.problemCount, 0xffff);
+    this.callIndex[i] = callIndex;
+    this.txIndex[i] = -1;
+    this.dialogIndex[i] = -1;
+    const loc = seen.location;
+    if ('bytes' in loc) {
       this.fileOffset[i] = -1;
-      this.length[i] = m.location.bytes.length;
-      this.kept.set(i, m.location.bytes);
+      this.length[i] = loc.bytes.length;
+      this.kept.set(i, loc.bytes);
     } else {
-      this.fileOffset[i] = m.location.fileOffset;
-      this.length[i] = m.location.length;
+      this.fileOffset[i] = loc.fileOffset;
+      this.length[i] = loc.length;
     }
     return i;
+  }
+
+  /** Interned method id of message `id` (0 = none). */
+  methodId(id: number): number {
+    return this.method[id]!;
+  }
+
+  /** Address id of message `id`'s source / destination (same id = same address string). */
+  srcId(id: number): number {
+    return this.src[id]!;
+  }
+  dstId(id: number): number {
+    return this.dst[id]!;
   }
 
   setRetransmission(id: number, on: boolean): void {
@@ -156,7 +174,7 @@ export class MessageStore {
       method,
       statusCode,
       reason,
-      cseqSeq: Number.isNaN(seq) ? undefined : seq,
+      cseqSeq: seq < 0 ? undefined : seq,
       cseqMethod: this.tokens.get(this.cseqMethod[id]!),
       label: messageLabel(kind, method, statusCode, reason),
       hasSdp: (flags & FLAG_SDP) !== 0,
@@ -180,7 +198,12 @@ export class MessageStore {
   get retainedBytes(): number {
     let kept = 0;
     for (const b of this.kept.values()) kept += b.length;
-    return this.cap * 98 + kept;
+    return this.cap * BYTES_PER_ROW + kept;
+  }
+
+  /** Release spare capacity (call once the import is complete). */
+  trim(): void {
+    if (this.cap > this.n + 16) this.resize(Math.max(16, this.n));
   }
 
   private resize(cap: number): void {

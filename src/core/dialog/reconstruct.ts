@@ -69,8 +69,12 @@ interface TxState {
   info: TransactionInfo;
   /** Request without To tag: dialog-initiating / out-of-dialog. */
   initial: boolean;
-  /** Signatures already seen: direction + status + to-tag. */
-  seen: Set<string>;
+  /**
+   * What was already seen, to mark retransmissions: flat triples (source address id * 65536 + port, destination
+   * likewise, -method id for requests / status code for responses) and the To tag of each (responses).
+   */
+  sigs: number[];
+  sigTags: (string | undefined)[];
   lastSeen: number;
   keys: string[];
 }
@@ -111,22 +115,7 @@ export class CallModelBuilder {
     const now = t(seen.timeSec, seen.timeNsec);
     if (now > this.lastTime) this.lastTime = now;
     const callIndex = f.callId !== undefined && f.callId !== '' ? this.callFor(f, seen) : -1;
-    const id = this.messages.add({
-      ...seen,
-      kind: f.kind,
-      method: f.method,
-      statusCode: f.statusCode,
-      reason: f.reason,
-      cseqSeq: f.cseqSeq,
-      cseqMethod: f.cseqMethod,
-      hasSdp: f.hasSdp,
-      retransmission: false,
-      problemCount: f.problemCount,
-      callIndex,
-      transactionIndex: -1,
-      dialogIndex: -1,
-      location: seen.location,
-    });
+    const id = this.messages.add(seen, f, callIndex);
     if (callIndex < 0) return id;
     const call = this.calls[callIndex]!;
     call.messageIds.push(id);
@@ -136,23 +125,29 @@ export class CallModelBuilder {
     const tx = f.kind === 'invalid' ? undefined : this.transactionFor(f, callIndex, now);
     let retrans = false;
     if (tx) {
-      const sig =
-        f.kind === 'request'
-          ? `${f.method}|${seen.src}|${seen.srcPort}|${seen.dst}|${seen.dstPort}`
-          : `${f.statusCode}|${f.toTag ?? ''}|${seen.src}|${seen.srcPort}|${seen.dst}|${seen.dstPort}`;
-      retrans = tx.seen.has(sig);
-      tx.seen.add(sig);
-      if (f.kind === 'request') tx.info.requestIds.push(id);
-      else {
-        tx.info.responseIds.push(id);
-        if (f.statusCode !== undefined && f.statusCode >= 200) tx.info.finalStatus ??= f.statusCode;
+      // RFC 3261 §17: the same request (method) or response (status, To tag) again in the same direction.
+      const a = this.messages.srcId(id) * 65536 + seen.srcPort;
+      const b = this.messages.dstId(id) * 65536 + seen.dstPort;
+      const c = f.kind === 'request' ? -this.messages.methodId(id) : (f.statusCode ?? 0);
+      const sigs = tx.sigs;
+      for (let k = 0; k < sigs.length; k += 3) {
+        if (sigs[k] === a && sigs[k + 1] === b && sigs[k + 2] === c && tx.sigTags[k / 3] === f.toTag) {
+          retrans = true;
+          break;
+        }
       }
+      if (!retrans) {
+        sigs.push(a, b, c);
+        tx.sigTags.push(f.toTag);
+      }
+      tx.info.messageCount++;
+      if (f.kind === 'response' && f.statusCode !== undefined && f.statusCode >= 200) tx.info.finalStatus ??= f.statusCode;
       if (retrans) {
         this.messages.setRetransmission(id, true);
         call.retransmissions++;
       }
     }
-    const dialogIndex = f.kind === 'invalid' ? -1 : this.dialogFor(f, callIndex, id, tx);
+    const dialogIndex = f.kind === 'invalid' ? -1 : this.dialogFor(f, callIndex);
     this.messages.setLinks(id, callIndex, tx ? tx.info.index : -1, dialogIndex);
     if (!retrans) this.track(callIndex, f, tx, now);
     this.trackers[callIndex]!.lastTime = now;
@@ -256,13 +251,12 @@ export class CallModelBuilder {
         branch,
         method,
         cseqSeq: f.cseqSeq ?? 0,
-        requestIds: [],
-        responseIds: [],
+        messageCount: 0,
         finalStatus: undefined,
         rfc2543: !rfc3261,
       };
       this.transactions.push(info);
-      tx = { info, initial: f.kind === 'request' ? f.toTag === undefined : true, seen: new Set(), lastSeen: now, keys: [key] };
+      tx = { info, initial: f.kind === 'request' ? f.toTag === undefined : true, sigs: [], sigTags: [], lastSeen: now, keys: [key] };
       this.txByKey.set(key, tx);
       this.expiryQueue.push(tx);
       this.calls[callIndex]!.transactionIndexes.push(info.index);
@@ -274,7 +268,7 @@ export class CallModelBuilder {
   }
 
   /** RFC 3261 §12: dialog id = Call-ID + local tag + remote tag; looked up in both orientations. */
-  private dialogFor(f: SipFacts, callIndex: number, id: number, tx: TxState | undefined): number {
+  private dialogFor(f: SipFacts, callIndex: number): number {
     if (!f.fromTag || !f.toTag || !f.callId) return -1;
     const k1 = `${f.callId}\n${f.fromTag}\n${f.toTag}`;
     let d = this.dialogByKey.get(k1);
@@ -295,14 +289,14 @@ export class CallModelBuilder {
         toTag: f.toTag,
         state: creates && f.statusCode! < 200 ? 'early' : 'confirmed',
         method: creates ? method : (this.calls[callIndex]!.method || method),
-        messageIds: tx && creates ? tx.info.requestIds.filter((r) => r !== id) : [],
+        messageCount: 0,
       };
       this.dialogs.push(dialog);
       this.dialogByKey.set(k1, d);
       this.calls[callIndex]!.dialogIndexes.push(d);
     }
     const dialog = this.dialogs[d]!;
-    dialog.messageIds.push(id);
+    dialog.messageCount++;
     if (f.kind === 'response' && f.statusCode !== undefined) {
       if (f.statusCode >= 200 && f.statusCode < 300 && DIALOG_CREATING.has(method) && dialog.state === 'early') dialog.state = 'confirmed';
       if (method === 'BYE' && f.statusCode >= 200) dialog.state = 'terminated';

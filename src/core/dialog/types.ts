@@ -63,10 +63,9 @@ export interface TransactionInfo {
   /** Method of the request (`INVITE`, `BYE`; ACK for a 2xx is its own transaction). */
   method: string;
   cseqSeq: number;
-  /** Message ids of requests (first + retransmissions) and of responses. */
-  requestIds: number[];
-  responseIds: number[];
-  /** Highest-class final status code seen, or undefined. */
+  /** Number of messages (requests incl. retransmissions, and responses); ids via transactionMessageIds(). */
+  messageCount: number;
+  /** First final status code seen, or undefined. */
   finalStatus: number | undefined;
   /** True when matched with the RFC 2543 fallback (no magic cookie). */
   rfc2543: boolean;
@@ -86,7 +85,8 @@ export interface DialogInfo {
   state: DialogState;
   /** Method of the request that created the dialog (INVITE, SUBSCRIBE, REFER, NOTIFY...). */
   method: string;
-  messageIds: number[];
+  /** Number of messages with this dialog index; ids via dialogMessageIds(). */
+  messageCount: number;
 }
 
 /** All dialogs and transactions sharing one Call-ID. */
