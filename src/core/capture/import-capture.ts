@@ -5,7 +5,7 @@ import { TransportAssembler } from '../decode/transport-assembler';
 import { PacketDecoder } from '../decode/packet-decoder';
 import type { SipPayload } from '../decode/types';
 import { CallModelBuilder, type MessageSighting } from '../dialog/reconstruct';
-import type { MessageBytesLocation, MessageStore } from '../dialog/message-store';
+import type { MessageStore } from '../dialog/message-store';
 import type { CallInfo, DialogInfo, TransactionInfo } from '../dialog/types';
 import { parseSipMessage } from '../sip/parse-message';
 import { factsFromMessage } from '../sip/facts';
@@ -113,6 +113,12 @@ export async function importCapture(source: ByteSource, opts: ImportOptions = {}
   return model;
 }
 
+/** Reused for every message: CallModelBuilder.add copies what it keeps and never retains the sighting. */
+const scratch: MessageSighting = {
+  frame: 0, firstFrame: 0, timeSec: 0, timeNsec: 0, ipVersion: 4, src: '', srcPort: 0, dst: '', dstPort: 0,
+  transport: 'UDP', truncated: false, location: { fileOffset: 0, length: 0 },
+};
+
 /** Parse one framed SIP payload and add it to the model. */
 function addSipPayload(builder: CallModelBuilder, problems: ProblemCollector, p: SipPayload): void {
   let facts = scanSipFacts(p.bytes);
@@ -125,21 +131,19 @@ function addSipPayload(builder: CallModelBuilder, problems: ProblemCollector, p:
     facts = factsFromMessage(message, parseProblems.length);
   }
   if (p.truncated) problems.report('sip/truncated-message', 'warning', 'SIP message body shorter than its Content-Length', p.frame);
-  const location: MessageBytesLocation = p.fileOffset >= 0 ? { fileOffset: p.fileOffset, length: p.bytes.length } : { bytes: p.bytes.slice() };
-  const seen: MessageSighting = {
-    frame: p.frame,
-    firstFrame: p.firstFrame,
-    timeSec: p.timeSec,
-    timeNsec: p.timeNsec,
-    ipVersion: p.ipVersion,
-    src: p.src,
-    srcPort: p.srcPort,
-    dst: p.dst,
-    dstPort: p.dstPort,
-    transport: p.transport,
-    truncated: p.truncated,
-    location,
-  };
+  const seen = scratch;
+  seen.frame = p.frame;
+  seen.firstFrame = p.firstFrame;
+  seen.timeSec = p.timeSec;
+  seen.timeNsec = p.timeNsec;
+  seen.ipVersion = p.ipVersion;
+  seen.src = p.src;
+  seen.srcPort = p.srcPort;
+  seen.dst = p.dst;
+  seen.dstPort = p.dstPort;
+  seen.transport = p.transport;
+  seen.truncated = p.truncated;
+  seen.location = p.fileOffset >= 0 ? { fileOffset: p.fileOffset, length: p.bytes.length } : { bytes: p.bytes.slice() };
   builder.add(seen, facts);
 }
 

@@ -76,7 +76,9 @@ interface TxState {
   sigs: number[];
   sigTags: (string | undefined)[];
   lastSeen: number;
-  keys: string[];
+  /** Key in txByKey (the branch, or the RFC 2543 composite key) and the top Via sent-by. */
+  key: string;
+  sentBy: string;
 }
 
 interface CallTracker {
@@ -102,15 +104,16 @@ export class CallModelBuilder {
   readonly dialogs: DialogInfo[] = [];
   readonly transactions: TransactionInfo[] = [];
   private readonly callByCallId = new Map<string, number>();
-  private readonly txByKey = new Map<string, TxState>();
+  private readonly txByKey = new Map<string, TxState[]>();
   private readonly dialogByKey = new Map<string, number>();
   private readonly trackers: CallTracker[] = [];
   private readonly dirtyCalls = new Set<number>();
-  /** Transactions in order of last activity, for expiry (amortised: checked every 1024 messages). */
+  /** Live transactions, for expiry (checked each time capture time advances by a tenth of the horizon). */
   private expiryQueue: TxState[] = [];
   private lastTime = 0;
+  private lastExpiry = 0;
 
-  /** Add one message (in capture order). Returns its message id. */
+  /** Add one message (in capture order). Returns its message id. `seen` is not retained (callers may reuse it). */
   add(seen: MessageSighting, f: SipFacts): number {
     const now = t(seen.timeSec, seen.timeNsec);
     if (now > this.lastTime) this.lastTime = now;
@@ -152,7 +155,7 @@ export class CallModelBuilder {
     if (!retrans) this.track(callIndex, f, tx, now);
     this.trackers[callIndex]!.lastTime = now;
     this.dirtyCalls.add(callIndex);
-    if ((id & 1023) === 1023) this.expire(now);
+    if (now - this.lastExpiry > TRANSACTION_HORIZON_SEC / 10) this.expire(now);
     return id;
   }
 
@@ -232,18 +235,21 @@ export class CallModelBuilder {
     const branch = f.viaBranch ?? '';
     const sentBy = f.viaSentBy ?? '';
     const rfc3261 = branch.startsWith(BRANCH_MAGIC_COOKIE);
-    const base = rfc3261
-      ? `${branch}|${sentBy}`
-      : `2543|${f.callId}|${f.cseqSeq ?? ''}|${f.fromTag ?? ''}|${sentBy}|${branch}`;
+    // RFC 3261 branches are unique per transaction, so the branch alone finds the (few) candidates; the
+    // RFC 2543 fallback needs the composite key.
+    const key = rfc3261 ? branch : `2543|${f.callId}|${f.cseqSeq ?? ''}|${f.fromTag ?? ''}|${sentBy}|${branch}`;
+    const list = this.txByKey.get(key);
     let tx: TxState | undefined;
-    if (f.kind === 'request' && method === 'ACK') {
-      // ACK to a non-2xx final response is part of the INVITE transaction (§17.1.1.3, same branch);
-      // ACK to a 2xx is a transaction of its own (§13.2.2.4, new branch).
-      tx = this.txByKey.get(`${base}|INVITE`);
-      if (tx && !(tx.info.finalStatus !== undefined && tx.info.finalStatus >= 300)) tx = undefined;
+    if (list) {
+      if (f.kind === 'request' && method === 'ACK') {
+        // ACK to a non-2xx final response is part of the INVITE transaction (§17.1.1.3, same branch);
+        // ACK to a 2xx is a transaction of its own (§13.2.2.4, new branch).
+        for (const t of list) {
+          if (t.sentBy === sentBy && t.info.method === 'INVITE' && t.info.finalStatus !== undefined && t.info.finalStatus >= 300) tx = t;
+        }
+      }
+      if (!tx) for (const t of list) if (t.sentBy === sentBy && t.info.method === method) tx = t;
     }
-    const key = `${base}|${method}`;
-    tx ??= this.txByKey.get(key);
     if (!tx) {
       const info: TransactionInfo = {
         index: this.transactions.length,
@@ -256,12 +262,11 @@ export class CallModelBuilder {
         rfc2543: !rfc3261,
       };
       this.transactions.push(info);
-      tx = { info, initial: f.kind === 'request' ? f.toTag === undefined : true, sigs: [], sigTags: [], lastSeen: now, keys: [key] };
-      this.txByKey.set(key, tx);
+      tx = { info, initial: f.kind === 'request' ? f.toTag === undefined : true, sigs: [], sigTags: [], lastSeen: now, key, sentBy };
+      if (list) list.push(tx);
+      else this.txByKey.set(key, [tx]);
       this.expiryQueue.push(tx);
       this.calls[callIndex]!.transactionIndexes.push(info.index);
-    } else if (f.kind === 'request' && method !== tx.info.method && !tx.keys.includes(key)) {
-      tx.keys.push(key);
     }
     tx.lastSeen = now;
     return tx;
@@ -354,11 +359,18 @@ export class CallModelBuilder {
     for (let j = 0; j < q.length; j++) {
       const tx = q[j]!;
       if (tx.lastSeen < cutoff) {
-        for (const k of tx.keys) if (this.txByKey.get(k) === tx) this.txByKey.delete(k);
+        const list = this.txByKey.get(tx.key);
+        if (list) {
+          const i = list.indexOf(tx);
+          if (i >= 0) list.splice(i, 1);
+          if (list.length === 0) this.txByKey.delete(tx.key);
+        }
       } else q[keep++] = tx;
     }
     q.length = keep;
+    this.lastExpiry = now;
   }
+
 }
 
 /** Call state from what was seen; see CallState for the meaning of each value. */

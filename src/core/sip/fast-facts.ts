@@ -45,10 +45,20 @@ function intern(b: Uint8Array, s: number, e: number, lower: boolean): string {
   return v;
 }
 
-/** ASCII-only check for strings we decode without the cache (Call-ID, tags, branch). */
+/** Scratch array for String.fromCharCode.apply (avoids a typed subarray per decoded string). */
+const codes: number[] = [];
+
+/** Decode [s, e) (Call-ID, tags, branch): ASCII through a reused code array, else UTF-8. */
 function text(b: Uint8Array, s: number, e: number): string {
-  for (let i = s; i < e; i++) if ((b[i] as number) >= 0x80) return decodeUtf8(b, s, e);
-  return String.fromCharCode.apply(null, b.subarray(s, e) as unknown as number[]);
+  const n = e - s;
+  if (n > 512) return decodeUtf8(b, s, e);
+  codes.length = n;
+  for (let i = 0; i < n; i++) {
+    const c = b[s + i] as number;
+    if (c >= 0x80) return decodeUtf8(b, s, e);
+    codes[i] = c;
+  }
+  return String.fromCharCode.apply(null, codes);
 }
 
 const enum Hdr {
@@ -145,14 +155,8 @@ function param(b: Uint8Array, s: number, e: number, want: string): string | unde
   return found;
 }
 
-interface AddrRange {
-  s: number;
-  e: number;
-  tag: string | undefined;
-}
-
-/** From/To value [s, e): the tag parameter (RFC 3261 §19.3) or null when the value is not simple. */
-function addrTag(b: Uint8Array, s: number, e: number): AddrRange | null {
+/** From/To value [s, e): the tag parameter (RFC 3261 §19.3), '' when absent, or null when the value is not simple. */
+function addrTag(b: Uint8Array, s: number, e: number): string | null {
   let i = s;
   let paramsFrom = -1;
   // name-addr: optional display name (token words or a quoted string without escapes), then <URI>
@@ -187,21 +191,44 @@ function addrTag(b: Uint8Array, s: number, e: number): AddrRange | null {
     paramsFrom = e;
   }
   const tag = param(b, paramsFrom, e, 'tag');
-  if (tag === null) return null;
-  return { s, e, tag: tag === '' ? undefined : tag };
+  return tag === undefined ? '' : tag;
 }
 
-/** The parties of a call from the From/To value ranges, via the full name-addr parser (runs once per call). */
-function partiesOf(b: Uint8Array, from: AddrRange | undefined, to: AddrRange | undefined): CallParties {
-  const na = (r: AddrRange | undefined) => (r ? parseNameAddrRange(b, r.s, r.e, 0, []) : undefined);
-  const f = na(from);
-  const t = na(to);
-  return {
-    fromUri: f ? (f.uri?.raw ?? f.uriText) : undefined,
-    toUri: t ? (t.uri?.raw ?? t.uriText) : undefined,
-    fromDisplay: f?.displayName,
-    toDisplay: t?.displayName,
-  };
+/** SipFacts of the fast path: plain fields plus the byte ranges of From/To for parties() (no closures). */
+class FastFacts implements SipFacts {
+  kind: 'request' | 'response' = 'request';
+  method: string | undefined = undefined;
+  statusCode: number | undefined = undefined;
+  reason: string | undefined = undefined;
+  callId: string | undefined = undefined;
+  cseqSeq: number | undefined = undefined;
+  cseqMethod: string | undefined = undefined;
+  fromTag: string | undefined = undefined;
+  toTag: string | undefined = undefined;
+  viaBranch: string | undefined = undefined;
+  viaSentBy: string | undefined = undefined;
+  hasSdp = false;
+  problemCount = 0;
+  bytes: Uint8Array;
+  fromStart = -1;
+  fromEnd = -1;
+  toStart = -1;
+  toEnd = -1;
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+  }
+  /** From/To through the full name-addr parser: runs once per call, while `bytes` is still valid. */
+  parties(): CallParties {
+    const na = (s: number, e: number) => (s >= 0 ? parseNameAddrRange(this.bytes, s, e, 0, []) : undefined);
+    const f = na(this.fromStart, this.fromEnd);
+    const t = na(this.toStart, this.toEnd);
+    return {
+      fromUri: f ? (f.uri?.raw ?? f.uriText) : undefined,
+      toUri: t ? (t.uri?.raw ?? t.uriText) : undefined,
+      fromDisplay: f?.displayName,
+      toDisplay: t?.displayName,
+    };
+  }
 }
 
 /**
@@ -214,26 +241,22 @@ export function scanSipFacts(b: Uint8Array): SipFacts | undefined {
   let lf = b.indexOf(LF);
   if (lf < 0) return undefined;
   let le = lf > 0 && b[lf - 1] === CR ? lf - 1 : lf;
-  let kind: 'request' | 'response';
-  let method: string | undefined;
-  let statusCode: number | undefined;
-  let reason: string | undefined;
+  const out = new FastFacts(b);
   // RFC 3261 §7.1 Request-Line / §7.2 Status-Line
   if (le >= 12 && b[0] === 0x53 && b[1] === 0x49 && b[2] === 0x50 && b[3] === 0x2f && b[4] === 0x32 && b[5] === 0x2e && b[6] === 0x30 && b[7] === SP) {
-    kind = 'response';
+    out.kind = 'response';
     const code = digits(b, 8, 11);
     if (code < 100 || code > 699) return undefined;
-    statusCode = code;
+    out.statusCode = code;
     if (le > 11) {
       if (b[11] !== SP) return undefined;
-      reason = le > 12 ? intern(b, 12, le, false) : '';
-    } else reason = '';
+      out.reason = le > 12 ? intern(b, 12, le, false) : '';
+    } else out.reason = '';
   } else {
-    kind = 'request';
     let i = 0;
     while (i < le && TOKEN[b[i] as number]) i++;
     if (i === 0 || b[i] !== SP) return undefined;
-    method = intern(b, 0, i, false);
+    out.method = intern(b, 0, i, false);
     const uriStart = i + 1;
     let j = uriStart;
     while (j < le && b[j] !== SP) j++;
@@ -241,13 +264,6 @@ export function scanSipFacts(b: Uint8Array): SipFacts | undefined {
     if (!(b[j + 1] === 0x53 && b[j + 2] === 0x49 && b[j + 3] === 0x50 && b[j + 4] === 0x2f && b[j + 5] === 0x32 && b[j + 6] === 0x2e && b[j + 7] === 0x30)) return undefined;
   }
 
-  let callId: string | undefined;
-  let cseqSeq: number | undefined;
-  let cseqMethod: string | undefined;
-  let from: AddrRange | undefined;
-  let to: AddrRange | undefined;
-  let viaBranch: string | undefined;
-  let viaSentBy: string | undefined;
   let viaSeen = false;
   let sdpType = false;
   let typeSeen = false;
@@ -279,13 +295,13 @@ export function scanSipFacts(b: Uint8Array): SipFacts | undefined {
       while (ve > vs && (b[ve - 1] === SP || b[ve - 1] === HT)) ve--;
       switch (kindOf) {
         case Hdr.CallId:
-          if (callId === undefined) {
+          if (out.callId === undefined) {
             if (ve === vs) return undefined;
-            callId = text(b, vs, ve);
+            out.callId = text(b, vs, ve);
           }
           break;
         case Hdr.CSeq:
-          if (cseqSeq === undefined) {
+          if (out.cseqSeq === undefined) {
             // RFC 3261 §20.16: CSeq = 1*DIGIT LWS Method
             let d = vs;
             while (d < ve && b[d]! >= 0x30 && b[d]! <= 0x39) d++;
@@ -297,22 +313,26 @@ export function scanSipFacts(b: Uint8Array): SipFacts | undefined {
             let me = m;
             while (me < ve && TOKEN[b[me] as number]) me++;
             if (me !== ve) return undefined;
-            cseqSeq = seq;
-            cseqMethod = intern(b, m, me, false);
+            out.cseqSeq = seq;
+            out.cseqMethod = intern(b, m, me, false);
           }
           break;
         case Hdr.From:
-          if (from === undefined) {
-            const r = addrTag(b, vs, ve);
-            if (r === null) return undefined;
-            from = r;
+          if (out.fromStart < 0) {
+            const tag = addrTag(b, vs, ve);
+            if (tag === null) return undefined;
+            out.fromTag = tag === '' ? undefined : tag;
+            out.fromStart = vs;
+            out.fromEnd = ve;
           }
           break;
         case Hdr.To:
-          if (to === undefined) {
-            const r = addrTag(b, vs, ve);
-            if (r === null) return undefined;
-            to = r;
+          if (out.toStart < 0) {
+            const tag = addrTag(b, vs, ve);
+            if (tag === null) return undefined;
+            out.toTag = tag === '' ? undefined : tag;
+            out.toStart = vs;
+            out.toEnd = ve;
           }
           break;
         case Hdr.Via:
@@ -348,9 +368,14 @@ export function scanSipFacts(b: Uint8Array): SipFacts | undefined {
             while (pe < ve && b[pe] !== 0x2c) pe++;
             const br = param(b, k, pe, 'branch');
             if (br === null) return undefined;
-            viaBranch = br === '' ? undefined : br;
-            const host = intern(b, hs, he, true);
-            viaSentBy = port >= 0 ? `${host}:${port}` : host;
+            out.viaBranch = br === '' ? undefined : br;
+            // sent-by as the full parser renders it: lowercase host without brackets, ':' and the port number.
+            // Plain `host:port` bytes (no brackets, no leading zero) are interned as they are.
+            if (b[hs - 1] !== 0x5b && port >= 0 && b[he + 1] !== 0x30) out.viaSentBy = intern(b, hs, k, true);
+            else {
+              const host = intern(b, hs, he, true);
+              out.viaSentBy = port >= 0 ? `${host}:${port}` : host;
+            }
           }
           break;
         case Hdr.ContentType:
@@ -378,34 +403,16 @@ export function scanSipFacts(b: Uint8Array): SipFacts | undefined {
     i = lf + 1;
   }
   if (bodyStart < 0) return undefined;
-  let hasSdp = false;
   if (sdpType) {
     // bodySpan semantics: Content-Length when valid and within the bytes, else everything after the empty line
     const end = contentLength >= 0 && bodyStart + contentLength <= n ? bodyStart + contentLength : n;
     for (let q = bodyStart; q < end; q++) {
       const c = b[q] as number;
       if (c !== SP && c !== HT && c !== CR && c !== LF) {
-        hasSdp = true;
+        out.hasSdp = true;
         break;
       }
     }
   }
-  const fromR = from;
-  const toR = to;
-  return {
-    kind,
-    method,
-    statusCode,
-    reason,
-    callId,
-    cseqSeq,
-    cseqMethod,
-    fromTag: from?.tag,
-    toTag: to?.tag,
-    parties: () => partiesOf(b, fromR, toR),
-    viaBranch,
-    viaSentBy,
-    hasSdp,
-    problemCount: 0,
-  };
+  return out;
 }

@@ -9,10 +9,13 @@ import { crlf } from '../../helpers/pcap-writer';
 
 const enc = new TextEncoder();
 
+/** Every SipFacts field except problemCount (the fast path reports none), with parties() resolved. */
 function comparable(f: ReturnType<typeof factsFromMessage>) {
-  const { parties, problemCount, ...rest } = f;
-  void problemCount;
-  return { ...rest, ...parties() };
+  return {
+    kind: f.kind, method: f.method, statusCode: f.statusCode, reason: f.reason, callId: f.callId, cseqSeq: f.cseqSeq,
+    cseqMethod: f.cseqMethod, fromTag: f.fromTag, toTag: f.toTag, viaBranch: f.viaBranch, viaSentBy: f.viaSentBy,
+    hasSdp: f.hasSdp, ...f.parties(),
+  };
 }
 
 async function sipPayloads(file: string): Promise<Uint8Array[]> {
