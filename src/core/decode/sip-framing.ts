@@ -202,8 +202,8 @@ function scanHeaderSection(bytes: Uint8Array, start: number, end: number): numbe
   let value = CL_MISSING;
   let conflicting = false;
   let he = -1;
-  for (let j = start; j < end; j++) {
-    if (bytes[j] !== LF) continue;
+  // Line ends found with indexOf (native memchr), not a byte loop: this runs on every SIP message of a capture.
+  for (let j = bytes.indexOf(LF, start); j >= 0 && j < end; j = bytes.indexOf(LF, j + 1)) {
     const n = j + 1;
     if (n >= end) break;
     const c = bytes[n]!;

@@ -105,7 +105,8 @@ export class CallModelBuilder {
   readonly transactions: TransactionInfo[] = [];
   private readonly callByCallId = new Map<string, number>();
   private readonly txByKey = new Map<string, TxState[]>();
-  private readonly dialogByKey = new Map<string, number>();
+  /** Per-call dialog maps for the rare calls with many dialogs (see findDialog). */
+  private readonly manyDialogs = new Map<number, Map<string, number>>();
   private readonly trackers: CallTracker[] = [];
   private readonly dirtyCalls = new Set<number>();
   /** Live transactions, for expiry (checked each time capture time advances by a tenth of the horizon). */
@@ -275,30 +276,29 @@ export class CallModelBuilder {
   /** RFC 3261 §12: dialog id = Call-ID + local tag + remote tag; looked up in both orientations. */
   private dialogFor(f: SipFacts, callIndex: number): number {
     if (!f.fromTag || !f.toTag || !f.callId) return -1;
-    const k1 = `${f.callId}\n${f.fromTag}\n${f.toTag}`;
-    let d = this.dialogByKey.get(k1);
-    if (d === undefined) d = this.dialogByKey.get(`${f.callId}\n${f.toTag}\n${f.fromTag}`);
+    const call = this.calls[callIndex]!;
+    let d = this.findDialog(call, f.fromTag, f.toTag);
     const method = f.kind === 'request' ? f.method! : f.cseqMethod ?? '';
-    if (d === undefined) {
+    if (d < 0) {
       const creates =
         f.kind === 'response' && DIALOG_CREATING.has(method) && f.statusCode !== undefined && f.statusCode > 100 && f.statusCode < 300;
       // A mid-dialog request whose dialog began before the capture still identifies a dialog.
       const midDialog = f.kind === 'request' && method !== 'ACK' && method !== 'CANCEL';
       if (!creates && !midDialog) return -1;
       d = this.dialogs.length;
-      const dialog: DialogInfo = {
+      this.dialogs.push({
         index: d,
         callIndex,
         callId: f.callId,
         fromTag: f.fromTag,
         toTag: f.toTag,
         state: creates && f.statusCode! < 200 ? 'early' : 'confirmed',
-        method: creates ? method : (this.calls[callIndex]!.method || method),
+        method: creates ? method : (call.method || method),
         messageCount: 0,
-      };
-      this.dialogs.push(dialog);
-      this.dialogByKey.set(k1, d);
-      this.calls[callIndex]!.dialogIndexes.push(d);
+      });
+      call.dialogIndexes.push(d);
+      const many = this.manyDialogs.get(callIndex);
+      if (many) many.set(`${f.fromTag}\n${f.toTag}`, d);
     }
     const dialog = this.dialogs[d]!;
     dialog.messageCount++;
@@ -349,6 +349,28 @@ export class CallModelBuilder {
     call.answerDelaySec = start !== undefined && tr.answerTime !== undefined ? Math.max(0, tr.answerTime - start) : undefined;
     call.durationSec = tr.answerTime !== undefined ? Math.max(0, (tr.byeTime ?? tr.lastTime) - tr.answerTime) : undefined;
     call.finalStatus = tr.inviteSeen ? (tr.answerTime !== undefined ? 200 : tr.lastInviteFinal) : tr.lastFinal;
+  }
+
+  /**
+   * The dialog of `call` with these tags in either orientation (RFC 3261 §12: local/remote tag swap with the
+   * direction), or -1. Calls rarely have more than a few dialogs (forking); past 16 a per-call map takes over.
+   */
+  private findDialog(call: CallInfo, a: string, b: string): number {
+    const idx = call.dialogIndexes;
+    if (idx.length > 16) {
+      let many = this.manyDialogs.get(call.index);
+      if (!many) {
+        many = new Map();
+        for (const i of idx) many.set(`${this.dialogs[i]!.fromTag}\n${this.dialogs[i]!.toTag}`, i);
+        this.manyDialogs.set(call.index, many);
+      }
+      return many.get(`${a}\n${b}`) ?? many.get(`${b}\n${a}`) ?? -1;
+    }
+    for (const i of idx) {
+      const x = this.dialogs[i]!;
+      if ((x.fromTag === a && x.toTag === b) || (x.fromTag === b && x.toTag === a)) return i;
+    }
+    return -1;
   }
 
   /** Forget transaction keys idle for longer than the horizon (their TransactionInfo stays in `transactions`). */
