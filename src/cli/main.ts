@@ -1,7 +1,6 @@
 // sipscope CLI entry: parses argv and dispatches to commands. Exit codes: 0 ok, 1 lint errors found, 2 bad usage or
 // unreadable input. Never writes to an input file.
 import { writeFile } from 'node:fs/promises';
-import { setFlagsFromString } from 'node:v8';
 import { resolve } from 'node:path';
 import { lastOption, parseArgs, UsageError } from './args';
 import { renderCalls } from './commands/calls';
@@ -21,11 +20,6 @@ Usage:
   sipscope --help | --version
 
 Exit codes: 0 ok, 1 errors found (lint), 2 usage error or unreadable input.`;
-
-// A batch import keeps a compact model and produces short-lived garbage: grow the V8 heap by 30% (instead of up to
-// 100%) per major GC, which keeps the peak RSS of a 500 MB / 100k-call import under 400 MB at the same CPU cost
-// (measured by `npm run bench`).
-setFlagsFromString('--heap-growing-percent=30');
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

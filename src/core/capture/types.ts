@@ -1,6 +1,9 @@
 // Types shared by the capture readers (pcap, pcapng) and their consumers.
 
-/** One captured packet record (pcap record, pcapng EPB/SPB/OPB), as handed to the decoder. */
+/**
+ * One captured packet record (pcap record, pcapng EPB/SPB/OPB), as handed to the decoder. Readers may reuse the
+ * object for the next record: it and its `data` are only valid during the callback (copy what you keep).
+ */
 export interface CaptureRecord {
   /** 1-based record number in the file, counting only packet records (as Wireshark's frame.number). */
   frame: number;

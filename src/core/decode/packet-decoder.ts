@@ -53,7 +53,7 @@ const VXLAN_PORT = 4789; // RFC 7348 §5 (IANA), decoded by default as tshark do
 export class PacketDecoder implements SctpSink {
   private readonly ipr: IpReassembler;
   private readonly sctp: SctpAssembler;
-  private readonly pkt: NetPacket;
+  private readonly pkt: DecodedPacket;
   private readonly src4 = new Uint8Array(4);
   private readonly dst4 = new Uint8Array(4);
   private readonly src16 = new Uint8Array(16);
@@ -83,10 +83,7 @@ export class PacketDecoder implements SctpSink {
     };
     this.ipr = new IpReassembler(problems, limits);
     this.sctp = new SctpAssembler(problems, { maxMessages: limits.maxBuffers, maxBytes: limits.maxBytes, timeoutSec: limits.timeoutSec }, this);
-    this.pkt = {
-      frame: 0, timeSec: 0, timeNsec: 0, ipVersion: 4, srcIp: this.src4, dstIp: this.dst4, protocol: 0, srcPort: 0,
-      dstPort: 0, payload: this.src4, payloadFileOffset: -1, tcpSeq: 0, tcpAck: 0, tcpFlags: 0, sctpStream: 0, sctpPpid: 0,
-    };
+    this.pkt = new DecodedPacket(this.src4, this.dst4);
   }
 
   /**
@@ -317,7 +314,7 @@ export class PacketDecoder implements SctpSink {
     }
     const p = this.pkt;
     this.fill(p, IPPROTO_UDP, sp, dp);
-    p.payload = d.subarray(s + 8, pe);
+    p.setPayload(d, s + 8, pe);
     p.payloadFileOffset = this.fileBase < 0 ? -1 : this.fileBase + s + 8;
     p.tcpSeq = 0;
     p.tcpAck = 0;
@@ -344,7 +341,7 @@ export class PacketDecoder implements SctpSink {
     }
     const p = this.pkt;
     this.fill(p, IPPROTO_TCP, (d[s]! << 8) | d[s + 1]!, (d[s + 2]! << 8) | d[s + 3]!);
-    p.payload = d.subarray(ps, e);
+    p.setPayload(d, ps, e);
     p.payloadFileOffset = this.fileBase < 0 ? -1 : this.fileBase + ps;
     p.tcpSeq = ((d[s + 4]! << 24) | (d[s + 5]! << 16) | (d[s + 6]! << 8) | d[s + 7]!) >>> 0;
     p.tcpAck = ((d[s + 8]! << 24) | (d[s + 9]! << 16) | (d[s + 10]! << 8) | d[s + 11]!) >>> 0;
@@ -358,7 +355,7 @@ export class PacketDecoder implements SctpSink {
   sctpMessage(srcPort: number, dstPort: number, stream: number, ppid: number, data: Uint8Array, start: number, end: number, fileOffset: number): void {
     const p = this.pkt;
     this.fill(p, IPPROTO_SCTP, srcPort, dstPort);
-    p.payload = data.subarray(start, end);
+    p.setPayload(data, start, end);
     p.payloadFileOffset = fileOffset;
     p.tcpSeq = 0;
     p.tcpAck = 0;
@@ -400,7 +397,7 @@ export class PacketDecoder implements SctpSink {
     this.truncated(what, off);
   }
 
-  private fill(p: NetPacket, protocol: number, sp: number, dp: number): void {
+  private fill(p: DecodedPacket, protocol: number, sp: number, dp: number): void {
     p.frame = this.frame;
     p.timeSec = this.timeSec;
     p.timeNsec = this.timeNsec;
@@ -411,5 +408,45 @@ export class PacketDecoder implements SctpSink {
     p.protocol = protocol;
     p.srcPort = sp;
     p.dstPort = dp;
+  }
+}
+
+/** The one NetPacket object a decoder reuses; `payload` is a view created on first access (see NetPacket). */
+class DecodedPacket implements NetPacket {
+  frame = 0;
+  timeSec = 0;
+  timeNsec = 0;
+  ipVersion: 4 | 6 = 4;
+  srcIp: Uint8Array;
+  dstIp: Uint8Array;
+  protocol = 0;
+  srcPort = 0;
+  dstPort = 0;
+  buf: Uint8Array;
+  payloadStart = 0;
+  payloadEnd = 0;
+  payloadFileOffset = -1;
+  tcpSeq = 0;
+  tcpAck = 0;
+  tcpFlags = 0;
+  sctpStream = 0;
+  sctpPpid = 0;
+  private view: Uint8Array | undefined;
+
+  constructor(src: Uint8Array, dst: Uint8Array) {
+    this.srcIp = src;
+    this.dstIp = dst;
+    this.buf = src;
+  }
+
+  get payload(): Uint8Array {
+    return (this.view ??= this.buf.subarray(this.payloadStart, this.payloadEnd));
+  }
+
+  setPayload(buf: Uint8Array, start: number, end: number): void {
+    this.buf = buf;
+    this.payloadStart = start;
+    this.payloadEnd = end;
+    this.view = undefined;
   }
 }

@@ -191,14 +191,15 @@ export class TransportAssembler {
   // ---------------------------------------------------------------- UDP
 
   private pushUdp(p: NetPacket, emit: (m: SipPayload) => void): void {
-    const b = p.payload;
-    const n = b.length;
-    if (n === 0) return;
-    const c0 = b[0]!;
+    if (p.payloadEnd <= p.payloadStart) return;
+    // RTP/RTCP/STUN/DTLS start with a byte that cannot start a SIP start line: reject without touching `payload`.
+    const c0 = p.buf[p.payloadStart]!;
     if (TOKEN_CHAR[c0] !== 1) {
       if (c0 === CR || c0 === LF) this.udpCrlf(p, emit);
       return;
     }
+    const b = p.payload;
+    const n = b.length;
     if (n < 12 || classifySipStart(b, 0, n, true) !== START_YES) return;
     this.emitUnit(p, b, 0, 'UDP', emit, true);
   }

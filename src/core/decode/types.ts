@@ -24,8 +24,15 @@ export interface NetPacket {
   protocol: number;
   srcPort: number;
   dstPort: number;
-  /** L4 payload (UDP data / TCP segment data / SCTP user message). View: copy to keep. */
-  payload: Uint8Array;
+  /**
+   * L4 payload (UDP data / TCP segment data / SCTP user message). View: copy to keep. The decoder creates it
+   * lazily: layers that only need a byte or two (RTP rejection) read `buf[payloadStart]` instead.
+   */
+  readonly payload: Uint8Array;
+  /** The bytes the payload lies in, and its range there: payload = buf.subarray(payloadStart, payloadEnd). */
+  buf: Uint8Array;
+  payloadStart: number;
+  payloadEnd: number;
   /** Absolute file offset of payload[0] when payload is one contiguous run of file bytes, else -1 (reassembled). */
   payloadFileOffset: number;
   /** TCP only: sequence number of payload[0] (uint32), ack number and the flags byte (FIN=1 SYN=2 RST=4 PSH=8 ACK=16). */

@@ -24,8 +24,13 @@ export type SipMessageKind = 'request' | 'response' | 'invalid';
 
 /** A parsed SIP message. `kind: 'invalid'` means the start line was not recognised; headers are still parsed. */
 export interface SipMessage {
-  /** The bytes the message was parsed from; every Span indexes into these. */
+  /** The bytes the message was parsed from; every Span indexes into these (after subtracting baseOffset). */
   readonly bytes: Uint8Array;
+  /**
+   * Absolute offset of bytes[0] (parseSipMessage's `baseOffset` option, default 0). Every Span and offset of this
+   * message is `baseOffset + index into bytes`, e.g. document offsets when the message was cut from a document.
+   */
+  readonly baseOffset: number;
   readonly kind: SipMessageKind;
   /** Start line without its line end. */
   readonly startLine: Span;

@@ -52,6 +52,7 @@ export function pkt(spec: PacketSpec): NetPacket {
   const dst = spec.dst ?? '10.0.0.2';
   const t = spec.time ?? spec.frame / 100;
   const proto = spec.proto ?? 'tcp';
+  const payload = bytes(spec.payload ?? '');
   return {
     frame: spec.frame,
     timeSec: Math.floor(t),
@@ -62,7 +63,10 @@ export function pkt(spec: PacketSpec): NetPacket {
     protocol: proto === 'udp' ? IPPROTO_UDP : proto === 'sctp' ? IPPROTO_SCTP : IPPROTO_TCP,
     srcPort: spec.sport ?? 40000,
     dstPort: spec.dport ?? 5060,
-    payload: bytes(spec.payload ?? ''),
+    payload,
+    buf: payload,
+    payloadStart: 0,
+    payloadEnd: payload.length,
     payloadFileOffset: spec.fileOffset ?? spec.frame * 1000,
     tcpSeq: (spec.seq ?? 0) >>> 0,
     tcpAck: (spec.ack ?? 0) >>> 0,
