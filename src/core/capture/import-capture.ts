@@ -101,7 +101,6 @@ export async function importCapture(source: ByteSource, opts: ImportOptions = {}
   decoder.flush();
   assembler.flush(onSip);
   builder.finish();
-  builder.messages.trim();
   model.format = result.format;
   model.records = result.records;
   model.interfaces = result.interfaces;

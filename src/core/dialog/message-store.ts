@@ -37,44 +37,43 @@ class StringTable {
   }
 }
 
-type Growable = Uint32Array | Int32Array | Float64Array | Uint16Array | Uint8Array;
-
-function grow<T extends Growable>(a: T, capacity: number): T {
-  const Ctor = a.constructor as new (n: number) => T;
-  const b = new Ctor(capacity);
-  b.set(a.length <= capacity ? a : (a.subarray(0, capacity) as T));
-  return b;
-}
-
 /** Where a message's bytes can be found again. */
 export type MessageBytesLocation = { fileOffset: number; length: number } | { bytes: Uint8Array };
 
+/** Rows per page: columns are allocated a page at a time, so growing never copies and never doubles memory. */
+const PAGE_BITS = 16;
+const PAGE_ROWS = 1 << PAGE_BITS;
+const ROW_MASK = PAGE_ROWS - 1;
+
+/** One page of columns (PAGE_ROWS rows). */
+class Page {
+  readonly frame = new Uint32Array(PAGE_ROWS);
+  readonly firstFrame = new Uint32Array(PAGE_ROWS);
+  readonly timeSec = new Uint32Array(PAGE_ROWS); // seconds since epoch fit uint32 until 2106
+  readonly timeNsec = new Uint32Array(PAGE_ROWS);
+  readonly src = new Uint32Array(PAGE_ROWS);
+  readonly dst = new Uint32Array(PAGE_ROWS);
+  readonly srcPort = new Uint16Array(PAGE_ROWS);
+  readonly dstPort = new Uint16Array(PAGE_ROWS);
+  readonly transport = new Uint8Array(PAGE_ROWS);
+  readonly kind = new Uint8Array(PAGE_ROWS);
+  readonly flags = new Uint8Array(PAGE_ROWS);
+  readonly method = new Uint32Array(PAGE_ROWS);
+  readonly status = new Uint16Array(PAGE_ROWS);
+  readonly reason = new Uint32Array(PAGE_ROWS);
+  readonly cseqSeq = new Int32Array(PAGE_ROWS); // -1 = absent (RFC 3261 §8.1.1.5: CSeq < 2^31)
+  readonly cseqMethod = new Uint32Array(PAGE_ROWS);
+  readonly problems = new Uint16Array(PAGE_ROWS);
+  readonly callIndex = new Int32Array(PAGE_ROWS);
+  readonly txIndex = new Int32Array(PAGE_ROWS);
+  readonly dialogIndex = new Int32Array(PAGE_ROWS);
+  readonly fileOffset = new Float64Array(PAGE_ROWS); // -1 = bytes kept in memory
+  readonly length = new Uint32Array(PAGE_ROWS);
+}
 
 export class MessageStore {
-  private cap = 1024;
   private n = 0;
-  private frame = new Uint32Array(this.cap);
-  private firstFrame = new Uint32Array(this.cap);
-  private timeSec = new Uint32Array(this.cap); // seconds since epoch fit uint32 until 2106
-  private timeNsec = new Uint32Array(this.cap);
-  private src = new Uint32Array(this.cap);
-  private dst = new Uint32Array(this.cap);
-  private srcPort = new Uint16Array(this.cap);
-  private dstPort = new Uint16Array(this.cap);
-  private transport = new Uint8Array(this.cap);
-  private kind = new Uint8Array(this.cap);
-  private flags = new Uint8Array(this.cap);
-  private method = new Uint32Array(this.cap);
-  private status = new Uint16Array(this.cap);
-  private reason = new Uint32Array(this.cap);
-  private cseqSeq = new Int32Array(this.cap); // -1 = absent (RFC 3261 §8.1.1.5: CSeq < 2^31)
-  private cseqMethod = new Uint32Array(this.cap);
-  private problems = new Uint16Array(this.cap);
-  private callIndex = new Int32Array(this.cap);
-  private txIndex = new Int32Array(this.cap);
-  private dialogIndex = new Int32Array(this.cap);
-  private fileOffset = new Float64Array(this.cap); // -1 = bytes kept in memory
-  private length = new Uint32Array(this.cap);
+  private readonly pages: Page[] = [];
   private readonly kept = new Map<number, Uint8Array>();
   private readonly addresses = new StringTable();
   private readonly tokens = new StringTable();
@@ -88,148 +87,131 @@ export class MessageStore {
    * -1 and are set with setLinks. Kept bytes in `seen.location` are stored as given (pass a copy).
    */
   add(seen: MessageSighting, f: SipFacts, callIndex: number): number {
-    if (this.n === this.cap) this.resize(Math.ceil(this.cap * 1.5));
-    const i = this.n++;
-    this.frame[i] = seen.frame;
-    this.firstFrame[i] = seen.firstFrame;
-    this.timeSec[i] = seen.timeSec;
-    this.timeNsec[i] = seen.timeNsec;
-    this.src[i] = this.addresses.id(seen.src);
-    this.dst[i] = this.addresses.id(seen.dst);
-    this.srcPort[i] = seen.srcPort;
-    this.dstPort[i] = seen.dstPort;
-    this.transport[i] = Math.max(0, TRANSPORTS.indexOf(seen.transport));
-    this.kind[i] = f.kind === 'request' ? KIND_REQUEST : f.kind === 'response' ? KIND_RESPONSE : KIND_INVALID;
-    this.flags[i] = (f.hasSdp ? FLAG_SDP : 0) | (seen.truncated ? FLAG_TRUNCATED : 0) | (seen.ipVersion === 6 ? FLAG_IPV6 : 0);
-    this.method[i] = this.tokens.id(f.method);
-    this.status[i] = f.statusCode ?? 0;
-    this.reason[i] = this.tokens.id(f.reason);
-    this.cseqSeq[i] = f.cseqSeq ?? -1;
-    this.cseqMethod[i] = this.tokens.id(f.cseqMethod);
-    this.problems[i] = Math.min(f.problemCount, 0xffff);
-    this.callIndex[i] = callIndex;
-    this.txIndex[i] = -1;
-    this.dialogIndex[i] = -1;
+    const id = this.n++;
+    const i = id & ROW_MASK;
+    if (i === 0) this.pages.push(new Page());
+    const pg = this.pages[id >>> PAGE_BITS]!;
+    pg.frame[i] = seen.frame;
+    pg.firstFrame[i] = seen.firstFrame;
+    pg.timeSec[i] = seen.timeSec;
+    pg.timeNsec[i] = seen.timeNsec;
+    pg.src[i] = this.addresses.id(seen.src);
+    pg.dst[i] = this.addresses.id(seen.dst);
+    pg.srcPort[i] = seen.srcPort;
+    pg.dstPort[i] = seen.dstPort;
+    pg.transport[i] = Math.max(0, TRANSPORTS.indexOf(seen.transport));
+    pg.kind[i] = f.kind === 'request' ? KIND_REQUEST : f.kind === 'response' ? KIND_RESPONSE : KIND_INVALID;
+    pg.flags[i] = (f.hasSdp ? FLAG_SDP : 0) | (seen.truncated ? FLAG_TRUNCATED : 0) | (seen.ipVersion === 6 ? FLAG_IPV6 : 0);
+    pg.method[i] = this.tokens.id(f.method);
+    pg.status[i] = f.statusCode ?? 0;
+    pg.reason[i] = this.tokens.id(f.reason);
+    pg.cseqSeq[i] = f.cseqSeq ?? -1;
+    pg.cseqMethod[i] = this.tokens.id(f.cseqMethod);
+    pg.problems[i] = Math.min(f.problemCount, 0xffff);
+    pg.callIndex[i] = callIndex;
+    pg.txIndex[i] = -1;
+    pg.dialogIndex[i] = -1;
     const loc = seen.location;
     if ('bytes' in loc) {
-      this.fileOffset[i] = -1;
-      this.length[i] = loc.bytes.length;
-      this.kept.set(i, loc.bytes);
+      pg.fileOffset[i] = -1;
+      pg.length[i] = loc.bytes.length;
+      this.kept.set(id, loc.bytes);
     } else {
-      this.fileOffset[i] = loc.fileOffset;
-      this.length[i] = loc.length;
+      pg.fileOffset[i] = loc.fileOffset;
+      pg.length[i] = loc.length;
     }
-    return i;
+    return id;
+  }
+
+  private page(id: number): Page {
+    return this.pages[id >>> PAGE_BITS]!;
   }
 
   /** Interned method id of message `id` (0 = none). */
   methodId(id: number): number {
-    return this.method[id]!;
+    return this.page(id).method[id & ROW_MASK]!;
   }
 
   /** Address id of message `id`'s source / destination (same id = same address string). */
   srcId(id: number): number {
-    return this.src[id]!;
+    return this.page(id).src[id & ROW_MASK]!;
   }
   dstId(id: number): number {
-    return this.dst[id]!;
+    return this.page(id).dst[id & ROW_MASK]!;
   }
 
   setRetransmission(id: number, on: boolean): void {
-    this.flags[id] = on ? this.flags[id]! | FLAG_RETRANS : this.flags[id]! & ~FLAG_RETRANS;
+    const pg = this.page(id);
+    const i = id & ROW_MASK;
+    pg.flags[i] = on ? pg.flags[i]! | FLAG_RETRANS : pg.flags[i]! & ~FLAG_RETRANS;
   }
 
   setLinks(id: number, callIndex: number, transactionIndex: number, dialogIndex: number): void {
-    this.callIndex[id] = callIndex;
-    this.txIndex[id] = transactionIndex;
-    this.dialogIndex[id] = dialogIndex;
+    const pg = this.page(id);
+    const i = id & ROW_MASK;
+    pg.callIndex[i] = callIndex;
+    pg.txIndex[i] = transactionIndex;
+    pg.dialogIndex[i] = dialogIndex;
   }
 
   callOf(id: number): number {
-    return this.callIndex[id]!;
+    return this.page(id).callIndex[id & ROW_MASK]!;
   }
 
   /** Materialise message `id` (0 <= id < count) as a plain object. */
   get(id: number): MessageInfo {
-    const kindCode = this.kind[id]!;
+    const pg = this.page(id);
+    const i = id & ROW_MASK;
+    const kindCode = pg.kind[i]!;
     const kind = kindCode === KIND_REQUEST ? 'request' : kindCode === KIND_RESPONSE ? 'response' : 'invalid';
-    const flags = this.flags[id]!;
-    const method = this.tokens.get(this.method[id]!);
-    const statusCode = this.status[id] || undefined;
-    const reason = this.tokens.get(this.reason[id]!);
-    const seq = this.cseqSeq[id]!;
+    const flags = pg.flags[i]!;
+    const method = this.tokens.get(pg.method[i]!);
+    const statusCode = pg.status[i] || undefined;
+    const reason = this.tokens.get(pg.reason[i]!);
+    const seq = pg.cseqSeq[i]!;
     return {
       id,
-      frame: this.frame[id]!,
-      firstFrame: this.firstFrame[id]!,
-      timeSec: this.timeSec[id]!,
-      timeNsec: this.timeNsec[id]!,
+      frame: pg.frame[i]!,
+      firstFrame: pg.firstFrame[i]!,
+      timeSec: pg.timeSec[i]!,
+      timeNsec: pg.timeNsec[i]!,
       ipVersion: flags & FLAG_IPV6 ? 6 : 4,
-      src: this.addresses.get(this.src[id]!) ?? '',
-      srcPort: this.srcPort[id]!,
-      dst: this.addresses.get(this.dst[id]!) ?? '',
-      dstPort: this.dstPort[id]!,
-      transport: TRANSPORTS[this.transport[id]!] ?? 'UDP',
+      src: this.addresses.get(pg.src[i]!) ?? '',
+      srcPort: pg.srcPort[i]!,
+      dst: this.addresses.get(pg.dst[i]!) ?? '',
+      dstPort: pg.dstPort[i]!,
+      transport: TRANSPORTS[pg.transport[i]!] ?? 'UDP',
       kind,
       method,
       statusCode,
       reason,
       cseqSeq: seq < 0 ? undefined : seq,
-      cseqMethod: this.tokens.get(this.cseqMethod[id]!),
+      cseqMethod: this.tokens.get(pg.cseqMethod[i]!),
       label: messageLabel(kind, method, statusCode, reason),
       hasSdp: (flags & FLAG_SDP) !== 0,
       retransmission: (flags & FLAG_RETRANS) !== 0,
       truncated: (flags & FLAG_TRUNCATED) !== 0,
-      problemCount: this.problems[id]!,
-      callIndex: this.callIndex[id]!,
-      transactionIndex: this.txIndex[id]!,
-      dialogIndex: this.dialogIndex[id]!,
+      problemCount: pg.problems[i]!,
+      callIndex: pg.callIndex[i]!,
+      transactionIndex: pg.txIndex[i]!,
+      dialogIndex: pg.dialogIndex[i]!,
     };
   }
 
   /** Where the bytes of message `id` are: a file range to re-read through the capture's ByteSource, or kept bytes. */
   location(id: number): MessageBytesLocation {
-    const off = this.fileOffset[id]!;
+    const pg = this.page(id);
+    const i = id & ROW_MASK;
+    const off = pg.fileOffset[i]!;
     if (off < 0) return { bytes: this.kept.get(id) ?? new Uint8Array(0) };
-    return { fileOffset: off, length: this.length[id]! };
+    return { fileOffset: off, length: pg.length[i]! };
   }
 
-  /** Approximate retained bytes (typed arrays + kept message bytes), for benchmarks. */
+  /** Approximate retained bytes (column pages + kept message bytes), for benchmarks. */
   get retainedBytes(): number {
     let kept = 0;
     for (const b of this.kept.values()) kept += b.length;
-    return this.cap * BYTES_PER_ROW + kept;
-  }
-
-  /** Release spare capacity (call once the import is complete). */
-  trim(): void {
-    if (this.cap > this.n + 16) this.resize(Math.max(16, this.n));
-  }
-
-  private resize(cap: number): void {
-    this.cap = cap;
-    this.frame = grow(this.frame, cap);
-    this.firstFrame = grow(this.firstFrame, cap);
-    this.timeSec = grow(this.timeSec, cap);
-    this.timeNsec = grow(this.timeNsec, cap);
-    this.src = grow(this.src, cap);
-    this.dst = grow(this.dst, cap);
-    this.srcPort = grow(this.srcPort, cap);
-    this.dstPort = grow(this.dstPort, cap);
-    this.transport = grow(this.transport, cap);
-    this.kind = grow(this.kind, cap);
-    this.flags = grow(this.flags, cap);
-    this.method = grow(this.method, cap);
-    this.status = grow(this.status, cap);
-    this.reason = grow(this.reason, cap);
-    this.cseqSeq = grow(this.cseqSeq, cap);
-    this.cseqMethod = grow(this.cseqMethod, cap);
-    this.problems = grow(this.problems, cap);
-    this.callIndex = grow(this.callIndex, cap);
-    this.txIndex = grow(this.txIndex, cap);
-    this.dialogIndex = grow(this.dialogIndex, cap);
-    this.fileOffset = grow(this.fileOffset, cap);
-    this.length = grow(this.length, cap);
+    return this.pages.length * PAGE_ROWS * BYTES_PER_ROW + kept;
   }
 }
 

@@ -113,6 +113,8 @@ export class CallModelBuilder {
   private expiryQueue: TxState[] = [];
   private lastTime = 0;
   private lastExpiry = 0;
+  /** Calls before this index have had their arrays compacted (calls end roughly in the order they start). */
+  private compactCursor = 0;
 
   /** Add one message (in capture order). Returns its message id. `seen` is not retained (callers may reuse it). */
   add(seen: MessageSighting, f: SipFacts): number {
@@ -391,6 +393,18 @@ export class CallModelBuilder {
     }
     q.length = keep;
     this.lastExpiry = now;
+    // Calls idle past the horizon rarely grow again: give their id arrays exact capacity (V8 grows pushed arrays
+    // to at least 17 slots), which on 100k-call captures saves tens of MB while the import runs.
+    const calls = this.calls;
+    let i = this.compactCursor;
+    while (i < calls.length && this.trackers[i]!.lastTime < cutoff) {
+      const c = calls[i]!;
+      c.messageIds = c.messageIds.slice();
+      c.dialogIndexes = c.dialogIndexes.slice();
+      c.transactionIndexes = c.transactionIndexes.slice();
+      i++;
+    }
+    this.compactCursor = i;
   }
 
 }
