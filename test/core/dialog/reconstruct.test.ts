@@ -1,0 +1,251 @@
+// RFC 3261 model through the real pipeline (pcap -> decode -> framing -> facts -> CallModelBuilder): transactions
+// (§17.1.3/§17.2.3, ACK/CANCEL cases, RFC 2543 fallback), dialogs (§12, early dialogs, forking), retransmissions
+// and call states.
+import { describe, expect, it } from 'vitest';
+import { dialogMessageIds, importCapture, memoryByteSource, transactionMessageIds, type CaptureModel } from '../../../src/core/index';
+import { crlf, pcapOf, type FrameSpec } from '../../helpers/pcap-writer';
+
+const A = { ip: '192.0.2.10', port: 5060 };
+const B = { ip: '198.51.100.20', port: 5060 };
+type Party = typeof A;
+
+interface Msg {
+  from: Party;
+  to: Party;
+  text: string;
+  /** Seconds after the first message. */
+  at?: number;
+}
+
+/** Builds a capture of the given messages (UDP, one per frame) and imports it. */
+async function model(msgs: Msg[]): Promise<CaptureModel> {
+  const t0 = 1_700_000_000;
+  const frames: FrameSpec[] = msgs.map((m, i) => ({
+    time: t0 + (m.at ?? i * 0.01),
+    src: m.from.ip,
+    srcPort: m.from.port,
+    dst: m.to.ip,
+    dstPort: m.to.port,
+    payload: crlf(m.text.trim() + '\n\n'),
+  }));
+  return importCapture(memoryByteSource(pcapOf(frames)));
+}
+
+function req(method: string, o: { cseq?: number; cseqMethod?: string; branch?: string; fromTag?: string; toTag?: string; callId?: string; via?: string }): string {
+  return `${method} sip:bob@b.example SIP/2.0
+Via: SIP/2.0/UDP ${o.via ?? 'a.example:5060'}${o.branch !== undefined ? `;branch=${o.branch}` : ''}
+From: <sip:alice@a.example>;tag=${o.fromTag ?? 'ft'}
+To: <sip:bob@b.example>${o.toTag ? `;tag=${o.toTag}` : ''}
+Call-ID: ${o.callId ?? 'c1'}
+CSeq: ${o.cseq ?? 1} ${o.cseqMethod ?? method}
+Max-Forwards: 70
+Content-Length: 0`;
+}
+
+function resp(code: number, reason: string, o: { cseq?: number; method?: string; branch?: string; fromTag?: string; toTag?: string; callId?: string; via?: string }): string {
+  return `SIP/2.0 ${code} ${reason}
+Via: SIP/2.0/UDP ${o.via ?? 'a.example:5060'}${o.branch !== undefined ? `;branch=${o.branch}` : ''}
+From: <sip:alice@a.example>;tag=${o.fromTag ?? 'ft'}
+To: <sip:bob@b.example>${o.toTag ? `;tag=${o.toTag}` : ''}
+Call-ID: ${o.callId ?? 'c1'}
+CSeq: ${o.cseq ?? 1} ${o.method ?? 'INVITE'}
+Content-Length: 0`;
+}
+
+const br = (s: string) => `z9hG4bK${s}`;
+
+describe('transactions (RFC 3261 §17)', () => {
+  it('groups a request with its responses by branch + CSeq method and gives each hop its own transaction', async () => {
+    const m = await model([
+      { from: A, to: B, text: req('INVITE', { branch: br('1') }) },
+      { from: B, to: A, text: resp(100, 'Trying', { branch: br('1') }) },
+      { from: B, to: A, text: resp(200, 'OK', { branch: br('1'), toTag: 'tt' }) },
+      { from: A, to: B, text: req('ACK', { branch: br('2'), toTag: 'tt' }) },
+      { from: A, to: B, text: req('BYE', { branch: br('3'), toTag: 'tt', cseq: 2 }) },
+      { from: B, to: A, text: resp(200, 'OK', { branch: br('3'), toTag: 'tt', cseq: 2, method: 'BYE' }) },
+    ]);
+    expect(m.transactions.map((t) => [t.method, t.messageCount, t.finalStatus])).toEqual([
+      ['INVITE', 3, 200],
+      ['ACK', 1, undefined], // ACK for a 2xx is a transaction of its own (§13.2.2.4)
+      ['BYE', 2, 200],
+    ]);
+    expect(transactionMessageIds(m, m.transactions[0]!)).toEqual([0, 1, 2]);
+  });
+
+  it('puts the ACK for a non-2xx final response into the INVITE transaction (§17.1.1.3)', async () => {
+    const m = await model([
+      { from: A, to: B, text: req('INVITE', { branch: br('x') }) },
+      { from: B, to: A, text: resp(486, 'Busy Here', { branch: br('x'), toTag: 'tt' }) },
+      { from: A, to: B, text: req('ACK', { branch: br('x'), toTag: 'tt' }) },
+    ]);
+    expect(m.transactions).toHaveLength(1);
+    expect(m.transactions[0]).toMatchObject({ method: 'INVITE', messageCount: 3, finalStatus: 486 });
+    expect(m.calls[0]!.state).toBe('busy');
+  });
+
+  it('keeps CANCEL apart from the INVITE it cancels although they share the branch (§9.1)', async () => {
+    const m = await model([
+      { from: A, to: B, text: req('INVITE', { branch: br('c') }) },
+      { from: B, to: A, text: resp(180, 'Ringing', { branch: br('c'), toTag: 'tt' }) },
+      { from: A, to: B, text: req('CANCEL', { branch: br('c') }) },
+      { from: B, to: A, text: resp(200, 'OK', { branch: br('c'), toTag: 'tt', method: 'CANCEL' }) },
+      { from: B, to: A, text: resp(487, 'Request Terminated', { branch: br('c'), toTag: 'tt' }) },
+      { from: A, to: B, text: req('ACK', { branch: br('c'), toTag: 'tt' }) },
+    ]);
+    expect(m.transactions.map((t) => [t.method, t.messageCount, t.finalStatus])).toEqual([
+      ['INVITE', 4, 487],
+      ['CANCEL', 2, 200],
+    ]);
+    expect(m.calls[0]!.state).toBe('cancelled');
+  });
+
+  it('matches RFC 2543 requests without the magic cookie by Call-ID, CSeq, From tag and Via (§17.2.3)', async () => {
+    const m = await model([
+      { from: A, to: B, text: req('INVITE', { branch: 'old1' }) },
+      { from: B, to: A, text: resp(200, 'OK', { branch: 'old1', toTag: 'tt' }) },
+      { from: A, to: B, text: req('OPTIONS', { callId: 'c2', cseq: 5 }) },
+      { from: B, to: A, text: resp(200, 'OK', { callId: 'c2', cseq: 5, method: 'OPTIONS', toTag: 'x' }) },
+    ]);
+    expect(m.transactions.map((t) => [t.method, t.messageCount, t.rfc2543])).toEqual([
+      ['INVITE', 2, true],
+      ['OPTIONS', 2, true],
+    ]);
+  });
+
+  it('marks retransmissions: same request or same response again in the same direction', async () => {
+    const m = await model([
+      { from: A, to: B, text: req('INVITE', { branch: br('r') }), at: 0 },
+      { from: A, to: B, text: req('INVITE', { branch: br('r') }), at: 0.5 },
+      { from: B, to: A, text: resp(200, 'OK', { branch: br('r'), toTag: 'tt' }), at: 1 },
+      { from: B, to: A, text: resp(200, 'OK', { branch: br('r'), toTag: 'tt' }), at: 1.5 },
+      { from: A, to: B, text: req('ACK', { branch: br('a'), toTag: 'tt' }), at: 1.6 },
+    ]);
+    expect([0, 1, 2, 3, 4].map((id) => m.messages.get(id).retransmission)).toEqual([false, true, false, true, false]);
+    expect(m.calls[0]!.retransmissions).toBe(2);
+  });
+
+  it('does not call a forwarded copy (other hop, own Via) a retransmission', async () => {
+    const P = { ip: '203.0.113.5', port: 5060 };
+    const m = await model([
+      { from: A, to: P, text: req('INVITE', { branch: br('h1') }) },
+      { from: P, to: B, text: req('INVITE', { branch: br('h2'), via: 'proxy.example' }) },
+    ]);
+    expect(m.transactions).toHaveLength(2);
+    expect(m.messages.get(1).retransmission).toBe(false);
+    expect(m.calls).toHaveLength(1);
+  });
+});
+
+describe('dialogs (RFC 3261 §12)', () => {
+  it('creates an early dialog on 18x with a To tag, confirms it on 2xx, terminates it on BYE', async () => {
+    const msgs: Msg[] = [
+      { from: A, to: B, text: req('INVITE', { branch: br('1') }) },
+      { from: B, to: A, text: resp(180, 'Ringing', { branch: br('1'), toTag: 'tt' }) },
+    ];
+    let m = await model(msgs);
+    expect(m.dialogs).toHaveLength(1);
+    expect(m.dialogs[0]).toMatchObject({ state: 'early', fromTag: 'ft', toTag: 'tt', method: 'INVITE' });
+    msgs.push({ from: B, to: A, text: resp(200, 'OK', { branch: br('1'), toTag: 'tt' }) });
+    m = await model(msgs);
+    expect(m.dialogs[0]!.state).toBe('confirmed');
+    // BYE from the callee: tags swap sides, still the same dialog
+    msgs.push({ from: B, to: A, text: req('BYE', { branch: br('9'), fromTag: 'tt', toTag: 'ft', cseq: 1, via: 'b.example' }) });
+    m = await model(msgs);
+    expect(m.dialogs).toHaveLength(1);
+    expect(m.dialogs[0]!.state).toBe('terminated');
+    expect(dialogMessageIds(m, m.dialogs[0]!)).toEqual([0, 1, 2, 3]); // the INVITE belongs to the dialog it created
+  });
+
+  it('sees forking: two To tags under one INVITE are two dialogs of one call (§13.2.2.4)', async () => {
+    const m = await model([
+      { from: A, to: B, text: req('INVITE', { branch: br('f') }) },
+      { from: B, to: A, text: resp(180, 'Ringing', { branch: br('f'), toTag: 'fork1' }) },
+      { from: B, to: A, text: resp(180, 'Ringing', { branch: br('f'), toTag: 'fork2' }) },
+      { from: B, to: A, text: resp(200, 'OK', { branch: br('f'), toTag: 'fork2' }) },
+    ]);
+    expect(m.calls).toHaveLength(1);
+    expect(m.dialogs.map((d) => [d.toTag, d.state])).toEqual([
+      ['fork1', 'early'],
+      ['fork2', 'confirmed'],
+    ]);
+    expect(m.calls[0]!.dialogIndexes).toEqual([0, 1]);
+  });
+
+  it('terminates an early dialog on a non-2xx final response (§12.3)', async () => {
+    const m = await model([
+      { from: A, to: B, text: req('INVITE', { branch: br('e') }) },
+      { from: B, to: A, text: resp(183, 'Session Progress', { branch: br('e'), toTag: 'tt' }) },
+      { from: B, to: A, text: resp(603, 'Decline', { branch: br('e'), toTag: 'tt' }) },
+    ]);
+    expect(m.dialogs[0]!.state).toBe('terminated');
+    expect(m.calls[0]!.state).toBe('rejected');
+  });
+
+  it('recognises a mid-dialog request whose dialog began before the capture', async () => {
+    const m = await model([{ from: A, to: B, text: req('BYE', { branch: br('b'), toTag: 'tt', cseq: 3 }) }]);
+    expect(m.dialogs).toHaveLength(1);
+    expect(m.dialogs[0]!.state).toBe('terminated');
+  });
+});
+
+describe('call states', () => {
+  const invite = (b: string, extra: Partial<Parameters<typeof req>[1]> = {}) => req('INVITE', { branch: br(b), ...extra });
+  const cases: [string, Msg[], string, number | undefined][] = [
+    ['setup', [{ from: A, to: B, text: invite('s') }], 'setup', undefined],
+    ['ringing', [{ from: A, to: B, text: invite('s') }, { from: B, to: A, text: resp(180, 'Ringing', { branch: br('s'), toTag: 't' }) }], 'ringing', undefined],
+    ['answered', [{ from: A, to: B, text: invite('s') }, { from: B, to: A, text: resp(200, 'OK', { branch: br('s'), toTag: 't' }) }], 'answered', 200],
+    ['not found', [{ from: A, to: B, text: invite('s') }, { from: B, to: A, text: resp(404, 'Not Found', { branch: br('s'), toTag: 't' }) }], 'rejected', 404],
+    ['server error', [{ from: A, to: B, text: invite('s') }, { from: B, to: A, text: resp(503, 'Service Unavailable', { branch: br('s'), toTag: 't' }) }], 'failed', 503],
+    ['busy everywhere', [{ from: A, to: B, text: invite('s') }, { from: B, to: A, text: resp(600, 'Busy Everywhere', { branch: br('s'), toTag: 't' }) }], 'busy', 600],
+    ['no response for 40 s', [{ from: A, to: B, text: invite('s'), at: 0 }, { from: A, to: B, text: req('OPTIONS', { callId: 'other', branch: br('o') }), at: 40 }], 'failed', undefined],
+  ];
+  for (const [name, msgs, state, final] of cases) {
+    it(`${name} -> ${state}`, async () => {
+      const m = await model(msgs);
+      expect(m.calls[0]!.state).toBe(state);
+      expect(m.calls[0]!.finalStatus).toBe(final);
+    });
+  }
+
+  it('an auth challenge followed by a successful retry is answered, with delays and duration', async () => {
+    const m = await model([
+      { from: A, to: B, text: invite('1'), at: 0 },
+      { from: B, to: A, text: resp(407, 'Proxy Authentication Required', { branch: br('1'), toTag: 'x' }), at: 0.1 },
+      { from: A, to: B, text: req('ACK', { branch: br('1'), toTag: 'x' }), at: 0.2 },
+      { from: A, to: B, text: invite('2', { cseq: 2 }), at: 0.3 },
+      { from: B, to: A, text: resp(180, 'Ringing', { branch: br('2'), toTag: 'y', cseq: 2 }), at: 1.3 },
+      { from: B, to: A, text: resp(200, 'OK', { branch: br('2'), toTag: 'y', cseq: 2 }), at: 3.3 },
+      { from: A, to: B, text: req('ACK', { branch: br('3'), toTag: 'y', cseq: 2 }), at: 3.4 },
+      { from: A, to: B, text: req('BYE', { branch: br('4'), toTag: 'y', cseq: 3 }), at: 13.3 },
+    ]);
+    const c = m.calls[0]!;
+    expect(c.state).toBe('completed');
+    expect(c.finalStatus).toBe(200);
+    expect(c.ringDelaySec).toBeCloseTo(1.3, 5);
+    expect(c.answerDelaySec).toBeCloseTo(3.3, 5);
+    expect(c.durationSec).toBeCloseTo(10, 5);
+  });
+
+  it('a REGISTER challenged then accepted is completed; OPTIONS with 404 is rejected', async () => {
+    const m = await model([
+      { from: A, to: B, text: req('REGISTER', { branch: br('r1'), callId: 'reg' }) },
+      { from: B, to: A, text: resp(401, 'Unauthorized', { branch: br('r1'), callId: 'reg', method: 'REGISTER', toTag: 'r' }) },
+      { from: A, to: B, text: req('REGISTER', { branch: br('r2'), callId: 'reg', cseq: 2 }) },
+      { from: B, to: A, text: resp(200, 'OK', { branch: br('r2'), callId: 'reg', cseq: 2, method: 'REGISTER', toTag: 'r' }) },
+      { from: A, to: B, text: req('OPTIONS', { branch: br('o'), callId: 'opt' }) },
+      { from: B, to: A, text: resp(404, 'Not Found', { branch: br('o'), callId: 'opt', method: 'OPTIONS', toTag: 'o' }) },
+    ]);
+    expect(m.calls.map((c) => [c.method, c.state, c.finalStatus])).toEqual([
+      ['REGISTER', 'completed', 200],
+      ['OPTIONS', 'rejected', 404],
+    ]);
+  });
+
+  it('takes the call parties from the first message and the method from the first request', async () => {
+    const m = await model([
+      { from: B, to: A, text: resp(100, 'Trying', { branch: br('1') }) },
+      { from: A, to: B, text: req('INVITE', { branch: br('1') }) },
+    ]);
+    expect(m.calls[0]).toMatchObject({ method: 'INVITE', fromUri: 'sip:alice@a.example', toUri: 'sip:bob@b.example' });
+  });
+});
