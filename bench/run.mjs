@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// `npm run bench`: import benchmark on a generated >= 500 MB / >= 100k-call capture. Times
+// `sipscope calls FILE --summary` (import to a complete call index) with its peak RSS, and, when installed, the
+// sngrep and tshark runs named in issue #2 on the same file in the same run, then prints the ratios.
+//   node bench/run.mjs [--file F] [--runs 3] [--no-peers] [--regen] [--json bench/out/results.json]
+// Ratios are medians of our runs against the peers' run(s); each tool's wall time, CPU time and peak RSS are shown.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (n, d) => {
+  const i = args.indexOf(`--${n}`);
+  return i >= 0 ? args[i + 1] : d;
+};
+const flag = (n) => args.includes(`--${n}`);
+const file = opt('file', join(root, 'bench/out/bench-100k.pcap'));
+const runs = Number(opt('runs', '3'));
+const jsonOut = opt('json', join(root, 'bench/out/results.json'));
+const TIMEOUT_SEC = 1200;
+
+if (!existsSync(join(root, 'dist/cli.js'))) {
+  console.error('dist/cli.js missing: run `npm run build` (npm run bench does it)');
+  process.exit(2);
+}
+if (flag('regen') || !existsSync(file)) {
+  console.log(`generating ${file} ...`);
+  const r = spawnSync(process.execPath, [join(root, 'bench/make-capture.mjs'), '--out', file], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  console.log(r.stdout.trim());
+}
+const size = statSync(file).size;
+const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const gnuTime = existsSync('/usr/bin/time');
+
+/**
+ * Run a command; resolve {wallSec, cpuSec, maxRssKb, stdout, code}. Peak RSS and CPU come from GNU time (wait4
+ * rusage of the child) when /usr/bin/time exists, else from polling /proc/PID/status (VmHWM) and no CPU time.
+ */
+function measure(cmd, argv) {
+  return new Promise((resolve) => {
+    const full = gnuTime ? ['/usr/bin/time', ['-f', '@@TIME %e %U %S %M', cmd, ...argv]] : [cmd, argv];
+    const t0 = process.hrtime.bigint();
+    const child = spawn(full[0], full[1], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let hwm = 0;
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const poll = gnuTime
+      ? undefined
+      : setInterval(() => {
+          try {
+            const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+            if (m) hwm = Math.max(hwm, Number(m[1]));
+          } catch {}
+        }, 20);
+    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_SEC * 1000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (poll) clearInterval(poll);
+      const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+      const m = /@@TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
+      resolve({
+        wallSec: m ? Number(m[1]) : wall,
+        cpuSec: m ? Number(m[2]) + Number(m[3]) : undefined,
+        maxRssKb: m ? Number(m[4]) : hwm,
+        stdout: stdout.trim(),
+        stderr: stderr.replace(/@@TIME.*\n?/, '').trim(),
+        code,
+      });
+    });
+  });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (r) => `${r.wallSec.toFixed(2)} s wall, ${r.cpuSec !== undefined ? `${r.cpuSec.toFixed(2)} s CPU, ` : ''}${(r.maxRssKb / 1024).toFixed(0)} MB peak RSS`;
+
+console.log(`capture: ${file} (${(size / 1e6).toFixed(0)} MB)`);
+const ours = [];
+for (let i = 0; i < runs; i++) {
+  const r = await measure(process.execPath, [join(root, 'dist/cli.js'), 'calls', file, '--summary']);
+  if (r.code !== 0) {
+    console.error(`sipscope failed (exit ${r.code}): ${r.stderr}`);
+    process.exit(1);
+  }
+  console.log(`sipscope calls --summary  run ${i + 1}: ${fmt(r)}  -> ${r.stdout}`);
+  ours.push(r);
+}
+const best = { wallSec: median(ours.map((r) => r.wallSec)), cpuSec: ours[0].cpuSec !== undefined ? median(ours.map((r) => r.cpuSec)) : undefined, maxRssKb: Math.max(...ours.map((r) => r.maxRssKb)) };
+
+const peers = {};
+if (!flag('no-peers')) {
+  if (have('sngrep')) {
+    const r = await measure('sngrep', ['-N', '-q', '-l', '1000000', '-I', file]);
+    console.log(`sngrep -N -q -l 1000000 -I: ${fmt(r)}${r.code ? ` (exit ${r.code})` : ''}`);
+    peers.sngrep = r;
+  } else console.log('sngrep not installed: skipped (apt-get install sngrep)');
+  if (have('tshark')) {
+    const r = await measure('tshark', ['-Y', 'sip', '-q', '-r', file]);
+    console.log(`tshark -Y sip -q -r: ${fmt(r)}${r.code ? ` (exit ${r.code})` : ''}`);
+    peers.tshark = r;
+  } else console.log('tshark not installed: skipped (apt-get install tshark)');
+}
+
+console.log('\nsummary (median of our runs; peak RSS = max over our runs):');
+console.log(`  sipscope: ${fmt(best)}  [target: peak RSS <= 400 MB: ${best.maxRssKb / 1024 <= 400 ? 'met' : 'NOT met'}]`);
+const ratios = {};
+for (const [name, r] of Object.entries(peers)) {
+  const wall = r.wallSec / best.wallSec;
+  const cpu = r.cpuSec !== undefined && best.cpuSec ? r.cpuSec / best.cpuSec : undefined;
+  const target = name === 'sngrep' ? 10 : 5;
+  ratios[name] = { wall, cpu, target, rss: r.maxRssKb / best.maxRssKb };
+  console.log(
+    `  ${name}: ${fmt(r)} -> sipscope is ${wall.toFixed(1)}x faster (wall)${cpu !== undefined ? `, ${cpu.toFixed(1)}x (CPU)` : ''}, ` +
+      `uses ${(r.maxRssKb / best.maxRssKb).toFixed(1)}x less memory  [target >= ${target}x: ${wall >= target ? 'met' : 'NOT met'}]`,
+  );
+}
+mkdirSync(dirname(jsonOut), { recursive: true });
+writeFileSync(jsonOut, JSON.stringify({ file, sizeBytes: size, date: new Date().toISOString(), node: process.version, sipscope: { runs: ours, median: best }, peers, ratios }, null, 1));
+console.log(`\nresults written to ${jsonOut}`);
