@@ -28,17 +28,20 @@ export function ladderFormatFor(out: string | undefined, explicit: string | unde
   return r;
 }
 
-/** Calls selected by Call-ID (exact, or a unique prefix), or all calls when none is given. */
+/**
+ * Calls selected by Call-ID, or all calls when none is given. Each selector is tried as: an exact Call-ID; a row
+ * number from `sipscope calls` (`3` or `#3`); a unique Call-ID prefix.
+ */
 export function selectCalls(model: CaptureModel, ids: readonly string[]): CallInfo[] {
   if (ids.length === 0) return model.calls;
   return ids.map((id) => {
     const exact = model.calls.find((c) => c.callId === id);
     if (exact) return exact;
+    const byNumber = /^#?\d+$/.test(id) ? model.calls[Number(id.replace('#', '')) - 1] : undefined;
+    if (byNumber) return byNumber;
     const byPrefix = model.calls.filter((c) => c.callId.startsWith(id));
     if (byPrefix.length === 1) return byPrefix[0]!;
     if (byPrefix.length > 1) throw new InputError(`Call-ID prefix '${id}' matches ${byPrefix.length} calls`);
-    const byNumber = /^#?\d+$/.test(id) ? model.calls[Number(id.replace('#', '')) - 1] : undefined;
-    if (byNumber) return byNumber;
     throw new InputError(`no call with Call-ID '${id}' (see 'sipscope calls')`);
   });
 }
