@@ -1,0 +1,154 @@
+// The sipscope CLI as a user runs it (dist/cli.js, built by `npm test` before vitest): outputs, exit codes, and
+// clear errors on bad input; the input file is never written.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { crlf, pcapOf } from '../helpers/pcap-writer';
+
+const root = join(__dirname, '../..');
+const cli = join(root, 'dist/cli.js');
+const sample = join(root, 'samples/captures/calls-mixed-outcomes.pcap');
+const tmp = mkdtempSync(join(tmpdir(), 'sipscope-cli-'));
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(cli)) execFileSync(process.execPath, [join(root, 'esbuild.mjs'), 'cli'], { cwd: root });
+});
+
+describe('sipscope calls', () => {
+  it('lists the calls of a sample capture with states and the totals line', () => {
+    const r = run('calls', sample);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^#\s+Start \(UTC\)\s+Method\s+From\s+To\s+State/m);
+    for (const state of ['completed', 'busy', 'rejected', 'cancelled', 'failed']) expect(r.out).toContain(state);
+    expect(r.out).toMatch(/^10 calls, 55 messages, 0 problems$/m);
+  });
+  it('--summary prints only the totals line', () => {
+    const r = run('calls', sample, '--summary');
+    expect(r.out.trim()).toBe('10 calls, 55 messages, 0 problems');
+  });
+  it('reports capture problems with frame numbers (truncated last record)', () => {
+    const full = pcapOf([{ payload: crlf('OPTIONS sip:b.example SIP/2.0\nVia: SIP/2.0/UDP a.example;branch=z9hG4bK1\nCall-ID: x\nCSeq: 1 OPTIONS\nContent-Length: 0\n\n') }, { payload: 'x'.repeat(200) }]);
+    const f = join(tmp, 'truncated.pcap');
+    writeFileSync(f, full.subarray(0, full.length - 50));
+    const r = run('calls', f);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^1 calls, 1 messages, 1 problems$/m);
+    expect(r.out).toMatch(/capture\/truncated-record x1: .*\(frame 2\)/);
+  });
+});
+
+describe('bad input gets a clear error and exit code 2', () => {
+  it('an HTML page saved as .pcap', () => {
+    const f = join(tmp, 'page.pcap');
+    writeFileSync(f, '<!DOCTYPE html><html><body>404</body></html>');
+    const r = run('calls', f);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/page\.pcap: .*HTML/i);
+  });
+  it('a missing file', () => {
+    const r = run('calls', join(tmp, 'nope.pcap'));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('no such file');
+  });
+  it('an empty file and random bytes', () => {
+    const e = join(tmp, 'empty.pcap');
+    writeFileSync(e, '');
+    expect(run('calls', e).code).toBe(2);
+    const g = join(tmp, 'garbage.pcap');
+    writeFileSync(g, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) & 0xff)));
+    const r = run('calls', g);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/garbage\.pcap: /);
+  });
+  it('usage errors', () => {
+    expect(run('frobnicate').code).toBe(2);
+    expect(run('calls').code).toBe(2);
+    expect(run('ladder', sample, '--columns', 'diagonal').code).toBe(2);
+    expect(run('export', sample, '--format', 'xml').code).toBe(2);
+  });
+  it('refuses to write the output over the input capture', () => {
+    const copy = join(tmp, 'in.pcap');
+    writeFileSync(copy, readFileSync(sample));
+    const before = statSync(copy).mtimeMs;
+    const r = run('ladder', copy, '-o', copy);
+    expect(r.code).toBe(2);
+    expect(readFileSync(copy).equals(readFileSync(sample))).toBe(true);
+    expect(statSync(copy).mtimeMs).toBe(before);
+  });
+});
+
+describe('sipscope ladder', () => {
+  it('prints a text ladder of one call selected by row number', () => {
+    const r = run('ladder', sample, '--call', '4');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('127.0.0.10:5060');
+    expect(r.out).toMatch(/CANCEL/);
+    expect(r.out).toMatch(/487 Request Terminated/);
+    expect(r.out.trim().split('\n')).toHaveLength(2 + 7);
+  });
+  it('writes self-contained HTML and SVG, and Mermaid/PlantUML text', () => {
+    const html = join(tmp, 'l.html');
+    expect(run('ladder', sample, '--call', '1', '-o', html).code).toBe(0);
+    const h = readFileSync(html, 'utf8');
+    expect(h).toContain('Content-Security-Policy');
+    expect(h).not.toMatch(/<script/i);
+    expect(h).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
+    expect(h).toContain('id="msg-0"');
+    const svg = join(tmp, 'l.svg');
+    expect(run('ladder', sample, '-o', svg).code).toBe(0);
+    expect(readFileSync(svg, 'utf8')).toMatch(/^(<\?xml[^>]*>\s*)?<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    const mmd = join(tmp, 'l.mmd');
+    expect(run('ladder', sample, '--call', '1', '-o', mmd).code).toBe(0);
+    expect(readFileSync(mmd, 'utf8')).toMatch(/^sequenceDiagram/m);
+    const puml = join(tmp, 'l.puml');
+    expect(run('ladder', sample, '--call', '1', '-o', puml).code).toBe(0);
+    expect(readFileSync(puml, 'utf8')).toMatch(/^@startuml[\s\S]*@enduml\s*$/);
+  });
+  it('escapes header values from the capture in HTML', () => {
+    const f = join(tmp, 'xss.pcap');
+    writeFileSync(
+      f,
+      pcapOf([{ payload: crlf('INVITE sip:b.example SIP/2.0\nVia: SIP/2.0/UDP a.example;branch=z9hG4bK1\nFrom: "<script>alert(1)</script>" <sip:a@a.example>;tag=1\nTo: <sip:b@b.example>\nCall-ID: <img src=x onerror=alert(2)>\nCSeq: 1 INVITE\nContent-Length: 0\n\n') }]),
+    );
+    const out = join(tmp, 'xss.html');
+    expect(run('ladder', f, '-o', out).code).toBe(0);
+    const h = readFileSync(out, 'utf8');
+    expect(h).not.toContain('<script>alert(1)');
+    expect(h).not.toContain('<img src=x');
+    expect(h).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+  it('rejects an unknown Call-ID', () => {
+    const r = run('ladder', sample, '--call', 'no-such-call');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("no call with Call-ID 'no-such-call'");
+  });
+});
+
+describe('sipscope export --format json', () => {
+  it('writes the documented schema', () => {
+    const out = join(tmp, 'e.json');
+    expect(run('export', sample, '--format', 'json', '-o', out).code).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc).toMatchObject({ schema: 'sipscope-export', schema_version: 1, format: 'pcap', summary: { calls: 10, messages: 55 } });
+    expect(doc.messages).toHaveLength(55);
+    const invite = doc.messages[0];
+    expect(invite).toMatchObject({ frame: 1, transport: 'UDP', kind: 'request', method: 'INVITE', cseq_method: 'INVITE', has_sdp: true, src: '127.0.0.10', dst_port: 5070 });
+    expect(invite.time_epoch).toMatch(/^\d{10}\.\d{9}$/);
+    expect(invite.via_top.branch).toMatch(/^z9hG4bK/);
+    expect(invite.sdp.media[0]).toMatchObject({ media: 'audio', proto: 'RTP/AVP' });
+    expect(doc.calls).toHaveLength(10);
+    expect(doc.calls[0].message_ids.length).toBeGreaterThan(0);
+    expect(Array.isArray(doc.problems)).toBe(true);
+  });
+  it('streams to stdout without -o', () => {
+    const r = run('export', sample, '--format', 'json');
+    expect(JSON.parse(r.out).messages).toHaveLength(55);
+  });
+});

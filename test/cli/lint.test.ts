@@ -1,0 +1,92 @@
+// `sipscope lint`: text / JSON / SARIF outputs, 1-based lines and UTF-16 columns, exit codes, minSeverity, .sdp files.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runLint } from '../../src/cli/commands/lint';
+import { DEFAULT_LINT_SETTINGS } from '../../src/core/rules/types';
+import { RULES } from '../../src/core/rules/registry';
+import { invite, SDP_OK } from '../core/rules/helpers';
+
+const dir = mkdtempSync(join(tmpdir(), 'sipscope-lint-'));
+const clean = join(dir, 'clean.sip');
+writeFileSync(clean, invite());
+const bad = join(dir, 'bad.siptrace');
+// Line 5 is "To: ..." with a non-ASCII display name before the URI; the CSeq method mismatches on line 8.
+writeFileSync(bad, invite().replace('To: Bob <', 'To: "Bøb 😀" <').replace('CSeq: 314159 INVITE', 'CSeq: 314159 BYE'));
+const warnOnly = join(dir, 'warn.log');
+writeFileSync(warnOnly, invite().replace(';rport;', ';'));
+const sdpFile = join(dir, 'offer.sdp');
+writeFileSync(sdpFile, SDP_OK.replace('a=rtpmap:96 opus/48000/2\r\n', ''));
+const missing = join(dir, 'nope.sip');
+const settings = DEFAULT_LINT_SETTINGS;
+
+describe('sipscope lint', () => {
+  it('text: file:line:col severity ruleId message; exit 1 on errors', async () => {
+    const r = await runLint([bad], { format: 'text', settings });
+    expect(r.exitCode).toBe(1);
+    const line = r.output.split('\n').find((l) => l.includes('sip/cseq-method'))!;
+    expect(line).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:7:7 error sip/cseq-method CSeq method "BYE" does not match`));
+  });
+
+  it('exit 0 for a clean file (no output) and for warnings/hints only', async () => {
+    const a = await runLint([clean], { format: 'text', settings });
+    expect(a).toEqual({ output: '', exitCode: 0 });
+    const b = await runLint([warnOnly], { format: 'text', settings });
+    expect(b.exitCode).toBe(0);
+    expect(b.output).toContain(' hint nat/via-rport ');
+  });
+
+  it('minSeverity drops lower findings', async () => {
+    const r = await runLint([warnOnly], { format: 'text', settings, minSeverity: 'warning' });
+    expect(r.output).toBe('');
+  });
+
+  it('an unreadable file is reported and fails the run', async () => {
+    const r = await runLint([clean, missing], { format: 'text', settings });
+    expect(r.exitCode).toBe(1);
+    expect(r.output).toContain(`${missing}: error: file not found`);
+  });
+
+  it('.sdp files are linted as SDP', async () => {
+    const r = await runLint([sdpFile], { format: 'text', settings });
+    expect(r.output).toContain(`${sdpFile}:6:1 error sdp/rtpmap`);
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('JSON: files/findings with 1-based lines and UTF-16 columns and refs', async () => {
+    const file = join(dir, 'utf16.sip');
+    // The Contact host is preceded on its line by a display name with an emoji (2 UTF-16 units, 4 bytes).
+    writeFileSync(file, invite().replace('Contact: <sip:alice@203.0.113.5:5060>', 'Contact: "😀" <sip:alice@10.0.0.5:5060>'));
+    const r = await runLint([file, bad], { format: 'json', settings });
+    const j = JSON.parse(r.output) as { columns: string; files: { path: string; findings: { ruleId: string; severity: string; line: number; column: number; endLine: number; endColumn: number; refs: { url: string }[] }[] }[] };
+    expect(j.columns).toBe('utf-16');
+    expect(j.files.map((f) => f.path)).toEqual([file, bad]);
+    const c = j.files[0]!.findings.find((f) => f.ruleId === 'nat/private-contact')!;
+    // 'Contact: "😀" <sip:alice@' is 25 UTF-16 units: the host starts at column 26.
+    expect([c.line, c.column, c.endLine, c.endColumn]).toEqual([8, 26, 8, 34]);
+    expect(c.severity).toBe('warning');
+    expect(c.refs[0]!.url).toMatch(/^https:\/\/www\.rfc-editor\.org\/rfc\/rfc3261/);
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('SARIF 2.1.0: rules from the registry with helpUri, results with regions, fixes as byte replacements', async () => {
+    const file = join(dir, 'cl.sip');
+    writeFileSync(file, invite().replace(/Content-Length: (\d+)/, (_m, n: string) => `Content-Length: ${Number(n) + 1}`));
+    const r = await runLint([file], { format: 'sarif', settings });
+    const s = JSON.parse(r.output);
+    expect(s.version).toBe('2.1.0');
+    expect(s.$schema).toContain('sarif-2.1.0');
+    const run = s.runs[0];
+    expect(run.tool.driver.name).toBe('SIPScope');
+    expect(run.tool.driver.rules.length).toBe(RULES.length);
+    expect(run.tool.driver.rules.every((x: { id: string; helpUri: string }) => x.id && /^https:/.test(x.helpUri))).toBe(true);
+    expect(run.columnKind).toBe('utf16CodeUnits');
+    const res = run.results.find((x: { ruleId: string }) => x.ruleId === 'sip/content-length');
+    expect(res.level).toBe('error');
+    expect(run.tool.driver.rules[res.ruleIndex].id).toBe('sip/content-length');
+    expect(res.locations[0].physicalLocation.region.startLine).toBe(10);
+    expect(res.fixes[0].artifactChanges[0].replacements[0].insertedContent.text).toMatch(/^\d+$/);
+    expect(r.exitCode).toBe(1);
+  });
+});
