@@ -6,6 +6,8 @@ import { lastOption, parseArgs, UsageError } from './args';
 import { renderCalls } from './commands/calls';
 import { writeExportJson } from './commands/export';
 import { ladderFormatFor, renderLadder } from './commands/ladder';
+import { runLint, type LintFormat } from './commands/lint';
+import { DEFAULT_LINT_SETTINGS, type RuleSeverity, type RuleSeveritySetting } from '../core/index';
 import { InputError, loadCapture } from './load';
 
 const USAGE = `sipscope - SIP calls, ladders and checks from pcap/pcapng captures
@@ -17,6 +19,9 @@ Usage:
                                                   ladder diagram (text to stdout without -o)
   sipscope export FILE --format json [-o OUT.json]
                                                   every SIP message, call and problem as one JSON document
+  sipscope lint FILE... [--format text|json|sarif] [--min-severity error|warning|info|hint]
+                        [--rule ID=off|error|warning|info|hint]... [--trusted CIDR]... [--sip-port N]...
+                                                  RFC/NAT findings for SIP traces (.sip .siptrace .txt .log) and .sdp
   sipscope --help | --version
 
 Exit codes: 0 ok, 1 errors found (lint), 2 usage error or unreadable input.`;
@@ -82,6 +87,30 @@ async function main(argv: string[]): Promise<number> {
         await cap.close();
       }
       return 0;
+    }
+    case 'lint': {
+      const a = parseArgs(rest, { values: ['format', 'min-severity', 'rule', 'trusted', 'sip-port'], flags: [] });
+      if (a.positionals.length === 0) throw new UsageError('lint needs at least one FILE');
+      const format = (lastOption(a, 'format') ?? 'text') as LintFormat;
+      if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError('--format must be text, json or sarif');
+      const minSeverity = (lastOption(a, 'min-severity') ?? 'info') as RuleSeverity;
+      if (!['error', 'warning', 'info', 'hint'].includes(minSeverity)) throw new UsageError('--min-severity must be error, warning, info or hint');
+      const severities: Record<string, RuleSeveritySetting> = {};
+      for (const r of a.options.get('rule') ?? []) {
+        const m = /^([a-z]+\/[a-z0-9-]+)=(off|error|warning|info|hint)$/.exec(r);
+        if (!m) throw new UsageError(`--rule takes ID=off|error|warning|info|hint, got '${r}'`);
+        severities[m[1]!] = m[2] as RuleSeveritySetting;
+      }
+      const ports = (a.options.get('sip-port') ?? []).map(Number);
+      if (ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) throw new UsageError('--sip-port must be a port number');
+      const settings = {
+        severities,
+        trustedNetworks: a.options.get('trusted') ?? [],
+        sipPorts: ports.length ? ports : DEFAULT_LINT_SETTINGS.sipPorts,
+      };
+      const r = await runLint(a.positionals, { format, settings, minSeverity });
+      process.stdout.write(r.output.endsWith('\n') || r.output === '' ? r.output : r.output + '\n');
+      return r.exitCode;
     }
     default:
       throw new UsageError(`unknown command '${command}'`);

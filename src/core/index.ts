@@ -52,3 +52,8 @@ export { formatIp, parseIp, classifyIp, ipInCidr } from './util/ip';
 export type * from './rules/types';
 export { DEFAULT_LINT_SETTINGS, rfcRef } from './rules/types';
 export type * from './trace/types';
+export { splitTrace, messageFromBytes } from './trace/split-trace';
+export { lintDocument, lintMessage, lintMessageBytes, lintSdpBytes, mapFindingsToDocument, ruleSeverity, worstSeverity } from './rules/run';
+export { RULES, getRule, ruleMetas } from './rules/registry';
+export { normalizeSeverity, toVsCodeSeverity, severityRank, atLeast } from './rules/config';
+export type { VsCodeSeverityName } from './rules/config';

@@ -2,7 +2,8 @@
 // prefixes) into messages whose positions map back to the document.
 import type { Span } from '../text/span';
 
-export type TracePrefixFormat = 'raw' | 'sngrep' | 'ngrep' | 'tcpdump' | 'kamailio' | 'opensips' | 'asterisk' | 'freeswitch';
+/** Where a message came from. 'syslog' = a syslog-prefixed log whose process is not one of the named servers. */
+export type TracePrefixFormat = 'raw' | 'sngrep' | 'ngrep' | 'tcpdump' | 'kamailio' | 'opensips' | 'asterisk' | 'freeswitch' | 'syslog';
 
 /** What a log prefix line said about the message that follows (all optional). */
 export interface TracePrefix {
@@ -37,4 +38,15 @@ export interface TraceMessage {
   bytes: Uint8Array;
   /** Map an offset into `bytes` to a byte offset into the document. */
   toDocumentOffset(offset: number): number;
+  /**
+   * True when `bytes` is exactly the document's bytes in `span` (raw text, sngrep, Asterisk): every offset maps by a
+   * constant delta. False when the log format forced a rewrite (prefixes or indents removed, escapes decoded, CRs
+   * restored); edits are then only exact where a byte range maps contiguously (lintMessage drops fixes that do not).
+   */
+  verbatim?: boolean;
+  /**
+   * True when the log format had dropped the CR of each CRLF (tcpdump -A, FreeSWITCH siptrace, ngrep byline '.',
+   * per-line syslog) and the splitter restored it, so Content-Length and line-end checks see the wire bytes.
+   */
+  restoredCr?: boolean;
 }

@@ -1,0 +1,77 @@
+// `sipscope lint FILE...`: lint SIP traces (.sip/.siptrace/.txt/.log) and SDP files (.sdp) with the core rules and
+// print text, JSON or SARIF 2.1.0. Exit code 1 when any error-level finding (or an unreadable file) is reported.
+import { readFile } from 'node:fs/promises';
+import { atLeast, lintDocument, LineIndex, type Finding, type LintSettings, type RuleSeverity } from '../../core/index';
+import { formatLintText } from '../format/lint-text';
+import { formatLintJson } from '../format/lint-json';
+import { formatSarif } from '../format/sarif';
+
+export type LintFormat = 'text' | 'json' | 'sarif';
+
+export interface LintOptions {
+  format: LintFormat;
+  settings: LintSettings;
+  /** Drop findings below this severity (default: report everything, i.e. 'hint'). */
+  minSeverity?: RuleSeverity;
+}
+
+/** A finding with 1-based line/column positions; columns count UTF-16 code units (as LSP and VS Code do). */
+export interface LocatedFinding {
+  finding: Finding;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface LintFileResult {
+  /** The path as given on the command line. */
+  path: string;
+  languageId: 'sip' | 'sdp';
+  findings: LocatedFinding[];
+  /** Set when the file could not be read; the file then counts as failed. */
+  error?: string;
+}
+
+/** Which language a file is linted as: `.sdp` is SDP, everything else (.sip, .siptrace, .txt, .log) a SIP trace. */
+export function languageOf(path: string): 'sip' | 'sdp' {
+  return /\.sdp$/i.test(path) ? 'sdp' : 'sip';
+}
+
+/** Lint one document's bytes and locate the findings (1-based lines, UTF-16 columns). */
+export function lintBytes(path: string, bytes: Uint8Array, settings: LintSettings, minSeverity: RuleSeverity = 'hint'): LintFileResult {
+  const languageId = languageOf(path);
+  const { findings } = lintDocument(bytes, languageId, settings);
+  const index = LineIndex.fromBytes(bytes);
+  const located: LocatedFinding[] = [];
+  for (const f of findings) {
+    if (!atLeast(f.severity, minSeverity)) continue;
+    const span = f.span ?? { start: 0, end: 0 };
+    const s = index.positionAtByte(span.start);
+    const e = index.positionAtByte(span.end);
+    located.push({ finding: f, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 });
+  }
+  return { path, languageId, findings: located };
+}
+
+/**
+ * Lint every file and render the report. Files are read with node:fs; an unreadable file is reported and makes the
+ * exit code 1. Exit code 1 also when any reported finding is an error; otherwise 0.
+ */
+export async function runLint(files: string[], opts: LintOptions): Promise<{ output: string; exitCode: 0 | 1 }> {
+  const results: LintFileResult[] = [];
+  for (const path of files) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(path));
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      results.push({ path, languageId: languageOf(path), findings: [], error: code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(err)})` });
+      continue;
+    }
+    results.push(lintBytes(path, bytes, opts.settings, opts.minSeverity ?? 'hint'));
+  }
+  const failed = results.some((r) => r.error !== undefined || r.findings.some((f) => f.finding.severity === 'error'));
+  const output = opts.format === 'json' ? formatLintJson(results) : opts.format === 'sarif' ? formatSarif(results) : formatLintText(results);
+  return { output, exitCode: failed ? 1 : 0 };
+}

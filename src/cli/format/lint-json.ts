@@ -1,0 +1,44 @@
+// JSON report of `sipscope lint`: {"columns": "utf-16", "files": [{"path", "findings": [{ruleId, severity, message, line,
+// column, endLine, endColumn, refs}]}]}. Lines and columns are 1-based; columns count UTF-16 code units (like LSP).
+import type { LintFileResult } from '../commands/lint';
+
+export interface LintJsonFinding {
+  ruleId: string;
+  severity: 'error' | 'warning' | 'info' | 'hint';
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  refs: { rfc?: number; section?: string; title?: string; url: string }[];
+}
+
+export interface LintJsonReport {
+  /** Unit of `column` / `endColumn`. */
+  columns: 'utf-16';
+  files: { path: string; error?: string; findings: LintJsonFinding[] }[];
+}
+
+export function lintJsonReport(results: readonly LintFileResult[]): LintJsonReport {
+  return {
+    columns: 'utf-16',
+    files: results.map((r) => ({
+      path: r.path,
+      ...(r.error !== undefined ? { error: r.error } : {}),
+      findings: r.findings.map((f) => ({
+        ruleId: f.finding.ruleId,
+        severity: f.finding.severity,
+        message: f.finding.message,
+        line: f.line,
+        column: f.column,
+        endLine: f.endLine,
+        endColumn: f.endColumn,
+        refs: f.finding.refs.map((x) => ({ ...(x.rfc !== undefined ? { rfc: x.rfc } : {}), ...(x.section !== undefined ? { section: x.section } : {}), ...(x.title !== undefined ? { title: x.title } : {}), url: x.url })),
+      })),
+    })),
+  };
+}
+
+export function formatLintJson(results: readonly LintFileResult[]): string {
+  return JSON.stringify(lintJsonReport(results), null, 2) + '\n';
+}

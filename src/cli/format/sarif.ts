@@ -1,0 +1,91 @@
+// SARIF 2.1.0 report of `sipscope lint` (for GitHub code scanning and other SARIF viewers): tool.driver.rules from the
+// RULES registry with helpUri, results with 1-based regions in UTF-16 columns, and fixes as byte-offset replacements.
+import type { LintFileResult } from '../commands/lint';
+import type { RuleSeverity } from '../../core/rules/types';
+import { RULES } from '../../core/rules/registry';
+
+type SarifLevel = 'error' | 'warning' | 'note' | 'none';
+
+function level(s: RuleSeverity): SarifLevel {
+  return s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note';
+}
+
+function uriOf(path: string): string {
+  return path.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/');
+}
+
+export function sarifLog(results: readonly LintFileResult[]): object {
+  const ruleIndex = new Map<string, number>();
+  const rules = RULES.map((r, i) => {
+    ruleIndex.set(r.id, i);
+    return {
+      id: r.id,
+      name: r.title,
+      shortDescription: { text: r.title },
+      fullDescription: { text: r.description },
+      helpUri: r.refs[0]?.url,
+      help: { text: `${r.description}\nReferences: ${r.refs.map((x) => (x.rfc !== undefined ? `RFC ${x.rfc}${x.section ? ' §' + x.section : ''}` : (x.title ?? x.url))).join(', ')}` },
+      defaultConfiguration: { level: level(r.defaultSeverity) },
+      properties: { tags: [r.id.split('/')[0] ?? 'sip', r.scope], references: r.refs.map((x) => x.url) },
+    };
+  });
+  const artifacts = results.map((r) => ({ location: { uri: uriOf(r.path) } }));
+  const out: object[] = [];
+  results.forEach((r, artifactIndex) => {
+    for (const f of r.findings) {
+      const loc = { uri: uriOf(r.path), index: artifactIndex };
+      const result: Record<string, unknown> = {
+        ruleId: f.finding.ruleId,
+        level: level(f.finding.severity),
+        message: { text: f.finding.message },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: loc,
+              region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn, ...(f.finding.span ? { byteOffset: f.finding.span.start, byteLength: f.finding.span.end - f.finding.span.start } : {}) },
+            },
+          },
+        ],
+        properties: { severity: f.finding.severity },
+      };
+      const idx = ruleIndex.get(f.finding.ruleId);
+      if (idx !== undefined) result['ruleIndex'] = idx;
+      if (f.finding.fixes !== undefined && f.finding.fixes.length > 0) {
+        result['fixes'] = f.finding.fixes.map((fix) => ({
+          description: { text: fix.title },
+          artifactChanges: [
+            {
+              artifactLocation: loc,
+              replacements: fix.edits.map((e) => ({ deletedRegion: { byteOffset: e.span.start, byteLength: e.span.end - e.span.start }, insertedContent: { text: e.newText } })),
+            },
+          ],
+        }));
+      }
+      out.push(result);
+    }
+  });
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'SIPScope', informationUri: 'https://www.rfc-editor.org/rfc/rfc3261', rules } },
+        columnKind: 'utf16CodeUnits',
+        artifacts,
+        results: out,
+        invocations: [
+          {
+            executionSuccessful: results.every((r) => r.error === undefined),
+            toolExecutionNotifications: results
+              .filter((r) => r.error !== undefined)
+              .map((r) => ({ level: 'error', message: { text: `${r.path}: ${r.error}` }, locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(r.path) } } }] })),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function formatSarif(results: readonly LintFileResult[]): string {
+  return JSON.stringify(sarifLog(results), null, 2) + '\n';
+}
