@@ -31,6 +31,8 @@ export { parseUri } from './sip/uri';
 export { parseNameAddr, parseNameAddrList } from './sip/name-addr';
 export { parseViaList, topVia, allVias } from './sip/via';
 export { parseCSeq } from './sip/cseq';
+export { SIP_METHODS, REGISTERED_METHODS, sipMethodDoc } from './sip/methods';
+export type { SipMethodDoc } from './sip/methods';
 
 export type * from './sdp/types';
 export { parseSdp, findSdpBodies } from './sdp/parse-sdp';

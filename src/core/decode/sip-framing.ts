@@ -2,6 +2,7 @@
 // as a BYTE count and cut one message out of a stream (TCP/SCTP) or a datagram (UDP/WebSocket) — RFC 3261 §7, §18.3.
 //
 // Nothing here decodes text or allocates per byte; every function is bounded by the limits below and never throws.
+import { C_TOKEN, CHARS } from '../sip/params';
 
 /** Longest start line considered (bytes, line end excluded). Longer lines are "not a start line". */
 export const MAX_START_LINE_BYTES = 8192;
@@ -21,14 +22,7 @@ const COLON = 0x3a;
  * A 256-entry table so that the very first byte of a UDP payload (0x80 for RTP, 0x00/0x01 for STUN) is rejected
  * with one load and one compare.
  */
-export const TOKEN_CHAR: Uint8Array = (() => {
-  const t = new Uint8Array(256);
-  for (let c = 0x30; c <= 0x39; c++) t[c] = 1;
-  for (let c = 0x41; c <= 0x5a; c++) t[c] = 1;
-  for (let c = 0x61; c <= 0x7a; c++) t[c] = 1;
-  for (const ch of "-.!%*_+`'~") t[ch.charCodeAt(0)] = 1;
-  return t;
-})();
+export const TOKEN_CHAR: Uint8Array = Uint8Array.from(CHARS, (c) => ((c & C_TOKEN) !== 0 ? 1 : 0));
 
 /** Result of {@link classifySipStart}. */
 export const START_NO = 0;

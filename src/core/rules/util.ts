@@ -31,23 +31,7 @@ export function isIpv6Problem(p: ParseProblem): boolean {
   return p.code === 'sip/uri-bad-ipv6' || (p.code === 'sip/via-bad-host' && /IPv6/.test(p.message));
 }
 
-/** Methods registered with IANA for SIP (RFC 3261 §27.4 and the RFCs that added the others). */
-export const REGISTERED_METHODS: ReadonlySet<string> = new Set([
-  'INVITE',
-  'ACK',
-  'BYE',
-  'CANCEL',
-  'OPTIONS',
-  'REGISTER',
-  'PRACK',
-  'SUBSCRIBE',
-  'NOTIFY',
-  'PUBLISH',
-  'INFO',
-  'REFER',
-  'MESSAGE',
-  'UPDATE',
-]);
+export { REGISTERED_METHODS } from '../sip/methods';
 
 /** Methods that can create a dialog (RFC 3261 §12.1, RFC 6665 §4.1, RFC 3515). */
 export const DIALOG_CREATING: ReadonlySet<string> = new Set(['INVITE', 'SUBSCRIBE', 'REFER', 'NOTIFY']);

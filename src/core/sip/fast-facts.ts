@@ -4,6 +4,7 @@
 // full parser (parse-message.ts + summary.ts), which gives the same facts: test/core/sip/fast-facts.test.ts checks
 // that on every corpus and sample message.
 import type { CallParties, SipFacts } from '../dialog/reconstruct';
+import { TOKEN_CHAR } from '../decode/sip-framing';
 import { decodeLowerAscii, decodeUtf8 } from '../text/decode';
 import { parseNameAddrRange } from './name-addr';
 
@@ -12,15 +13,8 @@ const HT = 0x09;
 const CR = 0x0d;
 const LF = 0x0a;
 
-/** RFC 3261 §25.1 token characters (alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"). */
-const TOKEN = (() => {
-  const t = new Uint8Array(256);
-  for (let c = 0x30; c <= 0x39; c++) t[c] = 1;
-  for (let c = 0x41; c <= 0x5a; c++) t[c] = 1;
-  for (let c = 0x61; c <= 0x7a; c++) t[c] = 1;
-  for (const ch of "-.!%*_+`'~") t[ch.charCodeAt(0)] = 1;
-  return t;
-})();
+/** RFC 3261 §25.1 token characters (one table for the framing layer and this fast path). */
+const TOKEN = TOKEN_CHAR;
 
 /** Small cache of short ASCII strings (methods, reason phrases, hosts) keyed by their bytes, to avoid re-decoding. */
 const INTERN_SIZE = 4096;

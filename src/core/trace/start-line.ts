@@ -1,24 +1,10 @@
 // Recognises SIP start lines (RFC 3261 §7.1 Request-Line, §7.2 Status-Line) in raw lines and inside log lines, leniently
 // enough for the torture cases (extra SP, trailing SP, other SIP versions, overlong status codes). Byte offsets only.
 import { C_TOKEN, CHARS } from '../sip/params';
+import { SIP_METHODS } from '../sip/methods';
 
 /** Methods registered for SIP (RFC 3261 §27.4 and extensions); used to find a method glued to log garbage. */
-export const KNOWN_METHODS: readonly string[] = [
-  'INVITE',
-  'ACK',
-  'BYE',
-  'CANCEL',
-  'OPTIONS',
-  'REGISTER',
-  'PRACK',
-  'UPDATE',
-  'SUBSCRIBE',
-  'NOTIFY',
-  'PUBLISH',
-  'INFO',
-  'REFER',
-  'MESSAGE',
-];
+export const KNOWN_METHODS: readonly string[] = SIP_METHODS.map((d) => d.method);
 
 function isSpTab(c: number | undefined): boolean {
   return c === 32 || c === 9;
