@@ -1,0 +1,131 @@
+// The capture editor's commands, shared by the webview buttons (runCommand requests) and the command palette:
+// open a message as a `sip` document, export the ladder, save a call's packets as a new capture, copy a tshark filter.
+import * as vscode from 'vscode';
+import { decodeUtf8, loadMessageBytes } from '../../core/index';
+// Not in the core's public index yet (new module of this feature):
+import { selectPackets, writeSelectedPackets } from '../../core/capture/write-capture';
+import { unreachable } from '../../protocol/assert';
+import { EXPORT_FORMATS, type CommandRequest, type CommandResult, type ExportFormat } from '../../protocol/webview';
+import type { CaptureDocument } from './document';
+import { EXPORT_FILE_TYPES, exportBaseName, renderLadderExport, tsharkCallIdFilter } from './export-ladder';
+
+/** Most messages whose text is embedded in an HTML export. */
+const MAX_HTML_MESSAGES = 20_000;
+
+/** Runs CommandRequests against a capture document. */
+export class CaptureCommands {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly generator: string,
+  ) {}
+
+  /** Run one command; user cancellation gives `{ done: false }`, failures reject with a readable message. */
+  async run(doc: CaptureDocument, req: CommandRequest): Promise<CommandResult> {
+    switch (req.command) {
+      case 'openMessageAsText':
+        return this.openMessageAsText(doc, req.messageId);
+      case 'exportLadder':
+        return this.exportLadder(doc, req.callIndexes, req.columns, req.format);
+      case 'saveCallAsPcap':
+        return this.saveCallAsPcap(doc, req.callIndexes);
+      case 'copyTsharkFilter':
+        return this.copyTsharkFilter(doc, req.callIndexes);
+      default:
+        return unreachable(req, 'command');
+    }
+  }
+
+  private async openMessageAsText(doc: CaptureDocument, id: number): Promise<CommandResult> {
+    const model = doc.session.current;
+    if (!model || !Number.isInteger(id) || id < 0 || id >= model.messages.count) throw new Error(`no message ${id}`);
+    const content = decodeUtf8(await loadMessageBytes(model, id));
+    const text = await vscode.workspace.openTextDocument({ language: 'sip', content });
+    await vscode.window.showTextDocument(text, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+    return { done: true };
+  }
+
+  private async exportLadder(
+    doc: CaptureDocument,
+    callIndexes: number[],
+    columns: Parameters<CaptureDocument['session']['ladder']>[1],
+    format: ExportFormat | undefined,
+  ): Promise<CommandResult> {
+    const model = doc.session.current;
+    if (!model || callIndexes.length === 0) return { done: false, message: 'Select a call first.' };
+    const chosen =
+      format ??
+      (
+        await vscode.window.showQuickPick(
+          EXPORT_FORMATS.map((f) => ({ label: EXPORT_FILE_TYPES[f].label, description: `.${EXPORT_FILE_TYPES[f].extension}`, format: f })),
+          { title: 'Export ladder as', placeHolder: 'Format' },
+        )
+      )?.format;
+    if (!chosen) return { done: false };
+    const type = EXPORT_FILE_TYPES[chosen];
+    const target = await this.askTarget(doc, `${exportBaseName(doc.session.fileName, callIndexes)}.${type.extension}`, { [type.label]: [type.extension] });
+    if (!target) return { done: false };
+    const ladder = await doc.session.ladder(callIndexes, columns);
+    const messageText = new Map<number, string>();
+    if (chosen === 'html') {
+      for (const row of ladder.rows.slice(0, MAX_HTML_MESSAGES)) {
+        messageText.set(row.messageId, decodeUtf8(await loadMessageBytes(model, row.messageId)));
+      }
+    }
+    const title = `${doc.session.fileName} — ${callIndexes.length === 1 ? `call ${callIndexes[0]! + 1}` : `${callIndexes.length} calls`}`;
+    const text = renderLadderExport(chosen, { ladder, title, calls: model.calls, messageText, generator: this.generator });
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+    this.log.info(`exported ${chosen} ladder of ${ladder.rows.length} messages to ${target.toString(true)}`);
+    return { done: true, message: `Exported the ladder to ${basename(target)}` };
+  }
+
+  private async saveCallAsPcap(doc: CaptureDocument, callIndexes: number[]): Promise<CommandResult> {
+    const source = doc.byteSource;
+    const messages = doc.session.messagesOfCalls(callIndexes);
+    if (!source || messages.length === 0) return { done: false, message: 'Select a call first.' };
+    const written = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'SIPScope: collecting the call’s packets' },
+      () => writeSelectedPackets(source, selectPackets(messages)),
+    );
+    const ext = written.format === 'pcap' ? 'pcap' : 'pcapng';
+    const target = await this.askTarget(doc, `${exportBaseName(doc.session.fileName, callIndexes)}.${ext}`, {
+      [written.format === 'pcap' ? 'pcap capture' : 'pcapng capture']: [ext],
+    });
+    if (!target) return { done: false };
+    await vscode.workspace.fs.writeFile(target, written.bytes);
+    this.log.info(`saved ${written.packets} packets (frames ${written.frames.slice(0, 20).join(',')}${written.packets > 20 ? ',…' : ''}) to ${target.toString(true)}`);
+    return { done: true, message: `Saved ${written.packets} packets to ${basename(target)}` };
+  }
+
+  private async copyTsharkFilter(doc: CaptureDocument, callIndexes: number[]): Promise<CommandResult> {
+    const calls = doc.session.current?.calls ?? [];
+    const ids = callIndexes.map((i) => calls[i]?.callId).filter((id): id is string => id !== undefined && id !== '');
+    if (ids.length === 0) return { done: false, message: 'Select a call first.' };
+    const filter = tsharkCallIdFilter(ids);
+    await vscode.env.clipboard.writeText(filter);
+    return { done: true, message: `Copied: ${filter}` };
+  }
+
+  /** Save dialog next to the capture; refuses the capture itself (the source is never overwritten). */
+  private async askTarget(doc: CaptureDocument, fileName: string, filters: Record<string, string[]>): Promise<vscode.Uri | undefined> {
+    const defaultUri = vscode.Uri.joinPath(doc.uri, '..', fileName);
+    const target = await vscode.window.showSaveDialog({ defaultUri, filters, saveLabel: 'Save' });
+    if (!target) return undefined;
+    if (sameResource(target, doc.uri)) {
+      throw new Error('Refusing to overwrite the capture being viewed; choose another file name.');
+    }
+    return target;
+  }
+}
+
+function sameResource(a: vscode.Uri, b: vscode.Uri): boolean {
+  if (a.scheme === 'file' && b.scheme === 'file') {
+    // Windows and macOS file systems are case-insensitive by default: compare conservatively.
+    const fold = process.platform === 'win32' || process.platform === 'darwin';
+    return fold ? a.fsPath.toLowerCase() === b.fsPath.toLowerCase() : a.fsPath === b.fsPath;
+  }
+  return a.toString() === b.toString();
+}
+
+function basename(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}

@@ -1,0 +1,120 @@
+// One opened capture file: starts the streaming import (progress notification with percent and Cancel), keeps the
+// read-only ByteSource open for message re-reads, and publishes model updates while the call list fills in.
+import * as vscode from 'vscode';
+import { importCapture } from '../../core/index';
+import type { CaptureSummary } from '../../protocol/webview';
+import { openCaptureByteSource, type ClosableByteSource } from './byte-source';
+import { CaptureSession, IMPORT_CHUNK_BYTES } from './session';
+
+/** Least time between two update events while importing (the first and the last are never delayed). */
+const UPDATE_INTERVAL_MS = 100;
+
+/** The custom document of the capture editor. */
+export class CaptureDocument implements vscode.CustomDocument {
+  readonly session: CaptureSession;
+  /** Resolves when the import ended (finished, cancelled or failed); never rejects. */
+  readonly imported: Promise<void>;
+  private readonly updates = new vscode.EventEmitter<CaptureSummary>();
+  /** Fires with the new summary after import updates (throttled) and at the end. */
+  readonly onDidUpdate = this.updates.event;
+  private source: ClosableByteSource | undefined;
+  private cancelled = false;
+  private disposed = false;
+  private lastFire = 0;
+  private trailing: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly uri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.session = new CaptureSession(fileNameOf(uri));
+    this.imported = this.run();
+  }
+
+  /** The open source (undefined before it is opened or when opening failed). */
+  get byteSource(): ClosableByteSource | undefined {
+    return this.source;
+  }
+
+  /** Stop the import at the next chunk; the partial model stays usable. */
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.cancelled = true;
+    clearTimeout(this.trailing);
+    this.updates.dispose();
+    // Close only after the importer stopped reading.
+    void this.imported.then(() => this.source?.close()).catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    const name = this.session.fileName;
+    const started = Date.now();
+    try {
+      this.source = await openCaptureByteSource(this.uri);
+    } catch (e) {
+      this.session.fail(`Cannot open ${name}: ${(e as Error).message}`);
+      this.fire(true);
+      return;
+    }
+    const source = this.source;
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `SIPScope: reading ${name}`, cancellable: true },
+      async (progress, token) => {
+        const sub = token.onCancellationRequested(() => this.cancel());
+        let reported = 0;
+        try {
+          const model = await importCapture(source, {
+            chunkSize: IMPORT_CHUNK_BYTES,
+            isCancelled: () => this.cancelled,
+            onProgress: (done, total) => {
+              const pct = total > 0 ? Math.floor((100 * done) / total) : 100;
+              if (pct > reported) {
+                progress.report({ increment: pct - reported, message: `${pct}%` });
+                reported = pct;
+              }
+            },
+            onUpdate: (m) => {
+              this.session.update(m, false);
+              this.fire(false);
+            },
+          });
+          this.session.update(model, true);
+          this.log.info(
+            `${name}: ${model.calls.length} calls, ${model.messages.count} messages, ${model.problemCount} problems in ${Date.now() - started} ms${model.cancelled ? ' (cancelled)' : ''}`,
+          );
+        } catch (e) {
+          this.session.fail(`Cannot read ${name}: ${(e as Error).message}`);
+          this.log.error(`${name}: ${(e as Error).message}`);
+        } finally {
+          sub.dispose();
+        }
+        this.fire(true);
+      },
+    );
+  }
+
+  /** Publish the summary; intermediate updates are coalesced to one per UPDATE_INTERVAL_MS. */
+  private fire(final: boolean): void {
+    if (this.disposed) return;
+    const now = Date.now();
+    clearTimeout(this.trailing);
+    this.trailing = undefined;
+    if (final || this.lastFire === 0 || now - this.lastFire >= UPDATE_INTERVAL_MS) {
+      this.lastFire = now;
+      this.updates.fire(this.session.summary());
+      return;
+    }
+    this.trailing = setTimeout(() => this.fire(false), UPDATE_INTERVAL_MS - (now - this.lastFire));
+  }
+}
+
+/** Last path segment of a URI. */
+export function fileNameOf(uri: vscode.Uri): string {
+  const p = uri.path;
+  return p.slice(p.lastIndexOf('/') + 1) || p;
+}

@@ -1,0 +1,152 @@
+// Tests for "Save call as pcap" (core/capture/write-capture.ts): only the call's records are written (TCP: with the
+// connection's other segments in between), link type and timestamps are kept, several link types give pcapng,
+// and re-importing the output gives the same call.
+import { describe, expect, it } from 'vitest';
+import { importCapture, memoryByteSource, readCapture, type CaptureModel } from '../../../src/core/index';
+import { selectPackets, writeSelectedPackets } from '../../../src/core/capture/write-capture';
+import { buildFrame, writePcap, writePcapng, type FrameSpec, type RawRecord } from '../../helpers/pcap-writer';
+import { callFrames } from '../../helpers/sip-calls';
+import { sll } from '../../helpers/packet-builders';
+import { ipv4Packet, l4Segment } from '../../helpers/pcap-writer';
+
+async function load(bytes: Uint8Array): Promise<CaptureModel> {
+  return importCapture(memoryByteSource(bytes));
+}
+
+function callByCallId(m: CaptureModel, id: string) {
+  const c = m.calls.find((x) => x.callId === id);
+  if (!c) throw new Error(`no call ${id}`);
+  return c;
+}
+
+/** Interleave frame lists by time. */
+function merge(...lists: FrameSpec[][]): FrameSpec[] {
+  return lists.flat().sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
+}
+
+describe('writeSelectedPackets', () => {
+  it('keeps only the records of the chosen UDP call, byte for byte, as classic pcap', async () => {
+    const t = 1_700_000_000;
+    const frames = merge(
+      callFrames({ callId: 'keep-me', time: t }),
+      callFrames({ callId: 'other', time: t + 0.01, a: '192.0.2.30', b: '198.51.100.40' }),
+    );
+    const src = writePcap(frames.map((f) => ({ time: f.time, data: buildFrame(f) })));
+    const model = await load(src);
+    const call = callByCallId(model, 'keep-me');
+    const messages = call.messageIds.map((id) => model.messages.get(id));
+    const out = await writeSelectedPackets(memoryByteSource(src), selectPackets(messages));
+    expect(out.format).toBe('pcap');
+    expect(out.packets).toBe(7);
+    expect(out.frames).toEqual(messages.map((m) => m.frame));
+    expect(out.linkTypes).toEqual([1]);
+
+    // Same records as in the source (data and timestamps).
+    const before = new Map<number, { data: number[]; t: [number, number] }>();
+    await readCapture(memoryByteSource(src), (r) => before.set(r.frame, { data: [...r.data], t: [r.timeSec, r.timeNsec] }));
+    const after: { data: number[]; t: [number, number] }[] = [];
+    await readCapture(memoryByteSource(out.bytes), (r) => after.push({ data: [...r.data], t: [r.timeSec, r.timeNsec] }));
+    expect(after).toEqual(out.frames.map((f) => before.get(f)));
+
+    const again = await load(out.bytes);
+    expect(again.calls.map((c) => [c.callId, c.state, c.messageIds.length])).toEqual([['keep-me', 'completed', 7]]);
+  });
+
+  it('for TCP keeps the connection segments between a message\'s first and last record (ACKs, continuation)', async () => {
+    const t = 1_700_000_000;
+    const call = callFrames({ callId: 'tcp-call', time: t, protocol: 'tcp', aPort: 40000 });
+    // Split the INVITE over two segments with a pure ACK from the peer in between, and put an unrelated TCP
+    // connection's segment (same hosts, other port) in the middle too.
+    const invite = call[0]!;
+    const payload = new TextEncoder().encode(invite.payload as string);
+    const cut = 120;
+    const parts: FrameSpec[] = [
+      { ...invite, time: t, payload: payload.slice(0, cut) },
+      { ...invite, time: t + 0.001, src: invite.dst, dst: invite.src, srcPort: invite.dstPort, dstPort: invite.srcPort, seq: 5000, ack: (invite.seq ?? 0) + cut, flags: 0x10, payload: new Uint8Array(0) },
+      { ...invite, time: t + 0.0015, srcPort: 40001, seq: 1, payload: 'noise on another connection' },
+      { ...invite, time: t + 0.002, seq: (invite.seq ?? 0) + cut, payload: payload.slice(cut) },
+    ];
+    const frames = [...parts, ...call.slice(1).map((f, i) => ({ ...f, time: t + 0.1 + i * 0.01 }))];
+    const src = writePcap(frames.map((f) => ({ time: f.time, data: buildFrame(f) })));
+    const model = await load(src);
+    const c = callByCallId(model, 'tcp-call');
+    const messages = c.messageIds.map((id) => model.messages.get(id));
+    expect(messages[0]).toMatchObject({ firstFrame: 1, frame: 4, transport: 'TCP' });
+    const out = await writeSelectedPackets(memoryByteSource(src), selectPackets(messages));
+    // Frames 1, 2 (the ACK of that connection) and 4; not 3 (other connection); then the other 6 messages.
+    expect(out.frames).toEqual([1, 2, 4, 5, 6, 7, 8, 9, 10]);
+    const again = await load(out.bytes);
+    expect(again.calls[0]?.messageIds.length).toBe(7);
+  });
+
+  it('writes pcapng (one IDB per interface used, ns timestamps) when the records have several link types', async () => {
+    const t = 1_700_000_000.123456;
+    const frames = callFrames({ callId: 'two-links', time: t });
+    const records: (RawRecord & { interfaceId: number })[] = frames.map((f, i) => {
+      if (i % 2 === 0) return { time: f.time, data: buildFrame(f), interfaceId: 0 };
+      const ip = ipv4Packet(f.src!, f.dst!, 17, l4Segment(f));
+      return { time: f.time, data: sll(ip), interfaceId: 1 };
+    });
+    const src = writePcapng(records, [{ linkType: 1 }, { linkType: 113 }]);
+    const model = await load(src);
+    const c = callByCallId(model, 'two-links');
+    const messages = c.messageIds.map((id) => model.messages.get(id));
+    const out = await writeSelectedPackets(memoryByteSource(src), selectPackets(messages));
+    expect(out.format).toBe('pcapng');
+    expect(out.linkTypes.sort()).toEqual([1, 113]);
+    const again = await load(out.bytes);
+    expect(again.format).toBe('pcapng');
+    expect(again.interfaces.map((i) => [i.linkType, i.tsUnitsPerSecond])).toEqual([
+      [1, 1e9],
+      [113, 1e9],
+    ]);
+    const a = again.calls[0]!;
+    expect(a.messageIds.length).toBe(7);
+    // Timestamps survive (µs source -> ns output).
+    expect(again.messages.get(0).timeNsec).toBe(model.messages.get(messages[0]!.id).timeNsec);
+  });
+
+  it('keeps nanosecond resolution in classic pcap', async () => {
+    const frames = callFrames({ callId: 'ns', time: 1_700_000_000 });
+    const src = writePcap(
+      frames.map((f, i) => ({ time: (f.time ?? 0) + i * 1e-9, data: buildFrame(f) })),
+      { nanosecond: true },
+    );
+    const model = await load(src);
+    const messages = model.calls[0]!.messageIds.map((id) => model.messages.get(id));
+    const out = await writeSelectedPackets(memoryByteSource(src), selectPackets(messages));
+    const again = await load(out.bytes);
+    expect(again.interfaces[0]?.tsUnitsPerSecond).toBe(1e9);
+    expect(again.calls[0]!.messageIds.map((id) => again.messages.get(id).timeNsec)).toEqual(messages.map((m) => m.timeNsec));
+  });
+
+  it('gives an empty capture for an empty selection and never touches the source bytes', async () => {
+    const src = writePcap(callFrames({ callId: 'x' }).map((f) => ({ time: f.time, data: buildFrame(f) })));
+    const copy = src.slice();
+    const out = await writeSelectedPackets(memoryByteSource(src), { frames: new Set(), flows: [] });
+    expect(out.packets).toBe(0);
+    expect(out.bytes.length).toBe(24);
+    expect(src).toEqual(copy);
+  });
+});
+
+describe('writeSelectedPackets on recorded samples', () => {
+  const { existsSync, readFileSync } = require('node:fs') as typeof import('node:fs');
+  for (const file of ['samples/captures/lab/04b-big-invite-udp-fragmented-pub.pcap', 'samples/captures/lab/04c-big-invite-tcp-pub.pcap', 'samples/captures/lab/04a-call-tcp-pub.pcap']) {
+    it.skipIf(!existsSync(file))(`re-imports to the same call: ${file}`, async () => {
+      const src = new Uint8Array(readFileSync(file));
+      const model = await load(src);
+      const call = model.calls.find((c) => c.method === 'INVITE')!;
+      const messages = call.messageIds.map((id) => model.messages.get(id));
+      const out = await writeSelectedPackets(memoryByteSource(src), selectPackets(messages));
+      for (const m of messages) {
+        expect(out.frames).toContain(m.frame);
+        expect(out.frames).toContain(m.firstFrame);
+      }
+      const again = await load(out.bytes);
+      const same = again.calls.find((c) => c.callId === call.callId)!;
+      expect(same.messageIds.map((id) => again.messages.get(id).label)).toEqual(messages.map((m) => m.label));
+      expect(same.state).toBe(call.state);
+    });
+  }
+});

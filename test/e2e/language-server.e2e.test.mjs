@@ -1,0 +1,143 @@
+// End-to-end in real VS Code (code-server + headless Chromium, style A of the e2e recipe): install the built .vsix,
+// open a NATed sngrep trace, see the language server's rule ids in the Problems panel, apply a quick fix with
+// Ctrl+. and see that problem disappear, then open the trace ladder webview.
+// Run: node --test --test-concurrency=1 test/e2e/language-server.e2e.test.mjs   (after scripts/install-e2e-tools.sh)
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, missingTools, startCodeServer } from './code-server.mjs';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SAMPLE = path.join(REPO, 'samples/sip/nat-call.sip');
+const SHOTS = process.env.SHOTS ?? path.join(REPO, 'test-output/e2e');
+/** Rule ids the sample shows in the Problems panel. */
+const EXPECTED_RULES = ['nat/via-rport', 'nat/private-via', 'nat/private-contact', 'nat/private-sdp'];
+/** Rule whose quick fix is applied, and text the fix inserts. */
+const FIX_RULE = 'nat/via-rport';
+const FIX_TEXT = ';rport';
+const EXTENSION_ID = 'sipscope.sipscope';
+
+const t0 = Date.now();
+const lap = (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(2)}s] ${m}`);
+const skip = missingTools() ?? (fs.existsSync(SAMPLE) ? false : `sample ${SAMPLE} missing`);
+if (skip) console.log(`# language server e2e SKIPPED: ${skip}`);
+
+/** The .vsix to install: $VSIX, else sipscope.vsix when newer than the bundles and manifest, else `npm run package`. */
+function vsixPath() {
+  if (process.env.VSIX) return process.env.VSIX;
+  const vsix = path.join(REPO, 'sipscope.vsix');
+  const inputs = ['package.json', 'dist/extension.js', 'dist/server.js'].map((f) => path.join(REPO, f));
+  const fresh = fs.existsSync(vsix) && inputs.every((f) => fs.existsSync(f) && fs.statSync(f).mtimeMs <= fs.statSync(vsix).mtimeMs);
+  if (!fresh) {
+    execFileSync('npm', ['run', 'package', '--silent'], { cwd: REPO, stdio: 'inherit' });
+    lap('vsix packaged');
+  }
+  return vsix;
+}
+
+let cs;
+let ctx;
+let page;
+let root;
+
+before(async () => {
+  if (skip) return;
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const vsix = vsixPath();
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'sipscope-e2e-ls-'));
+  const ws = path.join(root, 'workspace');
+  fs.mkdirSync(ws, { recursive: true });
+  fs.copyFileSync(SAMPLE, path.join(ws, 'nat-call.sip'));
+  cs = await startCodeServer({ root, vsix, folder: ws, log: lap });
+  ctx = await chromium.launchPersistentContext(path.join(root, 'chrome-profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = ctx.pages()[0] ?? (await ctx.newPage());
+  page.setDefaultTimeout(30_000);
+  await page.goto(`${cs.url}/?folder=${encodeURIComponent(ws)}`);
+  await page.locator('.monaco-workbench').waitFor();
+  await page.getByRole('treeitem', { name: 'nat-call.sip' }).waitFor();
+  lap('workbench + explorer ready');
+});
+
+after(async () => {
+  if (skip) return;
+  await ctx?.close();
+  await cs?.stop();
+  if (!process.env.KEEP) fs.rmSync(root, { recursive: true, force: true });
+  else lap(`kept ${root}`);
+});
+
+/** Problems panel rows mentioning `text` (the rule id is shown as the diagnostic code). */
+const problemRows = (text) => page.locator('.markers-panel .monaco-list-row').filter({ hasText: text });
+
+/** Wait until exactly `n` Problems rows mention `text` (evaluated in the page on each animation frame). */
+async function waitForProblemCount(text, n) {
+  await page.waitForFunction(
+    ([t, count]) => [...document.querySelectorAll('.markers-panel .monaco-list-row')].filter((r) => r.textContent.includes(t)).length === count,
+    [text, n],
+  );
+}
+
+test('the Problems panel lists the NAT trace findings with their rule ids', { skip }, async () => {
+  await page.getByRole('treeitem', { name: 'nat-call.sip' }).dblclick();
+  await page.locator('.monaco-editor .view-lines').filter({ hasText: 'INVITE' }).waitFor();
+  await page.locator('[id="status.editor.mode"]').filter({ hasText: 'SIP' }).waitFor();
+  lap('status bar says SIP');
+  await page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error').first().waitFor();
+  await page.keyboard.press('Control+Shift+M');
+  for (const id of EXPECTED_RULES) await problemRows(id).first().waitFor();
+  const label = await problemRows(FIX_RULE).first().getAttribute('aria-label');
+  assert.ok(label && /line \d+ and character \d+/.test(label), `aria-label: ${label}`);
+  await page.screenshot({ path: path.join(SHOTS, 'ls-1-problems.png') });
+  lap(`problems ok: ${EXPECTED_RULES.join(', ')}`);
+});
+
+test('a quick fix (Ctrl+.) removes the problem', { skip }, async () => {
+  const before = await problemRows(FIX_RULE).count();
+  assert.ok(before > 0);
+  // Put the cursor on the first problem (Go to Line/Column from the row's "at line L and character C"), then Ctrl+.
+  const label = await problemRows(FIX_RULE).first().getAttribute('aria-label');
+  const [, line, character] = /line (\d+) and character (\d+)/.exec(label ?? '') ?? [];
+  assert.ok(line && character, `aria-label: ${label}`);
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').waitFor();
+  await page.keyboard.insertText(`${line}:${character}`);
+  await page.keyboard.press('Enter');
+  await page.locator('[id="status.editor.selection"]').filter({ hasText: `Ln ${line}, Col ${character}` }).waitFor();
+  await page.keyboard.press('Control+.');
+  // The quick fix menu (action widget) lists the fixes of the diagnostic under the cursor.
+  const item = page.locator('.action-widget .monaco-list-row').filter({ hasText: /rport/i }).first();
+  await item.waitFor();
+  await page.screenshot({ path: path.join(SHOTS, 'ls-2-quickfix-menu.png') });
+  await item.click();
+  await page.locator('.monaco-editor .view-lines').filter({ hasText: FIX_TEXT }).waitFor();
+  await waitForProblemCount(FIX_RULE, before - 1);
+  await page.screenshot({ path: path.join(SHOTS, 'ls-3-fixed.png') });
+  lap(`quick fix applied: ${before} -> ${before - 1} '${FIX_RULE}' problems`);
+});
+
+test('"SIPScope: Show Ladder for This Trace" opens the ladder webview', { skip }, async () => {
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').waitFor();
+  await page.keyboard.insertText('SIPScope: Show Ladder for This Trace');
+  await page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: 'Show Ladder for This Trace' }).waitFor();
+  await page.keyboard.press('Enter');
+  const webview = page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('iframe#active-frame');
+  await webview.locator('svg').first().waitFor();
+  const text = await webview.locator('body').textContent();
+  assert.match(text, /INVITE/);
+  assert.match(text, /200 OK/);
+  await page.screenshot({ path: path.join(SHOTS, 'ls-4-ladder.png') });
+  lap('ladder webview ok');
+});

@@ -1,0 +1,59 @@
+// Tests for the export helpers: tshark display filter escaping, export file names, and every export format.
+import { describe, expect, it } from 'vitest';
+import { buildLadder } from '../../../src/core/index';
+import { EXPORT_FORMATS } from '../../../src/protocol/webview';
+import {
+  EXPORT_FILE_TYPES,
+  escapeDisplayFilterString,
+  exportBaseName,
+  renderLadderExport,
+  tsharkCallIdFilter,
+} from '../../../src/extension/capture-editor/export-ladder';
+import { sevenMessageCall, sevenMessageCallInfo } from '../../core/ladder/fixtures';
+
+describe('tshark filter', () => {
+  it('quotes Call-IDs and escapes backslash, quote and control characters', () => {
+    expect(tsharkCallIdFilter(['a84b4c76e66710@pc33.atlanta.example.com'])).toBe('sip.Call-ID == "a84b4c76e66710@pc33.atlanta.example.com"');
+    expect(escapeDisplayFilterString('x"y\\z\u0001\u007f')).toBe('x\\"y\\\\z\\x01\\x7f');
+    expect(tsharkCallIdFilter(['a', 'b', 'a'])).toBe('sip.Call-ID == "a" || sip.Call-ID == "b"');
+    expect(tsharkCallIdFilter([])).toBe('');
+    expect(escapeDisplayFilterString('é漢')).toBe('é漢');
+  });
+});
+
+describe('exports', () => {
+  const ladder = buildLadder(sevenMessageCall(), { calls: [sevenMessageCallInfo()] });
+  const input = {
+    ladder,
+    title: 'call <1> & "two"',
+    calls: [sevenMessageCallInfo()],
+    messageText: new Map(ladder.rows.map((r) => [r.messageId, `${r.label} text <script>alert(1)</script>`])),
+    generator: 'SIPScope test',
+  };
+
+  it('renders every format', () => {
+    for (const f of EXPORT_FORMATS) {
+      const out = renderLadderExport(f, input);
+      expect(out.length, f).toBeGreaterThan(100);
+      expect(EXPORT_FILE_TYPES[f].extension).toMatch(/^[a-z]+$/);
+    }
+    expect(renderLadderExport('mermaid', input)).toMatch(/^sequenceDiagram/);
+    expect(renderLadderExport('plantuml', input)).toMatch(/@startuml/);
+    expect(renderLadderExport('svg', input)).toMatch(/<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  });
+
+  it('escapes capture text in HTML and keeps JSON a faithful model', () => {
+    const html = renderLadderExport('html', input);
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;');
+    const json = JSON.parse(renderLadderExport('json', input));
+    expect(json.ladder.rows).toHaveLength(7);
+    expect(json.ladder).toEqual(JSON.parse(JSON.stringify(ladder)));
+  });
+
+  it('proposes safe file names', () => {
+    expect(exportBaseName('trace.pcapng', [4])).toBe('trace-call5');
+    expect(exportBaseName('my capture (1).PCAP', [0, 1, 2])).toBe('my_capture_1_-3-calls');
+    expect(exportBaseName('.pcap', [0])).toBe('capture-call1');
+  });
+});

@@ -1,0 +1,121 @@
+// Tests for CaptureSession, the host-side request handlers, over real captures: call pages, ladder pages
+// consistent with buildLadder, message detail with SDP, merge-by-host columns, live updates during import.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildLadder, importCapture, memoryByteSource } from '../../../src/core/index';
+import { CaptureSession, mergeByDeclaredHost } from '../../../src/extension/capture-editor/session';
+import { buildFrame, pcapOf, writePcap } from '../../helpers/pcap-writer';
+import { callFrames, longDialogFrames } from '../../helpers/sip-calls';
+
+const SAMPLE = 'samples/captures/calls-mixed-outcomes.pcap';
+
+async function sessionOf(bytes: Uint8Array): Promise<CaptureSession> {
+  const s = new CaptureSession('test.pcap');
+  const model = await importCapture(memoryByteSource(bytes));
+  s.update(model, true);
+  return s;
+}
+
+describe('CaptureSession on a project sample', () => {
+  it('pages calls, sorted and filtered', async () => {
+    const s = await sessionOf(new Uint8Array(readFileSync(SAMPLE)));
+    const h = s.handlers();
+    const all = await h.getCalls({ from: 0, count: 100, sort: { key: 'index', descending: false }, filter: '' });
+    expect(all.total).toBe(s.current!.calls.length);
+    expect(all.total).toBeGreaterThan(3);
+    expect(all.rows.map((r) => r.index)).toEqual([...all.rows.keys()]);
+    const busy = await h.getCalls({ from: 0, count: 100, sort: { key: 'index', descending: false }, filter: 'state:busy' });
+    expect(busy.rows.every((r) => r.state === 'busy')).toBe(true);
+    expect(busy.rows.length).toBeGreaterThan(0);
+    expect(s.summary()).toMatchObject({ done: true, calls: all.total, fileName: 'test.pcap', format: 'pcap' });
+  });
+
+  it('serves ladder pages that reassemble to buildLadder of the same calls', async () => {
+    const s = await sessionOf(new Uint8Array(readFileSync(SAMPLE)));
+    const h = s.handlers();
+    const model = s.current!;
+    const callIndexes = [0, 2];
+    const expected = buildLadder(s.messagesOfCalls(callIndexes), { calls: model.calls });
+    const rows = [];
+    let page = await h.getLadder({ callIndexes, from: 0, count: 4, columns: 'endpoint' });
+    expect(page.rowCount).toBe(expected.rows.length);
+    expect(page.columns).toEqual(expected.columns);
+    rows.push(...page.rows);
+    while (rows.length < page.rowCount) {
+      page = await h.getLadder({ callIndexes, from: rows.length, count: 4, columns: 'endpoint' });
+      rows.push(...page.rows);
+    }
+    expect(rows).toEqual(expected.rows);
+    // Payloads cross postMessage: they must survive structured cloning unchanged.
+    expect(structuredClone(page)).toEqual(page);
+    const ip = await h.getLadder({ callIndexes, from: 0, count: 1, columns: 'ip' });
+    expect(ip.columns.length).toBeLessThanOrEqual(page.columns.length);
+  });
+
+  it('returns the message detail: head, SDP body, addresses', async () => {
+    const s = await sessionOf(new Uint8Array(readFileSync(SAMPLE)));
+    const model = s.current!;
+    const invite = model.calls[0]!.messageIds.map((id) => model.messages.get(id)).find((m) => m.method === 'INVITE' && m.hasSdp)!;
+    const d = await s.handlers().getMessage({ id: invite.id });
+    expect(d.head).toMatch(/^INVITE sip:/);
+    expect(d.head.endsWith('\r\n\r\n')).toBe(true);
+    expect(d.bodyKind).toBe('sdp');
+    expect(d.body).toMatch(/^v=0/);
+    expect(d).toMatchObject({ frame: invite.frame, src: invite.src, dst: invite.dst, transport: invite.transport, callId: model.calls[0]!.callId });
+    await expect(s.handlers().getMessage({ id: 1e9 })).rejects.toThrow(/no message/);
+  });
+});
+
+describe('CaptureSession details', () => {
+  it('merges endpoints by the host declared in Via/Contact', async () => {
+    // The caller sends from two source ports (e.g. a new TCP connection) but always declares the same Via host.
+    const frames = [
+      ...callFrames({ callId: 'c1', a: '192.0.2.10', aPort: 5060 }),
+      ...callFrames({ callId: 'c2', a: '192.0.2.10', aPort: 40123, time: 1_700_000_010 }),
+    ];
+    const s = await sessionOf(pcapOf(frames));
+    const h = s.handlers();
+    const byEndpoint = await h.getLadder({ callIndexes: [0, 1], from: 0, count: 100, columns: 'endpoint' });
+    const byHost = await h.getLadder({ callIndexes: [0, 1], from: 0, count: 100, columns: 'host' });
+    expect(byEndpoint.columns.length).toBe(3);
+    expect(byHost.columns.map((c) => c.label)).toEqual(['192.0.2.10', '198.51.100.20']);
+    const merged = await mergeByDeclaredHost(s.current!, s.messagesOfCalls([0]));
+    expect(new Set(merged.map((m) => m.src))).toEqual(new Set(['192.0.2.10', '198.51.100.20']));
+  });
+
+  it('classifies bodies: none, sdp, binary', async () => {
+    const bin = 'MESSAGE sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP 1.2.3.4;branch=z9hG4bK1\r\nCall-ID: bin\r\nCSeq: 1 MESSAGE\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nContent-Type: application/octet-stream\r\nContent-Length: 4\r\n\r\n\u0000\u0001\u0002\u0003';
+    const s = await sessionOf(pcapOf([{ payload: bin }]));
+    const d = await s.handlers().getMessage({ id: 0 });
+    expect(d.bodyKind).toBe('binary');
+    expect(d.body).toBe('[4 bytes of binary body not shown]');
+  });
+
+  it('answers while importing and sees the model grow', async () => {
+    const frames = longDialogFrames('long', 400);
+    const bytes = writePcap(frames.map((f) => ({ time: f.time, data: buildFrame(f) })));
+    const s = new CaptureSession('long.pcap');
+    const seen: number[] = [];
+    const model = await importCapture(memoryByteSource(bytes), {
+      chunkSize: 16 * 1024,
+      onUpdate: (m) => {
+        s.update(m, false);
+        seen.push(s.summary().messages);
+      },
+    });
+    expect(seen.length).toBeGreaterThan(3);
+    expect(seen[0]).toBeLessThan(seen[seen.length - 1]!);
+    expect(s.summary().done).toBe(false);
+    s.update(model, true);
+    const page = await s.handlers().getLadder({ callIndexes: [0], from: 700, count: 1000, columns: 'endpoint' });
+    expect(page.rowCount).toBe(805);
+    expect(page.rows).toHaveLength(105);
+    expect(page.widthRows.length).toBeLessThanOrEqual(4);
+  });
+
+  it('commands default to a polite refusal outside the editor', async () => {
+    const s = new CaptureSession('x.pcap');
+    await expect(s.handlers().runCommand({ command: 'copyTsharkFilter', callIndexes: [0] })).resolves.toMatchObject({ done: false });
+    expect(await s.handlers().getCalls({ from: 0, count: 10, sort: { key: 'index', descending: false }, filter: '' })).toMatchObject({ total: 0, rows: [] });
+  });
+});

@@ -1,0 +1,341 @@
+// The capture editor page: toolbar (filter, counts, ladder options, commands), call list, ladder and message
+// detail, wired to the host through the messenger; persists its view state with getState/setState.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import { unreachable } from '../src/protocol/assert';
+import type { MessengerError } from '../src/protocol/messenger';
+import {
+  PROTOCOL_VERSION,
+  type CaptureSummary,
+  type CommandRequest,
+  type HostToWebview,
+  type LadderColumnsOption,
+  type LadderTimeOption,
+  type ViewDefaults,
+} from '../src/protocol/webview';
+import { CallList } from './components/call-list';
+import { DetailPane } from './components/detail-pane';
+import { LadderView } from './components/ladder-view';
+import { ce, clear, h, setText } from './dom';
+import { connectWebviewMessenger, type VsCodeApi, type WebviewMessenger } from './messenger';
+import { defaultViewState, parseViewState, type ViewState } from './state';
+
+const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
+/** Build a <vscode-single-select> with options [value, label]; `selected` marks the initial one. */
+function select(label: string, options: [string, string][], selected: string): HTMLElement {
+  const el = ce('vscode-single-select', { 'aria-label': label, title: label });
+  for (const [value, text] of options) el.appendChild(ce('vscode-option', { value, selected: value === selected }, text));
+  return el;
+}
+
+/** The whole page. */
+export class App {
+  private messenger!: WebviewMessenger;
+  private disposeMessenger: (() => void) | undefined;
+  private state!: ViewState;
+  private list: CallList | undefined;
+  private ladder: LadderView | undefined;
+  private detail: DetailPane | undefined;
+  private summaryEl!: HTMLElement;
+  private progress!: HTMLElement;
+  private banner!: HTMLElement;
+  private toast!: HTMLElement;
+  private zoomLabel!: HTMLElement;
+  private commandButtons: HTMLElement[] = [];
+  private summary: CaptureSummary | undefined;
+  private lastLadderRefresh = 0;
+  private saveFrame = 0;
+  private messageRequest = 0;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly api: VsCodeApi,
+  ) {}
+
+  /** Connect to the host and announce readiness; the UI is built when the host's `init` arrives. */
+  start(): void {
+    const { messenger, dispose } = connectWebviewMessenger(
+      this.api,
+      (e) => this.onEvent(e),
+      (err: MessengerError) => this.showBanner(err.code === 'version-mismatch' ? `The editor was updated: close and reopen this capture (${err.message}).` : err.message),
+    );
+    this.messenger = messenger;
+    this.disposeMessenger = dispose;
+    window.addEventListener('error', (e) => this.messenger.notify({ type: 'log', level: 'error', message: String(e.message) }));
+    this.messenger.notify({ type: 'ready', protocolVersion: PROTOCOL_VERSION });
+  }
+
+  dispose(): void {
+    this.disposeMessenger?.();
+  }
+
+  private onEvent(e: HostToWebview): void {
+    switch (e.type) {
+      case 'init':
+        if (!this.list) this.build(e.defaults);
+        this.applySummary(e.summary);
+        return;
+      case 'captureUpdate':
+        this.applySummary(e.summary);
+        return;
+      case 'viewCommand':
+        this.viewCommand(e.command);
+        return;
+      default:
+        unreachable(e, 'host event');
+    }
+  }
+
+  private viewCommand(command: Extract<HostToWebview, { type: 'viewCommand' }>['command']): void {
+    switch (command) {
+      case 'zoomIn':
+        this.ladder?.setZoom(this.ladder.zoomLevel * 1.25);
+        return;
+      case 'zoomOut':
+        this.ladder?.setZoom(this.ladder.zoomLevel / 1.25);
+        return;
+      case 'zoomReset':
+        this.ladder?.setZoom(1);
+        return;
+      case 'focusFilter':
+        (this.root.querySelector('.filter') as HTMLElement | null)?.focus();
+        return;
+      default:
+        unreachable(command, 'view command');
+    }
+  }
+
+  private build(defaults: ViewDefaults): void {
+    this.state = parseViewState(this.api.getState(), defaultViewState(defaults));
+    const st = this.state;
+    clear(this.root);
+
+    const filter = ce('vscode-textfield', {
+      class: 'filter',
+      placeholder: 'Filter: number/URI, Call-ID, method, status, state (e.g. from:alice status:4 -state:completed)',
+      'aria-label': 'Filter calls',
+    });
+    (filter as HTMLInputElement).value = st.filter;
+    let filterTimer: ReturnType<typeof setTimeout> | undefined;
+    filter.addEventListener('input', () => {
+      clearTimeout(filterTimer);
+      filterTimer = setTimeout(() => this.list?.setFilter((filter as HTMLInputElement).value ?? ''), 150);
+    });
+    filter.addEventListener('keydown', (e) => {
+      if ((e as KeyboardEvent).key === 'ArrowDown') this.list?.focus();
+    });
+    this.summaryEl = h('span', { class: 'summary', role: 'status' });
+    this.progress = ce('vscode-progress-bar', { class: 'progress', 'aria-label': 'Import progress' });
+    this.banner = h('div', { class: 'banner', role: 'alert', hidden: true });
+    this.toast = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite' });
+
+    this.list = new CallList(
+      {
+        fetch: (p) => this.messenger.request('getCalls', p),
+        onSelect: (sel) => this.onCallsSelected(sel),
+        onChange: () => this.saveState(),
+        onError: (m) => this.showBanner(m),
+      },
+      { filter: st.filter, sort: st.sort, selected: st.selected, focus: st.focus, scrollTop: st.listScrollTop },
+    );
+    this.ladder = new LadderView(
+      {
+        fetch: (p) => this.messenger.request('getLadder', p),
+        onSelectMessage: (id) => this.onMessageSelected(id),
+        onChange: () => {
+          this.updateZoomLabel();
+          this.saveState();
+        },
+        onError: (m) => this.showBanner(m),
+      },
+      { columns: st.columns, time: st.time, zoom: st.zoom, scrollTop: st.ladderScrollTop, scrollLeft: st.ladderScrollLeft, messageId: st.messageId },
+    );
+    this.detail = new DetailPane({ onOpenAsText: (id) => void this.run({ command: 'openMessageAsText', messageId: id }) });
+
+    const columns = select(
+      'Ladder columns',
+      [
+        ['endpoint', 'Columns: ip:port'],
+        ['ip', 'Columns: by IP'],
+        ['host', 'Columns: by host (Via/Contact)'],
+      ],
+      st.columns,
+    );
+    columns.classList.add('columns-select');
+    columns.addEventListener('change', () => this.ladder?.setColumns((columns as HTMLInputElement).value as LadderColumnsOption));
+    const time = select(
+      'Time column',
+      [
+        ['relative', 'Time: relative'],
+        ['delta', 'Time: delta'],
+        ['absolute', 'Time: absolute (UTC)'],
+      ],
+      st.time,
+    );
+    time.classList.add('time-select');
+    time.addEventListener('change', () => this.ladder?.setTime((time as HTMLInputElement).value as LadderTimeOption));
+
+    const button = (label: string, action: string, title: string, onClick: () => void, secondary = true): HTMLElement => {
+      const b = ce('vscode-button', { 'data-action': action, title, secondary }, label);
+      b.addEventListener('click', onClick);
+      return b;
+    };
+    this.zoomLabel = h('span', { class: 'zoom-label', 'aria-live': 'polite' });
+    const zoomOut = button('−', 'zoom-out', 'Zoom out (Ctrl+wheel, -)', () => this.ladder?.setZoom(this.ladder.zoomLevel / 1.25));
+    const zoomIn = button('+', 'zoom-in', 'Zoom in (Ctrl+wheel, +)', () => this.ladder?.setZoom(this.ladder.zoomLevel * 1.25));
+    const sel = (): number[] => this.list?.selection ?? [];
+    this.commandButtons = [
+      button('Export…', 'export', 'Export the ladder as HTML, SVG, Mermaid, PlantUML or JSON', () =>
+        void this.run({ command: 'exportLadder', callIndexes: sel(), columns: this.ladder?.state.columns ?? 'endpoint' }),
+      ),
+      button('Save as pcap…', 'save-pcap', "Save the selected calls' packets as a new capture file", () =>
+        void this.run({ command: 'saveCallAsPcap', callIndexes: sel() }),
+      ),
+      button('Copy tshark filter', 'copy-filter', 'Copy a display filter (sip.Call-ID == "...") for the selected calls', () =>
+        void this.run({ command: 'copyTsharkFilter', callIndexes: sel() }),
+      ),
+    ];
+
+    // Commands act on the selected calls: they sit with the filter and counts, above the list.
+    const topbar = h('header', { class: 'topbar' }, filter, this.summaryEl, h('span', { class: 'commands', role: 'toolbar', 'aria-label': 'Selected calls' }, ...this.commandButtons));
+    const ladderBar = h(
+      'div',
+      { class: 'ladder-bar', role: 'toolbar', 'aria-label': 'Ladder' },
+      columns,
+      time,
+      h('span', { class: 'zoom' }, zoomOut, this.zoomLabel, zoomIn),
+    );
+    const lower = h('div', { class: 'lower' }, h('div', { class: 'ladder-pane' }, ladderBar, this.ladder.element), this.detail.element);
+    this.root.append(topbar, this.progress, this.banner, this.list.element, lower, this.toast);
+    this.root.dataset.state = 'ready';
+    // Scroll positions are part of the view state; scroll events do not bubble, so listen in the capture phase.
+    this.root.addEventListener('scroll', () => this.saveState(), { capture: true, passive: true });
+    this.updateZoomLabel();
+    this.updateCommandButtons();
+
+    // Restore: ladder of the selected calls (keeping its scroll), then the message in the detail pane.
+    if (st.selected.length > 0) this.ladder.show(st.selected, { keepScroll: true });
+    if (st.messageId !== undefined) this.onMessageSelected(st.messageId, false);
+    this.notifySelection();
+  }
+
+  private applySummary(s: CaptureSummary): void {
+    const prev = this.summary;
+    this.summary = s;
+    document.title = s.fileName;
+    const parts = [plural(s.calls, 'call'), plural(s.messages, 'message'), plural(s.problems, 'problem')];
+    const pct = s.size > 0 ? Math.floor((100 * s.bytesRead) / s.size) : 100;
+    let text = parts.join(' · ');
+    if (!s.done) text += ` · reading ${pct}%`;
+    else if (s.cancelled) text += ' · import cancelled (partial)';
+    setText(this.summaryEl, text);
+    this.progress.hidden = s.done;
+    if (!s.done) (this.progress as unknown as { value: number; max: number }).max = 100;
+    if (!s.done) (this.progress as unknown as { value: number }).value = pct;
+    if (s.fatal) this.showBanner(s.fatal);
+    this.list?.setEmptyText(s.fatal ? s.fatal : s.done ? 'No SIP calls in this capture.' : `Reading capture… ${pct}%`);
+    if (!prev || prev.generation !== s.generation) this.list?.refresh();
+    const now = Date.now();
+    if ((s.done && !prev?.done) || now - this.lastLadderRefresh > 1000) {
+      this.lastLadderRefresh = now;
+      this.ladder?.refresh();
+    }
+  }
+
+  private onCallsSelected(callIndexes: number[]): void {
+    this.ladder?.show(callIndexes);
+    this.detail?.showEmpty(callIndexes.length ? 'Click an arrow to see the message.' : 'Select a call.');
+    this.updateCommandButtons();
+    this.notifySelection();
+  }
+
+  private onMessageSelected(id: number | undefined, notify = true): void {
+    if (!this.detail) return;
+    if (id === undefined) {
+      this.detail.showEmpty('Click an arrow to see the message.');
+      return;
+    }
+    const seq = ++this.messageRequest;
+    this.detail.showLoading(id);
+    this.messenger
+      .request('getMessage', { id })
+      .then((d) => {
+        if (seq === this.messageRequest) this.detail?.show(d);
+      })
+      .catch((err: unknown) => {
+        if (seq === this.messageRequest) this.detail?.showError(`Could not load message ${id}: ${(err as Error).message}`);
+      });
+    if (notify) this.notifySelection();
+  }
+
+  private notifySelection(): void {
+    this.messenger.notify({
+      type: 'selection',
+      callIndexes: this.list?.selection ?? [],
+      messageId: this.ladder?.state.messageId,
+      columns: this.ladder?.state.columns ?? 'endpoint',
+    });
+  }
+
+  private async run(req: CommandRequest): Promise<void> {
+    try {
+      const res = await this.messenger.request('runCommand', req, { timeoutMs: 0 }); // dialogs wait for the user
+      if (res.message) this.showToast(res.message);
+    } catch (err) {
+      this.showBanner((err as Error).message);
+    }
+  }
+
+  private updateCommandButtons(): void {
+    const none = (this.list?.selection.length ?? 0) === 0;
+    for (const b of this.commandButtons) {
+      if (none) b.setAttribute('disabled', '');
+      else b.removeAttribute('disabled');
+    }
+  }
+
+  private updateZoomLabel(): void {
+    if (this.ladder) setText(this.zoomLabel, `${Math.round(this.ladder.zoomLevel * 100)}%`);
+  }
+
+  private showBanner(text: string): void {
+    setText(this.banner, text);
+    this.banner.hidden = false;
+  }
+
+  private showToast(text: string): void {
+    setText(this.toast, text);
+    this.toast.classList.add('visible');
+    setTimeout(() => this.toast.classList.remove('visible'), 4000);
+  }
+
+  /** Persist the view state (coalesced to one setState per frame). */
+  private saveState(): void {
+    if (this.saveFrame) return;
+    this.saveFrame = requestAnimationFrame(() => {
+      this.saveFrame = 0;
+      if (!this.list || !this.ladder) return;
+      const l = this.list.state;
+      const d = this.ladder.state;
+      this.state = {
+        v: 1,
+        filter: l.filter,
+        sort: l.sort,
+        selected: l.selected,
+        focus: l.focus,
+        listScrollTop: l.scrollTop,
+        columns: d.columns,
+        time: d.time,
+        zoom: d.zoom,
+        ladderScrollTop: d.scrollTop,
+        ladderScrollLeft: d.scrollLeft,
+        messageId: d.messageId,
+      };
+      this.api.setState(this.state);
+    });
+  }
+}

@@ -1,0 +1,2 @@
+// Ambient module declarations for the webview bundle: esbuild emits imported CSS as dist/webview.css.
+declare module '*.css';
