@@ -62,6 +62,4 @@ export { normalizeSeverity, toVsCodeSeverity, severityRank, atLeast } from './ru
 export type { VsCodeSeverityName } from './rules/config';
 
 // ---- RTP/RTCP analysis (issue #5) ----
-export { exportStream } from './export/export-json';
-export type { ExportedStream } from './export/export-json';
 // ---- end RTP/RTCP analysis ----
