@@ -7,6 +7,7 @@ import { renderCalls } from './commands/calls';
 import { writeExportJson } from './commands/export';
 import { ladderFormatFor, renderLadder } from './commands/ladder';
 import { runLint, type LintFormat } from './commands/lint';
+import { renderRtp } from './commands/rtp';
 import { DEFAULT_LINT_SETTINGS, type RuleSeverity, type RuleSeveritySetting } from '../core/index';
 import { InputError, loadCapture } from './load';
 
@@ -19,6 +20,8 @@ Usage:
                                                   ladder diagram (text to stdout without -o)
   sipscope export FILE --format json [-o OUT.json]
                                                   every SIP message, call and problem as one JSON document
+  sipscope rtp FILE [--json] [--heuristic]         RTP streams (found through SDP; --heuristic: also unsignalled RTP):
+                                                  packets, lost, max delta, jitter (RFC 3550), codec, DTMF, RTCP
   sipscope lint FILE... [--format text|json|sarif] [--min-severity error|warning|info|hint]
                         [--rule ID=off|error|warning|info|hint]... [--trusted CIDR]... [--sip-port N]...
                                                   RFC/NAT findings for SIP traces (.sip .siptrace .txt .log) and .sdp
@@ -40,7 +43,8 @@ async function main(argv: string[]): Promise<number> {
     case 'calls': {
       const a = parseArgs(rest, { values: [], flags: ['summary'] });
       const file = onlyFile(a.positionals, 'calls');
-      const cap = await loadCapture(file);
+      // The call list shows no media: skip RTP analysis (the import to a complete call index).
+      const cap = await loadCapture(file, { rtp: false });
       try {
         process.stdout.write(renderCalls(cap.model, { summary: a.flags.has('summary') }) + '\n');
       } finally {
@@ -83,6 +87,16 @@ async function main(argv: string[]): Promise<number> {
       const cap = await loadCapture(file);
       try {
         await writeExportJson(cap.model, out);
+      } finally {
+        await cap.close();
+      }
+      return 0;
+    }
+    case 'rtp': {
+      const a = parseArgs(rest, { values: [], flags: ['json', 'heuristic'] });
+      const cap = await loadCapture(onlyFile(a.positionals, 'rtp'), { rtpHeuristic: a.flags.has('heuristic') });
+      try {
+        process.stdout.write(renderRtp(cap.model, { json: a.flags.has('json') }) + '\n');
       } finally {
         await cap.close();
       }

@@ -62,4 +62,19 @@ export { normalizeSeverity, toVsCodeSeverity, severityRank, atLeast } from './ru
 export type { VsCodeSeverityName } from './rules/config';
 
 // ---- RTP/RTCP analysis (issue #5) ----
+export type { RtpStreamInfo, RtpStreamMatch, RtpStreamRtcp } from './rtp/stream';
+export { rtpHeaderLength, RtpStreamState } from './rtp/stream';
+export type { SdpSighting, ScannedSdp, ScannedMedia } from './rtp/media';
+export { MediaRegistry, scanSdp } from './rtp/media';
+export type { MediaDeclaration } from './rtp/media-store';
+export { MediaStore } from './rtp/media-store';
+export type { RtpAnalyzerOptions, RtpAnalyzerStats } from './rtp/analyzer';
+export { RtpAnalyzer } from './rtp/analyzer';
+export type { RtcpPacketInfo, RtcpReportBlock, RtcpSenderInfo, RtcpParseResult } from './rtp/rtcp';
+export { parseRtcp, looksLikeRtcp } from './rtp/rtcp';
+export type { PayloadFormat } from './rtp/codecs';
+export { STATIC_PAYLOAD_FORMATS, jitterClockRate, payloadName } from './rtp/codecs';
+export { streamsOfCall, formatSsrc, streamSummary } from './rtp/queries';
+export { exportStream } from './export/export-json';
+export type { ExportedStream } from './export/export-json';
 // ---- end RTP/RTCP analysis ----

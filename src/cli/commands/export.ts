@@ -2,7 +2,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { exportCall, exportHeader, exportMessage, type CaptureModel } from '../../core/index';
+import { exportCall, exportHeader, exportMessage, exportStream, type CaptureModel } from '../../core/index';
 
 async function write(out: Writable, s: string): Promise<void> {
   if (!out.write(s)) await once(out, 'drain');
@@ -18,6 +18,8 @@ export async function writeExportJson(model: CaptureModel, outPath: string | und
   }
   await write(out, '\n ],\n "calls": [');
   for (const [i, c] of model.calls.entries()) await write(out, (i ? ',\n  ' : '\n  ') + JSON.stringify(exportCall(c)));
+  await write(out, '\n ],\n "streams": [');
+  for (const [i, st] of model.streams.entries()) await write(out, (i ? ',\n  ' : '\n  ') + JSON.stringify(exportStream(st)));
   await write(out, '\n ],\n "problems": ' + JSON.stringify(model.problems) + '\n}\n');
   if (outPath) {
     out.end();

@@ -64,7 +64,9 @@ export async function renderLadder(
 ): Promise<{ text: string; cut: boolean; messages: number }> {
   const calls = selectCalls(model, opts.callIds);
   const { messages, cut } = ladderMessages(model, calls, opts.max);
-  const ladder = buildLadder(messages, { columns: opts.columns, calls });
+  const callSet = new Set(calls.map((c) => c.index));
+  const streams = model.streams.filter((s) => callSet.has(s.callIndex));
+  const ladder = buildLadder(messages, { columns: opts.columns, calls, streams });
   let text: string;
   switch (opts.format) {
     case 'text':

@@ -11,6 +11,14 @@ import { parseSipMessage } from '../sip/parse-message';
 import { factsFromMessage } from '../sip/facts';
 import { scanSipFacts } from '../sip/fast-facts';
 import { ProblemCollector, type CaptureProblem, type CaptureProblemSummary } from './problems';
+// ---- RTP analysis (issue #5) ----
+import { RtpAnalyzer } from '../rtp/analyzer';
+import { MediaStore } from '../rtp/media-store';
+import { sipBodyStart, type SdpSighting } from '../rtp/media';
+import type { RtpStreamInfo } from '../rtp/stream';
+import type { SipMessage } from '../sip/types';
+import { findSdpBodies } from '../sdp/parse-sdp';
+// ---- end RTP analysis ----
 import { readCapture } from './read-capture';
 import type { CaptureFormat, CaptureInterface } from './types';
 
@@ -23,6 +31,12 @@ export interface ImportOptions {
   isCancelled?: () => boolean;
   /** Called after each chunk with the model so far (calls list filling in while importing). */
   onUpdate?: (model: CaptureModel) => void;
+  // ---- RTP analysis (issue #5) ----
+  /** Analyse RTP/RTCP on SDP-declared endpoints (default true). false: `streams` and `media` stay empty. */
+  rtp?: boolean;
+  /** Also detect RTP no SDP announced, by header plausibility and sequence continuity (default false). */
+  rtpHeuristic?: boolean;
+  // ---- end RTP analysis ----
 }
 
 /** Everything SIPScope knows about a capture after import. Message text is re-read with `loadMessageBytes`. */
@@ -46,6 +60,12 @@ export interface CaptureModel {
   problemCount: number;
   /** The source the capture was read from; message bytes are re-read from it. */
   source: ByteSource;
+  // ---- RTP analysis (issue #5) ----
+  /** RTP streams (rtp/stream.ts), in order of their first packet; a call's streams have its index as `callIndex`. */
+  streams: RtpStreamInfo[];
+  /** Media declarations of every SDP m= line seen (rtp/media-store.ts: `count`, `get(i)`), with replacement history. */
+  media: MediaStore;
+  // ---- end RTP analysis ----
 }
 
 /**
@@ -55,7 +75,10 @@ export interface CaptureModel {
 export async function importCapture(source: ByteSource, opts: ImportOptions = {}): Promise<CaptureModel> {
   const problems = new ProblemCollector();
   const decoder = new PacketDecoder(problems);
-  const assembler = new TransportAssembler(problems);
+  // ---- RTP analysis (issue #5): non-SIP UDP datagrams go to the RTP analyser ----
+  const rtp = opts.rtp === false ? undefined : new RtpAnalyzer(problems, { heuristic: opts.rtpHeuristic === true });
+  const assembler = new TransportAssembler(problems, rtp ? { onNonSipUdp: (pkt) => rtp.onUdp(pkt) } : {});
+  // ---- end RTP analysis ----
   const builder = new CallModelBuilder();
   const model: CaptureModel = {
     format: 'unknown',
@@ -72,9 +95,11 @@ export async function importCapture(source: ByteSource, opts: ImportOptions = {}
     problems: [],
     problemCount: 0,
     source,
+    streams: rtp?.streams ?? [],
+    media: rtp?.media ?? new MediaStore(),
   };
 
-  const onSip = (p: SipPayload): void => addSipPayload(builder, problems, p);
+  const onSip = (p: SipPayload): void => addSipPayload(builder, problems, p, rtp);
   const onPacket = (pkt: Parameters<TransportAssembler['push']>[0]): void => assembler.push(pkt, onSip);
 
   const result = await readCapture(
@@ -91,6 +116,7 @@ export async function importCapture(source: ByteSource, opts: ImportOptions = {}
         opts.onProgress?.(done, total);
         if (opts.onUpdate) {
           builder.refresh();
+          rtp?.refresh();
           model.problems = problems.summaries();
           model.problemCount = problems.total;
           opts.onUpdate(model);
@@ -101,6 +127,7 @@ export async function importCapture(source: ByteSource, opts: ImportOptions = {}
   decoder.flush();
   assembler.flush(onSip);
   builder.finish();
+  rtp?.finish();
   model.format = result.format;
   model.records = result.records;
   model.interfaces = result.interfaces;
@@ -118,12 +145,17 @@ const scratch: MessageSighting = {
   transport: 'UDP', truncated: false, location: { fileOffset: 0, length: 0 },
 };
 
+/** RTP analysis: reused for every SDP (MediaRegistry.addSdp does not retain it). */
+const sdpScratch: SdpSighting = { callIndex: -1, messageId: 0, frame: 0, timeSec: 0, timeNsec: 0, src: '', srcPort: 0 };
+
 /** Parse one framed SIP payload and add it to the model. */
-function addSipPayload(builder: CallModelBuilder, problems: ProblemCollector, p: SipPayload): void {
+function addSipPayload(builder: CallModelBuilder, problems: ProblemCollector, p: SipPayload, rtp: RtpAnalyzer | undefined): void {
   let facts = scanSipFacts(p.bytes);
+  let parsed: SipMessage | undefined; // RTP analysis: the full parse, when the fast path declined
   if (facts === undefined) {
     // Not simple enough for the fast path: full parse (same facts, plus problem positions).
     const { message, problems: parseProblems } = parseSipMessage(p.bytes);
+    parsed = message;
     let errors = 0;
     for (const x of parseProblems) if (x.severity === 'error') errors++;
     if (errors > 0) problems.report('sip/malformed-message', 'warning', `SIP message with ${errors} syntax error(s)`, p.frame);
@@ -143,7 +175,26 @@ function addSipPayload(builder: CallModelBuilder, problems: ProblemCollector, p:
   seen.transport = p.transport;
   seen.truncated = p.truncated;
   seen.location = p.fileOffset >= 0 ? { fileOffset: p.fileOffset, length: p.bytes.length } : { bytes: p.bytes.slice() };
-  builder.add(seen, facts);
+  const id = builder.add(seen, facts);
+  // ---- RTP analysis (issue #5): SDP bodies declare the media endpoints (bytes are valid during this call) ----
+  if (rtp !== undefined && facts.hasSdp) {
+    const at = sdpScratch;
+    at.callIndex = builder.messages.callOf(id);
+    at.messageId = id;
+    at.frame = p.frame;
+    at.timeSec = p.timeSec;
+    at.timeNsec = p.timeNsec;
+    at.src = p.src;
+    at.srcPort = p.srcPort;
+    if (parsed === undefined) {
+      // Fast path: Content-Type is application/sdp (not multipart), the body is everything after the header section.
+      const start = sipBodyStart(p.bytes);
+      if (start >= 0) rtp.onSdp(p.bytes, start, p.bytes.length, at);
+    } else {
+      for (const body of findSdpBodies(parsed)) rtp.onSdp(body.bytes, 0, body.bytes.length, at);
+    }
+  }
+  // ---- end RTP analysis ----
 }
 
 /** Bytes of message `id` (re-read from the capture, or kept bytes for reassembled messages). */

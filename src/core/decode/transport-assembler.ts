@@ -60,6 +60,12 @@ export interface TransportAssemblerOptions {
   /** Out-of-order hole timeout and idle-stream timeout, capture seconds (defaults 3 and 900). */
   gapTimeoutSec?: number;
   idleTimeoutSec?: number;
+  /**
+   * Called synchronously with every non-empty UDP datagram that is not taken as SIP (RTP, RTCP, STUN, DNS...), i.e.
+   * everything pushUdp rejects except CR/LF keep-alives and CR/LF-prefixed SIP. The packet and its views are only
+   * valid during the call. Used by the RTP analyser (rtp/analyzer.ts).
+   */
+  onNonSipUdp?: (p: NetPacket) => void;
 }
 
 /** Counters (cheap to keep, handy for tests and a capture summary). */
@@ -128,6 +134,7 @@ export class TransportAssembler {
   private readonly limits: { maxHeaderBytes: number; maxContentLength: number };
   private readonly single = new SingleDelivery();
   private readonly v4Names = new Map<number, string>();
+  private readonly onNonSipUdp: ((p: NetPacket) => void) | undefined;
   private emit: (m: SipPayload) => void = () => {};
   private nextTick = 0;
   readonly stats: TransportStats = { udpMessages: 0, tcpMessages: 0, wsMessages: 0, sctpMessages: 0, keepAlives: 0, tlsStreams: 0, webSocketStreams: 0 };
@@ -139,6 +146,7 @@ export class TransportAssembler {
     this.budget = { used: 0, limit: opts.maxBufferedBytes ?? 64 * 1024 * 1024 };
     this.sipPorts = new Set(opts.sipPorts ?? [5060, 5061, 5080]);
     this.udpSkipCrlf = opts.udpLeadingCrlf === 'skip';
+    this.onNonSipUdp = opts.onNonSipUdp;
     this.limits = { maxHeaderBytes: opts.maxHeaderBytes ?? MAX_HEADER_BYTES, maxContentLength: opts.maxContentLength ?? MAX_CONTENT_LENGTH };
     this.tcp = new TcpReassembler<Dir>(
       problems,
@@ -196,11 +204,15 @@ export class TransportAssembler {
     const c0 = p.buf[p.payloadStart]!;
     if (TOKEN_CHAR[c0] !== 1) {
       if (c0 === CR || c0 === LF) this.udpCrlf(p, emit);
+      else this.onNonSipUdp?.(p);
       return;
     }
     const b = p.payload;
     const n = b.length;
-    if (n < 12 || classifySipStart(b, 0, n, true) !== START_YES) return;
+    if (n < 12 || classifySipStart(b, 0, n, true) !== START_YES) {
+      this.onNonSipUdp?.(p);
+      return;
+    }
     this.emitUnit(p, b, 0, 'UDP', emit, true);
   }
 

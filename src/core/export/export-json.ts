@@ -6,6 +6,8 @@ import type { CallInfo } from '../dialog/types';
 import { parseSipMessage } from '../sip/parse-message';
 import { summarizeSipMessage } from '../sip/summary';
 import { findSdpBodies, parseSdp } from '../sdp/parse-sdp';
+import type { RtpStreamInfo } from '../rtp/stream';
+import { formatSsrc } from '../rtp/queries';
 
 export const EXPORT_SCHEMA_VERSION = 1;
 
@@ -184,3 +186,136 @@ export function exportHeader(model: CaptureModel): Record<string, unknown> {
     summary: { calls: model.calls.length, messages: model.messages.count, problems: model.problemCount },
   };
 }
+
+// ---- RTP streams (issue #5) ----
+
+/** One RTP stream in the export (`streams[]`); see RtpStreamInfo (rtp/stream.ts) for the definitions. */
+export interface ExportedStream {
+  index: number;
+  /** Index into calls[], -1 for an unsignalled (heuristic) stream. */
+  call_index: number;
+  /** `sdp` or `heuristic`. */
+  detection: string;
+  ip_version: 4 | 6;
+  src: string;
+  src_port: number;
+  dst: string;
+  dst_port: number;
+  /** Number, and as tshark prints it (`0x0EAF0EAF`). */
+  ssrc: number;
+  ssrc_hex: string;
+  /** Matched SDP declaration: which packet address matched, declared address/port, media[] index, SIP message/frame. */
+  matched: { side: string; address: string; port: number; declaration: number; message_id: number; frame: number } | null;
+  payload_types: number[];
+  codecs: string[];
+  codec: string;
+  /** RTP clock rate of the main codec, Hz (0 unknown). */
+  clock_rate: number;
+  first_frame: number;
+  last_frame: number;
+  start_epoch: string;
+  end_epoch: string;
+  duration_sec: number;
+  packets: number;
+  expected: number;
+  lost: number;
+  lost_percent: number;
+  duplicates: number;
+  out_of_order: number;
+  sequence_errors: number;
+  sequence_jumps: number;
+  wrong_timestamps: number;
+  markers: number;
+  payload_bytes: number;
+  /** Milliseconds, as tshark's -z rtp,streams columns. */
+  min_delta_ms: number;
+  mean_delta_ms: number;
+  max_delta_ms: number;
+  max_delta_frame: number;
+  jitter_ms: number;
+  min_jitter_ms: number;
+  mean_jitter_ms: number;
+  max_jitter_ms: number;
+  problem: boolean;
+  /** RFC 4733 events: count and digits. */
+  events: { count: number; digits: string };
+  rtcp_mux: boolean;
+  /** RTCP SR/RR summary for this SSRC, null when no RTCP was seen. Jitter in ms, fractions 0..1. */
+  rtcp: {
+    sender_reports: number;
+    sender_packet_count: number;
+    sender_octet_count: number;
+    report_blocks: number;
+    fraction_lost: number;
+    max_fraction_lost: number;
+    cumulative_lost: number;
+    jitter_ms: number;
+    max_jitter_ms: number;
+  } | null;
+}
+
+const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** Export one RTP stream (CaptureModel.streams[i]); delta/jitter rounded to the microsecond like tshark's 3 decimals. */
+export function exportStream(s: RtpStreamInfo): ExportedStream {
+  return {
+    index: s.index,
+    call_index: s.callIndex,
+    detection: s.detection,
+    ip_version: s.ipVersion,
+    src: s.src,
+    src_port: s.srcPort,
+    dst: s.dst,
+    dst_port: s.dstPort,
+    ssrc: s.ssrc,
+    ssrc_hex: formatSsrc(s.ssrc),
+    matched: s.matched
+      ? { side: s.matched.side, address: s.matched.address, port: s.matched.port, declaration: s.matched.declaration, message_id: s.matched.messageId, frame: s.matched.frame }
+      : null,
+    payload_types: [...s.payloadTypes],
+    codecs: [...s.codecs],
+    codec: s.codec,
+    clock_rate: s.clockRate,
+    first_frame: s.firstFrame,
+    last_frame: s.lastFrame,
+    start_epoch: epochString(s.startSec, s.startNsec),
+    end_epoch: epochString(s.endSec, s.endNsec),
+    duration_sec: s.durationSec,
+    packets: s.packets,
+    expected: s.expected,
+    lost: s.lost,
+    lost_percent: r3(s.lostPercent),
+    duplicates: s.duplicates,
+    out_of_order: s.outOfOrder,
+    sequence_errors: s.sequenceErrors,
+    sequence_jumps: s.sequenceJumps,
+    wrong_timestamps: s.wrongTimestamps,
+    markers: s.markers,
+    payload_bytes: s.payloadBytes,
+    min_delta_ms: r3(s.minDeltaMs),
+    mean_delta_ms: r3(s.meanDeltaMs),
+    max_delta_ms: r3(s.maxDeltaMs),
+    max_delta_frame: s.maxDeltaFrame,
+    jitter_ms: r3(s.jitterMs),
+    min_jitter_ms: r3(s.minJitterMs),
+    mean_jitter_ms: r3(s.meanJitterMs),
+    max_jitter_ms: r3(s.maxJitterMs),
+    problem: s.problem,
+    events: { count: s.events.count, digits: s.events.digits },
+    rtcp_mux: s.rtcpMux,
+    rtcp: s.rtcp
+      ? {
+          sender_reports: s.rtcp.senderReports,
+          sender_packet_count: s.rtcp.senderPacketCount,
+          sender_octet_count: s.rtcp.senderOctetCount,
+          report_blocks: s.rtcp.reportBlocks,
+          fraction_lost: r3(s.rtcp.fractionLost),
+          max_fraction_lost: r3(s.rtcp.maxFractionLost),
+          cumulative_lost: s.rtcp.cumulativeLost,
+          jitter_ms: r3(s.rtcp.jitterMs),
+          max_jitter_ms: r3(s.rtcp.maxJitterMs),
+        }
+      : null,
+  };
+}
+// ---- end RTP streams ----

@@ -2,12 +2,15 @@
 // endpoints to columns by first appearance (the first message's source is column 0, as sngrep does), and
 // maps calls to colour slots.
 import type { CallInfo, MessageInfo } from '../dialog/types';
+import type { RtpStreamInfo } from '../rtp/stream';
+import { streamSummary } from '../rtp/queries';
 import type {
   LadderCall,
   LadderColumn,
   LadderColumnMode,
   LadderModel,
   LadderRow,
+  LadderStream,
   StatusClass,
 } from './model';
 
@@ -16,6 +19,12 @@ export interface BuildLadderOptions {
   columns?: LadderColumnMode;
   /** Calls of the capture (CaptureModel.calls), used to give LadderCall its Call-ID. Looked up by CallInfo.index. */
   calls?: readonly CallInfo[];
+  /**
+   * RTP streams to draw (e.g. CaptureModel.streams of the calls shown; the builder does not filter). Each endpoint
+   * goes to the column of the same ip:port, else the first column with the same IP (RTP ports differ from SIP
+   * ports), else a new column appended for the media address. Ignored when there are no messages.
+   */
+  streams?: readonly RtpStreamInfo[];
 }
 
 interface Stamped {
@@ -158,7 +167,62 @@ export function buildLadder(messages: readonly MessageInfo[], opts: BuildLadderO
     warnings.push(`call index(es) not found in the given calls: ${[...unknownCalls].slice(0, 10).join(', ')}`);
   }
 
-  return { columns, rows, calls, streams: [], startSec, startNsec, warnings };
+  const streams: LadderStream[] = [];
+  if (opts.streams !== undefined && rows.length > 0) {
+    // Media endpoints join an existing column of the same host when there is one (first in column order).
+    const byIp = new Map<string, number>();
+    for (const c of columns) {
+      const ip = c.ipVersion === 6 ? c.ip.toLowerCase() : c.ip;
+      if (!byIp.has(ip)) byIp.set(ip, c.index);
+    }
+    const mediaColumn = (ip: string, port: number, ipVersion: 4 | 6): number => {
+      const v6 = ipVersion === 6 || ip.includes(':');
+      const normIp = v6 ? ip.toLowerCase() : ip;
+      const exact = columnByKey.get(mode === 'ip' ? normIp : `${normIp}|${port}`);
+      if (exact !== undefined) return exact;
+      const same = byIp.get(normIp);
+      if (same !== undefined) return same;
+      const added = columnFor(ip, port, ipVersion);
+      byIp.set(normIp, added);
+      return added;
+    };
+    const ordered = [...opts.streams].sort((a, b) => a.startSec - b.startSec || a.startNsec - b.startNsec || a.index - b.index);
+    for (const st of ordered) {
+      const fromColumn = mediaColumn(st.src, st.srcPort, st.ipVersion);
+      const toColumn = mediaColumn(st.dst, st.dstPort, st.ipVersion);
+      const startRow = Math.max(0, lastRowAtOrBefore(rows, st.startSec, st.startNsec));
+      const endRow = Math.max(startRow, firstRowAtOrAfter(rows, st.endSec, st.endNsec));
+      streams.push({ fromColumn, toColumn, startRow, endRow, label: streamSummary(st), streamIndex: st.index, callIndex: st.callIndex });
+    }
+  }
+
+  return { columns, rows, calls, streams, startSec, startNsec, warnings };
+}
+
+/** Index of the last row with time <= (sec, nsec), or -1 (rows are sorted by time). */
+function lastRowAtOrBefore(rows: readonly LadderRow[], sec: number, nsec: number): number {
+  let lo = 0;
+  let hi = rows.length; // first row with time > t
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const r = rows[mid]!;
+    if (r.timeSec < sec || (r.timeSec === sec && r.timeNsec <= nsec)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/** Index of the first row with time >= (sec, nsec), or the last row when none. */
+function firstRowAtOrAfter(rows: readonly LadderRow[], sec: number, nsec: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const r = rows[mid]!;
+    if (r.timeSec < sec || (r.timeSec === sec && r.timeNsec < nsec)) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.min(lo, rows.length - 1);
 }
 
 function compareTime(a: Stamped, b: Stamped): number {

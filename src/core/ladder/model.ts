@@ -81,15 +81,25 @@ export interface LadderCall {
   colorIndex: number;
 }
 
-/** Placeholder for RTP streams drawn as bands between two columns over a range of rows (not built yet). */
+/**
+ * An RTP stream drawn as a band between two columns over a range of rows (build.ts fills these when given
+ * `streams`): from the column of its source to the column of its destination.
+ */
 export interface LadderStream {
   fromColumn: number;
   toColumn: number;
-  /** First and last row (inclusive) the stream spans. */
+  /**
+   * First and last row (inclusive) the stream spans: the last row at or before its first packet, and the first row
+   * at or after its last packet (clamped to the rows). Text renderers draw the stream right after `startRow`.
+   */
   startRow: number;
   endRow: number;
-  /** e.g. `RTP PCMU 10.0.0.1:4000 → 10.0.0.2:5000`. */
+  /** e.g. `RTP PCMA 236 pkts, 0 lost`. Raw text: renderers escape it. */
   label: string;
+  /** Index of the stream in CaptureModel.streams (RtpStreamInfo.index), when built from one. */
+  streamIndex?: number;
+  /** Index into CaptureModel.calls of the stream's call (-1 unsignalled), when built from one. */
+  callIndex?: number;
 }
 
 export interface LadderModel {

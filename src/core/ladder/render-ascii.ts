@@ -1,7 +1,7 @@
 // Text rendering of a ladder, like sngrep's call flow: one line per arrow with the time at the left, lifelines as
 // vertical bars and `──INVITE (SDP)──>` / `<──200 OK──` between the right columns. Every output character is
 // one terminal cell wide, so columns never misalign; labels are truncated (never shifted) to fit.
-import type { LadderModel, LadderRow, LadderTimeMode } from './model';
+import type { LadderModel, LadderRow, LadderStream, LadderTimeMode } from './model';
 import { arrowLabel, formatRowTime } from './model';
 
 export interface AsciiLadderOptions {
@@ -29,6 +29,8 @@ interface Glyphs {
   headerRule: string;
   headerTee: string;
   ellipsis: string;
+  /** Shaft of an RTP stream line. */
+  media: string;
 }
 
 const UNICODE: Glyphs = {
@@ -43,6 +45,7 @@ const UNICODE: Glyphs = {
   headerRule: '─',
   headerTee: '┬',
   ellipsis: '…',
+  media: '═',
 };
 
 const ASCII: Glyphs = {
@@ -57,6 +60,7 @@ const ASCII: Glyphs = {
   headerRule: '-',
   headerTee: '+',
   ellipsis: '~',
+  media: '=',
 };
 
 /** Narrowest gap between two lifelines when squeezing to `width` (room for `─>` and a little label). */
@@ -66,7 +70,8 @@ const TIME_HEADER: Record<LadderTimeMode, string> = { absolute: 'time (UTC)', re
 
 /**
  * Render the ladder as text. Returns lines joined with `\n`, ending with `\n`, no trailing spaces.
- * Zero arrows give the column header (if any) and `(no messages)`.
+ * Zero arrows give the column header (if any) and `(no messages)`. RTP streams (model.streams) are drawn as one
+ * line each right after their start row, with a double shaft: `══RTP PCMA 236 pkts, 0 lost══>` (time column empty).
  */
 export function renderLadderAscii(model: LadderModel, opts: AsciiLadderOptions = {}): string {
   const timeMode = opts.time ?? 'absolute';
@@ -77,6 +82,7 @@ export function renderLadderAscii(model: LadderModel, opts: AsciiLadderOptions =
 
   const colLabels = model.columns.map((c) => cellText(c.label, ascii));
   const rowTexts = model.rows.map((r) => cellText(arrowLabel(r), ascii));
+  const streamTexts = model.streams.map((s) => cellText(s.label, ascii));
   const timeTexts = timeMode === 'none' ? [] : model.rows.map((r) => formatRowTime(r, timeMode));
   const timeHeader = timeMode === 'none' ? '' : TIME_HEADER[timeMode];
   const timeWidth = timeMode === 'none' ? 0 : Math.max(timeHeader.length, ...timeTexts.map((t) => t.length)) + 2;
@@ -90,10 +96,12 @@ export function renderLadderAscii(model: LadderModel, opts: AsciiLadderOptions =
   }
   let trailing = Math.ceil(colLabels[n - 1]!.length / 2);
   const spanning: { a: number; b: number; need: number }[] = [];
-  model.rows.forEach((row, i) => {
-    const t = rowTexts[i]!.length;
-    const a = Math.min(row.fromColumn, row.toColumn);
-    const b = Math.max(row.fromColumn, row.toColumn);
+  const arrows: { from: number; to: number; t: number }[] = model.rows.map((row, i) => ({ from: row.fromColumn, to: row.toColumn, t: rowTexts[i]!.length }));
+  model.streams.forEach((st, i) => arrows.push({ from: st.fromColumn, to: st.toColumn, t: streamTexts[i]!.length }));
+  arrows.forEach(({ from, to, t }) => {
+    if (from < 0 || to < 0 || from >= n || to >= n) return;
+    const a = Math.min(from, to);
+    const b = Math.max(from, to);
     if (a === b) {
       // `├──┐ label` plus one blank before the next lifeline.
       const need = t + 6;
@@ -177,12 +185,26 @@ export function renderLadderAscii(model: LadderModel, opts: AsciiLadderOptions =
     lines.push(life.join(''), '(no messages)');
   }
 
+  // Streams after their start row (several: in model order).
+  const streamsAfter = new Map<number, number[]>();
+  model.streams.forEach((st, i) => {
+    const r = Math.min(Math.max(0, st.startRow), model.rows.length - 1);
+    const list = streamsAfter.get(r);
+    if (list) list.push(i);
+    else streamsAfter.set(r, [i]);
+  });
   model.rows.forEach((row, r) => {
     const buf = blank();
     if (timeMode !== 'none') put(buf, 0, timeTexts[r]!);
     for (const c of cx) buf[c] = g.life;
     drawArrow(buf, row, rowTexts[r]!, cx, lineWidth, g);
     lines.push(buf.join(''));
+    for (const i of streamsAfter.get(r) ?? []) {
+      const sb = blank();
+      for (const c of cx) sb[c] = g.life;
+      drawStream(sb, model.streams[i]!, streamTexts[i]!, cx, lineWidth, g);
+      lines.push(sb.join(''));
+    }
   });
 
   return lines.map((l) => l.replace(/\s+$/, '')).join('\n') + '\n';
@@ -210,6 +232,35 @@ function drawArrow(buf: string[], row: LadderRow, text: string, cx: number[], li
   const rightward = to > from;
   // Interior cells a+1 .. b-1; the head takes the cell next to the receiver's lifeline.
   for (let x = a + 1; x < b; x++) buf[x] = buf[x] === g.life ? g.cross : shaft;
+  if (rightward) buf[b - 1] = g.right;
+  else buf[a + 1] = g.left;
+  const shaftStart = rightward ? a + 1 : a + 2;
+  const shaftLen = b - a - 2;
+  const label = truncate(text, shaftLen - 2, g.ellipsis);
+  if (label.length === 0) return;
+  const at = shaftStart + Math.floor((shaftLen - label.length) / 2);
+  for (let k = 0; k < label.length; k++) buf[at + k] = label[k]!;
+}
+
+/** An RTP stream line between its columns: `══label══>` (or `<══label══`); on one column `├══┐ label`. */
+function drawStream(buf: string[], st: LadderStream, text: string, cx: number[], lineWidth: number, g: Glyphs): void {
+  const from = cx[st.fromColumn];
+  const to = cx[st.toColumn];
+  if (from === undefined || to === undefined) return;
+  if (from === to) {
+    buf[from] = g.selfOut;
+    buf[from + 1] = g.media;
+    buf[from + 2] = g.media;
+    const next = cx[st.fromColumn + 1];
+    const labelStart = from + 4;
+    const label = truncate(text, (next === undefined ? lineWidth : next - 1) - labelStart, g.ellipsis);
+    for (let k = 0; k < label.length; k++) buf[labelStart + k] = label[k]!;
+    return;
+  }
+  const a = Math.min(from, to);
+  const b = Math.max(from, to);
+  const rightward = to > from;
+  for (let x = a + 1; x < b; x++) buf[x] = buf[x] === g.life ? g.cross : g.media;
   if (rightward) buf[b - 1] = g.right;
   else buf[a + 1] = g.left;
   const shaftStart = rightward ? a + 1 : a + 2;

@@ -3,7 +3,7 @@
 // escaped with escape.ts; the output contains no script and no external references.
 import { escapeXml } from './escape';
 import type { LadderGeometryOptions, LadderLayout } from './geometry';
-import { arrowGeometry, fmt, headerBox, layoutLadder, rowTop, streamBox, timePosition } from './geometry';
+import { arrowGeometry, arrowY, fmt, headerBox, layoutLadder, rowTop, streamBox, timePosition } from './geometry';
 import type { LadderModel, LadderRow, LadderTimeMode } from './model';
 import { arrowLabel, formatClock, formatRowTime } from './model';
 
@@ -116,11 +116,23 @@ export function renderLadderSvg(model: LadderModel, opts: SvgLadderOptions = {})
 
   if (model.streams.length > 0) {
     out.push('<g class="streams">');
+    // The label goes in the free strip below an arrow shaft (above the next row's label), in a smaller font: under
+    // the stream's start row, or the next row whose strip is still free between the same two columns (both
+    // directions of a call usually start together). An arrow in front gives the direction; <title> repeats it.
+    const used = new Set<string>();
     for (const s of model.streams) {
       const b = streamBox(layout, s);
+      const pair = `${Math.min(s.fromColumn, s.toColumn)}|${Math.max(s.fromColumn, s.toColumn)}`;
+      const last = Math.max(s.startRow, s.endRow);
+      let row = Math.max(0, Math.min(s.startRow, s.endRow));
+      while (row < last && used.has(`${pair}|${row}`)) row++;
+      used.add(`${pair}|${row}`);
+      const arrow = s.toColumn > s.fromColumn ? '→ ' : s.toColumn < s.fromColumn ? '← ' : '';
+      const data = s.streamIndex !== undefined ? ` data-stream="${s.streamIndex}"` : '';
+      const text = escapeXml(arrow + s.label);
       out.push(
-        `<g class="stream"><rect x="${fmt(b.x)}" y="${fmt(b.y)}" width="${fmt(b.width)}" height="${fmt(b.height)}"/>` +
-          `<text x="${fmt(b.x + b.width / 2)}" y="${fmt(b.y + layout.fontSize)}" text-anchor="middle">${escapeXml(s.label)}</text></g>`,
+        `<g class="stream"${data}><title>${text}</title><rect x="${fmt(b.x)}" y="${fmt(b.y)}" width="${fmt(b.width)}" height="${fmt(b.height)}"/>` +
+          `<text class="stream-label" x="${fmt(b.x + b.width / 2)}" y="${fmt(arrowY(layout, row) + layout.fontSize * 0.95)}" text-anchor="middle">${text}</text></g>`,
       );
     }
     out.push('</g>');
@@ -254,6 +266,7 @@ function svgCss(theme: LadderTheme, layout: LadderLayout): string {
     `.${LADDER_SVG_CLASS} .retrans .label{font-style:italic}` +
     `.${LADDER_SVG_CLASS} .time,.${LADDER_SVG_CLASS} .time-header{font-size:${fmt(layout.fontSize * 0.92)}px}` +
     `.${LADDER_SVG_CLASS} .stream rect{fill-opacity:0.12}` +
+    `.${LADDER_SVG_CLASS} .stream-label{font-size:${fmt(layout.fontSize * 0.8)}px}` +
     `.${LADDER_SVG_CLASS} a .arrow:hover .label{text-decoration:underline}` +
     CALL_COLORS.map((c, i) => `.${LADDER_SVG_CLASS} .call.c${i}{fill:${c}}`).join('');
   const scoped = (p: Palette, sel: string): string => {

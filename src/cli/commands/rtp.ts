@@ -1,0 +1,70 @@
+// `sipscope rtp FILE [--json] [--heuristic]`: the RTP streams of a capture as a table like tshark's `-z rtp,streams`
+// (or JSON). --heuristic is an import option (ImportOptions.rtpHeuristic), applied by main.ts when loading.
+import { exportStream, formatSsrc, type CaptureModel, type RtpStreamInfo } from '../../core/index';
+import { formatTime, safeCell } from '../format/table';
+
+export interface RenderRtpOptions {
+  /** JSON document `{ "streams": [ExportedStream...] }` instead of the table. */
+  json?: boolean;
+}
+
+const HEADER = [
+  '#', 'Call', 'Start (UTC)', 'Dur(s)', 'Src IP addr', 'Port', 'Dest IP addr', 'Port', 'SSRC', 'Payload', 'Pkts', 'Lost',
+  'Max Delta(ms)', 'Max Jitter(ms)', 'Mean Jitter(ms)', 'Problems?',
+];
+/** Right-aligned columns (numbers). */
+const RIGHT = new Set([0, 1, 3, 5, 7, 10, 11, 12, 13, 14]);
+
+function lostText(s: RtpStreamInfo): string {
+  return `${s.lost} (${s.lostPercent.toFixed(1)}%)`;
+}
+
+function row(s: RtpStreamInfo): string[] {
+  const payload = s.codecs.join(', ') + (s.events.count > 0 ? ` [events ${s.events.digits}]` : '');
+  return [
+    String(s.index + 1),
+    s.callIndex >= 0 ? String(s.callIndex + 1) : '-',
+    formatTime(s.startSec, s.startNsec),
+    s.durationSec.toFixed(1),
+    s.src,
+    String(s.srcPort),
+    s.dst,
+    String(s.dstPort),
+    formatSsrc(s.ssrc),
+    payload,
+    String(s.packets),
+    lostText(s),
+    s.maxDeltaMs.toFixed(3),
+    s.maxJitterMs.toFixed(3),
+    s.meanJitterMs.toFixed(3),
+    s.problem ? 'X' : '',
+  ];
+}
+
+/** Summary line: `N RTP streams (S signalled, H heuristic), P packets, L lost`. */
+export function rtpSummaryLine(model: CaptureModel): string {
+  const h = model.streams.filter((s) => s.detection === 'heuristic').length;
+  const packets = model.streams.reduce((n, s) => n + s.packets, 0);
+  const lost = model.streams.reduce((n, s) => n + Math.max(0, s.lost), 0);
+  return `${model.streams.length} RTP streams (${model.streams.length - h} signalled, ${h} heuristic), ${packets} packets, ${lost} lost`;
+}
+
+/**
+ * Text (default) or JSON output of `sipscope rtp`. Text: one row per stream — call number as in `sipscope calls`
+ * ('-' for unsignalled streams), start time, duration, addresses, SSRC, payload names (RFC 4733 digits appended),
+ * packets, lost (RFC 3550 A.3; negative = duplicates), max delta, max and mean jitter in ms, tshark's problem flag —
+ * then the summary line. JSON: `{ "streams": [...] }` with the fields of exportStream (core/export/export-json.ts).
+ */
+export function renderRtp(model: CaptureModel, opts: RenderRtpOptions = {}): string {
+  if (opts.json) return JSON.stringify({ streams: model.streams.map(exportStream) }, null, 1);
+  if (model.streams.length === 0) return `(no RTP streams)\n${rtpSummaryLine(model)}`;
+  const rows = [HEADER, ...model.streams.map(row)].map((r) => r.map((c) => safeCell(c)));
+  const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const lines = rows.map((r) =>
+    r
+      .map((c, i) => (RIGHT.has(i) ? c.padStart(widths[i]!) : i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+  return [...lines, '', rtpSummaryLine(model)].join('\n');
+}
