@@ -54,7 +54,9 @@ const mapPort = (b, p) => {
 const sipBytes = pkts.filter((p) => p.isSip).reduce((n, p) => n + 16 + p.head.length + 8 + p.payload.length + 24, 0);
 const streams = new Map();
 for (const p of pkts) if (!p.isSip) {
-  const k = `${p.sport}>${p.dport}`;
+  // One template stream per RTP SSRC (RFC 3550 §8) and direction, so every call keeps some of its media.
+  const ssrc = p.payload.length >= 12 ? p.payload.readUInt32BE(8) : 0;
+  const k = `${p.sport}>${p.dport}#${ssrc}`;
   streams.set(k, [...(streams.get(k) ?? []), p]);
 }
 const rtpAvg = pkts.filter((p) => !p.isSip).reduce((n, p) => n + 16 + p.head.length + 8 + p.payload.length, 0) / Math.max(1, pkts.length - pkts.filter((p) => p.isSip).length);
