@@ -8,6 +8,7 @@ import { writeExportJson } from './commands/export';
 import { ladderFormatFor, renderLadder } from './commands/ladder';
 import { runLint, type LintFormat } from './commands/lint';
 import { renderRtp } from './commands/rtp';
+import { runNat } from './commands/nat';
 import { DEFAULT_LINT_SETTINGS, type RuleSeverity, type RuleSeveritySetting } from '../core/index';
 import { InputError, loadCapture } from './load';
 
@@ -22,6 +23,9 @@ Usage:
                                                   every SIP message, call and problem as one JSON document
   sipscope rtp FILE [--json] [--heuristic]         RTP streams (found through SDP; --heuristic: also unsignalled RTP):
                                                   packets, lost, max delta, jitter (RFC 3550), codec, DTMF, RTCP
+  sipscope nat FILE [--format text|json|sarif] [--trusted CIDR]... [--min-severity S]
+                                                  NAT diagnosis per call: declared (Via, Contact, SDP) vs observed
+                                                  addresses and RTP, with the frames as evidence
   sipscope lint FILE... [--format text|json|sarif] [--min-severity error|warning|info|hint]
                         [--rule ID=off|error|warning|info|hint]... [--trusted CIDR]... [--sip-port N]...
                                                   RFC/NAT findings for SIP traces (.sip .siptrace .txt .log) and .sdp
@@ -101,6 +105,23 @@ async function main(argv: string[]): Promise<number> {
         await cap.close();
       }
       return 0;
+    }
+    case 'nat': {
+      const a = parseArgs(rest, { values: ['format', 'trusted', 'min-severity'], flags: [] });
+      const file = onlyFile(a.positionals, 'nat');
+      const format = (lastOption(a, 'format') ?? 'text') as LintFormat;
+      if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError('--format must be text, json or sarif');
+      const minSeverity = (lastOption(a, 'min-severity') ?? 'hint') as RuleSeverity;
+      if (!['error', 'warning', 'info', 'hint'].includes(minSeverity)) throw new UsageError('--min-severity must be error, warning, info or hint');
+      const cap = await loadCapture(file);
+      try {
+        const settings = { ...DEFAULT_LINT_SETTINGS, trustedNetworks: a.options.get('trusted') ?? [] };
+        const r = await runNat(cap.model, { format, settings, path: file, minSeverity });
+        process.stdout.write(r.output.endsWith('\n') || r.output === '' ? r.output : r.output + '\n');
+        return r.exitCode;
+      } finally {
+        await cap.close();
+      }
     }
     case 'lint': {
       const a = parseArgs(rest, { values: ['format', 'min-severity', 'rule', 'trusted', 'sip-port'], flags: [] });

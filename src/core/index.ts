@@ -60,6 +60,10 @@ export { lintDocument, lintMessage, lintMessageBytes, lintSdpBytes, mapFindingsT
 export { RULES, getRule, ruleMetas } from './rules/registry';
 export { normalizeSeverity, toVsCodeSeverity, severityRank, atLeast } from './rules/config';
 export type { VsCodeSeverityName } from './rules/config';
+export { lintCapture, captureRules } from './rules/run-capture';
+export type { CaptureLintResult, CaptureLintOptions } from './rules/run-capture';
+export { exportFinding, exportVerdict } from './rules/capture/export';
+export type { ExportedFinding, ExportedVerdict } from './rules/capture/export';
 
 // ---- RTP/RTCP analysis (issue #5) ----
 export type { RtpStreamInfo, RtpStreamMatch, RtpStreamRtcp } from './rtp/stream';

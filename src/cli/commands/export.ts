@@ -2,7 +2,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { exportCall, exportHeader, exportMessage, exportStream, type CaptureModel } from '../../core/index';
+import { exportCall, exportFinding, exportHeader, exportMessage, exportStream, exportVerdict, lintCapture, type CaptureModel } from '../../core/index';
 
 async function write(out: Writable, s: string): Promise<void> {
   if (!out.write(s)) await once(out, 'drain');
@@ -20,6 +20,12 @@ export async function writeExportJson(model: CaptureModel, outPath: string | und
   for (const [i, c] of model.calls.entries()) await write(out, (i ? ',\n  ' : '\n  ') + JSON.stringify(exportCall(c)));
   await write(out, '\n ],\n "streams": [');
   for (const [i, st] of model.streams.entries()) await write(out, (i ? ',\n  ' : '\n  ') + JSON.stringify(exportStream(st)));
+  // Capture NAT findings (issue #5): declared vs observed addresses, per call verdicts, evidence frames.
+  const nat = await lintCapture(model);
+  await write(out, '\n ],\n "findings": [');
+  for (const [i, f] of nat.findings.entries()) await write(out, (i ? ',\n  ' : '\n  ') + JSON.stringify(exportFinding(f)));
+  await write(out, '\n ],\n "verdicts": [');
+  for (const [i, v] of nat.verdicts.entries()) await write(out, (i ? ',\n  ' : '\n  ') + JSON.stringify(exportVerdict(v, nat.findings)));
   await write(out, '\n ],\n "problems": ' + JSON.stringify(model.problems) + '\n}\n');
   if (outPath) {
     out.end();

@@ -6,6 +6,14 @@ import { toVsCodeSeverity } from './config';
 
 /** Settings key prefix of the per-rule severities. */
 export const RULE_SETTING_PREFIX = 'sipscope.rules.';
+
+/** Where a rule runs, as the README table says it. */
+const SCOPE_LABEL: Record<string, string> = {
+  message: 'each SIP message',
+  sdp: 'each SDP',
+  trace: 'the whole trace',
+  capture: 'each call of a capture: declared vs observed addresses',
+};
 /** Markers around the generated rules table. */
 export const RULES_START = '<!-- rules:start -->';
 export const RULES_END = '<!-- rules:end -->';
@@ -37,13 +45,13 @@ export function generatedConfigurationProperties(): Record<string, object> {
 export function generatedRulesMarkdown(): string {
   const sev = (s: string) => (s === 'info' ? 'information' : s);
   const lines: string[] = [];
-  lines.push(`${RULES.length} rules. Configure a rule's severity with \`"sipscope.rules.<rule id>": "off" | "error" | "warning" | "information" | "hint"\` in VS Code settings; the CLI (\`sipscope lint\`) uses the defaults below. NAT rules skip addresses in \`sipscope.nat.trustedNetworks\`.`);
+  lines.push(`${RULES.length} rules. Configure a rule's severity with \`"sipscope.rules.<rule id>": "off" | "error" | "warning" | "information" | "hint"\` in VS Code settings; the CLI (\`sipscope lint\`, \`sipscope nat\`) uses the defaults below. NAT rules skip addresses in \`sipscope.nat.trustedNetworks\`.`);
   lines.push('');
   lines.push('| Rule | Default | Checks | What goes wrong | References |');
   lines.push('|---|---|---|---|---|');
   for (const r of RULES) {
     const desc = r.description.replace(/\|/g, '\\|');
-    lines.push(`| \`${r.id}\` | ${sev(r.defaultSeverity)} | ${r.title} (${r.scope === 'sdp' ? 'each SDP' : 'each SIP message'}) | ${desc} | ${refLinks(r.refs)} |`);
+    lines.push(`| \`${r.id}\` | ${sev(r.defaultSeverity)} | ${r.title} (${SCOPE_LABEL[r.scope]}) | ${desc} | ${refLinks(r.refs)} |`);
   }
   return lines.join('\n');
 }

@@ -13,6 +13,7 @@ import { ATTRIBUTE_RULES } from './sdp/attributes';
 import { WEBRTC_RULES } from './sdp/webrtc';
 import { NAT_SIGNALLING_RULES } from './nat/signalling';
 import { NAT_MEDIA_RULES } from './nat/media';
+import { CAPTURE_NAT_RULES } from './capture/index';
 
 /** Rules run on one SIP message. */
 export const MESSAGE_RULES: readonly Rule<MessageContext>[] = [
@@ -28,12 +29,14 @@ export const MESSAGE_RULES: readonly Rule<MessageContext>[] = [
 /** Rules run on one SDP body (inside a SIP message or a standalone .sdp document). */
 export const SDP_RULES: readonly Rule<SdpContext>[] = [...STRUCTURE_RULES, ...FIELD_RULES, ...ATTRIBUTE_RULES, ...WEBRTC_RULES, ...NAT_MEDIA_RULES];
 
-/** Every rule, `sip/...` first, then `sdp/...`, then `nat/...`. */
+/** Every rule, `sip/...` first, then `sdp/...`, then `nat/...` (text scopes), then the capture-scope `nat/...` rules. */
 export const RULES: readonly Rule<any>[] = [
   ...MESSAGE_RULES.filter((r) => r.id.startsWith('sip/')),
   ...SDP_RULES.filter((r) => r.id.startsWith('sdp/')),
   ...MESSAGE_RULES.filter((r) => r.id.startsWith('nat/')),
   ...SDP_RULES.filter((r) => r.id.startsWith('nat/')),
+  // Capture scope (observed addresses, RTP, ICMP): run by rules/run-capture.ts, not by the text linter.
+  ...CAPTURE_NAT_RULES,
 ];
 
 const BY_ID = new Map<string, Rule<any>>(RULES.map((r) => [r.id, r]));

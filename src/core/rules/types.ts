@@ -44,6 +44,8 @@ export interface Finding {
   /** Capture scope: message ids (MessageInfo.id), call index and evidence frames. */
   messageIds?: number[];
   callIndex?: number;
+  /** Capture scope: Call-ID of that call (so a finding can be exported without the model). */
+  callId?: string;
   frames?: number[];
   refs: readonly RuleRef[];
   fixes?: Fix[];
@@ -82,4 +84,15 @@ export const DEFAULT_LINT_SETTINGS: LintSettings = { severities: {}, trustedNetw
 /** `https://www.rfc-editor.org/rfc/rfcN#section-S` */
 export function rfcRef(rfc: number, section?: string): RuleRef {
   return { rfc, section, url: `https://www.rfc-editor.org/rfc/rfc${rfc}${section ? `#section-${section}` : ''}` };
+}
+
+/** Capture scope: the NAT verdict of one call (rules/run-capture.ts): one line, its findings and evidence frames. */
+export interface CallVerdict {
+  callIndex: number;
+  callId: string;
+  /** E.g. `caller behind NAT, no rport, proxy fixed Contact; RTP from callee never reached caller: SDP c= 192.168.1.10 is private`. */
+  summary: string;
+  findings: Finding[];
+  /** 1-based record numbers of the evidence, sorted. */
+  frames: number[];
 }

@@ -167,7 +167,8 @@ describe('each rule reports its defect', () => {
 describe('coverage of the registry', () => {
   it('every rule has at least one positive case here', () => {
     const covered = new Set(CASES.map((c) => c.rule));
-    const missing = RULES.map((r) => r.id).filter((id) => !covered.has(id));
+    // Capture-scope rules need captures, not text: test/core/rules/capture-rules.test.ts covers each of them.
+    const missing = RULES.filter((r) => r.scope !== 'capture').map((r) => r.id).filter((id) => !covered.has(id));
     expect(missing).toEqual([]);
   });
 });

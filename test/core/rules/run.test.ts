@@ -105,7 +105,7 @@ describe('registry contract', () => {
       expect(r.title.length).toBeGreaterThan(5);
       expect(r.description.length).toBeGreaterThan(60);
       expect(['error', 'warning', 'info', 'hint']).toContain(r.defaultSeverity);
-      expect(['message', 'sdp']).toContain(r.scope);
+      expect(['message', 'sdp', 'capture']).toContain(r.scope);
       expect(r.refs.length).toBeGreaterThan(0);
       for (const ref of r.refs) expect(ref.url).toMatch(/^https:\/\//);
       expect(r.refs.some((x) => x.rfc !== undefined)).toBe(true);

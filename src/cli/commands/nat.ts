@@ -1,0 +1,146 @@
+// `sipscope nat FILE [--format text|json|sarif] [--trusted CIDR]...`: NAT analysis of a capture — per call a verdict
+// line, then its findings with evidence frames (text); `{findings, verdicts}` (JSON); SARIF 2.1.0 with frame-based
+// logical locations. Exit code 1 when any error-level finding (lost replies, unreachable RTP...) is reported.
+import type { CaptureModel, CallVerdict, Finding, LintSettings, RuleSeverity } from '../../core/index';
+import { atLeast } from '../../core/rules/config';
+import { RULES } from '../../core/rules/registry';
+import { lintCapture, type CaptureLintOptions, type CaptureLintResult } from '../../core/rules/run-capture';
+import { exportFinding, exportVerdict, type ExportedFinding, type ExportedVerdict } from '../../core/rules/capture/export';
+
+export type NatFormat = 'text' | 'json' | 'sarif';
+
+export interface NatOptions {
+  format: NatFormat;
+  settings: LintSettings;
+  /** Path shown in text/SARIF output (the capture file as given on the command line). */
+  path?: string;
+  /** Drop findings below this severity (default: report everything). */
+  minSeverity?: RuleSeverity;
+  /** Evidence scan mode (see CaptureLintOptions). */
+  evidenceScan?: CaptureLintOptions['evidenceScan'];
+}
+
+/** The JSON document of `sipscope nat --format json`. */
+export interface NatJsonReport {
+  findings: ExportedFinding[];
+  verdicts: ExportedVerdict[];
+}
+
+function filtered(r: CaptureLintResult, min: RuleSeverity): { findings: Finding[]; verdicts: CallVerdict[] } {
+  const findings = r.findings.filter((f) => atLeast(f.severity, min));
+  const keep = new Set(findings);
+  const verdicts = r.verdicts.map((v) => ({ ...v, findings: v.findings.filter((f) => keep.has(f)) }));
+  return { findings, verdicts };
+}
+
+function frames(f: Finding): string {
+  const fr = [...new Set(f.frames ?? [])].sort((a, b) => a - b);
+  if (fr.length === 0) return '-';
+  return fr.length > 8 ? `${fr.slice(0, 8).map((x) => `f${x}`).join(',')},…` : fr.map((x) => `f${x}`).join(',');
+}
+
+/** Text report: per call `#N Call-ID` and its verdict, then one line per finding `severity ruleId frames message`. */
+export function formatNatText(model: CaptureModel, r: CaptureLintResult, findings: readonly Finding[], verdicts: readonly CallVerdict[], path?: string): string {
+  const lines: string[] = [];
+  const head = path !== undefined ? `${path}: ` : '';
+  const skipped = r.stats.sameHostCalls > 0 ? `, ${r.stats.sameHostCalls} same-host (loopback) call(s) not analysed` : '';
+  lines.push(`${head}${r.stats.calls} call(s) analysed${skipped}; ${findings.length} NAT finding(s) in ${verdicts.filter((v) => v.findings.length > 0).length} call(s)`);
+  const byCall = new Map<number, Finding[]>();
+  for (const f of findings) {
+    const k = f.callIndex ?? -1;
+    byCall.set(k, [...(byCall.get(k) ?? []), f]);
+  }
+  for (const v of verdicts) {
+    const fs = byCall.get(v.callIndex) ?? [];
+    if (fs.length === 0) continue;
+    const c = model.calls[v.callIndex];
+    lines.push('');
+    lines.push(`#${v.callIndex + 1} ${c?.method ?? ''} ${v.callId}`.replace(/\s+/g, ' ').trim());
+    lines.push(`  verdict: ${v.summary}`);
+    for (const f of fs) lines.push(`  ${f.severity.padEnd(7)} ${f.ruleId} [${frames(f)}] ${f.message.replace(/\s*\n\s*/g, ' ')}`);
+    byCall.delete(v.callIndex);
+  }
+  for (const [k, fs] of byCall) {
+    lines.push('');
+    lines.push(k >= 0 ? `#${k + 1} ${model.calls[k]?.callId ?? ''}` : '(no call)');
+    for (const f of fs) lines.push(`  ${f.severity.padEnd(7)} ${f.ruleId} [${frames(f)}] ${f.message}`);
+  }
+  if (findings.length === 0) lines.push('No NAT findings.');
+  return lines.join('\n') + '\n';
+}
+
+/** JSON report: exactly `{"findings": [{ruleId, severity, message, callId, frames}], "verdicts": [...]}`. */
+export function natJsonReport(findings: readonly Finding[], verdicts: readonly CallVerdict[]): NatJsonReport {
+  return { findings: findings.map(exportFinding), verdicts: verdicts.map((v) => exportVerdict(v, findings)) };
+}
+
+type SarifLevel = 'error' | 'warning' | 'note';
+const level = (s: RuleSeverity): SarifLevel => (s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note');
+
+/**
+ * SARIF 2.1.0 (like src/cli/format/sarif.ts): tool.driver.rules from the registry (capture-scope NAT rules), results
+ * located in the capture artifact with a logical location per call (`call/<n>`) and the frames as properties.
+ */
+export function natSarif(findings: readonly Finding[], path: string): object {
+  const rules = RULES.filter((r) => r.scope === 'capture');
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const uri = path.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/');
+  const results = findings.map((f) => {
+    const res: Record<string, unknown> = {
+      ruleId: f.ruleId,
+      level: level(f.severity),
+      message: { text: f.message },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: { uri, index: 0 } },
+          logicalLocations: f.callIndex !== undefined ? [{ name: f.callId ?? `call ${f.callIndex + 1}`, fullyQualifiedName: `call/${f.callIndex + 1}`, kind: 'object' }] : [],
+        },
+      ],
+      properties: { severity: f.severity, frames: exportFinding(f).frames, callId: f.callId ?? null },
+    };
+    const idx = ruleIndex.get(f.ruleId);
+    if (idx !== undefined) res['ruleIndex'] = idx;
+    return res;
+  });
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'SIPScope',
+            informationUri: 'https://www.rfc-editor.org/rfc/rfc3261',
+            rules: rules.map((r) => ({
+              id: r.id,
+              name: r.title,
+              shortDescription: { text: r.title },
+              fullDescription: { text: r.description },
+              helpUri: r.refs[0]?.url,
+              help: { text: `${r.description}\nReferences: ${r.refs.map((x) => (x.rfc !== undefined ? `RFC ${x.rfc}${x.section ? ' §' + x.section : ''}` : (x.title ?? x.url))).join(', ')}` },
+              defaultConfiguration: { level: level(r.defaultSeverity) },
+              properties: { tags: ['nat', r.scope], references: r.refs.map((x) => x.url) },
+            })),
+          },
+        },
+        artifacts: [{ location: { uri } }],
+        results,
+        invocations: [{ executionSuccessful: true }],
+      },
+    ],
+  };
+}
+
+/**
+ * Run the NAT analysis on an imported capture and render it. Exit code 1 when any reported finding is an error
+ * (after minSeverity), else 0. Rejects only when reading the capture fails.
+ */
+export async function runNat(model: CaptureModel, opts: NatOptions): Promise<{ output: string; exitCode: 0 | 1 }> {
+  const r = await lintCapture(model, opts.settings, { evidenceScan: opts.evidenceScan });
+  const { findings, verdicts } = filtered(r, opts.minSeverity ?? 'hint');
+  let output: string;
+  if (opts.format === 'json') output = JSON.stringify(natJsonReport(findings, verdicts), null, 2) + '\n';
+  else if (opts.format === 'sarif') output = JSON.stringify(natSarif(findings, opts.path ?? 'capture.pcap'), null, 2) + '\n';
+  else output = formatNatText(model, r, findings, verdicts, opts.path);
+  return { output, exitCode: findings.some((f) => f.severity === 'error') ? 1 : 0 };
+}

@@ -1,0 +1,250 @@
+// Evidence scan for capture NAT rules: one extra pass over the capture records, run only when a call shows NAT
+// indicators, that finds what the import drops: ICMP/ICMPv6 destination-unreachable errors with the datagram they
+// quote (RFC 792, RFC 4443 §3.1), CRLF and STUN keep-alives (RFC 5626 §3.5.1, §3.5.2), and — when the import did not
+// analyse RTP — the RTP streams of the signalled calls (rtp/analyzer.ts).
+import type { ByteSource } from '../../bytes/byte-source';
+import type { NetPacket } from '../../decode/types';
+import { readCapture } from '../../capture/read-capture';
+import { ProblemCollector } from '../../capture/problems';
+import { decodeLinkHeader, ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINK_OK, type LinkOut } from '../../decode/link';
+import { IP_OK, newIpv4Out, parseIpv4 } from '../../decode/ipv4';
+import { newIpv6Out, parseIpv6 } from '../../decode/ipv6';
+import { PacketDecoder } from '../../decode/packet-decoder';
+import { IPPROTO_UDP } from '../../decode/types';
+import { RtpAnalyzer } from '../../rtp/analyzer';
+import { formatIp } from '../../util/ip';
+import type { CaptureStream } from './facts';
+
+export type IcmpKind = 'net-unreachable' | 'host-unreachable' | 'port-unreachable' | 'admin-prohibited' | 'unreachable';
+
+/** An ICMP destination-unreachable error and the UDP/TCP datagram it quotes (the packet that was dropped). */
+export interface IcmpError {
+  frame: number;
+  time: number;
+  kind: IcmpKind;
+  /** Who sent the error (a router or the NAT). */
+  reporter: string;
+  /** Addresses and ports of the quoted (dropped) datagram; ports 0 when not quoted. */
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+  protocol: number;
+}
+
+export type KeepAliveKind = 'crlf' | 'stun' | 'tiny';
+
+/** A NAT keep-alive datagram: CRLF (RFC 5626 §3.5.1), STUN Binding (RFC 5389 §6, RFC 5626 §4.4.2), or a tiny (<= 4 byte) ping. */
+export interface KeepAlive {
+  frame: number;
+  time: number;
+  kind: KeepAliveKind;
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+}
+
+/** An SDP to register with the RTP fallback analyser (in capture order). */
+export interface SdpToRegister {
+  frame: number;
+  timeSec: number;
+  timeNsec: number;
+  callIndex: number;
+  messageId: number;
+  src: string;
+  srcPort: number;
+  bytes: Uint8Array;
+}
+
+export interface CaptureEvidence {
+  /** True when the scan ran (otherwise the lists are empty and say nothing). */
+  scanned: boolean;
+  icmp: IcmpError[];
+  keepAlives: KeepAlive[];
+  /** Capture time of the last record (seconds), 0 when not scanned. */
+  lastTime: number;
+  /** RTP streams found by the fallback analysis, when requested. */
+  streams: CaptureStream[] | undefined;
+}
+
+export const NO_EVIDENCE: CaptureEvidence = { scanned: false, icmp: [], keepAlives: [], lastTime: 0, streams: undefined };
+
+/** Bounds: a capture full of ICMP or pings must not grow memory without limit. */
+const MAX_ICMP = 100_000;
+const MAX_KEEPALIVES = 1_000_000;
+const STUN_COOKIE = 0x2112a442;
+
+function icmp4Kind(code: number): IcmpKind {
+  // RFC 792 (type 3) codes; 9, 10, 13: administratively prohibited (RFC 1812 §5.2.7.1).
+  if (code === 0 || code === 6) return 'net-unreachable';
+  if (code === 1 || code === 7) return 'host-unreachable';
+  if (code === 3) return 'port-unreachable';
+  if (code === 9 || code === 10 || code === 13) return 'admin-prohibited';
+  return 'unreachable';
+}
+
+function icmp6Kind(code: number): IcmpKind {
+  // RFC 4443 §3.1 Destination Unreachable codes.
+  if (code === 0) return 'net-unreachable';
+  if (code === 3) return 'host-unreachable';
+  if (code === 4) return 'port-unreachable';
+  if (code === 1 || code === 5 || code === 6) return 'admin-prohibited';
+  return 'unreachable';
+}
+
+function keepAliveKind(d: Uint8Array, s: number, e: number): KeepAliveKind | undefined {
+  const n = e - s;
+  if (n <= 0) return undefined;
+  if (n <= 4) {
+    let crlf = true;
+    for (let i = s; i < e; i++) if (d[i] !== 0x0d && d[i] !== 0x0a) crlf = false;
+    return crlf ? 'crlf' : 'tiny';
+  }
+  if (n >= 20 && (d[s]! & 0xc0) === 0) {
+    const cookie = ((d[s + 4]! << 24) | (d[s + 5]! << 16) | (d[s + 6]! << 8) | d[s + 7]!) >>> 0;
+    const len = (d[s + 2]! << 8) | d[s + 3]!;
+    if (cookie === STUN_COOKIE && len + 20 <= n) return 'stun';
+  }
+  return undefined;
+}
+
+/** Decodes just enough of each record (link, IP, ICMP / UDP header) for the evidence lists. */
+class EvidenceSink {
+  readonly icmp: IcmpError[] = [];
+  readonly keepAlives: KeepAlive[] = [];
+  private readonly link: LinkOut = { etherType: 0, offset: 0 };
+  private readonly ip4 = newIpv4Out();
+  private readonly ip6 = newIpv6Out();
+  private readonly inner4 = newIpv4Out();
+  lastTime = 0;
+
+  constructor(private readonly wantKeepAlives: boolean) {}
+
+  record(d: Uint8Array, linkType: number, frame: number, time: number): void {
+    this.lastTime = time;
+    if (decodeLinkHeader(linkType, d, d.length, this.link) !== LINK_OK) return;
+    const off = this.link.offset;
+    if (this.link.etherType === ETHERTYPE_IPV4) {
+      const h = this.ip4;
+      if (parseIpv4(d, off, d.length, h) !== IP_OK || h.fragOffset !== 0) return;
+      if (h.protocol === 1) this.icmpV4(d, h.payloadStart, h.payloadEnd, h.srcOff, frame, time);
+      else if (h.protocol === IPPROTO_UDP && this.wantKeepAlives && !h.moreFragments) this.udp(d, h.payloadStart, h.payloadEnd, h.srcOff, h.dstOff, 4, frame, time);
+    } else if (this.link.etherType === ETHERTYPE_IPV6) {
+      const h = this.ip6;
+      if (parseIpv6(d, off, d.length, h) !== IP_OK || h.fragment) return;
+      if (h.nextHeader === 58) this.icmpV6(d, h.payloadStart, h.payloadEnd, h.srcOff, frame, time);
+      else if (h.nextHeader === IPPROTO_UDP && this.wantKeepAlives) this.udp(d, h.payloadStart, h.payloadEnd, h.srcOff, h.dstOff, 16, frame, time);
+    }
+  }
+
+  private udp(d: Uint8Array, s: number, e: number, so: number, dO: number, alen: number, frame: number, time: number): void {
+    if (s + 8 > e || this.keepAlives.length >= MAX_KEEPALIVES) return;
+    const ulen = (d[s + 4]! << 8) | d[s + 5]!;
+    const pe = ulen >= 8 && s + ulen <= e ? s + ulen : e;
+    const kind = keepAliveKind(d, s + 8, pe);
+    if (kind === undefined) return;
+    this.keepAlives.push({
+      frame,
+      time,
+      kind,
+      src: formatIp(d.subarray(so, so + alen)),
+      srcPort: (d[s]! << 8) | d[s + 1]!,
+      dst: formatIp(d.subarray(dO, dO + alen)),
+      dstPort: (d[s + 2]! << 8) | d[s + 3]!,
+    });
+  }
+
+  // RFC 792: type 3 = Destination Unreachable; the body quotes the IP header + first 8 bytes of the datagram.
+  private icmpV4(d: Uint8Array, s: number, e: number, reporterOff: number, frame: number, time: number): void {
+    if (s + 8 + 20 > e || d[s] !== 3 || this.icmp.length >= MAX_ICMP) return;
+    const inner = this.inner4;
+    const io = s + 8;
+    // The quoted header's total length names the original datagram, not the quote: parse against a generous end.
+    if (d[io]! >> 4 !== 4) return;
+    const ihl = (d[io]! & 0x0f) * 4;
+    if (ihl < 20 || io + ihl > e) return;
+    inner.protocol = d[io + 9]!;
+    const l4 = io + ihl;
+    const ports = l4 + 4 <= e && (inner.protocol === 17 || inner.protocol === 6);
+    this.icmp.push({
+      frame,
+      time,
+      kind: icmp4Kind(d[s + 1]!),
+      reporter: formatIp(d.subarray(reporterOff, reporterOff + 4)),
+      src: formatIp(d.subarray(io + 12, io + 16)),
+      dst: formatIp(d.subarray(io + 16, io + 20)),
+      srcPort: ports ? (d[l4]! << 8) | d[l4 + 1]! : 0,
+      dstPort: ports ? (d[l4 + 2]! << 8) | d[l4 + 3]! : 0,
+      protocol: inner.protocol,
+    });
+  }
+
+  // RFC 4443 §3.1: type 1 = Destination Unreachable; the body quotes as much of the invoking packet as fits.
+  private icmpV6(d: Uint8Array, s: number, e: number, reporterOff: number, frame: number, time: number): void {
+    if (s + 8 + 40 > e || d[s] !== 1 || this.icmp.length >= MAX_ICMP) return;
+    const io = s + 8;
+    if (d[io]! >> 4 !== 6) return;
+    const nh = d[io + 6]!;
+    const l4 = io + 40;
+    const ports = l4 + 4 <= e && (nh === 17 || nh === 6);
+    this.icmp.push({
+      frame,
+      time,
+      kind: icmp6Kind(d[s + 1]!),
+      reporter: formatIp(d.subarray(reporterOff, reporterOff + 16)),
+      src: formatIp(d.subarray(io + 8, io + 24)),
+      dst: formatIp(d.subarray(io + 24, io + 40)),
+      srcPort: ports ? (d[l4]! << 8) | d[l4 + 1]! : 0,
+      dstPort: ports ? (d[l4 + 2]! << 8) | d[l4 + 3]! : 0,
+      protocol: nh,
+    });
+  }
+}
+
+export interface ScanOptions {
+  /** Collect keep-alive datagrams (CRLF/STUN). */
+  keepAlives: boolean;
+  /** Run the RTP analyser over the capture with these SDPs (sorted by frame), for models imported without RTP. */
+  rtpSdps?: SdpToRegister[];
+  isCancelled?: () => boolean;
+}
+
+/** One pass over the capture records collecting ICMP errors, keep-alives and (optionally) RTP streams. Never throws on input. */
+export async function scanEvidence(source: ByteSource, opts: ScanOptions): Promise<CaptureEvidence> {
+  const sink = new EvidenceSink(opts.keepAlives);
+  const sdps = opts.rtpSdps;
+  const problems = new ProblemCollector();
+  const analyzer = sdps !== undefined ? new RtpAnalyzer(problems) : undefined;
+  const decoder = analyzer !== undefined ? new PacketDecoder(problems) : undefined;
+  let next = 0;
+  const onPacket = (p: NetPacket): void => {
+    if (p.protocol === IPPROTO_UDP) analyzer!.onUdp(p);
+  };
+  await readCapture(
+    source,
+    (rec) => {
+      const time = rec.timeSec + rec.timeNsec / 1e9;
+      try {
+        sink.record(rec.data, rec.linkType, rec.frame, time);
+        if (decoder !== undefined && sdps !== undefined) {
+          while (next < sdps.length && sdps[next]!.frame <= rec.frame) {
+            const s = sdps[next++]!;
+            analyzer!.onSdp(s.bytes, 0, s.bytes.length, { callIndex: s.callIndex, messageId: s.messageId, frame: s.frame, timeSec: s.timeSec, timeNsec: s.timeNsec, src: s.src, srcPort: s.srcPort });
+          }
+          decoder.decode(rec, onPacket);
+        }
+      } catch {
+        // Evidence is best effort: a decoder bug on one record must not stop the lint.
+      }
+    },
+    { problems, isCancelled: opts.isCancelled },
+  );
+  let streams: CaptureStream[] | undefined;
+  if (analyzer !== undefined) {
+    decoder!.flush();
+    analyzer.finish();
+    streams = analyzer.streams;
+  }
+  return { scanned: true, icmp: sink.icmp, keepAlives: sink.keepAlives, lastTime: sink.lastTime, streams };
+}

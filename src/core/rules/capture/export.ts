@@ -1,0 +1,46 @@
+// Plain-JSON forms of capture findings and verdicts, shared by `sipscope nat --format json` and the JSON export:
+// `{ruleId, severity, message, callId, frames}` per finding (frames are 1-based record numbers).
+import type { CallVerdict, Finding, RuleSeverity } from '../types';
+
+export interface ExportedFinding {
+  ruleId: string;
+  severity: RuleSeverity;
+  message: string;
+  /** Call-ID of the call the finding is about, null when it is not about one call. */
+  callId: string | null;
+  /** Evidence frames: 1-based capture record numbers, sorted. */
+  frames: number[];
+}
+
+export interface ExportedVerdict {
+  callIndex: number;
+  callId: string;
+  summary: string;
+  frames: number[];
+  /** Indexes into the findings array exported alongside. */
+  findings: number[];
+}
+
+/** One finding as plain JSON data. */
+export function exportFinding(f: Finding): ExportedFinding {
+  return {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    message: f.message,
+    callId: f.callId ?? null,
+    frames: [...new Set(f.frames ?? [])].sort((a, b) => a - b),
+  };
+}
+
+/** One verdict as plain JSON data; `findings` are indexes into `all` (the findings array exported with it). */
+export function exportVerdict(v: CallVerdict, all: readonly Finding[]): ExportedVerdict {
+  const idx = new Map<Finding, number>();
+  all.forEach((f, i) => idx.set(f, i));
+  return {
+    callIndex: v.callIndex,
+    callId: v.callId,
+    summary: v.summary,
+    frames: [...v.frames],
+    findings: v.findings.map((f) => idx.get(f)).filter((i): i is number => i !== undefined),
+  };
+}

@@ -1,0 +1,171 @@
+// Capture lint runner: loads the declared addresses of every SIP message of a capture, scans for extra evidence
+// (ICMP errors, keep-alives, RTP when the import had none) only when a call shows NAT indicators, runs the
+// capture-scope rules of the RULES registry with the severity settings, and builds one NAT verdict per call.
+import type { CallVerdict, Finding, LintSettings, Report, Rule } from './types';
+import { DEFAULT_LINT_SETTINGS } from './types';
+import { configuredSeverity, severityRank } from './config';
+import { RULES } from './registry';
+import { loadCaptureFacts, partitionCalls, type CaptureModelLike, type CaptureStream } from './capture/facts';
+import { CaptureIndexes, CaptureRuleContext } from './capture/context';
+import { AddressBook } from './capture/addresses';
+import { NO_EVIDENCE, scanEvidence, type CaptureEvidence, type SdpToRegister } from './capture/evidence';
+import { callVerdict } from './capture/verdict';
+
+export interface CaptureLintOptions {
+  /**
+   * The extra pass over the capture for ICMP errors, keep-alives and (without imported streams) RTP: 'auto' (default)
+   * and 'always' run it whenever some call is not same-host traffic; 'never' skips it (no ICMP/keep-alive evidence).
+   */
+  evidenceScan?: 'auto' | 'always' | 'never';
+  isCancelled?: () => boolean;
+}
+
+export interface CaptureLintResult {
+  /** Findings sorted by call, then first evidence frame, then severity. */
+  findings: Finding[];
+  /** One verdict per call that has findings or a party behind NAT, in call order. */
+  verdicts: CallVerdict[];
+  stats: {
+    /** Calls analysed / skipped as same-host (loopback) traffic. */
+    calls: number;
+    sameHostCalls: number;
+    /** Whether the evidence scan ran, and where the RTP streams came from. */
+    evidenceScanned: boolean;
+    rtp: 'import' | 'scan' | 'none';
+  };
+}
+
+/** The capture-scope rules of the registry, in registry order. */
+export function captureRules(): Rule<CaptureRuleContext>[] {
+  return RULES.filter((r) => r.scope === 'capture') as Rule<CaptureRuleContext>[];
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const k = `${f.ruleId}|${f.callIndex}|${f.frames?.join(',')}|${f.message.length}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(f);
+  }
+  const order = new Map(RULES.map((r, i) => [r.id, i]));
+  out.sort(
+    (a, b) =>
+      (a.callIndex ?? -1) - (b.callIndex ?? -1) ||
+      (a.frames?.[0] ?? 0) - (b.frames?.[0] ?? 0) ||
+      severityRank(a.severity) - severityRank(b.severity) ||
+      (order.get(a.ruleId) ?? 0) - (order.get(b.ruleId) ?? 0),
+  );
+  return out;
+}
+
+/**
+ * Calls per batch are chosen so one batch holds about this many messages' facts: small enough that parsed facts die
+ * young (cheap for the garbage collector), large enough that reads cover several messages.
+ */
+const BATCH_MESSAGES = 500;
+
+/** Load the SDP bodies of the relevant calls (for the RTP fallback when the import analysed no RTP), in frame order. */
+async function sdpsToRegister(model: CaptureModelLike, calls: readonly number[]): Promise<SdpToRegister[]> {
+  const withSdp = calls.filter((ci) => model.calls[ci]?.messageIds.some((id) => model.messages.get(id).hasSdp) === true);
+  const out: SdpToRegister[] = [];
+  for (const batch of batches(model, withSdp)) {
+    const facts = await loadCaptureFacts(model, { calls: batch, keepSdpBytes: true });
+    for (const m of facts.byId.values()) {
+      if (m.sdp?.body === undefined || m.callIndex < 0) continue;
+      const sec = Math.floor(m.time);
+      out.push({ frame: m.frame, timeSec: sec, timeNsec: Math.round((m.time - sec) * 1e9), callIndex: m.callIndex, messageId: m.id, src: m.src, srcPort: m.srcPort, bytes: m.sdp.body.bytes });
+    }
+  }
+  return out.sort((a, b) => a.frame - b.frame);
+}
+
+/** Consecutive groups of call indexes holding about BATCH_MESSAGES messages each. */
+function* batches(model: CaptureModelLike, calls: readonly number[]): Generator<number[]> {
+  let cur: number[] = [];
+  let n = 0;
+  for (const ci of calls) {
+    cur.push(ci);
+    n += model.calls[ci]?.messageIds.length ?? 0;
+    if (n >= BATCH_MESSAGES) {
+      yield cur;
+      cur = [];
+      n = 0;
+    }
+  }
+  if (cur.length > 0) yield cur;
+}
+
+/**
+ * NAT lint of an imported capture: capture-scope findings (with frames, message ids, call index and Call-ID) and one
+ * verdict per call. Same-host traffic (both ends loopback, or source == destination) is not NAT: calls made only of
+ * it are skipped from the model's columns, without re-reading them. For the others, message bytes are re-read and
+ * parsed a batch of calls at a time (bounded memory), after one evidence pass over the capture (ICMP errors,
+ * keep-alives; RTP when the import had none). Never throws on input; rejects only when the ByteSource fails.
+ */
+export async function lintCapture(model: CaptureModelLike, settings: LintSettings = DEFAULT_LINT_SETTINGS, opts: CaptureLintOptions = {}): Promise<CaptureLintResult> {
+  const rules = captureRules().filter((r) => configuredSeverity(r.id, settings) !== 'off');
+  const haveStreams = model.streams !== undefined;
+  const part = partitionCalls(model);
+  const stats: CaptureLintResult['stats'] = { calls: part.relevant.length, sameHostCalls: part.sameHostCalls, evidenceScanned: false, rtp: haveStreams ? 'import' : 'none' };
+  if (rules.length === 0 || part.relevant.length === 0) return { findings: [], verdicts: [], stats };
+
+  let evidence: CaptureEvidence = NO_EVIDENCE;
+  if ((opts.evidenceScan ?? 'auto') !== 'never') {
+    try {
+      const sdps = haveStreams ? undefined : await sdpsToRegister(model, part.relevant);
+      evidence = await scanEvidence(model.source, { keepAlives: part.registers, rtpSdps: sdps !== undefined && sdps.length > 0 ? sdps : undefined, isCancelled: opts.isCancelled });
+      stats.evidenceScanned = true;
+      if (!haveStreams && evidence.streams !== undefined) stats.rtp = 'scan';
+    } catch {
+      evidence = NO_EVIDENCE; // evidence is best effort; the signalling findings stand without it
+    }
+  }
+  const streams: readonly CaptureStream[] = model.streams ?? evidence.streams ?? [];
+  const indexes = CaptureIndexes.forModel(model, streams, evidence, part.lastTime);
+  const addr = new AddressBook(settings);
+
+  const findings: Finding[] = [];
+  const verdicts: CallVerdict[] = [];
+  for (const batch of batches(model, part.relevant)) {
+    if (opts.isCancelled?.() === true) break;
+    const facts = await loadCaptureFacts(model, { calls: batch });
+    const ctx = new CaptureRuleContext(settings, facts, indexes, addr);
+    const found: Finding[] = [];
+    for (const rule of rules) {
+      const conf = configuredSeverity(rule.id, settings);
+      const report: Report = (f) => {
+        const finding: Finding = { ruleId: rule.id, severity: conf !== undefined && conf !== 'off' ? conf : (f.severity ?? rule.defaultSeverity), message: f.message, refs: rule.refs };
+        if (f.messageIds !== undefined) finding.messageIds = f.messageIds;
+        if (f.frames !== undefined) finding.frames = f.frames;
+        if (f.callIndex !== undefined) finding.callIndex = f.callIndex;
+        if (f.callId !== undefined) finding.callId = f.callId;
+        found.push(finding);
+      };
+      try {
+        rule.check(ctx, report);
+      } catch (err) {
+        found.push({ ruleId: rule.id, severity: 'hint', message: `Internal error in rule ${rule.id}: ${String(err)}`, refs: rule.refs });
+      }
+    }
+    const sorted = sortFindings(found);
+    const byCall = new Map<number, Finding[]>();
+    for (const f of sorted) {
+      findings.push(f);
+      if (f.callIndex === undefined) continue;
+      const l = byCall.get(f.callIndex);
+      if (l === undefined) byCall.set(f.callIndex, [f]);
+      else l.push(f);
+    }
+    for (const call of facts.calls) {
+      try {
+        const v = callVerdict(ctx, call, byCall.get(call.index) ?? []);
+        if (v !== undefined) verdicts.push(v);
+      } catch {
+        // a verdict is a summary; its findings are already reported
+      }
+    }
+  }
+  return { findings, verdicts, stats };
+}
