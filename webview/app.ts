@@ -1,5 +1,6 @@
-// The capture editor page: toolbar (filter, counts, ladder options, commands), call list, ladder and message
-// detail, wired to the host through the messenger; persists its view state with getState/setState.
+// The capture editor page: toolbar (filter, counts, ladder options, commands), call list, ladder (with RTP streams and
+// finding markers), NAT findings panel and detail pane, wired to the host through the messenger; persists its view
+// state with getState/setState.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
@@ -14,16 +15,35 @@ import {
   type HostToWebview,
   type LadderColumnsOption,
   type LadderTimeOption,
+  type NatSummary,
   type ViewDefaults,
 } from '../src/protocol/webview';
 import { CallList } from './components/call-list';
 import { DetailPane } from './components/detail-pane';
+import { FindingsPanel } from './components/findings-panel';
 import { LadderView } from './components/ladder-view';
 import { ce, clear, h, setText } from './dom';
 import { connectWebviewMessenger, type VsCodeApi, type WebviewMessenger } from './messenger';
 import { defaultViewState, parseViewState, type ViewState } from './state';
 
 const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
+/** The NAT part of the toolbar summary ('' while the import runs). */
+export function natText(nat: NatSummary): string {
+  switch (nat.state) {
+    case 'pending':
+    case 'skipped':
+      return '';
+    case 'running':
+      return 'analysing NAT…';
+    case 'done':
+      return nat.findings > 0 ? `⚠ ${plural(nat.findings, 'NAT finding')}` : 'no NAT findings';
+    case 'failed':
+      return 'NAT analysis failed';
+    default:
+      return unreachable(nat.state, 'NAT analysis state');
+  }
+}
 
 /** Build a <vscode-single-select> with options [value, label]; `selected` marks the initial one. */
 function select(label: string, options: [string, string][], selected: string): HTMLElement {
@@ -40,6 +60,9 @@ export class App {
   private list: CallList | undefined;
   private ladder: LadderView | undefined;
   private detail: DetailPane | undefined;
+  private findings: FindingsPanel | undefined;
+  private findingsRequest = 0;
+  private streamRequest = 0;
   private summaryEl!: HTMLElement;
   private progress!: HTMLElement;
   private banner!: HTMLElement;
@@ -145,7 +168,9 @@ export class App {
     this.ladder = new LadderView(
       {
         fetch: (p) => this.messenger.request('getLadder', p),
+        locate: (p) => this.messenger.request('ladderRowOf', p),
         onSelectMessage: (id) => this.onMessageSelected(id),
+        onSelectStream: (index) => this.onStreamSelected(index),
         onChange: () => {
           this.updateZoomLabel();
           this.saveState();
@@ -154,7 +179,22 @@ export class App {
       },
       { columns: st.columns, time: st.time, zoom: st.zoom, scrollTop: st.ladderScrollTop, scrollLeft: st.ladderScrollLeft, messageId: st.messageId },
     );
-    this.detail = new DetailPane({ onOpenAsText: (id) => void this.run({ command: 'openMessageAsText', messageId: id }) });
+    this.detail = new DetailPane({
+      onOpenAsText: (id) => void this.run({ command: 'openMessageAsText', messageId: id }),
+      onSelectMessage: (id) => this.revealMessage(id),
+    });
+    this.findings = new FindingsPanel({
+      onSelectMessage: (id) => this.revealMessage(id),
+      onSelectStream: (index) => {
+        if (!this.ladder?.selectStream(index)) this.onStreamSelected(index);
+      },
+      onOpenReference: (url) => void this.openReference(url),
+      onSelectCall: (ci) => {
+        this.list?.setSelection([ci]);
+        this.onCallsSelected([ci]);
+        this.saveState();
+      },
+    });
 
     const columns = select(
       'Ladder columns',
@@ -209,7 +249,8 @@ export class App {
       time,
       h('span', { class: 'zoom' }, zoomOut, this.zoomLabel, zoomIn),
     );
-    const lower = h('div', { class: 'lower' }, h('div', { class: 'ladder-pane' }, ladderBar, this.ladder.element), this.detail.element);
+    const side = h('div', { class: 'side' }, this.findings.element, this.detail.element);
+    const lower = h('div', { class: 'lower' }, h('div', { class: 'ladder-pane' }, ladderBar, this.ladder.element), side);
     this.root.append(topbar, this.progress, this.banner, this.list.element, lower, this.toast);
     this.root.dataset.state = 'ready';
     // Scroll positions are part of the view state; scroll events do not bubble, so listen in the capture phase.
@@ -232,7 +273,13 @@ export class App {
     let text = parts.join(' · ');
     if (!s.done) text += ` · reading ${pct}%`;
     else if (s.cancelled) text += ' · import cancelled (partial)';
+    const nat = natText(s.nat);
+    if (nat) text += ` · ${nat}`;
     setText(this.summaryEl, text);
+    this.summaryEl.dataset.nat = s.nat.state;
+    this.findings?.setSummary(s.nat);
+    const natChanged = !prev || prev.nat.generation !== s.nat.generation;
+    if (natChanged) this.refreshFindings();
     this.progress.hidden = s.done;
     if (!s.done) (this.progress as unknown as { value: number; max: number }).max = 100;
     if (!s.done) (this.progress as unknown as { value: number }).value = pct;
@@ -240,7 +287,8 @@ export class App {
     this.list?.setEmptyText(s.fatal ? s.fatal : s.done ? 'No SIP calls in this capture.' : `Reading capture… ${pct}%`);
     if (!prev || prev.generation !== s.generation) this.list?.refresh();
     const now = Date.now();
-    if ((s.done && !prev?.done) || now - this.lastLadderRefresh > 1000) {
+    // New NAT results change the ladder's markers: its pages come with a new key.
+    if ((s.done && !prev?.done) || (natChanged && prev !== undefined) || now - this.lastLadderRefresh > 1000) {
       this.lastLadderRefresh = now;
       this.ladder?.refresh();
     }
@@ -251,6 +299,81 @@ export class App {
     this.detail?.showEmpty(callIndexes.length ? 'Click an arrow to see the message.' : 'Select a call.');
     this.updateCommandButtons();
     this.notifySelection();
+    this.refreshFindings();
+  }
+
+  /** Ask for the findings of the selected calls (or the verdict overview) when the NAT analysis is done. */
+  private refreshFindings(): void {
+    const panel = this.findings;
+    const nat = this.summary?.nat;
+    if (!panel || !nat) return;
+    const seq = ++this.findingsRequest;
+    switch (nat.state) {
+      case 'pending':
+        panel.showNote(this.summary?.fatal ? 'No NAT analysis: the file could not be read.' : 'The NAT analysis starts once the capture is read.');
+        return;
+      case 'running':
+        panel.showNote('Analysing NAT… (declared vs observed addresses, RTP, ICMP)');
+        return;
+      case 'failed':
+        panel.showNote(nat.note ?? 'The NAT analysis failed.', 'error');
+        return;
+      case 'skipped':
+        panel.showNote(`No NAT analysis: ${nat.note ?? 'skipped'}.`);
+        return;
+      case 'done':
+        break;
+      default:
+        unreachable(nat.state, 'NAT analysis state');
+    }
+    const calls = this.list?.selection ?? [];
+    this.messenger
+      .request('getFindings', calls.length > 0 ? { callIndexes: calls } : { verdictsOnly: true })
+      .then((r) => {
+        if (seq === this.findingsRequest) panel.show(r, calls);
+      })
+      .catch((err: unknown) => {
+        if (seq === this.findingsRequest) panel.showNote(`Could not load the findings: ${(err as Error).message}`, 'error');
+      });
+  }
+
+  /** Select a message's arrow (evidence frame, SDP reference); when it is not on the ladder, just show the message. */
+  private revealMessage(id: number): void {
+    const ladder = this.ladder;
+    if (!ladder) return;
+    ladder
+      .revealMessage(id)
+      .then((found) => {
+        if (!found) this.onMessageSelected(id);
+      })
+      .catch(() => this.onMessageSelected(id));
+  }
+
+  /** Show an RTP stream in the detail pane. */
+  private onStreamSelected(index: number): void {
+    if (!this.detail) return;
+    const seq = ++this.streamRequest;
+    this.messageRequest++; // a message answer still on its way must not replace the stream
+    this.detail.showStreamLoading(index);
+    this.messenger
+      .request('getStream', { streamIndex: index })
+      .then((d) => {
+        if (seq === this.streamRequest) this.detail?.showStream(d);
+      })
+      .catch((err: unknown) => {
+        if (seq === this.streamRequest) this.detail?.showError(`Could not load RTP stream ${index}: ${(err as Error).message}`);
+      });
+    this.notifySelection();
+  }
+
+  /** Rule references open in the browser through the host (the CSP forbids navigation from the webview). */
+  private async openReference(url: string): Promise<void> {
+    try {
+      const r = await this.messenger.request('openExternal', { url });
+      if (!r.opened) this.showToast(`Reference: ${url}`);
+    } catch (err) {
+      this.showBanner((err as Error).message);
+    }
   }
 
   private onMessageSelected(id: number | undefined, notify = true): void {
@@ -260,6 +383,7 @@ export class App {
       return;
     }
     const seq = ++this.messageRequest;
+    this.streamRequest++; // a stream answer still on its way must not replace the message
     this.detail.showLoading(id);
     this.messenger
       .request('getMessage', { id })

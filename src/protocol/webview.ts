@@ -1,10 +1,14 @@
 // The host <-> capture-editor webview contract, imported by both sides: events in each direction (discriminated
 // unions on `type`), the request map the webview calls on the host (`Requests`), and PROTOCOL_VERSION. Payloads
 // are plain, structured-clone-safe data. Strings taken from a capture are RAW: the webview sets them as text.
-import type { CallState, LadderCall, LadderColumn, LadderRow, SipTransport } from '../core/index';
+import type { CallState, LadderCall, LadderColumn, LadderRow, LadderStream, RuleSeverity, SipTransport } from '../core/index';
 
-/** Bumped on any incompatible change; both messengers stamp it on every envelope and refuse other versions. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bumped on any incompatible change; both messengers stamp it on every envelope and refuse other versions.
+ * 2: NAT findings (getFindings, CaptureSummary.nat), RTP streams and finding markers on ladder pages, getStream,
+ *    ladderRowOf, openExternal.
+ */
+export const PROTOCOL_VERSION = 2;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Call list
@@ -111,10 +115,45 @@ export interface LadderPage {
   startSec: number;
   startNsec: number;
   warnings: string[];
+  /** RTP streams of the selected calls drawn on this ladder (all of them, whatever the page), with finding markers. */
+  streams: LadderStreamView[];
+  /** State of the NAT analysis the markers come from (markers are empty until it is `done`). */
+  nat: NatAnalysisState;
   from: number;
   rows: LadderRow[];
+  /** Finding markers of this page's rows (only rows whose message has findings). */
+  markers: RowMarker[];
 }
 
+/** A message with NAT findings: the arrow gets a marker of the highest severity; the tooltip lists the rules. */
+export interface RowMarker {
+  messageId: number;
+  severity: RuleSeverity;
+  /** Rule ids, most severe first. */
+  ruleIds: string[];
+}
+
+/** A ladder stream band with its stream index (CaptureModel.streams) and the findings that concern the stream. */
+export interface LadderStreamView extends LadderStream {
+  streamIndex: number;
+  /** Highest severity of the findings about this stream; undefined when none. */
+  severity: RuleSeverity | undefined;
+  ruleIds: string[];
+}
+
+export interface LadderRowOfParams {
+  /** Same calls and columns as the getLadder requests of the ladder on screen. */
+  callIndexes: number[];
+  columns: LadderColumnsOption;
+  messageId: number;
+}
+
+export interface LadderRowOf {
+  /** Ladder key (LadderPage.key) the row index belongs to. */
+  key: string;
+  /** Row index of the message in that ladder, -1 when it is not on it. */
+  row: number;
+}
 // ---------------------------------------------------------------------------------------------------------------
 // Message detail
 
@@ -148,6 +187,149 @@ export interface MessageDetail {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// RTP stream detail
+
+/** An SDP media declaration as the stream detail shows it: address, port and the SIP message that carried it. */
+export interface SdpEndpointView {
+  address: string;
+  port: number;
+  messageId: number;
+  frame: number;
+  /** Label of the SIP message (`INVITE`, `200 OK`). */
+  label: string;
+}
+
+/** Everything the detail pane shows about one RTP stream (RtpStreamInfo plus its SDP and findings). */
+export interface StreamDetail {
+  index: number;
+  callIndex: number;
+  callId: string;
+  detection: 'sdp' | 'heuristic';
+  ipVersion: 4 | 6;
+  /** Observed addresses of the packets. */
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+  /** `0x5A1CE001` */
+  ssrc: string;
+  codec: string;
+  codecs: string[];
+  /** `RTP PCMA 236 pkts, 0 lost` */
+  label: string;
+  firstFrame: number;
+  lastFrame: number;
+  startSec: number;
+  startNsec: number;
+  durationSec: number;
+  packets: number;
+  expected: number;
+  lost: number;
+  lostPercent: number;
+  duplicates: number;
+  outOfOrder: number;
+  sequenceErrors: number;
+  maxDeltaMs: number;
+  maxDeltaFrame: number;
+  meanDeltaMs: number;
+  maxJitterMs: number;
+  meanJitterMs: number;
+  /** RFC 4733 events: how many, and the digits in order. */
+  dtmf: { count: number; digits: string };
+  /**
+   * The SDP endpoint the packets matched: `destination` = the receiver's declaration (the packets go where it asked),
+   * `source` = the sender's (symmetric RTP from its declared port). Undefined for heuristic streams.
+   */
+  matched: (SdpEndpointView & { side: 'source' | 'destination' }) | undefined;
+  /** What the sending party declared in its own SDP (compare with the observed source: NAT). */
+  senderSdp: SdpEndpointView | undefined;
+  /** Findings about this stream (one-way audio, RTP unreachable, source mismatch...), most severe first. */
+  findings: { ruleId: string; severity: RuleSeverity; message: string }[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// NAT findings
+
+/**
+ * NAT analysis of the capture (lintCapture, run once after the import): `pending` while the import runs, `running`,
+ * then `done`; `failed` (read error), `skipped` (import failed or was cancelled).
+ */
+export type NatAnalysisState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+/** Counts of the NAT analysis for the toolbar and the status bar. */
+export interface NatSummary {
+  state: NatAnalysisState;
+  /** Findings in the whole capture (0 until done), and per severity. */
+  findings: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+  hints: number;
+  /** Calls with at least one finding. */
+  calls: number;
+  /** Why the analysis failed or was skipped. */
+  note: string | undefined;
+  /** Grows every time the analysis results change (a settings change re-runs it). */
+  generation: number;
+}
+
+/**
+ * One piece of evidence of a finding: a frame that is a SIP message (clickable: selects its arrow), the first packet
+ * of an RTP stream (selects the stream), or another packet (RTP, RTCP, ICMP...: shown as a frame number).
+ */
+export type EvidenceFrame =
+  | { kind: 'sip'; frame: number; messageId: number; label: string }
+  | { kind: 'rtp'; frame: number; streamIndex: number }
+  | { kind: 'packet'; frame: number };
+
+/** A capture finding as the findings panel shows it. Strings are RAW (the message quotes capture text). */
+export interface FindingView {
+  ruleId: string;
+  severity: RuleSeverity;
+  message: string;
+  /** CallInfo.index, -1 when the finding is not about one call. */
+  callIndex: number;
+  callId: string;
+  /** Evidence frames (sorted, unique) classified for display. */
+  frames: EvidenceFrame[];
+  messageIds: number[];
+  /** RTP streams (CaptureModel.streams indexes) the finding concerns. */
+  streamIndexes: number[];
+  /** First reference of the rule (RFC section or nathelper doc) and its short title (`RFC 3581 §4`). */
+  url: string | undefined;
+  refTitle: string | undefined;
+}
+
+/** The NAT verdict of one call. */
+export interface VerdictView {
+  callIndex: number;
+  callId: string;
+  summary: string;
+  /** Findings of the call (also in FindingsResult.findings). */
+  findingCount: number;
+  /** Highest severity among them (undefined: a party is behind NAT but nothing is wrong). */
+  severity: RuleSeverity | undefined;
+}
+
+export interface GetFindingsParams {
+  /** Calls to report on (CallInfo.index); omitted: the whole capture. */
+  callIndexes?: number[];
+  /** Only the verdicts (the capture-wide overview): `findings` comes back empty, `total` still counts them. */
+  verdictsOnly?: boolean;
+}
+
+export interface FindingsResult {
+  state: NatAnalysisState;
+  generation: number;
+  note: string | undefined;
+  /** Grouped by call (ascending), then most severe first, then by first evidence frame. At most MAX_FINDINGS. */
+  findings: FindingView[];
+  /** Findings matching the request before the cap. */
+  total: number;
+  verdicts: VerdictView[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Commands the webview can ask the host to run (also in the command palette)
 
 export type ExportFormat = 'html' | 'svg' | 'mermaid' | 'plantuml' | 'json';
@@ -176,6 +358,13 @@ export type Requests = {
   getLadder: { params: GetLadderParams; result: LadderPage };
   getMessage: { params: { id: number }; result: MessageDetail };
   runCommand: { params: CommandRequest; result: CommandResult };
+  /** NAT findings and verdicts (of some calls); answers at once, whatever the analysis state. */
+  getFindings: { params: GetFindingsParams; result: FindingsResult };
+  getStream: { params: { streamIndex: number }; result: StreamDetail };
+  /** Where a message is in the ladder of some calls (to scroll to an evidence frame not loaded yet). */
+  ladderRowOf: { params: LadderRowOfParams; result: LadderRowOf };
+  /** Open a rule's reference in the browser (the webview cannot, under its CSP); only known rule references. */
+  openExternal: { params: { url: string }; result: { opened: boolean } };
 };
 
 /** The host asks nothing of the webview (selection is pushed to the host with the `selection` event). */
@@ -198,6 +387,8 @@ export interface CaptureSummary {
   records: number;
   /** Grows with every import update; pages carry the generation they were computed at. */
   generation: number;
+  /** The NAT analysis that runs after the import. */
+  nat: NatSummary;
 }
 
 /** Defaults from the user's settings (sipscope.ladder.*); the webview's saved state wins over them. */

@@ -1,6 +1,7 @@
 // End-to-end in real VS Code (code-server + Debian chromium via playwright-core): install the built .vsix, double-click
 // a project sample .pcap, and check that the SIPScope capture editor (not a hex dump) shows the calls, the ladder of
-// the selected call, the message of a clicked arrow, the status bar counts, and "Open as text" opens a SIP document.
+// the selected call, the message of a clicked arrow, the status bar counts, and "Open as text" opens a SIP document;
+// then open a lab capture of a call behind NAT: the findings panel shows nat/one-way-audio, the ladder its RTP streams.
 // Run: npm run test:e2e   (or: node --test --test-concurrency=1 test/e2e/ after scripts/install-e2e-tools.sh)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +15,7 @@ import { CHROMIUM, missingTools, startCodeServer } from './code-server.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SAMPLE = path.join(REPO, 'samples/captures/calls-mixed-outcomes.pcap');
+const LAB_NAT = path.join(REPO, 'samples/captures/lab/02-call-private-sdp-pub.pcap');
 const SHOTS = process.env.SHOTS ?? path.join(REPO, 'test-output/e2e');
 const EXTENSION_ID = 'sipscope.sipscope';
 
@@ -50,6 +52,7 @@ before(async () => {
   const ws = path.join(root, 'workspace');
   fs.mkdirSync(ws, { recursive: true });
   fs.copyFileSync(SAMPLE, path.join(ws, path.basename(SAMPLE)));
+  fs.copyFileSync(LAB_NAT, path.join(ws, path.basename(LAB_NAT)));
   // A one-line SIP file: once its editor shows the language mode "SIP", the remote extension host has registered
   // the extension's contributions (languages and custom editors arrive together), so the .pcap double-click below
   // is resolved to the custom editor instead of racing the registration.
@@ -123,4 +126,41 @@ test('"Open as text" opens the message in a SIP editor', { skip, timeout: 120_00
   await page.locator('[id="status.editor.mode"]').filter({ hasText: 'SIP' }).waitFor();
   await page.screenshot({ path: path.join(SHOTS, 'capture-open-as-text.png') });
   lap('open as text ok');
+});
+
+test('a call behind NAT: the findings panel shows nat/one-way-audio, the ladder its RTP streams', { skip, timeout: 120_000 }, async () => {
+  // One capture editor at a time (the webview locator expects a single one).
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').waitFor();
+  await page.keyboard.insertText('View: Close All Editors');
+  await page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: 'Close All Editors' }).waitFor();
+  await page.keyboard.press('Enter');
+  // The message opened as text is an unsaved document: VS Code asks before closing it.
+  const dontSave = page.getByRole('button', { name: "Don't Save" });
+  const gone = webview.locator('#app').waitFor({ state: 'detached' });
+  const asked = await Promise.race([dontSave.waitFor().then(() => true, () => false), gone.then(() => false)]);
+  if (asked) await dontSave.click();
+  await gone;
+  await page.getByRole('treeitem', { name: path.basename(LAB_NAT) }).dblclick();
+  await webview.locator('.calls[data-state="ready"]').waitFor();
+  // The NAT analysis runs after the import; its count joins the toolbar and the status bar.
+  await webview.locator('.summary').filter({ hasText: '13 NAT findings' }).waitFor();
+  await page.locator('.statusbar-item').filter({ hasText: '13 NAT' }).first().waitFor();
+  await webview.locator('.call-row[data-call="1"]').click();
+  const oneWay = webview.locator('.findings .finding[data-rule="nat/one-way-audio"]');
+  await oneWay.waitFor();
+  assert.match(await oneWay.locator('.finding-message').textContent(), /No audio either way/);
+  assert.match(await webview.locator('.findings .verdict-text').textContent(), /caller behind NAT/);
+  await webview.locator('g.stream-label').nth(1).waitFor();
+  assert.deepEqual(await webview.locator('g.stream-label text').allTextContents(), ['→ RTP PCMA 236 pkts, 0 lost', '→ RTP PCMA 236 pkts, 0 lost']);
+  // Evidence: the INVITE's chip selects its arrow and shows it.
+  await oneWay.locator('.frame-chip.sip[data-frame="9"]').click();
+  await webview.locator('g.arrow.selected.has-finding').waitFor();
+  await webview.locator('.detail[data-kind="message"] .frame').filter({ hasText: /^9$/ }).waitFor();
+  // Roomier screenshot (docs/img/capture-editor.png): hide the primary side bar.
+  await page.keyboard.press('Control+B');
+  await page.locator('.part.sidebar').waitFor({ state: 'hidden' });
+  await webview.locator('g.stream-label').nth(1).waitFor();
+  await page.screenshot({ path: path.join(SHOTS, 'capture-editor-nat.png') });
+  lap('NAT findings ok');
 });

@@ -66,6 +66,11 @@ export const THEMES: Record<'light' | 'dark' | 'high-contrast', { bodyClass: str
       '--vscode-editorIndentGuide-activeBackground': '#939393',
       '--vscode-editorWidget-background': '#f8f8f8',
       '--vscode-editorWidget-border': '#c8c8c8',
+      '--vscode-editorError-foreground': '#e51400',
+      '--vscode-editorWarning-foreground': '#bf8803',
+      '--vscode-editorInfo-foreground': '#1a85ff',
+      '--vscode-textLink-foreground': '#005fb8',
+      '--vscode-editorGroupHeader-tabsBackground': '#f8f8f8',
     },
   },
   dark: {
@@ -100,6 +105,9 @@ export const THEMES: Record<'light' | 'dark' | 'high-contrast', { bodyClass: str
       '--vscode-debugTokenExpression-string': '#ce9178',
       '--vscode-debugTokenExpression-number': '#b5cea8',
       '--vscode-debugTokenExpression-boolean': '#4e94ce',
+      '--vscode-editorError-foreground': '#f14c4c',
+      '--vscode-editorWarning-foreground': '#cca700',
+      '--vscode-editorInfo-foreground': '#3794ff',
     },
   },
   'high-contrast': {
@@ -134,6 +142,10 @@ export const THEMES: Record<'light' | 'dark' | 'high-contrast', { bodyClass: str
       '--vscode-button-border': '#6fc3df',
       '--vscode-button-secondaryBackground': '#000000',
       '--vscode-button-secondaryForeground': '#ffffff',
+      '--vscode-editorError-foreground': '#f48771',
+      '--vscode-editorWarning-foreground': '#cca700',
+      '--vscode-editorInfo-foreground': '#3794ff',
+      '--vscode-textLink-foreground': '#21a6ff',
     },
   },
 };
@@ -144,7 +156,7 @@ export interface CapturePage {
   events: WebviewToHost[];
   /** CSP violations and page errors seen so far. */
   problems: string[];
-  /** Push a captureUpdate to the webview (e.g. after session.update). */
+  /** Push a captureUpdate to the webview (e.g. after session.update; NAT analysis changes are pushed automatically). */
   pushUpdate(): Promise<void>;
   close(): Promise<void>;
 }
@@ -223,12 +235,17 @@ export async function openCapturePage(browser: Browser, session: CaptureSession,
     [theme.vars, theme.bodyClass] as const,
   );
   await page.locator('#app[data-state="ready"]').waitFor();
+  // As the editor does: the NAT analysis' progress and results reach the webview as captureUpdate events.
+  const stopListening = session.onDidChange(() => host.notify({ type: 'captureUpdate', summary: session.summary() }));
+  // The analysis may have finished before the page was ready: make sure the page has the latest summary.
+  host.notify({ type: 'captureUpdate', summary: session.summary() });
   return {
     page,
     events,
     problems,
     pushUpdate: async () => host.notify({ type: 'captureUpdate', summary: session.summary() }),
     close: async () => {
+      stopListening();
       host.dispose();
       await page.close();
     },

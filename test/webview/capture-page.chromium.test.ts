@@ -1,19 +1,21 @@
 // The capture editor webview page alone in headless Chromium (Debian chromium + playwright-core), fed REAL
 // captures imported by the core in Node and served by the REAL host request handlers through the protocol:
 // call list, ladder, arrow click -> detail, escaping of hostile capture text, virtualisation, state restore,
-// themes. Screenshots go to test-output/ (gitignored).
+// themes, NAT findings panel (evidence chip -> arrow / stream), RTP stream bands and finding markers.
+// Screenshots go to test-output/ (gitignored).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importCapture, memoryByteSource } from '../../src/core/index';
+import { importCapture, memoryByteSource, type ByteSource } from '../../src/core/index';
 import { CaptureSession } from '../../src/extension/capture-editor/session';
-import { buildFrame, writePcap } from '../helpers/pcap-writer';
-import { callFrames, longDialogFrames } from '../helpers/sip-calls';
+import { buildFrame, writePcap, type FrameSpec } from '../helpers/pcap-writer';
+import { callFrames, callMessages, longDialogFrames } from '../helpers/sip-calls';
 import { CHROMIUM, CHROMIUM_ARGS, cspViolations, ensureWebviewBundle, openCapturePage, type CapturePage } from '../helpers/webview-harness';
 
 const OUT = 'test-output';
 const SAMPLE = 'samples/captures/calls-mixed-outcomes.pcap';
+const LAB_NAT = 'samples/captures/lab/02-call-private-sdp-pub.pcap';
 const CORPUS = '/work/shared/corpus/captures';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`[capture-page] SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
@@ -35,6 +37,41 @@ async function sessionFor(bytes: Uint8Array, name: string): Promise<CaptureSessi
   const s = new CaptureSession(name);
   s.update(await importCapture(memoryByteSource(bytes)), true);
   return s;
+}
+
+/**
+ * A memory ByteSource whose reads can be held (`hold()`) until `release()`: the NAT analysis, which re-reads the
+ * capture after the import, then stays visibly "running" for as long as a test needs — no timing involved.
+ */
+function gatedSource(bytes: Uint8Array): { source: ByteSource; hold(): void; release(): void } {
+  const inner = memoryByteSource(bytes);
+  let gate: Promise<void> | undefined;
+  let open: () => void = () => undefined;
+  return {
+    source: {
+      size: inner.size,
+      read: async (offset, length) => {
+        while (gate) await gate;
+        return inner.read(offset, length);
+      },
+    },
+    hold: () => {
+      gate = new Promise<void>((r) => (open = r));
+    },
+    release: () => {
+      gate = undefined;
+      open();
+    },
+  };
+}
+
+/** A 12-byte RTP header (PCMA, RFC 3550 §5.1) + 160 bytes of payload. */
+function rtpPacket(seq: number, ssrc: number): Uint8Array {
+  const b = new Uint8Array(12 + 160);
+  const ts = seq * 160;
+  b.set([0x80, 8, (seq >> 8) & 255, seq & 255, (ts >>> 24) & 255, (ts >>> 16) & 255, (ts >>> 8) & 255, ts & 255]);
+  b.set([(ssrc >>> 24) & 255, (ssrc >>> 16) & 255, (ssrc >>> 8) & 255, ssrc & 255], 8);
+  return b;
 }
 
 /** No CSP violation, page error or protocol error happened. */
@@ -267,6 +304,172 @@ describe.skipIf(!haveChromium)('capture editor webview in Chromium', () => {
       session.update((await importCapture(memoryByteSource(bytes))), true);
       await p.pushUpdate();
       await expect.poll(() => p.page.locator('.summary').textContent()).toContain('300 calls');
+      await expectClean(p);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe.skipIf(!haveChromium)('capture editor webview: NAT findings and RTP streams', () => {
+  it('lab capture 02-call-private-sdp-pub: findings panel, evidence chips -> arrow / stream, stream bands, markers', async () => {
+    const gated = gatedSource(new Uint8Array(readFileSync(LAB_NAT)));
+    const opened: string[] = [];
+    const session = new CaptureSession('02-call-private-sdp-pub.pcap', undefined, {
+      openExternal: (url) => {
+        opened.push(url);
+        return true;
+      },
+    });
+    const model = await importCapture(gated.source);
+    // Hold the capture's bytes: the NAT analysis starts with the final update but cannot finish.
+    gated.hold();
+    session.update(model, true);
+    expect(session.summary().nat.state).toBe('running');
+    const call = model.calls.find((c) => c.method === 'INVITE')!;
+    const p = await openCapturePage(browser, session);
+    const { page } = p;
+    try {
+      // The calls are listed (and their ladder drawn) while the analysis runs; the page says so.
+      await expect.poll(() => page.locator('.call-row:not([hidden])').count()).toBe(model.calls.length);
+      await expect.poll(() => page.locator('.summary').textContent()).toContain('analysing NAT…');
+      await expect.poll(() => page.locator('.findings-note').textContent()).toContain('Analysing NAT');
+      await page.locator(`.call-row[data-call="${call.index}"]`).click();
+      await page.locator('.ladder[data-state="ready"]').waitFor();
+      await expect.poll(() => page.locator('g.arrow').count()).toBe(call.messageIds.length);
+      // Streams are part of the import: drawn before the findings arrive, without markers.
+      await expect.poll(() => page.locator('g.stream-label').count()).toBe(2);
+      expect(await page.locator('g.arrow.has-finding').count()).toBe(0);
+      await page.screenshot({ path: join(OUT, 'webview-nat-analysing.png') });
+
+      gated.release();
+      await session.analysisIdle;
+      await expect.poll(() => page.locator('.summary').textContent()).toContain('13 NAT findings');
+      const summary = session.summary().nat;
+      expect(summary).toMatchObject({ state: 'done', findings: 13, calls: 2 });
+
+      // The findings panel: the call's verdict, then its findings, most severe first.
+      const panel = page.locator('.findings');
+      await panel.locator(`.call-findings[data-call="${call.index}"]`).waitFor();
+      expect(await panel.locator('.verdict .verdict-text').textContent()).toContain('caller behind NAT');
+      const rules = await panel.locator('.finding').evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.rule, (e as HTMLElement).dataset.severity]));
+      expect(rules.map((r) => r[0])).toEqual(expect.arrayContaining(['nat/one-way-audio', 'nat/rtp-unreachable', 'nat/rtp-source-mismatch', 'nat/sdp-private-public-source']));
+      const rank = { error: 0, warning: 1, info: 2, hint: 3 } as Record<string, number>;
+      const ranks = rules.map((r) => rank[r[1]!]!);
+      expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+      const oneWay = panel.locator('.finding[data-rule="nat/one-way-audio"]');
+      expect(await oneWay.locator('.finding-message').textContent()).toContain('No audio either way');
+      expect(await oneWay.locator('.ref-title').textContent()).toBe('RFC 8866 §5.7');
+
+      // Markers: arrows of messages with findings, and both streams (rtp-unreachable is an error).
+      await expect.poll(() => page.locator('g.arrow.has-finding').count()).toBeGreaterThan(3);
+      const invite = model.messages.get(call.messageIds[0]!);
+      expect(await page.locator(`g.arrow[data-message="${invite.id}"] .finding-marker title`).textContent()).toContain('nat/one-way-audio');
+      const labels = await page.locator('g.stream-label text').allTextContents();
+      expect(labels).toEqual(expect.arrayContaining(['→ RTP PCMA 236 pkts, 0 lost', '→ RTP PCMA 236 pkts, 0 lost']));
+      expect(await page.locator('g.stream-label.finding-error').count()).toBe(2);
+      await page.screenshot({ path: join(OUT, 'webview-nat-findings-light.png') });
+
+      // Evidence chip of a SIP message: selects its arrow and shows the message.
+      const unreachable = panel.locator('.finding[data-rule="nat/rtp-unreachable"]').first();
+      const sipChip = unreachable.locator('.frame-chip.sip').first();
+      const chipFrame = Number(await sipChip.getAttribute('data-frame'));
+      const chipMessage = Number(await sipChip.getAttribute('data-message'));
+      expect(model.messages.get(chipMessage).frame).toBe(chipFrame);
+      await sipChip.click();
+      await page.locator(`g.arrow.selected[data-message="${chipMessage}"]`).waitFor();
+      await page.locator('.detail[data-state="ready"][data-kind="message"]').waitFor();
+      expect(await page.locator('.detail .frame').textContent()).toBe(String(chipFrame));
+      expect(await page.locator('.detail-label').textContent()).toBe(model.messages.get(chipMessage).label);
+      expect(p.events.at(-1)).toMatchObject({ type: 'selection', messageId: chipMessage });
+
+      // Evidence chip of an RTP stream's first packet: selects the band, the detail shows the stream.
+      const rtpChip = unreachable.locator('.frame-chip.rtp').first();
+      const streamIndex = Number(await rtpChip.getAttribute('data-stream'));
+      const stream = model.streams[streamIndex]!;
+      await rtpChip.click();
+      await page.locator(`g.stream-label.selected[data-stream="${streamIndex}"]`).waitFor();
+      await page.locator('.detail[data-state="ready"][data-kind="stream"]').waitFor();
+      expect(await page.locator('.detail .ssrc').textContent()).toBe(`0x${stream.ssrc.toString(16).toUpperCase().padStart(8, '0')}`);
+      expect(await page.locator('.detail .packets').textContent()).toContain('236');
+      expect(await page.locator('.detail .observed-src').textContent()).toBe(`${stream.src}:${stream.srcPort}`);
+      expect(await page.locator('.detail .sender-sdp .sdp-endpoint.differs').count()).toBe(1);
+      expect(await page.locator('.detail .stream-findings li[data-rule="nat/rtp-unreachable"]').count()).toBe(1);
+      await page.screenshot({ path: join(OUT, 'webview-nat-stream-detail.png') });
+
+      // A packet that is not a SIP message (ICMP here): an info line with its frame number.
+      const packetChip = unreachable.locator('.frame-chip.packet').first();
+      const packetFrame = await packetChip.getAttribute('data-frame');
+      await packetChip.click();
+      expect(await unreachable.locator('.frame-info').textContent()).toContain(`frame.number == ${packetFrame}`);
+
+      // Clicking a stream label on the ladder selects the stream too.
+      const other = model.streams.find((st) => st.index !== streamIndex && st.callIndex === call.index)!;
+      await page.locator(`g.stream-label[data-stream="${other.index}"] text`).click();
+      await page.locator(`g.stream-label.selected[data-stream="${other.index}"]`).waitFor();
+      await expect.poll(() => page.locator('.detail .observed-src').textContent()).toBe(`${other.src}:${other.srcPort}`);
+
+      // The rule id opens its reference through the host.
+      await oneWay.locator('.rule-link').click();
+      await expect.poll(() => opened).toEqual(['https://www.rfc-editor.org/rfc/rfc8866#section-5.7']);
+      await expectClean(p);
+    } finally {
+      await p.close();
+    }
+
+    for (const theme of ['dark', 'high-contrast'] as const) {
+      const t = await openCapturePage(browser, session, { theme });
+      try {
+        await t.page.locator(`.call-row[data-call="${call.index}"]`).click();
+        await t.page.locator('.finding[data-rule="nat/one-way-audio"]').waitFor();
+        await expect.poll(() => t.page.locator('g.arrow.has-finding').count()).toBeGreaterThan(3);
+        await t.page.locator('.finding[data-rule="nat/rtp-source-mismatch"] .frame-chip.sip').first().click();
+        await t.page.locator('g.arrow.selected').waitFor();
+        await t.page.screenshot({ path: join(OUT, `webview-nat-findings-${theme}.png`) });
+        await expectClean(t);
+      } finally {
+        await t.close();
+      }
+    }
+  });
+
+  it('renders capture-controlled text in findings as text (display name with <script>, RTP to a private address)', async () => {
+    const evil = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
+    const pub = '203.0.113.7';
+    const b = '198.51.100.20';
+    const frames: FrameSpec[] = [];
+    let t = 1_700_000_000;
+    callMessages({ callId: 'evil-nat@example.com', a: '192.168.1.10', b, fromDisplay: evil.replace(/"/g, "'") }).forEach((m, i) => {
+      if (i === 5) {
+        // Before the BYE: RTP both ways, the callee's to the caller's private SDP address.
+        for (let k = 0; k < 50; k++) {
+          frames.push({ time: t, src: pub, dst: b, srcPort: 40000, dstPort: 5000, payload: rtpPacket(k, 0x11112222) });
+          frames.push({ time: t + 0.001, src: b, dst: '192.168.1.10', srcPort: 5000, dstPort: 4000, payload: rtpPacket(k, 0x33334444) });
+          t += 0.02;
+        }
+      }
+      const fwd = m.dir === 'ab';
+      frames.push({ time: t, src: fwd ? pub : b, dst: fwd ? b : pub, srcPort: 5060, dstPort: 5060, payload: m.text });
+      t += 0.05;
+    });
+    const session = await sessionFor(writePcap(frames.map((f) => ({ time: f.time!, data: buildFrame(f) }))), 'evil-nat.pcap');
+    await session.analysisIdle;
+    const p = await openCapturePage(browser, session);
+    const { page } = p;
+    try {
+      await page.locator('.call-row[data-call="0"]').click();
+      const finding = page.locator('.finding[data-rule="nat/sdp-private-public-source"]');
+      await finding.waitFor();
+      const shown = evil.replace(/"/g, "'");
+      expect(await finding.locator('.finding-message').textContent()).toContain(`${shown} (caller)`);
+      expect(await page.locator('.findings .verdict-text').textContent()).toBeTruthy();
+      await expect.poll(() => page.locator('g.stream-label').count()).toBe(2);
+      await page.locator('.finding[data-rule="nat/one-way-audio"] .frame-chip.rtp').first().click();
+      await page.locator('.detail[data-kind="stream"] .stream-findings li').first().waitFor();
+      expect(await page.locator('.detail .stream-findings').textContent()).toContain(shown);
+      expect(await page.locator('.findings script, .findings img, .detail script, .detail img, .ladder script, .ladder img').count()).toBe(0);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      await page.screenshot({ path: join(OUT, 'webview-nat-hostile.png') });
       await expectClean(p);
     } finally {
       await p.close();

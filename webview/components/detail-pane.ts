@@ -1,14 +1,20 @@
-// Message detail pane: frame, addresses, transport and time of the selected arrow, then the full SIP message with
-// simple highlighting (start line, header names, values, params) and its SDP body below. Text only via DOM APIs.
+// Detail pane: for a selected arrow, frame, addresses, transport and time, then the full SIP message with simple
+// highlighting (start line, header names, values, params) and its SDP body below; for a selected RTP stream band, its
+// statistics, the SDP endpoints against the observed addresses, and its findings. Text only via DOM APIs.
 import { formatDateTime } from '../../src/core/ladder/model';
-import type { MessageDetail } from '../../src/protocol/webview';
+import type { MessageDetail, SdpEndpointView, StreamDetail } from '../../src/protocol/webview';
 import { ce, clear, h } from '../dom';
+import { severityIcon } from '../severity';
 import { tokenizePlain, tokenizeSdp, tokenizeSipHead, type Token } from '../sip-highlight';
 
 export interface DetailPaneOptions {
   /** "Open as text" button. */
   onOpenAsText(messageId: number): void;
+  /** A SIP message reference (the SDP of a stream) was clicked. */
+  onSelectMessage(messageId: number): void;
 }
+
+const ms = (v: number): string => `${v.toFixed(3)} ms`;
 
 const endpoint = (ip: string, port: number, v: 4 | 6): string => (v === 6 ? `[${ip}]:${port}` : `${ip}:${port}`);
 
@@ -18,6 +24,7 @@ export class DetailPane {
   private readonly header: HTMLElement;
   private readonly content: HTMLElement;
   private current: number | undefined;
+  private currentStream: number | undefined;
 
   constructor(private readonly opts: DetailPaneOptions) {
     this.header = h('div', { class: 'detail-head' });
@@ -31,16 +38,115 @@ export class DetailPane {
     return this.current;
   }
 
+  /** Stream index on display, if any. */
+  get streamIndex(): number | undefined {
+    return this.currentStream;
+  }
+
+  /** Loading a stream's detail. */
+  showStreamLoading(index: number): void {
+    this.current = undefined;
+    this.currentStream = index;
+    this.element.dataset.state = 'loading';
+  }
+
+  /** Render an RTP stream: statistics, SDP declared vs observed addresses, findings about it. */
+  showStream(d: StreamDetail): void {
+    this.current = undefined;
+    this.currentStream = d.index;
+    clear(this.header);
+    clear(this.content);
+    const v6 = d.ipVersion;
+    const src = endpoint(d.src, d.srcPort, v6);
+    const dst = endpoint(d.dst, d.dstPort, v6);
+    const row = (dt: string, dd: string | Node, cls?: string): Node[] => [h('dt', {}, dt), h('dd', cls ? { class: cls } : {}, dd)];
+    const extra: string[] = [];
+    if (d.duplicates) extra.push(`${d.duplicates} duplicates`);
+    if (d.outOfOrder) extra.push(`${d.outOfOrder} out of order`);
+    if (d.sequenceErrors) extra.push(`${d.sequenceErrors} sequence errors`);
+    this.header.append(
+      h('div', { class: 'detail-title' }, h('strong', { class: 'detail-label' }, d.label), h('span', { class: 'flags' }, ` ${d.detection === 'sdp' ? 'signalled (SDP)' : 'heuristic'}`)),
+      h(
+        'dl',
+        { class: 'detail-meta stream-meta' },
+        ...row('SSRC', d.ssrc, 'ssrc'),
+        ...row('Codec', d.codecs.length > 1 ? `${d.codec || '?'} (${d.codecs.join(', ')})` : d.codec || d.codecs[0] || '?', 'codec'),
+        ...row('From', src, 'addr'),
+        ...row('To', dst, 'addr'),
+        ...row('Frames', `${d.firstFrame} – ${d.lastFrame}`, 'frame'),
+        ...row('Start', `${formatDateTime(d.startSec, d.startNsec)} UTC, ${d.durationSec.toFixed(1)} s`),
+      ),
+    );
+    const stats = h(
+      'dl',
+      { class: 'detail-meta stream-stats' },
+      ...row('Packets', `${d.packets} (expected ${d.expected})${extra.length ? `, ${extra.join(', ')}` : ''}`, 'packets'),
+      ...row('Lost', `${d.lost} (${d.lostPercent.toFixed(1)}%)`, 'lost'),
+      ...row('Max delta', `${ms(d.maxDeltaMs)}${d.maxDeltaFrame ? ` (frame ${d.maxDeltaFrame})` : ''}, mean ${ms(d.meanDeltaMs)}`, 'delta'),
+      ...row('Jitter', `max ${ms(d.maxJitterMs)}, mean ${ms(d.meanJitterMs)}`, 'jitter'),
+      ...row('DTMF', d.dtmf.count > 0 ? `${d.dtmf.count} events: ${d.dtmf.digits}` : 'none', 'dtmf'),
+    );
+    this.content.append(h('div', { class: 'body-title first' }, 'RTP statistics (RFC 3550)'), stats);
+
+    this.content.appendChild(h('div', { class: 'body-title' }, 'SDP declared vs observed'));
+    const sdp = h('dl', { class: 'detail-meta stream-sdp' });
+    const sender = d.senderSdp;
+    sdp.append(
+      ...row('Observed source', src, 'observed-src'),
+      ...row('Sender’s SDP', sender ? this.sdpRef(sender, src, v6) : 'not found', 'sender-sdp'),
+      ...row('Observed destination', dst, 'observed-dst'),
+    );
+    if (d.matched) {
+      const whose = d.matched.side === 'destination' ? 'Receiver’s SDP (matched)' : 'Matched on the source';
+      sdp.append(...row(whose, this.sdpRef(d.matched, d.matched.side === 'destination' ? dst : src, v6), 'matched-sdp'));
+    } else {
+      sdp.append(...row('Matched SDP', 'none (heuristic stream)', 'matched-sdp'));
+    }
+    this.content.appendChild(sdp);
+
+    this.content.appendChild(h('div', { class: 'body-title' }, d.findings.length ? `Findings (${d.findings.length})` : 'Findings'));
+    if (d.findings.length === 0) this.content.appendChild(h('p', { class: 'muted' }, 'No NAT finding concerns this stream.'));
+    else {
+      const list = h('ul', { class: 'stream-findings' });
+      for (const f of d.findings) {
+        list.appendChild(h('li', { class: `sev-${f.severity}`, 'data-rule': f.ruleId }, severityIcon(f.severity), h('strong', { class: 'rule-id' }, f.ruleId), ' ', h('div', { class: 'stream-finding-message' }, f.message)));
+      }
+      this.content.appendChild(list);
+    }
+    this.element.dataset.state = 'ready';
+    this.element.dataset.kind = 'stream';
+  }
+
+  /** `10.0.0.20:6000 (200 OK, f15)` with the message part clickable; marked when it differs from `observed`. */
+  private sdpRef(e: SdpEndpointView, observed: string, v: 4 | 6): Node {
+    const text = endpoint(e.address, e.port, e.address.includes(':') ? 6 : v);
+    const differs = text !== observed;
+    const link = h('button', { class: 'msg-link', 'data-message': e.messageId, title: `Show ${e.label || 'the message'} (frame ${e.frame})` }, `${e.label || 'message'}, f${e.frame}`);
+    link.addEventListener('click', () => this.opts.onSelectMessage(e.messageId));
+    return h(
+      'span',
+      { class: differs ? 'sdp-endpoint differs' : 'sdp-endpoint' },
+      text,
+      ' (',
+      link,
+      ')',
+      differs ? h('span', { class: 'badge', title: 'The declared address differs from the observed one (NAT)' }, '≠ observed') : false,
+    );
+  }
+
   showEmpty(text: string): void {
     this.current = undefined;
+    this.currentStream = undefined;
     clear(this.header);
     clear(this.content);
     this.content.appendChild(h('p', { class: 'muted' }, text));
     this.element.dataset.state = 'empty';
+    delete this.element.dataset.kind;
   }
 
   showLoading(id: number): void {
     this.current = id;
+    this.currentStream = undefined;
     this.element.dataset.state = 'loading';
   }
 
@@ -53,6 +159,7 @@ export class DetailPane {
   /** Render a message. */
   show(d: MessageDetail): void {
     this.current = d.id;
+    this.currentStream = undefined;
     clear(this.header);
     clear(this.content);
     const open = ce('vscode-button', { secondary: true, 'data-action': 'open-text', title: 'Open this message in a SIP editor (linted by the language server)' }, 'Open as text');
@@ -83,6 +190,7 @@ export class DetailPane {
       this.content.appendChild(renderLines(d.bodyKind === 'sdp' ? tokenizeSdp(d.body) : tokenizePlain(d.body), d.bodyKind === 'sdp' ? 'sdp' : 'body'));
     }
     this.element.dataset.state = 'ready';
+    this.element.dataset.kind = 'message';
   }
 }
 

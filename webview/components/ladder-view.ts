@@ -1,21 +1,50 @@
 // The ladder (call flow) as SVG, virtualised by rows: the host sends pages of rows plus the ladder's shape, the
-// pure core geometry lays it out (any zoom), and only the rows in view are drawn. Sticky column headers and a
-// sticky time column keep wide and long ladders readable while scrolling both ways.
-import { arrowGeometry, clampZoom, headerBox, rowAtY, rowTop, visibleRows, type ArrowGeometry, type LadderLayout } from '../../src/core/ladder/geometry';
+// pure core geometry lays it out (any zoom), and only the rows in view are drawn — with the RTP stream bands that
+// cross them and NAT finding markers on arrows and streams. Sticky column headers and a sticky time column keep wide
+// and long ladders readable while scrolling both ways.
+import {
+  arrowGeometry,
+  arrowY,
+  clampZoom,
+  estimateTextWidth,
+  headerBox,
+  rowAtY,
+  rowTop,
+  streamBox,
+  visibleRows,
+  type ArrowGeometry,
+  type LadderLayout,
+} from '../../src/core/ladder/geometry';
 import { arrowLabel, formatRowTime, type LadderRow } from '../../src/core/ladder/model';
 import { LADDER_PAGE_SIZE, layoutPagedLadder } from '../../src/core/ladder/page';
-import type { GetLadderParams, LadderColumnsOption, LadderPage, LadderTimeOption } from '../../src/protocol/webview';
+import type {
+  GetLadderParams,
+  LadderColumnsOption,
+  LadderPage,
+  LadderRowOf,
+  LadderRowOfParams,
+  LadderStreamView,
+  LadderTimeOption,
+  RowMarker,
+} from '../../src/protocol/webview';
 import { clear, h, s, setText } from '../dom';
 import { PageCache } from '../paging';
+import { severityMarker } from '../severity';
 
 const OVERSCAN = 8;
 /** Number of call colours defined in the stylesheet (`.c0` … `.c7`). */
 const CALL_COLOURS = 8;
+/** Stream labels are drawn smaller than arrow labels (as in the SVG export). */
+const STREAM_LABEL_SCALE = 0.8;
 
 export interface LadderViewOptions {
   fetch(params: GetLadderParams): Promise<LadderPage>;
+  /** Where a message is in a ladder (to reveal an evidence frame whose page is not loaded). */
+  locate(params: LadderRowOfParams): Promise<LadderRowOf>;
   /** The user picked an arrow (undefined: selection cleared). */
   onSelectMessage(messageId: number | undefined): void;
+  /** The user picked an RTP stream band. */
+  onSelectStream(streamIndex: number): void;
   /** Zoom/scroll/time changed: persist the view state. */
   onChange(): void;
   onError(message: string): void;
@@ -30,7 +59,7 @@ export interface LadderViewState {
   messageId: number | undefined;
 }
 
-type Shape = Pick<LadderPage, 'key' | 'rowCount' | 'columns' | 'calls' | 'widthRows' | 'warnings'>;
+type Shape = Pick<LadderPage, 'key' | 'rowCount' | 'columns' | 'calls' | 'widthRows' | 'warnings' | 'streams'>;
 
 /** Ladder widget. */
 export class LadderView {
@@ -57,6 +86,13 @@ export class LadderView {
   private drawnKey = '';
   private pendingScroll: { top: number; left: number } | undefined;
   private colourByCall = new Map<number, number>();
+  /** Finding markers of the loaded rows' messages (for the current shape key). */
+  private markers = new Map<number, RowMarker>();
+  /** Row whose free strip holds each stream's label (computed once per shape, as the SVG export does). */
+  private labelRows = new Map<number, number>();
+  private selectedStream: number | undefined;
+  /** Bumped by every reveal request, so a late answer does not move a newer selection. */
+  private revealSeq = 0;
 
   constructor(
     private readonly opts: LadderViewOptions,
@@ -120,6 +156,7 @@ export class LadderView {
       this.pendingScroll = { top: 0, left: 0 };
       this.selectedMessage = undefined;
       this.selectedRow = -1;
+      this.selectedStream = undefined;
     }
     this.reload();
   }
@@ -164,6 +201,68 @@ export class LadderView {
     this.scroller.focus();
   }
 
+  /** Stream on the current ladder, if loaded. */
+  stream(streamIndex: number): LadderStreamView | undefined {
+    return this.shape?.streams.find((st) => st.streamIndex === streamIndex);
+  }
+
+  /**
+   * Select the arrow of `messageId` (an evidence frame): ask the host for its row, scroll it into the middle of the
+   * view and highlight it once its page is drawn. Resolves false when the message is not on this ladder.
+   */
+  async revealMessage(messageId: number): Promise<boolean> {
+    const seq = ++this.revealSeq;
+    const ladderId = this.ladderId;
+    const res = await this.opts.locate({ callIndexes: this.callIndexes, columns: this.columns, messageId });
+    if (seq !== this.revealSeq || ladderId !== this.ladderId || res.row < 0) return false;
+    this.selectedMessage = messageId;
+    this.selectedRow = res.row;
+    this.selectedStream = undefined;
+    this.scrollToRow(res.row);
+    this.drawnKey = '';
+    this.schedule();
+    this.opts.onSelectMessage(messageId);
+    this.opts.onChange();
+    return true;
+  }
+
+  /** Select a stream band (from an evidence chip or a click): scroll to its label and highlight it. */
+  selectStream(streamIndex: number, scroll = true): boolean {
+    const st = this.stream(streamIndex);
+    if (!st) return false;
+    this.revealSeq++;
+    this.selectedStream = streamIndex;
+    this.selectedMessage = undefined;
+    this.selectedRow = -1;
+    if (scroll) this.scrollToRow(this.labelRows.get(streamIndex) ?? st.startRow, st);
+    this.drawnKey = '';
+    this.schedule();
+    this.opts.onSelectStream(streamIndex);
+    this.opts.onChange();
+    return true;
+  }
+
+  /** Scroll so that row `i` is in the middle of the view (and, for a stream, its band horizontally in view). */
+  private scrollToRow(i: number, st?: LadderStreamView): void {
+    const l = this.layout;
+    if (!l) {
+      // Not laid out yet (the ladder is loading): scroll when it is.
+      const z = this.zoom;
+      this.pendingScroll = { top: Math.max(0, (48 + 28 * i) * z - this.scroller.clientHeight / 2), left: this.pendingScroll?.left ?? 0 };
+      return;
+    }
+    const viewTop = this.scroller.scrollTop + l.headerHeight;
+    const viewBottom = this.scroller.scrollTop + this.scroller.clientHeight;
+    const y = rowTop(l, i);
+    if (y < viewTop || y + l.rowHeight > viewBottom) this.scroller.scrollTop = Math.max(0, y - l.headerHeight / 2 - this.scroller.clientHeight / 2);
+    if (st) {
+      const b = streamBox(l, st);
+      const left = this.scroller.scrollLeft + l.timeColumnWidth + l.margin;
+      const right = this.scroller.scrollLeft + this.scroller.clientWidth;
+      if (b.x < left || b.x + b.width > right) this.scroller.scrollLeft = Math.max(0, b.x - l.timeColumnWidth - l.margin * 2);
+    }
+  }
+
   private reload(): void {
     this.ladderId = `${this.callIndexes.join(',')}|${this.columns}`;
     this.cache.setKey(`pending:${this.ladderId}`);
@@ -199,7 +298,9 @@ export class LadderView {
           }
           this.adopt(res);
         }
-        this.cache.store(this.cache.key, page, res.rows);
+        if (this.cache.store(this.cache.key, page, res.rows)) {
+          for (const m of res.markers) this.markers.set(m.messageId, m);
+        }
         this.schedule();
       })
       .catch((err: unknown) => {
@@ -210,9 +311,13 @@ export class LadderView {
 
   /** A page with a new ladder key: take its shape (columns, size) and drop rows of the old shape. */
   private adopt(res: LadderPage): void {
-    this.shape = { key: res.key, rowCount: res.rowCount, columns: res.columns, calls: res.calls, widthRows: res.widthRows, warnings: res.warnings };
+    this.shape = { key: res.key, rowCount: res.rowCount, columns: res.columns, calls: res.calls, widthRows: res.widthRows, warnings: res.warnings, streams: res.streams };
     this.cache.setKey(res.key);
+    this.markers.clear();
     this.colourByCall = new Map(res.calls.map((c) => [c.callIndex, c.colorIndex]));
+    this.labelRows = streamLabelRows(res.streams);
+    this.element.dataset.streams = String(res.streams.length);
+    this.element.dataset.nat = res.nat;
     this.element.dataset.state = res.rowCount === 0 ? 'empty' : 'ready';
     if (res.rowCount === 0) setText(this.note, 'These calls have no messages.');
     this.relayout();
@@ -220,7 +325,7 @@ export class LadderView {
 
   private relayout(): void {
     if (!this.shape) return;
-    this.layout = layoutPagedLadder(this.shape, { zoom: this.zoom });
+    this.layout = layoutPagedLadder(this.shape, { zoom: this.zoom, streamLabelScale: STREAM_LABEL_SCALE });
     const l = this.layout;
     this.head.setAttribute('width', String(l.width));
     this.head.setAttribute('height', String(l.headerHeight));
@@ -280,7 +385,7 @@ export class LadderView {
     for (const page of this.cache.claimMissing(Math.max(0, first - ahead), Math.min(this.shape.rowCount, last + ahead))) this.fetchPage(page);
     let loaded = 0;
     for (let i = first; i < last; i++) if (this.cache.get(i)) loaded++;
-    const key = `${this.cache.key}|${first}|${last}|${loaded}|${l.zoom}|${this.time}|${this.selectedMessage}`;
+    const key = `${this.cache.key}|${first}|${last}|${loaded}|${l.zoom}|${this.time}|${this.selectedMessage}|${this.selectedStream}|${this.markers.size}`;
     if (key === this.drawnKey) return;
     this.drawnKey = key;
 
@@ -298,6 +403,8 @@ export class LadderView {
     const lifelines = s('g', { class: 'lifelines' });
     for (const x of l.columnX) lifelines.appendChild(s('line', { class: 'lifeline', x1: x, x2: x, y1: top, y2: top + height }));
     svg.appendChild(lifelines);
+    const streams = this.streamLayers(l, first, last);
+    svg.appendChild(streams.bands);
 
     const multiCall = this.shape.calls.length > 1;
     const frag = document.createDocumentFragment();
@@ -315,6 +422,8 @@ export class LadderView {
       timeFrag.appendChild(t);
     }
     svg.appendChild(frag);
+    // Stream labels above the arrows, so they can be clicked (arrow rows take clicks anywhere else).
+    svg.appendChild(streams.labels);
     this.times.appendChild(timeFrag);
     this.element.dataset.rendered = String(loaded);
   }
@@ -346,12 +455,87 @@ export class LadderView {
     if (row.truncated) flags.push('truncated');
     if (flags.length > 0) label.appendChild(s('tspan', { class: row.hasSdp ? 'flag sdp' : 'flag' }, ` (${flags.join(', ')})`));
     el.appendChild(label);
+    const marker = this.markers.get(row.messageId);
+    if (marker) {
+      // After the label's end (monospace: the estimate holds), vertically centred on the text.
+      const w = estimateTextWidth(arrowLabel(row), l.charWidth);
+      const end = g.labelAnchor === 'middle' ? g.labelX + w / 2 : g.labelX + w;
+      const r = 4.5 * l.zoom;
+      el.classList.add('has-finding', `finding-${marker.severity}`);
+      el.setAttribute('aria-label', `${el.getAttribute('aria-label') ?? ''}, NAT ${marker.severity}: ${marker.ruleIds.join(', ')}`);
+      el.appendChild(severityMarker(marker.severity, end + r + 4 * l.zoom, g.labelY - l.fontSize * 0.35, r, `NAT ${marker.severity}: ${marker.ruleIds.join(', ')}`));
+    }
     return el;
+  }
+
+  /**
+   * The stream bands crossing rows [first, last) — a translucent band with double edges, under the arrows — and their
+   * labels (with the finding marker), above the arrows.
+   */
+  private streamLayers(l: LadderLayout, first: number, last: number): { bands: SVGGElement; labels: SVGGElement } {
+    const layer = s('g', { class: 'streams' });
+    const labels = s('g', { class: 'stream-labels' });
+    const streams = this.shape?.streams ?? [];
+    const top = rowTop(l, first);
+    const bottom = rowTop(l, last);
+    const gap = 1.5 * l.zoom;
+    for (const st of streams) {
+      if (st.endRow < first || st.startRow >= last) continue;
+      const b = streamBox(l, st);
+      if (b.width <= 0) continue;
+      const y0 = Math.max(b.y, top);
+      const y1 = Math.min(b.y + b.height, bottom);
+      const arrow = st.toColumn > st.fromColumn ? '→ ' : st.toColumn < st.fromColumn ? '← ' : '';
+      const classes: string[] = [];
+      if (st.severity) classes.push(`finding-${st.severity}`);
+      if (st.streamIndex === this.selectedStream) classes.push('selected');
+      const g = s('g', { class: ['stream', ...classes].join(' '), 'data-stream': st.streamIndex });
+      g.appendChild(s('title', {}, `${arrow}${st.label}${st.ruleIds.length ? `\nNAT: ${st.ruleIds.join(', ')}` : ''}`));
+      g.appendChild(s('rect', { class: 'band', x: b.x, y: y0, width: b.width, height: Math.max(0, y1 - y0) }));
+      // Double line at the band's first and last edge, when they are in the drawn range.
+      for (const [y, dir] of [
+        [b.y, 1],
+        [b.y + b.height, -1],
+      ] as const) {
+        if (y < top || y > bottom) continue;
+        g.appendChild(s('line', { class: 'edge', x1: b.x, x2: b.x + b.width, y1: y + dir * gap, y2: y + dir * gap }));
+        g.appendChild(s('line', { class: 'edge', x1: b.x, x2: b.x + b.width, y1: y + dir * gap * 3, y2: y + dir * gap * 3 }));
+      }
+      const labelRow = this.labelRows.get(st.streamIndex) ?? st.startRow;
+      if (labelRow >= first && labelRow < last) {
+        const text = `${arrow}${st.label}`;
+        const fs = l.fontSize * STREAM_LABEL_SCALE;
+        const w = estimateTextWidth(text, l.charWidth * STREAM_LABEL_SCALE);
+        const cx = b.x + b.width / 2;
+        // In the strip between this row's shaft and the next row's label (see arrowGeometry: shaft at 0.7 row height).
+        const baseline = arrowY(l, labelRow) + l.fontSize * 0.85;
+        const marker = st.severity ? 10 * l.zoom : 0;
+        const pill = s('g', {
+          class: ['stream-label', ...classes].join(' '),
+          'data-stream': st.streamIndex,
+          role: 'button',
+          'aria-label': `RTP stream ${arrow}${st.label}${st.severity ? `, NAT ${st.severity}: ${st.ruleIds.join(', ')}` : ''}`,
+        });
+        pill.appendChild(s('title', {}, `${arrow}${st.label}${st.ruleIds.length ? `\nNAT: ${st.ruleIds.join(', ')}` : ''}\nClick for the stream's statistics`));
+        pill.appendChild(s('rect', { class: 'pill', x: cx - w / 2 - 4 * l.zoom - marker, y: baseline - fs * 0.85, width: w + 8 * l.zoom + marker, height: fs * 1.1, rx: 3 * l.zoom }));
+        pill.appendChild(s('text', { x: cx, y: baseline, 'text-anchor': 'middle', 'font-size': fs }, text));
+        if (st.severity) pill.appendChild(severityMarker(st.severity, cx - w / 2 - marker / 2 - 1 * l.zoom, baseline - fs * 0.33, 3.6 * l.zoom, `NAT ${st.severity}: ${st.ruleIds.join(', ')}`));
+        labels.appendChild(pill);
+      }
+      layer.appendChild(g);
+    }
+    return { bands: layer, labels };
   }
 
   private onClick(e: MouseEvent): void {
     const l = this.layout;
     if (!l) return;
+    const band = (e.target as Element | null)?.closest?.('.stream-label[data-stream]');
+    if (band) {
+      this.scroller.focus({ preventScroll: true });
+      this.selectStream(Number(band.getAttribute('data-stream')), false);
+      return;
+    }
     const rect = this.body.getBoundingClientRect();
     const i = rowAtY(l, e.clientY - rect.top + l.headerHeight);
     if (i < 0) return;
@@ -362,8 +546,10 @@ export class LadderView {
   private selectRow(i: number): void {
     const row = this.cache.get(i);
     if (!row) return;
+    this.revealSeq++;
     this.selectedRow = i;
     this.selectedMessage = row.messageId;
+    this.selectedStream = undefined;
     this.drawnKey = '';
     this.schedule();
     this.opts.onSelectMessage(row.messageId);
@@ -418,6 +604,29 @@ export class LadderView {
       requestAnimationFrame(wait);
     }
   }
+}
+
+/**
+ * Row whose free strip (below the arrow shaft) holds each stream's label: the stream's start row, or the next row of
+ * its span whose strip is not yet used by the label of a stream across overlapping columns (both directions of a call
+ * usually start together; a stream to an unreachable address often spans the columns of another).
+ */
+export function streamLabelRows(streams: readonly LadderStreamView[]): Map<number, number> {
+  const used = new Map<number, [number, number][]>();
+  const out = new Map<number, number>();
+  for (const st of streams) {
+    const a = Math.min(st.fromColumn, st.toColumn);
+    const b = Math.max(st.fromColumn, st.toColumn);
+    const clash = (row: number): boolean => (used.get(row) ?? []).some(([x, y]) => a < y && x < b);
+    const last = Math.max(st.startRow, st.endRow);
+    let row = Math.max(0, Math.min(st.startRow, st.endRow));
+    while (row < last && clash(row)) row++;
+    const list = used.get(row);
+    if (list) list.push([a, b]);
+    else used.set(row, [[a, b]]);
+    out.set(st.streamIndex, row);
+  }
+  return out;
 }
 
 /** Triangle at the receiving end of an arrow (self-messages: pointing left at the return leg's end). */

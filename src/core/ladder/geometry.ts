@@ -31,6 +31,12 @@ export interface LadderGeometryOptions {
   labelPadding?: number;
   /** How far a self-message loop extends right of its lifeline. Default 28. */
   selfLoopWidth?: number;
+  /**
+   * Font scale of RTP stream labels (`→ RTP PCMA 236 pkts, 0 lost`) relative to arrow labels: when > 0, columns are
+   * spaced so those labels fit between the lifelines a stream spans, like arrow labels. Default 0: streams are not
+   * considered (the label may overflow its lifelines).
+   */
+  streamLabelScale?: number;
 }
 
 const DEFAULTS: Required<Omit<LadderGeometryOptions, 'zoom'>> = {
@@ -44,6 +50,7 @@ const DEFAULTS: Required<Omit<LadderGeometryOptions, 'zoom'>> = {
   charWidth: 7.2,
   labelPadding: 16,
   selfLoopWidth: 28,
+  streamLabelScale: 0,
 };
 
 /** Result of {@link layoutLadder}. All lengths in CSS px, already scaled by `zoom`. */
@@ -134,6 +141,19 @@ export function layoutLadder(model: LadderModel, opts: LadderGeometryOptions = {
     else {
       const key = a * n + b;
       spanning.set(key, Math.max(spanning.get(key) ?? 0, need));
+    }
+  }
+  if (o.streamLabelScale > 0) {
+    for (const st of model.streams) {
+      const a = Math.min(st.fromColumn, st.toColumn);
+      const b = Math.max(st.fromColumn, st.toColumn);
+      if (a < 0 || b >= n || a === b) continue;
+      const need = estimateTextWidth(`→ ${st.label}`, o.charWidth) * o.streamLabelScale + 2 * o.labelPadding;
+      if (b === a + 1) gaps[a] = Math.max(gaps[a]!, need);
+      else {
+        const key = a * n + b;
+        spanning.set(key, Math.max(spanning.get(key) ?? 0, need));
+      }
     }
   }
   // Narrow spans first so wide ones see the already-grown gaps.

@@ -2,7 +2,7 @@
 // representative "width rows", and the webview lays the whole ladder out from those without holding every row.
 import type { LadderGeometryOptions, LadderLayout } from './geometry';
 import { estimateTextWidth, layoutLadder } from './geometry';
-import type { LadderColumn, LadderModel, LadderRow } from './model';
+import type { LadderColumn, LadderModel, LadderRow, LadderStream } from './model';
 import { arrowLabel } from './model';
 
 /** Default page size (rows) for ladder page requests. */
@@ -40,6 +40,8 @@ export interface PagedLadderShape {
   columns: readonly LadderColumn[];
   widthRows: readonly LadderRow[];
   rowCount: number;
+  /** RTP streams of the ladder: their labels widen the columns when `streamLabelScale` is set. */
+  streams?: readonly LadderStream[];
 }
 
 /**
@@ -49,7 +51,7 @@ export interface PagedLadderShape {
  */
 export function layoutPagedLadder(shape: PagedLadderShape, opts: LadderGeometryOptions = {}): LadderLayout {
   const base = layoutLadder(
-    { columns: [...shape.columns], rows: [...shape.widthRows], calls: [], streams: [], startSec: 0, startNsec: 0, warnings: [] },
+    { columns: [...shape.columns], rows: [...shape.widthRows], calls: [], streams: [...(shape.streams ?? [])], startSec: 0, startNsec: 0, warnings: [] },
     opts,
   );
   const rowCount = Math.max(0, Math.floor(shape.rowCount));

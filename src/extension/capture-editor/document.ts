@@ -1,10 +1,19 @@
 // One opened capture file: starts the streaming import (progress notification with percent and Cancel), keeps the
-// read-only ByteSource open for message re-reads, and publishes model updates while the call list fills in.
+// read-only ByteSource open for message re-reads and the NAT analysis, and publishes model updates while the call
+// list fills in and when the NAT findings arrive.
 import * as vscode from 'vscode';
-import { importCapture } from '../../core/index';
+import { importCapture, type LintSettings } from '../../core/index';
+import { SETTINGS_SECTION } from '../../protocol/settings';
 import type { CaptureSummary } from '../../protocol/webview';
 import { openCaptureByteSource, type ClosableByteSource } from './byte-source';
+import { captureLintSettings } from './nat-analysis';
 import { CaptureSession, IMPORT_CHUNK_BYTES } from './session';
+
+/** NAT lint settings from `sipscope.nat.*`, `sipscope.rules.*` and `sipscope.sipPorts`. */
+export function readLintSettings(): LintSettings {
+  const cfg = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  return captureLintSettings({ rules: cfg.get('rules'), nat: cfg.get('nat'), sipPorts: cfg.get('sipPorts') });
+}
 
 /** Least time between two update events while importing (the first and the last are never delayed). */
 const UPDATE_INTERVAL_MS = 100;
@@ -22,12 +31,30 @@ export class CaptureDocument implements vscode.CustomDocument {
   private disposed = false;
   private lastFire = 0;
   private trailing: ReturnType<typeof setTimeout> | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
     readonly uri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.session = new CaptureSession(fileNameOf(uri));
+    this.session = new CaptureSession(fileNameOf(uri), undefined, {
+      lintSettings: readLintSettings(),
+      openExternal: (url) => vscode.env.openExternal(vscode.Uri.parse(url, true)),
+    });
+    const stopListening = this.session.onDidChange(() => {
+      const nat = this.session.summary().nat;
+      if (nat.state === 'done') this.log.info(`${this.session.fileName}: NAT analysis: ${nat.findings} findings in ${nat.calls} calls`);
+      else if (nat.state === 'failed') this.log.warn(`${this.session.fileName}: ${nat.note ?? 'NAT analysis failed'}`);
+      this.fire(true);
+    });
+    this.subscriptions.push(
+      new vscode.Disposable(stopListening),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SETTINGS_SECTION}.nat`) || e.affectsConfiguration(`${SETTINGS_SECTION}.rules`) || e.affectsConfiguration(`${SETTINGS_SECTION}.sipPorts`)) {
+          this.session.setLintSettings(readLintSettings());
+        }
+      }),
+    );
     this.imported = this.run();
   }
 
@@ -46,9 +73,14 @@ export class CaptureDocument implements vscode.CustomDocument {
     this.disposed = true;
     this.cancelled = true;
     clearTimeout(this.trailing);
+    for (const s of this.subscriptions) s.dispose();
+    this.session.dispose();
     this.updates.dispose();
-    // Close only after the importer stopped reading.
-    void this.imported.then(() => this.source?.close()).catch(() => undefined);
+    // Close only after the importer and the (cancelled) NAT analysis stopped reading.
+    void this.imported
+      .then(() => this.session.analysisIdle)
+      .then(() => this.source?.close())
+      .catch(() => undefined);
   }
 
   private async run(): Promise<void> {

@@ -1,17 +1,24 @@
-// Host side of one opened capture, without vscode: owns the (live, still importing) CaptureModel and answers the
-// webview's requests (call pages, ladder pages, message detail). The custom editor wires it to a webview; the
-// Chromium tests wire the very same handlers to a stubbed acquireVsCodeApi.
+// Host side of one opened capture, without vscode: owns the (live, still importing) CaptureModel, runs the NAT
+// analysis once the import is complete, and answers the webview's requests (call pages, ladder pages with RTP streams
+// and finding markers, message and stream detail, findings). The custom editor wires it to a webview; the Chromium
+// tests wire the very same handlers to a stubbed acquireVsCodeApi.
 import {
   allVias,
   buildLadder,
   decodeUtf8,
+  DEFAULT_LINT_SETTINGS,
   findSdpBodies,
+  formatSsrc,
   loadMessageBytes,
   parseNameAddrList,
   parseSipMessage,
+  streamSummary,
   type CaptureModel,
   type LadderModel,
+  type LintSettings,
+  type MediaDeclaration,
   type MessageInfo,
+  type RtpStreamInfo,
 } from '../../core/index';
 // Not in the core's public index yet: the paging helpers (new module of this feature) and isValidUtf8.
 import { LADDER_PAGE_SIZE, ladderPage, ladderWidthRows } from '../../core/ladder/page';
@@ -25,10 +32,16 @@ import type {
   GetLadderParams,
   LadderColumnsOption,
   LadderPage,
+  LadderRowOf,
+  LadderRowOfParams,
+  LadderStreamView,
   MessageDetail,
   Requests,
+  SdpEndpointView,
+  StreamDetail,
 } from '../../protocol/webview';
 import { CallQuery } from './call-query';
+import { isRuleReferenceUrl, NatAnalysis } from './nat-analysis';
 
 /**
  * Bytes per import step (ImportOptions.chunkSize). The host answers the webview (call pages, ladder pages) between
@@ -45,10 +58,20 @@ export const MAX_LADDER_CALLS = 500;
 /** Runs the commands that need the editor (dialogs, clipboard, new documents). */
 export type CommandRunner = (req: CommandRequest) => Promise<CommandResult>;
 
+/** Editor services and settings of a session (all optional: tests and benchmarks run without an editor). */
+export interface CaptureSessionOptions {
+  /** NAT lint settings (trusted networks, severities); default: the core's defaults. */
+  lintSettings?: LintSettings;
+  /** Opens a URL in the browser (vscode.env.openExternal); called only with rule reference URLs. */
+  openExternal?: (url: string) => PromiseLike<boolean> | boolean;
+}
+
 interface LadderEntry {
   key: string;
   model: LadderModel;
   widthRows: LadderPage['widthRows'];
+  /** message id -> row index, built on the first ladderRowOf request. */
+  rowOf?: Map<number, number>;
 }
 
 /** One capture's host state; `model` is undefined until the importer's first update. */
@@ -60,11 +83,54 @@ export class CaptureSession {
   private readonly calls = new CallQuery(() => this.model?.calls ?? []);
   private readonly ladders: LadderEntry[] = [];
   private readonly building = new Map<string, Promise<LadderEntry>>();
+  private readonly listeners = new Set<() => void>();
+  private readonly nat: NatAnalysis;
+  private disposed = false;
 
   constructor(
     readonly fileName: string,
     private readonly runCommand: CommandRunner = async () => ({ done: false, message: 'commands are not available here' }),
-  ) {}
+    private readonly options: CaptureSessionOptions = {},
+  ) {
+    this.nat = new NatAnalysis(options.lintSettings ?? DEFAULT_LINT_SETTINGS, () => this.emit());
+  }
+
+  /**
+   * Called when the session changed outside an import update (the NAT analysis started, finished or failed): push
+   * the new summary to the webviews. Returns a function that removes the listener.
+   */
+  onDidChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** Resolves when no NAT analysis is reading the capture (so its source may be closed). Never rejects. */
+  get analysisIdle(): Promise<void> {
+    return this.nat.idle;
+  }
+
+  /** New lint settings (the user edited sipscope.nat.* / sipscope.rules.*): re-runs a finished analysis. */
+  setLintSettings(settings: LintSettings): void {
+    this.nat.setSettings(settings);
+  }
+
+  /** Stop the NAT analysis and forget the listeners; requests still settle (with what the model has). */
+  dispose(): void {
+    this.disposed = true;
+    this.nat.dispose();
+    this.listeners.clear();
+  }
+
+  private emit(): void {
+    if (this.disposed) return;
+    for (const l of [...this.listeners]) {
+      try {
+        l();
+      } catch {
+        // a listener's failure is its own (e.g. a disposed webview); the others still hear about the change
+      }
+    }
+  }
 
   /** The model so far (undefined before the first import update). */
   get current(): CaptureModel | undefined {
@@ -86,6 +152,10 @@ export class CaptureSession {
     if (done) {
       this.finished = true;
       this.fatalText = model.fatal?.message;
+      // The NAT analysis re-reads the capture: only on a complete import, after the calls are on screen.
+      if (model.fatal) this.nat.skip('not a readable capture');
+      else if (model.cancelled) this.nat.skip('import cancelled: NAT analysis needs the whole capture');
+      else this.nat.start(model);
     }
   }
 
@@ -94,6 +164,7 @@ export class CaptureSession {
     this.finished = true;
     this.fatalText = message;
     this.gen++;
+    this.nat.skip(message);
   }
 
   /** Counts and progress for the webview and the status bar. */
@@ -112,6 +183,7 @@ export class CaptureSession {
       problems: m?.problemCount ?? 0,
       records: m?.records ?? 0,
       generation: this.gen,
+      nat: this.nat.summary(),
     };
   }
 
@@ -122,6 +194,10 @@ export class CaptureSession {
       getLadder: (p) => this.getLadder(p),
       getMessage: (p) => this.getMessage(p.id),
       runCommand: (p) => this.runCommand(p),
+      getFindings: (p) => this.nat.findings(p ?? {}),
+      getStream: (p) => this.getStream(p.streamIndex),
+      ladderRowOf: (p) => this.ladderRowOf(p),
+      openExternal: (p) => this.openExternal(p.url),
     };
   }
 
@@ -147,8 +223,16 @@ export class CaptureSession {
     const entry = await this.ladderEntry(p.callIndexes, p.columns);
     const count = Math.max(0, Math.min(MAX_LADDER_PAGE, Math.floor(Number.isFinite(p.count) ? p.count : LADDER_PAGE_SIZE)));
     const from = Math.max(0, Math.min(entry.model.rows.length, Math.floor(Number.isFinite(p.from) ? p.from : 0)));
+    const rows = ladderPage(entry.model, from, count);
+    const streams: LadderStreamView[] = entry.model.streams.map((st) => {
+      const streamIndex = st.streamIndex ?? -1;
+      const marker = this.nat.streamMarker(streamIndex);
+      return { ...st, streamIndex, severity: marker?.severity, ruleIds: marker ? [...marker.ruleIds] : [] };
+    });
     return {
-      key: entry.key,
+      // The NAT generation is part of the key: when findings arrive the webview takes the new shape (stream markers)
+      // and fetches its rows again (row markers).
+      key: `${entry.key}|nat${this.nat.generation}`,
       rowCount: entry.model.rows.length,
       columns: entry.model.columns,
       calls: entry.model.calls,
@@ -156,9 +240,31 @@ export class CaptureSession {
       startSec: entry.model.startSec,
       startNsec: entry.model.startNsec,
       warnings: entry.model.warnings,
+      streams,
+      nat: this.nat.current,
       from,
-      rows: ladderPage(entry.model, from, count),
+      rows,
+      markers: this.nat.rowMarkers(rows.map((r) => r.messageId)),
     };
+  }
+
+  private async ladderRowOf(p: LadderRowOfParams): Promise<LadderRowOf> {
+    const entry = await this.ladderEntry(Array.isArray(p.callIndexes) ? p.callIndexes : [], p.columns);
+    entry.rowOf ??= new Map(entry.model.rows.map((r) => [r.messageId, r.index]));
+    return { key: `${entry.key}|nat${this.nat.generation}`, row: entry.rowOf.get(p.messageId) ?? -1 };
+  }
+
+  private async openExternal(url: string): Promise<{ opened: boolean }> {
+    if (!isRuleReferenceUrl(url)) throw new Error('only rule reference links can be opened');
+    const open = this.options.openExternal;
+    return { opened: open ? await open(url) : false };
+  }
+
+  private async getStream(streamIndex: number): Promise<StreamDetail> {
+    const m = this.model;
+    const st = m && Number.isInteger(streamIndex) ? m.streams[streamIndex] : undefined;
+    if (!m || !st) throw new Error(`no RTP stream ${streamIndex}`);
+    return streamDetail(m, st, this.nat.streamFindings(streamIndex).map((f) => ({ ruleId: f.ruleId, severity: f.severity, message: f.message })));
   }
 
   private ladderEntry(callIndexesIn: readonly number[], columns: LadderColumnsOption): Promise<LadderEntry> {
@@ -167,15 +273,24 @@ export class CaptureSession {
       .sort((a, b) => a - b)
       .slice(0, MAX_LADDER_CALLS);
     const size = callIndexes.reduce((n, i) => n + (m?.calls[i]?.messageIds.length ?? 0), 0);
-    const key = `${callIndexes.join(',')}|${columns}|${size}`;
+    const wanted = new Set(callIndexes);
+    const streams = (m?.streams ?? []).filter((st) => wanted.has(st.callIndex));
+    // While the import runs, a ladder is rebuilt when its calls get messages or streams (not for every RTP packet:
+    // stream labels catch up with their final counts in the rebuild at the end of the import).
+    const key = `${callIndexes.join(',')}|${columns}|${size}|${streams.length}|${this.finished ? 'final' : 'partial'}`;
     const hit = this.ladders.find((l) => l.key === key);
     if (hit) return Promise.resolve(hit);
     const pending = this.building.get(key);
     if (pending) return pending;
     const job = (async (): Promise<LadderEntry> => {
       let messages = this.messagesOfCalls(callIndexes);
-      if (columns === 'host' && m) messages = await mergeByDeclaredHost(m, messages);
-      const model = buildLadder(messages, { columns: columns === 'endpoint' ? 'endpoint' : 'ip', calls: m?.calls });
+      let media: RtpStreamInfo[] = streams;
+      if (columns === 'host' && m) {
+        const hosts = await declaredHosts(m, messages);
+        messages = messages.map((x) => ({ ...x, src: hosts.ofEndpoint(x.src, x.srcPort), dst: hosts.ofEndpoint(x.dst, x.dstPort) }));
+        media = streams.map((st) => ({ ...st, src: hosts.ofIp(st.src), dst: hosts.ofIp(st.dst) }));
+      }
+      const model = buildLadder(messages, { columns: columns === 'endpoint' ? 'endpoint' : 'ip', calls: m?.calls, streams: media });
       if (callIndexesIn.length > MAX_LADDER_CALLS) model.warnings.push(`only the first ${MAX_LADDER_CALLS} selected calls are drawn`);
       const entry: LadderEntry = { key, model, widthRows: ladderWidthRows(model) };
       this.ladders.unshift(entry);
@@ -255,6 +370,18 @@ function hasNonWhitespace(b: Uint8Array, from: number): boolean {
  * their IP.
  */
 export async function mergeByDeclaredHost(model: CaptureModel, messages: readonly MessageInfo[]): Promise<MessageInfo[]> {
+  const hosts = await declaredHosts(model, messages);
+  return messages.map((m) => ({ ...m, src: hosts.ofEndpoint(m.src, m.srcPort), dst: hosts.ofEndpoint(m.dst, m.dstPort) }));
+}
+
+/**
+ * The declared host of each observed endpoint (see mergeByDeclaredHost), and of each observed IP for RTP streams
+ * (media ports differ from signalling ports: an IP maps to the host its first declaring endpoint declares).
+ */
+async function declaredHosts(
+  model: CaptureModel,
+  messages: readonly MessageInfo[],
+): Promise<{ ofEndpoint(ip: string, port: number): string; ofIp(ip: string): string }> {
   const viaHost = new Map<string, string>();
   const contactHost = new Map<string, string>();
   const ep = (ip: string, port: number): string => `${ip.toLowerCase()}|${port}`;
@@ -277,8 +404,102 @@ export async function mergeByDeclaredHost(model: CaptureModel, messages: readonl
       if (host && !contactHost.has(owner)) contactHost.set(owner, normaliseHost(host));
     }
   }
-  const hostOf = (ip: string, port: number): string => viaHost.get(ep(ip, port)) ?? contactHost.get(ep(ip, port)) ?? ip;
-  return messages.map((m) => ({ ...m, src: hostOf(m.src, m.srcPort), dst: hostOf(m.dst, m.dstPort) }));
+  const ofEndpoint = (ip: string, port: number): string => viaHost.get(ep(ip, port)) ?? contactHost.get(ep(ip, port)) ?? ip;
+  const ipHost = new Map<string, string>();
+  for (const [key, host] of [...viaHost, ...contactHost]) {
+    const ip = key.slice(0, key.lastIndexOf('|'));
+    if (!ipHost.has(ip)) ipHost.set(ip, host);
+  }
+  return { ofEndpoint, ofIp: (ip) => ipHost.get(ip.toLowerCase()) ?? ip };
+}
+
+/** The stream detail payload: statistics, the SDP it matched and what its sender declared, and its findings. */
+export function streamDetail(model: CaptureModel, st: RtpStreamInfo, findings: StreamDetail['findings']): StreamDetail {
+  const labelOf = (messageId: number): string => (messageId >= 0 && messageId < model.messages.count ? model.messages.get(messageId).label : '');
+  const view = (d: { address: string; port: number; messageId: number; frame: number }): SdpEndpointView => ({
+    address: d.address,
+    port: d.port,
+    messageId: d.messageId,
+    frame: d.frame,
+    label: labelOf(d.messageId),
+  });
+  return {
+    index: st.index,
+    callIndex: st.callIndex,
+    callId: model.calls[st.callIndex]?.callId ?? '',
+    detection: st.detection,
+    ipVersion: st.ipVersion,
+    src: st.src,
+    srcPort: st.srcPort,
+    dst: st.dst,
+    dstPort: st.dstPort,
+    ssrc: formatSsrc(st.ssrc),
+    codec: st.codec,
+    codecs: [...st.codecs],
+    label: streamSummary(st),
+    firstFrame: st.firstFrame,
+    lastFrame: st.lastFrame,
+    startSec: st.startSec,
+    startNsec: st.startNsec,
+    durationSec: st.durationSec,
+    packets: st.packets,
+    expected: st.expected,
+    lost: st.lost,
+    lostPercent: st.lostPercent,
+    duplicates: st.duplicates,
+    outOfOrder: st.outOfOrder,
+    sequenceErrors: st.sequenceErrors,
+    maxDeltaMs: st.maxDeltaMs,
+    maxDeltaFrame: st.maxDeltaFrame,
+    meanDeltaMs: st.meanDeltaMs,
+    maxJitterMs: st.maxJitterMs,
+    meanJitterMs: st.meanJitterMs,
+    dtmf: { count: st.events.count, digits: st.events.digits },
+    matched: st.matched ? { ...view(st.matched), side: st.matched.side } : undefined,
+    senderSdp: senderDeclaration(model, st),
+    findings,
+  };
+}
+
+/**
+ * What the sending party of a stream declared in SDP (RFC 3264: each party gives the address it receives on, and with
+ * symmetric RTP, RFC 4961, sends from): for a stream matched on its source, that declaration; for one matched on its
+ * destination (the receiver's SDP), the other party's declaration of the same m= line: the copy its SIP sender sent
+ * from the stream's source address if any (not one relayed by a proxy), the latest before the stream's start.
+ * Parties are told apart by the declarations' replacement chains (a party's later SDP replaces its earlier one, relayed
+ * copies included).
+ */
+function senderDeclaration(model: CaptureModel, st: RtpStreamInfo): SdpEndpointView | undefined {
+  const match = st.matched;
+  if (!match || st.callIndex < 0) return undefined;
+  const labelOf = (id: number): string => (id >= 0 && id < model.messages.count ? model.messages.get(id).label : '');
+  if (match.side === 'source') return { address: match.address, port: match.port, messageId: match.messageId, frame: match.frame, label: labelOf(match.messageId) };
+  const decls = model.media.forCall(st.callIndex);
+  const byIndex = new Map(decls.map((d) => [d.index, d]));
+  const root = (d: MediaDeclaration): number => {
+    let cur = d;
+    for (let guard = 0; cur.replaces >= 0 && guard < 1000; guard++) {
+      const prev = byIndex.get(cur.replaces);
+      if (!prev) break;
+      cur = prev;
+    }
+    return cur.index;
+  };
+  const receiver = byIndex.get(match.declaration);
+  if (!receiver) return undefined;
+  const receiverRoot = root(receiver);
+  const before = (d: MediaDeclaration): boolean => d.timeSec < st.startSec || (d.timeSec === st.startSec && d.timeNsec <= st.startNsec);
+  // Prefer the copy the sender itself sent (its SIP source is the stream's source: same host, or the same NAT) over
+  // copies relayed by proxies; then the latest one before the stream started.
+  const fromSender = (d: MediaDeclaration): boolean => d.messageId >= 0 && d.messageId < model.messages.count && model.messages.get(d.messageId).src === st.src;
+  const better = (d: MediaDeclaration, b: MediaDeclaration): boolean =>
+    fromSender(d) !== fromSender(b) ? fromSender(d) : before(d) !== before(b) ? before(d) : before(d) && d.index > b.index;
+  let best: MediaDeclaration | undefined;
+  for (const d of decls) {
+    if (d.mline !== receiver.mline || root(d) === receiverRoot || !d.active) continue;
+    if (best === undefined || better(d, best)) best = d;
+  }
+  return best ? { address: best.address, port: best.port, messageId: best.messageId, frame: best.frame, label: labelOf(best.messageId) } : undefined;
 }
 
 function normaliseHost(host: string): string {

@@ -1,6 +1,8 @@
-// Status bar item of the capture editor: calls / messages / problems of the active capture (and import progress).
+// Status bar item of the capture editor: calls / messages / problems of the active capture, import progress, and the
+// NAT analysis (running, or its findings count).
 import * as vscode from 'vscode';
 import type { CaptureSummary } from '../../protocol/webview';
+import { natStatusText } from './nat-analysis';
 
 /** Shows the active capture's counts; hidden when no capture editor is active. */
 export class CaptureStatusBar implements vscode.Disposable {
@@ -18,8 +20,9 @@ export class CaptureStatusBar implements vscode.Disposable {
     }
     const pct = summary.size > 0 ? Math.floor((100 * summary.bytesRead) / summary.size) : 100;
     const counts = `${summary.calls} calls · ${summary.messages} messages · ${summary.problems} problems`;
-    this.item.text = `$(call-outgoing) ${counts}${summary.done ? '' : ` · ${pct}%`}`;
-    this.item.tooltip = `${summary.fileName}: ${counts}${summary.cancelled ? ' (import cancelled, partial)' : ''}${summary.fatal ? `\n${summary.fatal}` : ''}`;
+    const nat = natStatusText(summary.nat);
+    this.item.text = `$(call-outgoing) ${counts}${summary.done ? '' : ` · ${pct}%`}${nat.text ? ` · ${nat.text}` : ''}`;
+    this.item.tooltip = `${summary.fileName}: ${counts}${summary.cancelled ? ' (import cancelled, partial)' : ''}${summary.fatal ? `\n${summary.fatal}` : ''}${nat.tooltip ? `\n${nat.tooltip}` : ''}`;
     this.item.show();
   }
 

@@ -1,0 +1,353 @@
+// Host side NAT analysis of one opened capture, without vscode: runs the core's lintCapture once the import is
+// complete (cancellable, re-run when the settings change), and indexes its findings for the webview: per-call lists
+// with evidence frames classified (SIP message / RTP stream / other packet), arrow markers per message and stream.
+import {
+  getRule,
+  lintCapture,
+  ruleMetas,
+  severityRank,
+  type CallVerdict,
+  type CaptureModel,
+  type Finding,
+  type LintSettings,
+  type MessageInfo,
+  type RuleRef,
+  type RuleSeverity,
+} from '../../core/index';
+import { unreachable } from '../../protocol/assert';
+import { normalizeSettings } from '../../protocol/settings';
+import type {
+  EvidenceFrame,
+  FindingsResult,
+  FindingView,
+  GetFindingsParams,
+  NatAnalysisState,
+  NatSummary,
+  RowMarker,
+  VerdictView,
+} from '../../protocol/webview';
+
+/** Most findings one getFindings answer carries (a capture of 100k calls can have far more). */
+export const MAX_FINDINGS = 1000;
+
+/** The NAT part of the status bar item: text (codicon syntax) and tooltip line; empty text hides it. */
+export function natStatusText(nat: NatSummary): { text: string; tooltip: string } {
+  switch (nat.state) {
+    case 'pending':
+      return { text: '', tooltip: '' };
+    case 'running':
+      return { text: '$(sync~spin) NAT…', tooltip: 'Analysing NAT (declared vs observed addresses, RTP)…' };
+    case 'done': {
+      const parts = [
+        nat.errors ? `${nat.errors} errors` : '',
+        nat.warnings ? `${nat.warnings} warnings` : '',
+        nat.infos ? `${nat.infos} info` : '',
+        nat.hints ? `${nat.hints} hints` : '',
+      ].filter(Boolean);
+      return nat.findings > 0
+        ? { text: `$(warning) ${nat.findings} NAT`, tooltip: `NAT: ${nat.findings} findings in ${nat.calls} calls (${parts.join(', ')})` }
+        : { text: '$(pass) 0 NAT', tooltip: 'NAT: no findings' };
+    }
+    case 'failed':
+      return { text: '$(error) NAT', tooltip: nat.note ?? 'NAT analysis failed' };
+    case 'skipped':
+      return { text: '', tooltip: nat.note ? `NAT analysis skipped: ${nat.note}` : '' };
+    default:
+      return unreachable(nat.state, 'NAT analysis state');
+  }
+}
+
+/** A marker: highest severity and the rules behind it (most severe first). */
+export interface Marker {
+  severity: RuleSeverity;
+  ruleIds: string[];
+}
+
+/**
+ * LintSettings from the raw `sipscope` configuration section (`nat.trustedNetworks`, `rules.<id>`, `sipPorts`).
+ * VS Code returns every `sipscope.rules.<id>` with its package.json default filled in, so a value equal to the rule's
+ * default is dropped (as the language server does): a rule then keeps the severity each finding reports itself with.
+ */
+export function captureLintSettings(raw: unknown): LintSettings {
+  const lint = normalizeSettings(raw).lint;
+  const severities: LintSettings['severities'] = {};
+  for (const [id, sev] of Object.entries(lint.severities)) {
+    if (getRule(id)?.defaultSeverity !== sev) severities[id] = sev;
+  }
+  return { ...lint, severities };
+}
+
+/** `RFC 3581 §4`, or the title of a non-RFC reference. */
+export function refTitle(ref: RuleRef | undefined): string | undefined {
+  if (!ref) return undefined;
+  if (ref.rfc !== undefined) return `RFC ${ref.rfc}${ref.section ? ` §${ref.section}` : ''}`;
+  return ref.title;
+}
+
+let knownUrls: Set<string> | undefined;
+
+/** True for the URL of a rule reference (the only links the webview may ask the host to open). */
+export function isRuleReferenceUrl(url: unknown): url is string {
+  if (typeof url !== 'string' || !url.startsWith('https://')) return false;
+  knownUrls ??= new Set(ruleMetas().flatMap((r) => r.refs.map((ref) => ref.url)));
+  return knownUrls.has(url);
+}
+
+/** The more severe of two severities. */
+function worse(a: RuleSeverity | undefined, b: RuleSeverity): RuleSeverity {
+  return a === undefined || severityRank(b) < severityRank(a) ? b : a;
+}
+
+/** Add a finding to a marker map entry (highest severity wins; rule ids unique, most severe first). */
+function mark(map: Map<number, Marker>, key: number, f: Finding): void {
+  const m = map.get(key);
+  if (!m) {
+    map.set(key, { severity: f.severity, ruleIds: [f.ruleId] });
+    return;
+  }
+  m.severity = worse(m.severity, f.severity);
+  if (!m.ruleIds.includes(f.ruleId)) m.ruleIds.push(f.ruleId);
+}
+
+/** Order rule ids of markers by the severity of their worst finding (stable). */
+function sortMarkerRules(map: Map<number, Marker>, worstOf: Map<string, RuleSeverity>): void {
+  for (const m of map.values()) {
+    m.ruleIds.sort((a, b) => severityRank(worstOf.get(a) ?? 'hint') - severityRank(worstOf.get(b) ?? 'hint'));
+  }
+}
+
+/** Indexed result of one lintCapture run. */
+interface Indexed {
+  views: FindingView[];
+  /** Findings (raw) per stream index, for the stream detail. */
+  byStream: Map<number, Finding[]>;
+  messageMarkers: Map<number, Marker>;
+  streamMarkers: Map<number, Marker>;
+  verdicts: VerdictView[];
+  counts: Pick<NatSummary, 'findings' | 'errors' | 'warnings' | 'infos' | 'hints' | 'calls'>;
+}
+
+const EMPTY_COUNTS: Indexed['counts'] = { findings: 0, errors: 0, warnings: 0, infos: 0, hints: 0, calls: 0 };
+
+/**
+ * Index lintCapture's result for the webview. Evidence frames are classified by looking them up among the messages of
+ * the finding's call (frame or first frame of a reassembled message) and the first frames of the RTP streams; a
+ * finding concerns a stream when it cites the stream's first packet (the capture rules always do).
+ */
+export function indexFindings(model: CaptureModel, findings: readonly Finding[], verdicts: readonly CallVerdict[]): Indexed {
+  const streamByFirstFrame = new Map<number, number>();
+  for (const s of model.streams) if (!streamByFirstFrame.has(s.firstFrame)) streamByFirstFrame.set(s.firstFrame, s.index);
+  const framesOfCall = new Map<number, Map<number, MessageInfo>>();
+  const messageFrames = (callIndex: number): Map<number, MessageInfo> => {
+    let map = framesOfCall.get(callIndex);
+    if (!map) {
+      map = new Map();
+      for (const id of model.calls[callIndex]?.messageIds ?? []) {
+        const m = model.messages.get(id);
+        if (!map.has(m.frame)) map.set(m.frame, m);
+        if (!map.has(m.firstFrame)) map.set(m.firstFrame, m);
+      }
+      framesOfCall.set(callIndex, map);
+    }
+    return map;
+  };
+
+  const views: FindingView[] = [];
+  const byStream = new Map<number, Finding[]>();
+  const messageMarkers = new Map<number, Marker>();
+  const streamMarkers = new Map<number, Marker>();
+  const worstOfRule = new Map<string, RuleSeverity>();
+  const counts = { ...EMPTY_COUNTS };
+  const callsWithFindings = new Set<number>();
+  for (const f of findings) {
+    counts.findings++;
+    if (f.severity === 'error') counts.errors++;
+    else if (f.severity === 'warning') counts.warnings++;
+    else if (f.severity === 'info') counts.infos++;
+    else counts.hints++;
+    worstOfRule.set(f.ruleId, worse(worstOfRule.get(f.ruleId), f.severity));
+    const callIndex = f.callIndex ?? -1;
+    if (callIndex >= 0) callsWithFindings.add(callIndex);
+    const local = callIndex >= 0 ? messageFrames(callIndex) : new Map<number, MessageInfo>();
+    // Messages the finding names but that are not in its call's list (defensive): look them up by id.
+    for (const id of f.messageIds ?? []) {
+      if (!Number.isInteger(id) || id < 0 || id >= model.messages.count) continue;
+      const m = model.messages.get(id);
+      if (!local.has(m.frame)) local.set(m.frame, m);
+    }
+    const frames: EvidenceFrame[] = [];
+    const streamIndexes: number[] = [];
+    const markedMessages = new Set<number>();
+    for (const frame of [...new Set(f.frames ?? [])].sort((a, b) => a - b)) {
+      const m = local.get(frame);
+      const si = streamByFirstFrame.get(frame);
+      if (m) {
+        frames.push({ kind: 'sip', frame, messageId: m.id, label: m.label });
+        markedMessages.add(m.id);
+      } else if (si !== undefined && (callIndex < 0 || model.streams[si]?.callIndex === callIndex)) {
+        frames.push({ kind: 'rtp', frame, streamIndex: si });
+        streamIndexes.push(si);
+      } else {
+        frames.push({ kind: 'packet', frame });
+      }
+    }
+    for (const id of f.messageIds ?? []) if (Number.isInteger(id) && id >= 0 && id < model.messages.count) markedMessages.add(id);
+    for (const id of markedMessages) mark(messageMarkers, id, f);
+    for (const si of streamIndexes) {
+      mark(streamMarkers, si, f);
+      const l = byStream.get(si);
+      if (l) l.push(f);
+      else byStream.set(si, [f]);
+    }
+    views.push({
+      ruleId: f.ruleId,
+      severity: f.severity,
+      message: f.message,
+      callIndex,
+      callId: f.callId ?? model.calls[callIndex]?.callId ?? '',
+      frames,
+      messageIds: [...markedMessages].sort((a, b) => a - b),
+      streamIndexes,
+      url: f.refs[0]?.url,
+      refTitle: refTitle(f.refs[0]),
+    });
+  }
+  counts.calls = callsWithFindings.size;
+  sortMarkerRules(messageMarkers, worstOfRule);
+  sortMarkerRules(streamMarkers, worstOfRule);
+  const firstFrame = (v: FindingView): number => v.frames[0]?.frame ?? 0;
+  views.sort((a, b) => a.callIndex - b.callIndex || severityRank(a.severity) - severityRank(b.severity) || firstFrame(a) - firstFrame(b));
+  for (const l of byStream.values()) l.sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+
+  const verdictViews: VerdictView[] = verdicts.map((v) => {
+    let severity: RuleSeverity | undefined;
+    for (const f of v.findings) severity = worse(severity, f.severity);
+    return { callIndex: v.callIndex, callId: v.callId, summary: v.summary, findingCount: v.findings.length, severity };
+  });
+  verdictViews.sort((a, b) => a.callIndex - b.callIndex);
+  return { views, byStream, messageMarkers, streamMarkers, verdicts: verdictViews, counts };
+}
+
+/**
+ * The NAT analysis state of one capture session. `start()` after the import finished; `setSettings()` re-runs it;
+ * `dispose()` cancels a run in progress (lintCapture checks between batches and while scanning for evidence).
+ * Never rejects: a failed run ends in state `failed` with a note.
+ */
+export class NatAnalysis {
+  private state: NatAnalysisState = 'pending';
+  private note: string | undefined;
+  private gen = 0;
+  private result: Indexed | undefined;
+  private runId = 0;
+  private running: Promise<void> = Promise.resolve();
+  private model: CaptureModel | undefined;
+  private disposed = false;
+
+  constructor(
+    private settings: LintSettings,
+    /** Called after every state change (running, done, failed...). */
+    private readonly onChange: () => void,
+  ) {}
+
+  /** Resolves when no run is in progress (a run that is cancelled ends at its next check). */
+  get idle(): Promise<void> {
+    return this.running;
+  }
+
+  get generation(): number {
+    return this.gen;
+  }
+
+  get current(): NatAnalysisState {
+    return this.state;
+  }
+
+  /** Counts for the summary. */
+  summary(): NatSummary {
+    return { state: this.state, ...(this.result?.counts ?? EMPTY_COUNTS), note: this.note, generation: this.gen };
+  }
+
+  /** The import ended without a usable model (failed or cancelled): nothing to analyse. */
+  skip(note: string): void {
+    if (this.disposed) return;
+    this.runId++;
+    this.set('skipped', note, undefined);
+  }
+
+  /** Analyse `model` (the final import result). Supersedes a run in progress. */
+  start(model: CaptureModel): void {
+    if (this.disposed) return;
+    this.model = model;
+    const id = ++this.runId;
+    this.set('running', undefined, undefined);
+    const previous = this.running;
+    this.running = (async () => {
+      await previous.catch(() => undefined); // one run reads the capture at a time
+      if (id !== this.runId || this.disposed) return;
+      const cancelled = (): boolean => this.disposed || id !== this.runId;
+      try {
+        const r = await lintCapture(model, this.settings, { isCancelled: cancelled });
+        if (cancelled()) return;
+        this.set('done', undefined, indexFindings(model, r.findings, r.verdicts));
+      } catch (e) {
+        if (cancelled()) return;
+        this.set('failed', `NAT analysis failed: ${(e as Error).message}`, undefined);
+      }
+    })();
+  }
+
+  /** New settings (trusted networks, severities): re-run when a model was analysed or is being analysed. */
+  setSettings(settings: LintSettings): void {
+    this.settings = settings;
+    if (this.model && (this.state === 'done' || this.state === 'running' || this.state === 'failed')) this.start(this.model);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.runId++;
+  }
+
+  /** Marker of a message (undefined when it has no finding or the analysis is not done). */
+  messageMarker(messageId: number): Marker | undefined {
+    return this.result?.messageMarkers.get(messageId);
+  }
+
+  streamMarker(streamIndex: number): Marker | undefined {
+    return this.result?.streamMarkers.get(streamIndex);
+  }
+
+  /** Findings about one stream, most severe first. */
+  streamFindings(streamIndex: number): Finding[] {
+    return this.result?.byStream.get(streamIndex) ?? [];
+  }
+
+  /** Row markers for these rows' messages. */
+  rowMarkers(messageIds: Iterable<number>): RowMarker[] {
+    const out: RowMarker[] = [];
+    if (!this.result) return out;
+    for (const id of messageIds) {
+      const m = this.result.messageMarkers.get(id);
+      if (m) out.push({ messageId: id, severity: m.severity, ruleIds: [...m.ruleIds] });
+    }
+    return out;
+  }
+
+  /** The getFindings answer: findings and verdicts of the given calls (all calls when omitted). */
+  findings(p: GetFindingsParams): FindingsResult {
+    const base = { state: this.state, generation: this.gen, note: this.note };
+    const r = this.result;
+    if (!r || this.state !== 'done') return { ...base, findings: [], total: 0, verdicts: [] };
+    const wanted = Array.isArray(p?.callIndexes) ? new Set(p.callIndexes.filter((i) => Number.isInteger(i))) : undefined;
+    const findings = wanted ? r.views.filter((v) => wanted.has(v.callIndex)) : r.views;
+    const verdicts = wanted ? r.verdicts.filter((v) => wanted.has(v.callIndex)) : r.verdicts;
+    return { ...base, findings: p?.verdictsOnly === true ? [] : findings.slice(0, MAX_FINDINGS), total: findings.length, verdicts: verdicts.slice(0, MAX_FINDINGS) };
+  }
+
+  private set(state: NatAnalysisState, note: string | undefined, result: Indexed | undefined): void {
+    this.state = state;
+    this.note = note;
+    this.result = result;
+    this.gen++;
+    this.onChange();
+  }
+}
