@@ -8,6 +8,8 @@
 //   node bench/make-capture.mjs --template samples/captures/lab/02-call-private-sdp-lan1.pcap --calls 50000 \
 //     --out bench/out/bench-nat-50k.pcap
 // (private Via/Contact/SDP, received/rport, RTP to a private address: every call is analysed and scanned).
+// The end-to-end number of issue #5 (`sipscope nat` vs `sipscope calls --summary`, wall, CPU, peak RSS) is printed by
+// bench/analysis.mjs; this script splits the in-process import and lintCapture times.
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';

@@ -3,7 +3,7 @@
 import type { ByteSource } from '../bytes/byte-source';
 import { TransportAssembler } from '../decode/transport-assembler';
 import { PacketDecoder } from '../decode/packet-decoder';
-import type { SipPayload } from '../decode/types';
+import type { NetPacket, SipPayload } from '../decode/types';
 import { CallModelBuilder, type MessageSighting } from '../dialog/reconstruct';
 import type { MessageStore } from '../dialog/message-store';
 import type { CallInfo, DialogInfo, TransactionInfo } from '../dialog/types';
@@ -19,6 +19,9 @@ import type { RtpStreamInfo } from '../rtp/stream';
 import type { SipMessage } from '../sip/types';
 import { findSdpBodies } from '../sdp/parse-sdp';
 // ---- end RTP analysis ----
+// ---- NAT evidence (issue #5) ----
+import { EvidenceCollector, type CaptureEvidence } from '../rules/capture/evidence';
+// ---- end NAT evidence ----
 import { readCapture } from './read-capture';
 import type { CaptureFormat, CaptureInterface } from './types';
 
@@ -37,6 +40,13 @@ export interface ImportOptions {
   /** Also detect RTP no SDP announced, by header plausibility and sequence continuity (default false). */
   rtpHeuristic?: boolean;
   // ---- end RTP analysis ----
+  // ---- NAT evidence (issue #5) ----
+  /**
+   * Collect NAT evidence while importing: ICMP/ICMPv6 errors and keep-alive datagrams (default: on when `rtp` is,
+   * i.e. for analysis imports). The NAT lint then needs no second pass over the capture.
+   */
+  natEvidence?: boolean;
+  // ---- end NAT evidence ----
 }
 
 /** Everything SIPScope knows about a capture after import. Message text is re-read with `loadMessageBytes`. */
@@ -66,6 +76,10 @@ export interface CaptureModel {
   /** Media declarations of every SDP m= line seen (rtp/media-store.ts: `count`, `get(i)`), with replacement history. */
   media: MediaStore;
   // ---- end RTP analysis ----
+  // ---- NAT evidence (issue #5) ----
+  /** ICMP errors and keep-alives seen during the import (ImportOptions.natEvidence), for the NAT lint; else undefined. */
+  evidence?: CaptureEvidence;
+  // ---- end NAT evidence ----
 }
 
 /**
@@ -74,10 +88,15 @@ export interface CaptureModel {
  */
 export async function importCapture(source: ByteSource, opts: ImportOptions = {}): Promise<CaptureModel> {
   const problems = new ProblemCollector();
-  const decoder = new PacketDecoder(problems);
+  // ---- NAT evidence (issue #5): ICMP from the decoder, keep-alives from the assembler, in the same pass ----
+  const ev = (opts.natEvidence ?? opts.rtp !== false) ? new EvidenceCollector() : undefined;
+  const decoder = new PacketDecoder(problems, ev ? { onIcmp: (v, d, s, e, rep, frame, time) => ev.onIcmp(v, d, s, e, rep, frame, time) } : {});
+  // ---- end NAT evidence ----
   // ---- RTP analysis (issue #5): non-SIP UDP datagrams go to the RTP analyser ----
   const rtp = opts.rtp === false ? undefined : new RtpAnalyzer(problems, { heuristic: opts.rtpHeuristic === true });
-  const assembler = new TransportAssembler(problems, rtp ? { onNonSipUdp: (pkt) => rtp.onUdp(pkt) } : {});
+  const onNonSipUdp =
+    rtp && ev ? (pkt: NetPacket) => (ev.keepAliveCandidate(pkt), rtp.onUdp(pkt)) : rtp ? (pkt: NetPacket) => rtp.onUdp(pkt) : ev ? (pkt: NetPacket) => ev.keepAliveCandidate(pkt) : undefined;
+  const assembler = new TransportAssembler(problems, { onNonSipUdp, onKeepAlive: ev ? (pkt) => ev.keepAliveCandidate(pkt) : undefined });
   // ---- end RTP analysis ----
   const builder = new CallModelBuilder();
   const model: CaptureModel = {
@@ -97,7 +116,10 @@ export async function importCapture(source: ByteSource, opts: ImportOptions = {}
     source,
     streams: rtp?.streams ?? [],
     media: rtp?.media ?? new MediaStore(),
+    evidence: undefined,
   };
+  let lastSec = 0;
+  let lastNsec = 0;
 
   const onSip = (p: SipPayload): void => addSipPayload(builder, problems, p, rtp);
   const onPacket = (pkt: Parameters<TransportAssembler['push']>[0]): void => assembler.push(pkt, onSip);
@@ -105,6 +127,8 @@ export async function importCapture(source: ByteSource, opts: ImportOptions = {}
   const result = await readCapture(
     source,
     (rec) => {
+      lastSec = rec.timeSec;
+      lastNsec = rec.timeNsec;
       decoder.decode(rec, onPacket);
     },
     {
@@ -136,6 +160,12 @@ export async function importCapture(source: ByteSource, opts: ImportOptions = {}
   model.bytesRead = result.bytesRead;
   model.problems = problems.summaries();
   model.problemCount = problems.total;
+  // ---- NAT evidence (issue #5) ----
+  if (ev !== undefined) {
+    ev.lastTime = lastSec + lastNsec / 1e9;
+    model.evidence = ev.evidence();
+  }
+  // ---- end NAT evidence ----
   return model;
 }
 

@@ -31,7 +31,16 @@ export interface PacketDecoderOptions {
   maxFragmentBytes?: number;
   /** Incomplete fragment sets older than this, in capture-time seconds, are dropped (default 30). */
   fragmentTimeoutSec?: number;
+  /**
+   * Called with every ICMP (IPv4 protocol 1, RFC 792) or ICMPv6 (next header 58, RFC 4443) message, which is otherwise
+   * not decoded: `d[s, e)` is the message, `reporter` the sender's address bytes, at frame / capture time `time`. Views
+   * are valid during the call only. Used to collect NAT evidence (destination unreachable) during the import.
+   */
+  onIcmp?: (ipVersion: 4 | 6, d: Uint8Array, s: number, e: number, reporter: Uint8Array, frame: number, time: number) => void;
 }
+
+const IPPROTO_ICMP = 1;
+const IPPROTO_ICMPV6 = 58;
 
 const MAX_DEPTH = 8; // nested encapsulations (tunnels) before we give up
 const IPPROTO_IPIP = 4; // RFC 2003
@@ -71,6 +80,7 @@ export class PacketDecoder implements SctpSink {
   private fileBase = 0;
   /** IP version of the innermost IP header seen so far for the current packet. */
   private ipVersion: 4 | 6 = 4;
+  private readonly onIcmp: PacketDecoderOptions['onIcmp'];
 
   constructor(
     private readonly problems: ProblemCollector,
@@ -84,6 +94,7 @@ export class PacketDecoder implements SctpSink {
     this.ipr = new IpReassembler(problems, limits);
     this.sctp = new SctpAssembler(problems, { maxMessages: limits.maxBuffers, maxBytes: limits.maxBytes, timeoutSec: limits.timeoutSec }, this);
     this.pkt = new DecodedPacket(this.src4, this.dst4);
+    this.onIcmp = opts.onIcmp;
   }
 
   /**
@@ -283,8 +294,15 @@ export class PacketDecoder implements SctpSink {
       }
       case IPPROTO_ESP:
         return this.esp(s);
+      case IPPROTO_ICMP:
+      case IPPROTO_ICMPV6:
+        // Not signalling, but a NAT's answer to it (port unreachable): handed over only when someone asked.
+        if (this.onIcmp !== undefined && (proto === IPPROTO_ICMP) === (this.ipVersion === 4)) {
+          this.onIcmp(this.ipVersion, d, s, e, this.ipVersion === 4 ? this.src4 : this.src16, this.frame, this.time);
+        }
+        return;
       default:
-        return; // ICMP, IGMP, OSPF, VRRP...: not VoIP signalling
+        return; // IGMP, OSPF, VRRP...: not VoIP signalling
     }
   }
 

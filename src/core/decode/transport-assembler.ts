@@ -66,6 +66,11 @@ export interface TransportAssemblerOptions {
    * valid during the call. Used by the RTP analyser (rtp/analyzer.ts).
    */
   onNonSipUdp?: (p: NetPacket) => void;
+  /**
+   * Called synchronously with every UDP datagram made only of CR/LF (an RFC 5626 §3.5.1 keep-alive, otherwise just
+   * counted in stats.keepAlives). Views valid during the call only. Used to collect NAT evidence during the import.
+   */
+  onKeepAlive?: (p: NetPacket) => void;
 }
 
 /** Counters (cheap to keep, handy for tests and a capture summary). */
@@ -135,6 +140,7 @@ export class TransportAssembler {
   private readonly single = new SingleDelivery();
   private readonly v4Names = new Map<number, string>();
   private readonly onNonSipUdp: ((p: NetPacket) => void) | undefined;
+  private readonly onKeepAlive: ((p: NetPacket) => void) | undefined;
   private emit: (m: SipPayload) => void = () => {};
   private nextTick = 0;
   readonly stats: TransportStats = { udpMessages: 0, tcpMessages: 0, wsMessages: 0, sctpMessages: 0, keepAlives: 0, tlsStreams: 0, webSocketStreams: 0 };
@@ -147,6 +153,7 @@ export class TransportAssembler {
     this.sipPorts = new Set(opts.sipPorts ?? [5060, 5061, 5080]);
     this.udpSkipCrlf = opts.udpLeadingCrlf === 'skip';
     this.onNonSipUdp = opts.onNonSipUdp;
+    this.onKeepAlive = opts.onKeepAlive;
     this.limits = { maxHeaderBytes: opts.maxHeaderBytes ?? MAX_HEADER_BYTES, maxContentLength: opts.maxContentLength ?? MAX_CONTENT_LENGTH };
     this.tcp = new TcpReassembler<Dir>(
       problems,
@@ -223,6 +230,7 @@ export class TransportAssembler {
     while (i < b.length && (b[i] === CR || b[i] === LF)) i++;
     if (i === b.length) {
       this.stats.keepAlives++;
+      this.onKeepAlive?.(p);
       return;
     }
     if (classifySipStart(b, i, b.length, true) !== START_YES) return;

@@ -35,6 +35,10 @@ class StringTable {
   get(id: number): string | undefined {
     return this.values[id];
   }
+  /** Id of `s`, or -1 when it was never interned. */
+  find(s: string): number {
+    return this.ids.get(s) ?? -1;
+  }
 }
 
 /** Where a message's bytes can be found again. */
@@ -138,6 +142,34 @@ export class MessageStore {
   }
   dstId(id: number): number {
     return this.page(id).dst[id & ROW_MASK]!;
+  }
+
+  /** Port columns of message `id` (no MessageInfo materialised). */
+  srcPort(id: number): number {
+    return this.page(id).srcPort[id & ROW_MASK]!;
+  }
+  dstPort(id: number): number {
+    return this.page(id).dstPort[id & ROW_MASK]!;
+  }
+
+  /** Interned CSeq method id of message `id` (0 = none). */
+  cseqMethodId(id: number): number {
+    return this.page(id).cseqMethod[id & ROW_MASK]!;
+  }
+
+  /** The address text behind an address id (srcId/dstId), '' for none. */
+  addressText(addressId: number): string {
+    return this.addresses.get(addressId) ?? '';
+  }
+
+  /** Number of distinct addresses (ids run from 1 to addressCount - 1). */
+  get addressCount(): number {
+    return this.addresses.values.length;
+  }
+
+  /** The id a method / CSeq method token has in this store, or -1 when no message carries it (no insertion). */
+  tokenIdOf(token: string): number {
+    return this.tokens.find(token);
   }
 
   setRetransmission(id: number, on: boolean): void {

@@ -483,37 +483,46 @@ export class RtpStreamState {
       s.clockRate = clockRate;
     }
     const packets = f[PACKETS]!;
-    s.firstFrame = f[FIRST_FRAME]!;
-    s.lastFrame = f[LAST_FRAME]!;
+    s.firstFrame = int(f[FIRST_FRAME]!);
+    s.lastFrame = int(f[LAST_FRAME]!);
     s.startSec = f[START_SEC]!;
-    s.startNsec = f[START_NSEC]!;
+    s.startNsec = int(f[START_NSEC]!);
     s.endSec = f[END_SEC]!;
-    s.endNsec = f[END_NSEC]!;
+    s.endNsec = int(f[END_NSEC]!);
     s.durationSec = Math.round((s.endSec - s.startSec) * 1e9 + (s.endNsec - s.startNsec)) / 1e9;
-    s.packets = packets;
+    s.packets = int(packets);
     const expected = this.expected;
-    s.expected = expected;
-    s.lost = expected - packets;
+    s.expected = int(expected);
+    s.lost = int(expected - packets);
     s.lostPercent = expected > 0 ? (s.lost * 100) / expected : 0;
-    s.duplicates = f[DUPLICATES]!;
-    s.outOfOrder = f[OUT_OF_ORDER]!;
-    s.sequenceErrors = f[SEQ_ERRORS]!;
-    s.sequenceJumps = f[JUMPS]!;
-    s.wrongTimestamps = f[WRONG_TS]!;
-    s.markers = f[MARKERS]!;
+    s.duplicates = int(f[DUPLICATES]!);
+    s.outOfOrder = int(f[OUT_OF_ORDER]!);
+    s.sequenceErrors = int(f[SEQ_ERRORS]!);
+    s.sequenceJumps = int(f[JUMPS]!);
+    s.wrongTimestamps = int(f[WRONG_TS]!);
+    s.markers = int(f[MARKERS]!);
     s.payloadBytes = f[PAYLOAD_BYTES]!;
     s.minDeltaMs = f[MIN_DELTA] === Infinity ? 0 : f[MIN_DELTA]!;
     s.meanDeltaMs = f[MEAN_DELTA]!;
     s.maxDeltaMs = f[MAX_DELTA]!;
-    s.maxDeltaFrame = f[MAX_DELTA_FRAME]!;
+    s.maxDeltaFrame = int(f[MAX_DELTA_FRAME]!);
     s.jitterMs = f[JITTER]!;
     s.minJitterMs = f[MIN_JITTER] === Infinity ? 0 : f[MIN_JITTER]!;
     s.meanJitterMs = f[MEAN_JITTER]!;
     s.maxJitterMs = f[MAX_JITTER]!;
     s.problem = f[SEQ_ERRORS]! > 0 || f[WRONG_TS]! > 0;
-    const events = f[EVENT_COUNT]!;
+    const events = int(f[EVENT_COUNT]!);
     if (s.events.count !== events || s.events.digits !== this.digits) s.events = { count: events, digits: this.digits };
   }
+}
+
+/**
+ * A count or frame number read from the Float64Array state as a small integer (V8 Smi) when it is one. Storing the
+ * double read from the typed array into the info object's integer fields would change their representation to double
+ * and migrate every RtpStreamInfo object of the capture (measured: +0.3 s and +48 MB on 70 000 streams).
+ */
+function int(x: number): number {
+  return x >= -0x40000000 && x < 0x40000000 ? x | 0 : x;
 }
 
 /** A fresh RtpStreamInfo with identity fields set and statistics zeroed. */

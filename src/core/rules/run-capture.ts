@@ -1,6 +1,7 @@
-// Capture lint runner: loads the declared addresses of every SIP message of a capture, scans for extra evidence
-// (ICMP errors, keep-alives, RTP when the import had none) only when a call shows NAT indicators, runs the
-// capture-scope rules of the RULES registry with the severity settings, and builds one NAT verdict per call.
+// Capture lint runner: loads the declared addresses of every SIP message of a capture, takes the extra evidence
+// (ICMP errors, keep-alives) from the import when it collected them, else scans for it (and for RTP when the import had
+// none) only when a call shows NAT indicators, runs the capture-scope rules of the RULES registry with the severity
+// settings, and builds one NAT verdict per call.
 import type { CallVerdict, Finding, LintSettings, Report, Rule } from './types';
 import { DEFAULT_LINT_SETTINGS } from './types';
 import { configuredSeverity, severityRank } from './config';
@@ -101,8 +102,9 @@ function* batches(model: CaptureModelLike, calls: readonly number[]): Generator<
  * NAT lint of an imported capture: capture-scope findings (with frames, message ids, call index and Call-ID) and one
  * verdict per call. Same-host traffic (both ends loopback, or source == destination) is not NAT: calls made only of
  * it are skipped from the model's columns, without re-reading them. For the others, message bytes are re-read and
- * parsed a batch of calls at a time (bounded memory), after one evidence pass over the capture (ICMP errors,
- * keep-alives; RTP when the import had none). Never throws on input; rejects only when the ByteSource fails.
+ * parsed a batch of calls at a time (bounded memory). ICMP errors and keep-alives come from the import
+ * (CaptureModel.evidence); models without them get one evidence pass over the capture (RTP too when the import had
+ * none). Never throws on input; rejects only when the ByteSource fails.
  */
 export async function lintCapture(model: CaptureModelLike, settings: LintSettings = DEFAULT_LINT_SETTINGS, opts: CaptureLintOptions = {}): Promise<CaptureLintResult> {
   const rules = captureRules().filter((r) => configuredSeverity(r.id, settings) !== 'off');
@@ -112,7 +114,11 @@ export async function lintCapture(model: CaptureModelLike, settings: LintSetting
   if (rules.length === 0 || part.relevant.length === 0) return { findings: [], verdicts: [], stats };
 
   let evidence: CaptureEvidence = NO_EVIDENCE;
-  if ((opts.evidenceScan ?? 'auto') !== 'never') {
+  if ((opts.evidenceScan ?? 'auto') !== 'never' && haveStreams && model.evidence !== undefined) {
+    // Collected by the import itself (ImportOptions.natEvidence): no second pass over the capture.
+    evidence = model.evidence;
+    stats.evidenceScanned = true;
+  } else if ((opts.evidenceScan ?? 'auto') !== 'never') {
     try {
       const sdps = haveStreams ? undefined : await sdpsToRegister(model, part.relevant);
       evidence = await scanEvidence(model.source, { keepAlives: part.registers, rtpSdps: sdps !== undefined && sdps.length > 0 ? sdps : undefined, isCancelled: opts.isCancelled });

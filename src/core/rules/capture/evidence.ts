@@ -1,7 +1,8 @@
-// Evidence scan for capture NAT rules: one extra pass over the capture records, run only when a call shows NAT
-// indicators, that finds what the import drops: ICMP/ICMPv6 destination-unreachable errors with the datagram they
-// quote (RFC 792, RFC 4443 §3.1), CRLF and STUN keep-alives (RFC 5626 §3.5.1, §3.5.2), and — when the import did not
-// analyse RTP — the RTP streams of the signalled calls (rtp/analyzer.ts).
+// Evidence for capture NAT rules: ICMP/ICMPv6 destination-unreachable errors with the datagram they quote (RFC 792,
+// RFC 4443 §3.1) and CRLF / STUN keep-alives (RFC 5626 §3.5.1, §3.5.2). An analysis import collects them on the fly
+// (EvidenceCollector fed by the packet decoder and transport assembler); for models imported without them, one extra
+// pass over the capture records finds them (scanEvidence), plus - when the import did not analyse RTP - the RTP
+// streams of the signalled calls (rtp/analyzer.ts).
 import type { ByteSource } from '../../bytes/byte-source';
 import type { NetPacket } from '../../decode/types';
 import { readCapture } from '../../capture/read-capture';
@@ -109,18 +110,28 @@ function keepAliveKind(d: Uint8Array, s: number, e: number): KeepAliveKind | und
   return undefined;
 }
 
-/** Decodes just enough of each record (link, IP, ICMP / UDP header) for the evidence lists. */
-class EvidenceSink {
+/**
+ * Collects the evidence lists. Fed either by the import (capture/import-capture.ts: the packet decoder hands it ICMP
+ * messages, the transport assembler keep-alive datagrams, so no second pass over the capture is needed) or, for models
+ * imported without it, by `record` during scanEvidence's own pass. Bounded by MAX_ICMP / MAX_KEEPALIVES.
+ */
+export class EvidenceCollector {
   readonly icmp: IcmpError[] = [];
   readonly keepAlives: KeepAlive[] = [];
   private readonly link: LinkOut = { etherType: 0, offset: 0 };
   private readonly ip4 = newIpv4Out();
   private readonly ip6 = newIpv6Out();
-  private readonly inner4 = newIpv4Out();
+  /** Capture time of the last record seen (seconds). */
   lastTime = 0;
 
-  constructor(private readonly wantKeepAlives: boolean) {}
+  constructor(private readonly wantKeepAlives = true) {}
 
+  /** The lists as CaptureEvidence (shared, not copied). */
+  evidence(): CaptureEvidence {
+    return { scanned: true, icmp: this.icmp, keepAlives: this.keepAlives, lastTime: this.lastTime, streams: undefined };
+  }
+
+  /** Scan path: decode just enough of one record (link, IP, ICMP / UDP header) for the evidence lists. */
   record(d: Uint8Array, linkType: number, frame: number, time: number): void {
     this.lastTime = time;
     if (decodeLinkHeader(linkType, d, d.length, this.link) !== LINK_OK) return;
@@ -128,60 +139,74 @@ class EvidenceSink {
     if (this.link.etherType === ETHERTYPE_IPV4) {
       const h = this.ip4;
       if (parseIpv4(d, off, d.length, h) !== IP_OK || h.fragOffset !== 0) return;
-      if (h.protocol === 1) this.icmpV4(d, h.payloadStart, h.payloadEnd, h.srcOff, frame, time);
+      if (h.protocol === 1) this.icmpV4(d, h.payloadStart, h.payloadEnd, d.subarray(h.srcOff, h.srcOff + 4), frame, time);
       else if (h.protocol === IPPROTO_UDP && this.wantKeepAlives && !h.moreFragments) this.udp(d, h.payloadStart, h.payloadEnd, h.srcOff, h.dstOff, 4, frame, time);
     } else if (this.link.etherType === ETHERTYPE_IPV6) {
       const h = this.ip6;
       if (parseIpv6(d, off, d.length, h) !== IP_OK || h.fragment) return;
-      if (h.nextHeader === 58) this.icmpV6(d, h.payloadStart, h.payloadEnd, h.srcOff, frame, time);
+      if (h.nextHeader === 58) this.icmpV6(d, h.payloadStart, h.payloadEnd, d.subarray(h.srcOff, h.srcOff + 16), frame, time);
       else if (h.nextHeader === IPPROTO_UDP && this.wantKeepAlives) this.udp(d, h.payloadStart, h.payloadEnd, h.srcOff, h.dstOff, 16, frame, time);
     }
   }
 
+  /**
+   * Import path: a UDP datagram that is not SIP (views valid during the call). Only keep-alive shapes are kept: the
+   * first-byte test rejects RTP/RTCP (version 2: 0x80-0xbf) before anything else, so the media path pays one compare.
+   */
+  keepAliveCandidate(p: NetPacket): void {
+    const d = p.buf;
+    const s = p.payloadStart;
+    const e = p.payloadEnd;
+    if (e - s > 4 && (d[s]! & 0xc0) !== 0) return;
+    this.datagram(d, s, e, p.srcIp, p.srcPort, p.dstIp, p.dstPort, p.frame, p.timeSec + p.timeNsec / 1e9);
+  }
+
+  /** Import path: an ICMP (protocol 1) or ICMPv6 (58) message in d[s, e), sent by `reporter` (views valid during the call). */
+  onIcmp(ipVersion: 4 | 6, d: Uint8Array, s: number, e: number, reporter: Uint8Array, frame: number, time: number): void {
+    if (ipVersion === 4) this.icmpV4(d, s, e, reporter, frame, time);
+    else this.icmpV6(d, s, e, reporter, frame, time);
+  }
+
   private udp(d: Uint8Array, s: number, e: number, so: number, dO: number, alen: number, frame: number, time: number): void {
-    if (s + 8 > e || this.keepAlives.length >= MAX_KEEPALIVES) return;
+    if (s + 8 > e) return;
     const ulen = (d[s + 4]! << 8) | d[s + 5]!;
     const pe = ulen >= 8 && s + ulen <= e ? s + ulen : e;
-    const kind = keepAliveKind(d, s + 8, pe);
+    this.datagram(d, s + 8, pe, d.subarray(so, so + alen), (d[s]! << 8) | d[s + 1]!, d.subarray(dO, dO + alen), (d[s + 2]! << 8) | d[s + 3]!, frame, time);
+  }
+
+  private datagram(d: Uint8Array, s: number, e: number, src: Uint8Array, srcPort: number, dst: Uint8Array, dstPort: number, frame: number, time: number): void {
+    if (this.keepAlives.length >= MAX_KEEPALIVES) return;
+    const kind = keepAliveKind(d, s, e);
     if (kind === undefined) return;
-    this.keepAlives.push({
-      frame,
-      time,
-      kind,
-      src: formatIp(d.subarray(so, so + alen)),
-      srcPort: (d[s]! << 8) | d[s + 1]!,
-      dst: formatIp(d.subarray(dO, dO + alen)),
-      dstPort: (d[s + 2]! << 8) | d[s + 3]!,
-    });
+    this.keepAlives.push({ frame, time, kind, src: formatIp(src), srcPort, dst: formatIp(dst), dstPort });
   }
 
   // RFC 792: type 3 = Destination Unreachable; the body quotes the IP header + first 8 bytes of the datagram.
-  private icmpV4(d: Uint8Array, s: number, e: number, reporterOff: number, frame: number, time: number): void {
+  private icmpV4(d: Uint8Array, s: number, e: number, reporter: Uint8Array, frame: number, time: number): void {
     if (s + 8 + 20 > e || d[s] !== 3 || this.icmp.length >= MAX_ICMP) return;
-    const inner = this.inner4;
     const io = s + 8;
     // The quoted header's total length names the original datagram, not the quote: parse against a generous end.
     if (d[io]! >> 4 !== 4) return;
     const ihl = (d[io]! & 0x0f) * 4;
     if (ihl < 20 || io + ihl > e) return;
-    inner.protocol = d[io + 9]!;
+    const protocol = d[io + 9]!;
     const l4 = io + ihl;
-    const ports = l4 + 4 <= e && (inner.protocol === 17 || inner.protocol === 6);
+    const ports = l4 + 4 <= e && (protocol === 17 || protocol === 6);
     this.icmp.push({
       frame,
       time,
       kind: icmp4Kind(d[s + 1]!),
-      reporter: formatIp(d.subarray(reporterOff, reporterOff + 4)),
+      reporter: formatIp(reporter),
       src: formatIp(d.subarray(io + 12, io + 16)),
       dst: formatIp(d.subarray(io + 16, io + 20)),
       srcPort: ports ? (d[l4]! << 8) | d[l4 + 1]! : 0,
       dstPort: ports ? (d[l4 + 2]! << 8) | d[l4 + 3]! : 0,
-      protocol: inner.protocol,
+      protocol,
     });
   }
 
   // RFC 4443 §3.1: type 1 = Destination Unreachable; the body quotes as much of the invoking packet as fits.
-  private icmpV6(d: Uint8Array, s: number, e: number, reporterOff: number, frame: number, time: number): void {
+  private icmpV6(d: Uint8Array, s: number, e: number, reporter: Uint8Array, frame: number, time: number): void {
     if (s + 8 + 40 > e || d[s] !== 1 || this.icmp.length >= MAX_ICMP) return;
     const io = s + 8;
     if (d[io]! >> 4 !== 6) return;
@@ -192,7 +217,7 @@ class EvidenceSink {
       frame,
       time,
       kind: icmp6Kind(d[s + 1]!),
-      reporter: formatIp(d.subarray(reporterOff, reporterOff + 16)),
+      reporter: formatIp(reporter),
       src: formatIp(d.subarray(io + 8, io + 24)),
       dst: formatIp(d.subarray(io + 24, io + 40)),
       srcPort: ports ? (d[l4]! << 8) | d[l4 + 1]! : 0,
@@ -212,7 +237,7 @@ export interface ScanOptions {
 
 /** One pass over the capture records collecting ICMP errors, keep-alives and (optionally) RTP streams. Never throws on input. */
 export async function scanEvidence(source: ByteSource, opts: ScanOptions): Promise<CaptureEvidence> {
-  const sink = new EvidenceSink(opts.keepAlives);
+  const sink = new EvidenceCollector(opts.keepAlives);
   const sdps = opts.rtpSdps;
   const problems = new ProblemCollector();
   const analyzer = sdps !== undefined ? new RtpAnalyzer(problems) : undefined;

@@ -3,14 +3,15 @@
 // batched reads and parsed once; messages grouped per call and per logical message (the same message seen twice).
 import type { ByteSource } from '../../bytes/byte-source';
 import type { CallInfo, MessageInfo } from '../../dialog/types';
-import type { MessageBytesLocation } from '../../dialog/message-store';
+import { MessageStore, type MessageBytesLocation } from '../../dialog/message-store';
 import type { SipMessage, SipNameAddr } from '../../sip/types';
 import type { SdpDirection } from '../../sdp/types';
 import { parseFieldValue, parseSipMessage } from '../../sip/parse-message';
 import { parseViaListRange } from '../../sip/via';
 import { parseNameAddrListRange, parseNameAddrRange } from '../../sip/name-addr';
 import { findSdpBodies, parseSdp } from '../../sdp/parse-sdp';
-import { isSameHost, normAddr } from './addresses';
+import { isLoopbackText, isSameHost, normAddr } from './addresses';
+import type { CaptureEvidence } from './evidence';
 import { contactFact, scanMessageFacts, uriFact } from './scan-message';
 
 function digitsOf(v: string | undefined): number | undefined {
@@ -46,6 +47,8 @@ export interface CaptureModelLike {
   source: ByteSource;
   /** RTP streams (rtp/analyzer.ts), when the import analysed RTP. */
   streams?: readonly CaptureStream[];
+  /** ICMP errors and keep-alives collected by the import (ImportOptions.natEvidence); else lintCapture scans for them. */
+  evidence?: CaptureEvidence;
 }
 
 export interface ViaFact {
@@ -217,6 +220,7 @@ export interface CallPartition {
 
 /** Split the calls into same-host (skipped) and relevant ones. Reads only the message store's columns. */
 export function partitionCalls(model: CaptureModelLike): CallPartition {
+  if (model.messages instanceof MessageStore) return partitionByColumns(model, model.messages);
   const out: CallPartition = { relevant: [], sameHostCalls: 0, lastTime: 0, registers: false, messages: 0 };
   for (const call of model.calls) {
     const end = call.endSec + call.endNsec / 1e9;
@@ -236,6 +240,46 @@ export function partitionCalls(model: CaptureModelLike): CallPartition {
     out.relevant.push(call.index);
     out.messages += call.messageIds.length;
     if (register) out.registers = true;
+  }
+  return out;
+}
+
+/**
+ * partitionCalls on a MessageStore: address and method ids straight from the columns, so no MessageInfo object (and
+ * no label string) is built per message - on a capture of only same-host calls this is all the NAT lint does.
+ */
+function partitionByColumns(model: CaptureModelLike, store: MessageStore): CallPartition {
+  const out: CallPartition = { relevant: [], sameHostCalls: 0, lastTime: 0, registers: false, messages: 0 };
+  // Loopback flag per address id (1 = loopback, 2 = not), filled on first use.
+  const loop = new Uint8Array(store.addressCount);
+  const isLoop = (a: number): boolean => {
+    let v = loop[a]!;
+    if (v === 0) loop[a] = v = isLoopbackText(store.addressText(a)) ? 1 : 2;
+    return v === 1;
+  };
+  const register = store.tokenIdOf('REGISTER');
+  for (const call of model.calls) {
+    const end = call.endSec + call.endNsec / 1e9;
+    if (end > out.lastTime) out.lastTime = end;
+    let relevant = false;
+    let hasRegister = false;
+    for (const id of call.messageIds) {
+      if (!relevant) {
+        const s = store.srcId(id);
+        const d = store.dstId(id);
+        // isSameHost(src, dst): the same address text has the same id.
+        if (s !== d && !(isLoop(s) && isLoop(d))) relevant = true;
+      }
+      if (register >= 0 && (store.methodId(id) === register || store.cseqMethodId(id) === register)) hasRegister = true;
+      if (relevant && hasRegister) break;
+    }
+    if (!relevant) {
+      out.sameHostCalls++;
+      continue;
+    }
+    out.relevant.push(call.index);
+    out.messages += call.messageIds.length;
+    if (hasRegister) out.registers = true;
   }
   return out;
 }

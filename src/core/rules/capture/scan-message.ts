@@ -129,14 +129,46 @@ const FALLBACK = new Fallback('fallback');
 const TOKEN = new Uint8Array(256);
 for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~") TOKEN[c.charCodeAt(0)] = 1;
 
-function ascii(b: Uint8Array, s: number, e: number): string {
-  let out = '';
-  for (let i = s; i < e; i++) {
-    const c = b[i]!;
-    if (c >= 0x80) return decodeUtf8(b, s, e);
-    out += String.fromCharCode(c);
+/**
+ * Text of b[s, e) through a small direct-mapped cache keyed by the bytes: hosts, users, transports and parameter
+ * values repeat across the messages of a capture, so most lookups return an existing string and allocate nothing
+ * (a per-character concatenation allocated one string per character). `lower`/`upper`: ASCII case folded (tokens).
+ */
+const CACHE_SIZE = 4096;
+const cacheKeys: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(CACHE_SIZE);
+const cacheVals: string[] = new Array<string>(CACHE_SIZE);
+const CASE_KEEP = 0;
+const CASE_LOWER = 1;
+const CASE_UPPER = 2;
+
+function str(b: Uint8Array, s: number, e: number, fold = CASE_KEEP): string {
+  const len = e - s;
+  if (len > 96) return foldCase(decodeUtf8(b, s, e), fold);
+  let h = Math.imul(len + 1, 0x9e3779b1) ^ fold;
+  for (let i = s; i < e; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  const slot = (h ^ (h >>> 15)) & (CACHE_SIZE - 1);
+  const k = cacheKeys[slot];
+  if (k !== undefined && k.length === len + 1 && k[len] === fold) {
+    let i = 0;
+    while (i < len && k[i] === b[s + i]) i++;
+    if (i === len) return cacheVals[slot]!;
   }
-  return out;
+  const v = foldCase(decodeUtf8(b, s, e), fold);
+  const key = new Uint8Array(len + 1);
+  key.set(b.subarray(s, e));
+  key[len] = fold;
+  cacheKeys[slot] = key;
+  cacheVals[slot] = v;
+  return v;
+}
+
+function foldCase(v: string, fold: number): string {
+  return fold === CASE_LOWER ? v.toLowerCase() : fold === CASE_UPPER ? v.toUpperCase() : v;
+}
+
+/** ASCII case-insensitive comparison of b[s, e) with a lowercase literal. */
+function isName(b: Uint8Array, s: number, e: number, lower: string): boolean {
+  return e - s === lower.length && eqLower(b, s, lower);
 }
 
 function skipWs(b: Uint8Array, i: number, e: number): number {
@@ -144,8 +176,14 @@ function skipWs(b: Uint8Array, i: number, e: number): number {
   return i;
 }
 
-/** `;name[=value]` parameters from i until `stop` bytes or e; calls on(name lowercased, raw value) and returns the end. */
-function params(b: Uint8Array, i: number, e: number, stopComma: boolean, allowQuoted: boolean, on: (name: string, value: string | undefined) => void): number {
+/** Where params() found one parameter: name b[ns, ne), value b[vs, ve) (vs = -1 without '='). */
+const par = { ns: 0, ne: 0, vs: -1, ve: -1 };
+
+/**
+ * `;name[=value]` parameters from i until `stop` bytes or e; calls on() with each one's byte ranges in `par` (names
+ * are compared on bytes, values decoded only when wanted) and returns the end.
+ */
+function params(b: Uint8Array, i: number, e: number, stopComma: boolean, allowQuoted: boolean, on: () => void): number {
   for (;;) {
     i = skipWs(b, i, e);
     if (i >= e || (stopComma && b[i] === 0x2c)) return i;
@@ -154,12 +192,12 @@ function params(b: Uint8Array, i: number, e: number, stopComma: boolean, allowQu
     const ns = i;
     while (i < e && TOKEN[b[i]!] === 1) i++;
     if (i === ns) throw FALLBACK;
-    const name = ascii(b, ns, i).toLowerCase();
+    const ne = i;
     i = skipWs(b, i, e);
-    let value: string | undefined;
+    let vs = -1;
     if (i < e && b[i] === 0x3d) {
       i = skipWs(b, i + 1, e);
-      const vs = i;
+      vs = i;
       if (b[i] === 0x22) {
         if (!allowQuoted) throw FALLBACK;
         i++;
@@ -175,10 +213,18 @@ function params(b: Uint8Array, i: number, e: number, stopComma: boolean, allowQu
           i++;
         }
       }
-      value = ascii(b, vs, i);
     }
-    on(name, value);
+    par.ns = ns;
+    par.ne = ne;
+    par.vs = vs;
+    par.ve = i;
+    on();
   }
+}
+
+/** The current parameter's value (raw, quotes kept), undefined for a flag. */
+function parValue(b: Uint8Array): string | undefined {
+  return par.vs < 0 ? undefined : str(b, par.vs, par.ve);
 }
 
 interface LeanUri {
@@ -195,7 +241,7 @@ function leanUri(b: Uint8Array, s: number, e: number): LeanUri {
   let i = s;
   while (i < e && b[i] !== 0x3a) i++;
   if (i >= e) throw FALLBACK;
-  const scheme = ascii(b, s, i).toLowerCase();
+  const scheme = str(b, s, i, CASE_LOWER);
   if (scheme !== 'sip' && scheme !== 'sips') throw FALLBACK;
   i++;
   let at = -1;
@@ -212,7 +258,7 @@ function leanUri(b: Uint8Array, s: number, e: number): LeanUri {
     let ue = i;
     while (ue < at && b[ue] !== 0x3a) ue++;
     if (ue === i) throw FALLBACK;
-    user = ascii(b, i, ue);
+    user = str(b, i, ue);
     i = at + 1;
   }
   const hs = i;
@@ -228,7 +274,7 @@ function leanUri(b: Uint8Array, s: number, e: number): LeanUri {
     }
   }
   if (i === hs) throw FALLBACK;
-  const host = ascii(b, hs, i);
+  const host = str(b, hs, i);
   let port: number | undefined;
   if (i < e && b[i] === 0x3a) {
     const ps = ++i;
@@ -243,15 +289,14 @@ function leanUri(b: Uint8Array, s: number, e: number): LeanUri {
     const ns = ++i;
     while (i < e && TOKEN[b[i]!] === 1) i++;
     if (i === ns) throw FALLBACK;
-    const name = ascii(b, ns, i).toLowerCase();
-    let value: string | undefined;
+    const ne = i;
+    let vs = -1;
     if (i < e && b[i] === 0x3d) {
-      const vs = ++i;
+      vs = ++i;
       while (i < e && b[i] !== 0x3b && b[i] !== 0x3f) i++;
-      value = ascii(b, vs, i);
     }
-    if (name === 'transport') transport ??= value;
-    else if (name === 'ob') ob = true;
+    if (isName(b, ns, ne, 'transport')) transport ??= vs < 0 ? undefined : str(b, vs, i);
+    else if (isName(b, ns, ne, 'ob')) ob = true;
   }
   if (i < e && b[i] !== 0x3f) throw FALLBACK;
   return { scheme, user, host, port, transport: transport?.toUpperCase(), ob };
@@ -300,7 +345,7 @@ function leanNameAddr(b: Uint8Array, i: number, e: number, list: boolean): [Lean
     if (j >= e) throw FALLBACK;
     let de = j;
     while (de > i && (b[de - 1] === SP || b[de - 1] === HT)) de--;
-    if (de > i) display = ascii(b, i, de);
+    if (de > i) display = str(b, i, de);
     i = j;
   }
   if (b[i] === 0x3c) {
@@ -323,11 +368,12 @@ function leanNameAddr(b: Uint8Array, i: number, e: number, list: boolean): [Lean
   if (us === ue || b[us] === SP || b[ue - 1] === SP) throw FALLBACK;
   const uri = leanUri(b, us, ue);
   const na: LeanNameAddr = { display, uri, tag: undefined, expires: undefined, received: undefined, regId: false, star: false };
-  const end = params(b, after, e, list, true, (name, value) => {
-    if (name === 'tag') na.tag ??= value ?? '';
-    else if (name === 'expires') na.expires ??= value;
-    else if (name === 'received') na.received ??= value;
-    else if (name === 'reg-id') na.regId = true;
+  const end = params(b, after, e, list, true, () => {
+    const { ns, ne } = par;
+    if (isName(b, ns, ne, 'tag')) na.tag ??= parValue(b) ?? '';
+    else if (isName(b, ns, ne, 'expires')) na.expires ??= parValue(b);
+    else if (isName(b, ns, ne, 'received')) na.received ??= parValue(b);
+    else if (isName(b, ns, ne, 'reg-id')) na.regId = true;
   });
   return [na, end];
 }
@@ -386,7 +432,7 @@ function leanVias(f: MessageFacts, b: Uint8Array, s: number, e: number): void {
       i++;
     }
     if (slashes !== 2 || ts >= i || i === ps) throw FALLBACK;
-    const transport = ascii(b, ts, i).toUpperCase();
+    const transport = str(b, ts, i, CASE_UPPER);
     i = skipWs(b, i, e);
     const hs = i;
     if (b[i] === 0x5b) {
@@ -400,7 +446,7 @@ function leanVias(f: MessageFacts, b: Uint8Array, s: number, e: number): void {
       }
     }
     if (i === hs) throw FALLBACK;
-    const host = normAddr(ascii(b, hs, i));
+    const host = normAddr(str(b, hs, i));
     let port: number | undefined;
     if (i < e && b[i] === 0x3a) {
       const ps2 = ++i;
@@ -415,15 +461,19 @@ function leanVias(f: MessageFacts, b: Uint8Array, s: number, e: number): void {
     let received: string | undefined;
     let rportPresent = false;
     let rport: number | undefined;
-    i = params(b, i, e, true, false, (name, value) => {
+    i = params(b, i, e, true, false, () => {
       if (!top) return;
-      if (name === 'branch') branch = value ?? '';
-      else if (name === 'received') received = value;
-      else if (name === 'rport') {
+      const { ns, ne } = par;
+      if (isName(b, ns, ne, 'branch')) branch = parValue(b) ?? '';
+      else if (isName(b, ns, ne, 'received')) received = parValue(b);
+      else if (isName(b, ns, ne, 'rport')) {
         rportPresent = true;
-        if (value !== undefined) {
-          if (!/^\d{1,5}$/.test(value)) throw FALLBACK;
-          rport = Number(value);
+        if (par.vs >= 0) {
+          // RFC 3581 §3: rport = "rport" [EQUAL 1*DIGIT]
+          const n = par.ve - par.vs;
+          const v = n >= 1 && n <= 5 ? digits(b, par.vs, par.ve) : undefined;
+          if (v === undefined) throw FALLBACK;
+          rport = v;
         }
       }
     });
