@@ -1,7 +1,7 @@
 // The host <-> capture-editor webview contract, imported by both sides: events in each direction (discriminated
 // unions on `type`), the request map the webview calls on the host (`Requests`), and PROTOCOL_VERSION. Payloads
 // are plain, structured-clone-safe data. Strings taken from a capture are RAW: the webview sets them as text.
-import type { CallState, LadderCall, LadderColumn, LadderRow, LadderStream, RuleSeverity, SipTransport } from '../core/index';
+import type { CallState, LadderCall, LadderColumn, LadderRow, LadderStream, MessageInfo, RuleSeverity, SipTransport } from '../core/index';
 
 /**
  * Bumped on any incompatible change; both messengers stamp it on every envelope and refuse other versions.
@@ -160,23 +160,13 @@ export interface LadderRowOf {
 /** What the message body is, for display. */
 export type BodyKind = 'none' | 'sdp' | 'text' | 'binary';
 
-export interface MessageDetail {
-  id: number;
-  frame: number;
-  firstFrame: number;
-  timeSec: number;
-  timeNsec: number;
-  ipVersion: 4 | 6;
-  src: string;
-  srcPort: number;
-  dst: string;
-  dstPort: number;
-  transport: SipTransport;
-  label: string;
-  callIndex: number;
+/** A message's indexed fields (core MessageInfo) plus what the detail pane shows. */
+export interface MessageDetail
+  extends Pick<
+    MessageInfo,
+    'id' | 'frame' | 'firstFrame' | 'timeSec' | 'timeNsec' | 'ipVersion' | 'src' | 'srcPort' | 'dst' | 'dstPort' | 'transport' | 'label' | 'callIndex' | 'retransmission' | 'truncated'
+  > {
   callId: string;
-  retransmission: boolean;
-  truncated: boolean;
   /** Message size in bytes. */
   byteLength: number;
   /** Start line + headers + the empty line, decoded as UTF-8 (invalid bytes become U+FFFD). */

@@ -49,21 +49,11 @@ export interface CallParties {
   toDisplay: string | undefined;
 }
 
-/** Where and when a message was seen (from the transport layer). */
-export interface MessageSighting {
-  frame: number;
-  firstFrame: number;
-  timeSec: number;
-  timeNsec: number;
-  ipVersion: 4 | 6;
-  src: string;
-  srcPort: number;
-  dst: string;
-  dstPort: number;
-  transport: SipTransport;
-  truncated: boolean;
-  location: MessageBytesLocation;
-}
+/** Where and when a message was seen (from the transport layer): MessageInfo's capture fields plus its bytes. */
+export type MessageSighting = Pick<
+  MessageInfo,
+  'frame' | 'firstFrame' | 'timeSec' | 'timeNsec' | 'ipVersion' | 'src' | 'srcPort' | 'dst' | 'dstPort' | 'transport' | 'truncated'
+> & { location: MessageBytesLocation };
 
 interface TxState {
   info: TransactionInfo;
