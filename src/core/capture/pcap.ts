@@ -1,7 +1,7 @@
 // Classic libpcap file reader (pcap-savefile(5), draft-ietf-opsawg-pcap): file header, then 16-byte record headers.
 import { u16, u32 } from '../bytes/cursor';
 import type { ReadContext } from './read-capture';
-import type { CaptureRecord } from './types';
+import { RecordView } from './types';
 
 /** Largest record we accept at all: anything above is corruption, not a packet (no huge allocation, no hang). */
 export const MAX_RECORD_BYTES = 256 * 1024 * 1024;
@@ -51,7 +51,8 @@ export async function readPcap(
   const hardLimit = Math.max(effectiveSnap, STANDARD_MAX_SNAPLEN);
   const onRecord = ctx.onRecord;
   // One record object for the whole file (see CaptureRecord: valid only during the callback).
-  const rec: CaptureRecord = { frame: 0, timeSec: 0, timeNsec: 0, linkType, interfaceId: 0, data: new Uint8Array(0), originalLength: 0, fileOffset: 0 };
+  const rec = new RecordView();
+  rec.linkType = linkType;
   let frame = ctx.records;
   let pos = 24;
   const size = cur.size;
@@ -129,7 +130,7 @@ export async function readPcap(
       rec.frame = frame;
       rec.timeSec = sec;
       rec.timeNsec = frac * fracMul;
-      rec.data = b.subarray(dataStart, next);
+      rec.setData(b, dataStart, next);
       rec.originalLength = orig;
       rec.fileOffset = base + dataStart;
       onRecord(rec);

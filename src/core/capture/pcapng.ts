@@ -1,6 +1,6 @@
 // pcapng reader (draft-ietf-opsawg-pcapng): sections (SHB) with their own byte order, IDBs, EPB/SPB/OPB packets.
 import { u16, u32 } from '../bytes/cursor';
-import type { CaptureInterface } from './types';
+import { RecordView, type CaptureInterface } from './types';
 import { LINKTYPE_MASK, MAX_RECORD_BYTES } from './pcap';
 import type { ReadContext } from './read-capture';
 
@@ -143,6 +143,19 @@ export async function readPcapng(ctx: ReadContext, first: { littleEndian: boolea
   const cur = ctx.cursor;
   const size = cur.size;
   const onRecord = ctx.onRecord;
+  // One record object for the whole file (see CaptureRecord: valid only during the callback, `data` made lazily).
+  const rec = new RecordView();
+  const emitRecord = (sec: number, nsec: number, linkType: number, interfaceId: number, b: Uint8Array, start: number, end: number, orig: number, fileOffset: number): void => {
+    rec.frame = frame;
+    rec.timeSec = sec;
+    rec.timeNsec = nsec;
+    rec.linkType = linkType;
+    rec.interfaceId = interfaceId;
+    rec.setData(b, start, end);
+    rec.originalLength = orig;
+    rec.fileOffset = fileOffset;
+    onRecord(rec);
+  };
   const problems = ctx.problems;
   let le = first.littleEndian;
   let ifs: SectionInterface[] = [];
@@ -232,16 +245,7 @@ export async function readPcapng(ctx: ReadContext, first: { littleEndian: boolea
       let cap = Math.min(orig, len - 16);
       if (itf.snapLength > 0) cap = Math.min(cap, itf.snapLength);
       frame++;
-      onRecord({
-        frame,
-        timeSec: 0,
-        timeNsec: 0,
-        linkType: itf.linkType,
-        interfaceId: itf.globalId,
-        data: b.subarray(p + 12, p + 12 + cap),
-        originalLength: orig,
-        fileOffset: abs + 12,
-      });
+      emitRecord(0, 0, itf.linkType, itf.globalId, b, p + 12, p + 12 + cap, orig, abs + 12);
       return true;
     }
     if (type === BT_OPB) {
@@ -264,16 +268,7 @@ export async function readPcapng(ctx: ReadContext, first: { littleEndian: boolea
       }
       tsConvert(u32(b, p + 12, le), u32(b, p + 16, le), itf.ts);
       frame++;
-      onRecord({
-        frame,
-        timeSec: ts.sec,
-        timeNsec: ts.nsec,
-        linkType: itf.linkType,
-        interfaceId: itf.globalId,
-        data: b.subarray(p + 28, p + 28 + cap),
-        originalLength: orig,
-        fileOffset: abs + 28,
-      });
+      emitRecord(ts.sec, ts.nsec, itf.linkType, itf.globalId, b, p + 28, p + 28 + cap, orig, abs + 28);
       return true;
     }
     // NRB, ISB, DSB, custom blocks, systemd journal export...: not needed for packets (§4.5-§4.8).
@@ -338,16 +333,7 @@ export async function readPcapng(ctx: ReadContext, first: { littleEndian: boolea
         } else {
           tsConvert(u32(b, p + 12, le), u32(b, p + 16, le), itf.ts);
           frame++;
-          onRecord({
-            frame,
-            timeSec: ts.sec,
-            timeNsec: ts.nsec,
-            linkType: itf.linkType,
-            interfaceId: itf.globalId,
-            data: b.subarray(p + 28, p + 28 + cap),
-            originalLength: u32(b, p + 24, le),
-            fileOffset: base + p + 28,
-          });
+          emitRecord(ts.sec, ts.nsec, itf.linkType, itf.globalId, b, p + 28, p + 28 + cap, u32(b, p + 24, le), base + p + 28);
         }
       } else if (!otherBlock(b, p, len, type, base + p)) {
         stop = true;

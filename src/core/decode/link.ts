@@ -82,51 +82,52 @@ function afToEthertype(af: number): number {
  * On LINK_OK, `out` holds the ethertype and offset of the payload (VLAN/MPLS/PPPoE already removed by
  * `walkEthertype`). Returns a LINK_* status.
  */
-export function decodeLinkHeader(linkType: number, d: Uint8Array, end: number, out: LinkOut): number {
+export function decodeLinkHeader(linkType: number, d: Uint8Array, end: number, out: LinkOut, start = 0): number {
+  const o = start;
   switch (linkType) {
     case LINKTYPE_ETHERNET:
-      return decodeEthernet(d, 0, end, out);
+      return decodeEthernet(d, o, end, out);
     case LINKTYPE_LINUX_SLL: {
       // Linux cooked v1 (https://www.tcpdump.org/linktypes/LINKTYPE_LINUX_SLL.html): packet type(2) ARPHRD(2)
       // address length(2) address(8) protocol(2).
-      if (end < 16) return LINK_TRUNCATED;
-      const hatype = (d[2]! << 8) | d[3]!;
-      const proto = (d[14]! << 8) | d[15]!;
-      return sllPayload(hatype, proto, d, 16, end, out);
+      if (end - o < 16) return LINK_TRUNCATED;
+      const hatype = (d[o + 2]! << 8) | d[o + 3]!;
+      const proto = (d[o + 14]! << 8) | d[o + 15]!;
+      return sllPayload(hatype, proto, d, o + 16, end, out);
     }
     case LINKTYPE_LINUX_SLL2: {
       // Linux cooked v2: protocol(2) reserved(2) interface index(4) ARPHRD(2) packet type(1) addr len(1) addr(8).
-      if (end < 20) return LINK_TRUNCATED;
-      const proto = (d[0]! << 8) | d[1]!;
-      const hatype = (d[8]! << 8) | d[9]!;
-      return sllPayload(hatype, proto, d, 20, end, out);
+      if (end - o < 20) return LINK_TRUNCATED;
+      const proto = (d[o]! << 8) | d[o + 1]!;
+      const hatype = (d[o + 8]! << 8) | d[o + 9]!;
+      return sllPayload(hatype, proto, d, o + 20, end, out);
     }
     case LINKTYPE_NULL:
     case LINKTYPE_LOOP: {
       // 4-byte address family: host byte order of the capturing machine for NULL, network order for LOOP; in
       // practice both appear, so take whichever reading is a small number.
-      if (end < 4) return LINK_TRUNCATED;
-      let af = linkType === LINKTYPE_LOOP ? ((d[0]! << 24) | (d[1]! << 16) | (d[2]! << 8) | d[3]!) >>> 0 : (d[0]! | (d[1]! << 8) | (d[2]! << 16) | (d[3]! << 24)) >>> 0;
+      if (end - o < 4) return LINK_TRUNCATED;
+      let af = linkType === LINKTYPE_LOOP ? ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0 : (d[o]! | (d[o + 1]! << 8) | (d[o + 2]! << 16) | (d[o + 3]! << 24)) >>> 0;
       if (af > 0xffff) af = ((af & 0xff) << 24 | (af & 0xff00) << 8 | (af >>> 8) & 0xff00 | af >>> 24) >>> 0;
       const et = afToEthertype(af);
       if (et === 0) return LINK_IGNORE;
       out.etherType = et;
-      out.offset = 4;
+      out.offset = o + 4;
       return LINK_OK;
     }
     case LINKTYPE_RAW:
     case LINKTYPE_RAW_LEGACY_12:
     case LINKTYPE_RAW_LEGACY_14:
-      return ipByVersion(d, 0, end, out);
+      return ipByVersion(d, o, end, out);
     case LINKTYPE_IPV4:
-      if (end < 1) return LINK_TRUNCATED;
+      if (end - o < 1) return LINK_TRUNCATED;
       out.etherType = ETHERTYPE_IPV4;
-      out.offset = 0;
+      out.offset = o;
       return LINK_OK;
     case LINKTYPE_IPV6:
-      if (end < 1) return LINK_TRUNCATED;
+      if (end - o < 1) return LINK_TRUNCATED;
       out.etherType = ETHERTYPE_IPV6;
-      out.offset = 0;
+      out.offset = o;
       return LINK_OK;
     default:
       return LINK_UNKNOWN_TYPE;

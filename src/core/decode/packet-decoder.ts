@@ -107,15 +107,19 @@ export class PacketDecoder implements SctpSink {
     this.timeSec = rec.timeSec;
     this.timeNsec = rec.timeNsec;
     this.time = rec.timeSec + rec.timeNsec / 1e9;
-    this.fileBase = rec.fileOffset;
     if (this.ipr.pending > 0) this.ipr.expire(this.time);
     if (this.sctp.pending > 0) this.sctp.expire(this.time);
-    const d = rec.data;
-    const st = decodeLinkHeader(rec.linkType, d, d.length, this.link);
+    // Zero-copy form when the reader offers it (no view allocated per packet); offsets then index `buf`, and
+    // fileBase is the file offset of buf[0] so that fileBase + index stays an absolute file offset.
+    const d = rec.buf ?? rec.data;
+    const start = rec.buf ? rec.dataStart ?? 0 : 0;
+    const end = rec.buf ? rec.dataEnd ?? d.length : d.length;
+    this.fileBase = rec.fileOffset - start;
+    const st = decodeLinkHeader(rec.linkType, d, end, this.link, start);
     if (st === LINK_OK) {
-      this.network(this.link.etherType, d, this.link.offset, d.length, 0);
+      this.network(this.link.etherType, d, this.link.offset, end, 0);
     } else if (st === LINK_TRUNCATED) {
-      this.truncated('link-layer header', 0);
+      this.truncated('link-layer header', start);
     } else if (st === LINK_UNKNOWN_TYPE) {
       this.problems.report('capture/unknown-link-type', 'warning', `link type ${rec.linkType} is not decoded; record skipped`, rec.frame, rec.fileOffset);
     }

@@ -23,7 +23,9 @@ async function readAll(bytes: Uint8Array, opts: ReadCaptureOptions = {}) {
   const problems = opts.problems ?? new ProblemCollector();
   const result = await readCapture(
     memoryByteSource(bytes),
-    (r: CaptureRecord) => recs.push({ ...r, data: [...r.data] }),
+    // The contract fields only: buf/dataStart/dataEnd (the zero-copy form) legitimately depend on the chunk size.
+    (r: CaptureRecord) =>
+      recs.push({ frame: r.frame, timeSec: r.timeSec, timeNsec: r.timeNsec, linkType: r.linkType, interfaceId: r.interfaceId, data: [...r.data], originalLength: r.originalLength, fileOffset: r.fileOffset }),
     { ...opts, problems },
   );
   return { recs, result, problems };
