@@ -4,6 +4,7 @@
 import type { SipTransport } from '../decode/types';
 import type { MessageSighting, SipFacts } from './reconstruct';
 import type { MessageInfo } from './types';
+import { StringTable } from '../util/string-table';
 
 const TRANSPORTS: readonly SipTransport[] = ['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP'];
 const KIND_REQUEST = 0;
@@ -18,28 +19,6 @@ const FLAG_RETRANS = 2;
 const FLAG_TRUNCATED = 4;
 const FLAG_IPV6 = 8;
 
-/** Interns strings to small integer ids (index 0 = undefined). */
-class StringTable {
-  private readonly ids = new Map<string, number>();
-  readonly values: (string | undefined)[] = [undefined];
-  id(s: string | undefined): number {
-    if (s === undefined) return 0;
-    let id = this.ids.get(s);
-    if (id === undefined) {
-      id = this.values.length;
-      this.values.push(s);
-      this.ids.set(s, id);
-    }
-    return id;
-  }
-  get(id: number): string | undefined {
-    return this.values[id];
-  }
-  /** Id of `s`, or -1 when it was never interned. */
-  find(s: string): number {
-    return this.ids.get(s) ?? -1;
-  }
-}
 
 /** Where a message's bytes can be found again. */
 export type MessageBytesLocation = { fileOffset: number; length: number } | { bytes: Uint8Array };

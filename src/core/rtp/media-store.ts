@@ -1,6 +1,7 @@
 // Columnar store of SDP media declarations (one row per m= line per SIP message with SDP): typed-array pages plus
 // interned strings and payload-format lists, so 150 000 SDP bodies cost a few MB and leave nothing for the garbage
 // collector to trace. Rows are materialised as plain MediaDeclaration objects on demand (like dialog/message-store.ts).
+import { StringTable } from '../util/string-table';
 import type { SdpDirection } from '../sdp/types';
 import type { PayloadFormat } from './codecs';
 
@@ -83,41 +84,8 @@ class Page {
 }
 
 /** The values of one row, as MediaStore.add takes them (a reused scratch object is fine). */
-export interface MediaRow {
-  callIndex: number;
-  messageId: number;
-  frame: number;
-  timeSec: number;
-  timeNsec: number;
-  role: 'offer' | 'answer';
-  mline: number;
-  media: string;
-  proto: string;
-  address: string;
-  port: number;
-  rtcpAddress: string;
-  rtcpPort: number;
-  rtcpMux: boolean;
-  direction: SdpDirection;
-  payloadTypes: PayloadFormat[];
-  replaces: number;
-  active: boolean;
-}
+export type MediaRow = Omit<MediaDeclaration, 'index'>;
 
-/** Interns strings to ids. */
-class Strings {
-  private readonly ids = new Map<string, number>();
-  readonly values: string[] = [];
-  id(s: string): number {
-    let id = this.ids.get(s);
-    if (id === undefined) {
-      id = this.values.length;
-      this.values.push(s);
-      this.ids.set(s, id);
-    }
-    return id;
-  }
-}
 
 const samePayloadFormat = (a: PayloadFormat, b: PayloadFormat): boolean =>
   a === b || (a.payloadType === b.payloadType && a.encoding === b.encoding && a.clockRate === b.clockRate && a.channels === b.channels);
@@ -158,7 +126,7 @@ class FormatLists {
 export class MediaStore {
   private n = 0;
   private readonly pages: Page[] = [];
-  private readonly strings = new Strings();
+  private readonly strings = new StringTable();
   private readonly formatLists = new FormatLists();
 
   get count(): number {
@@ -200,7 +168,7 @@ export class MediaStore {
     const pg = this.pages[id >>> PAGE_BITS]!;
     const i = id & ROW_MASK;
     const flags = pg.flags[i]!;
-    const s = this.strings.values;
+    const s = this.strings;
     return {
       index: id,
       callIndex: pg.callIndex[i]!,
@@ -210,11 +178,11 @@ export class MediaStore {
       timeNsec: pg.timeNsec[i]!,
       role: flags & F_ANSWER ? 'answer' : 'offer',
       mline: pg.mline[i]!,
-      media: s[pg.media[i]!]!,
-      proto: s[pg.proto[i]!]!,
-      address: s[pg.address[i]!]!,
+      media: s.get(pg.media[i]!) ?? '',
+      proto: s.get(pg.proto[i]!) ?? '',
+      address: s.get(pg.address[i]!) ?? '',
       port: pg.port[i]!,
-      rtcpAddress: s[pg.rtcpAddress[i]!]!,
+      rtcpAddress: s.get(pg.rtcpAddress[i]!) ?? '',
       rtcpPort: pg.rtcpPort[i]!,
       rtcpMux: (flags & F_MUX) !== 0,
       direction: DIRECTIONS[(flags >> DIR_SHIFT) & 3]!,
@@ -260,7 +228,7 @@ export class MediaStore {
   }
 
   addressOf(id: number): string {
-    return this.strings.values[this.pages[id >>> PAGE_BITS]!.address[id & ROW_MASK]!]!;
+    return this.strings.get(this.pages[id >>> PAGE_BITS]!.address[id & ROW_MASK]!) ?? '';
   }
 
   rtcpMuxOf(id: number): boolean {

@@ -1,0 +1,28 @@
+// Interns strings to small integer ids for columnar stores (message store, media store): id 0 stands for undefined.
+
+export class StringTable {
+  private readonly ids = new Map<string, number>();
+  /** values[id] is the string of `id`; values[0] is undefined. */
+  readonly values: (string | undefined)[] = [undefined];
+
+  /** The id of `s` (0 for undefined), adding it on first sight. */
+  id(s: string | undefined): number {
+    if (s === undefined) return 0;
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(s);
+      this.ids.set(s, id);
+    }
+    return id;
+  }
+
+  /** The id of `s` without adding it: -1 when it was never interned. */
+  find(s: string): number {
+    return this.ids.get(s) ?? -1;
+  }
+
+  get(id: number): string | undefined {
+    return this.values[id];
+  }
+}
