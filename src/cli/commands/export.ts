@@ -11,21 +11,20 @@ async function write(out: Writable, s: string): Promise<void> {
 /** Write the JSON export; messages are re-read one by one so memory stays flat for big captures. */
 export async function writeExportJson(model: CaptureModel, outPath: string | undefined): Promise<void> {
   const out: Writable = outPath ? createWriteStream(outPath) : process.stdout;
+  /** `"name": [` then one JSON item per line, written as produced (so memory stays flat), then `]`. */
+  const array = async (name: string, count: number, item: (i: number) => unknown | Promise<unknown>, first = false): Promise<void> => {
+    await write(out, `${first ? '' : '\n ],'}\n "${name}": [`);
+    for (let i = 0; i < count; i++) await write(out, (i ? ',\n  ' : '\n  ') + JSON.stringify(await item(i)));
+  };
   const header = JSON.stringify(exportHeader(model), null, 1);
-  await write(out, header.slice(0, -2) + ',\n "messages": [');
-  for (let id = 0; id < model.messages.count; id++) {
-    await write(out, (id ? ',\n  ' : '\n  ') + JSON.stringify(await exportMessage(model, id)));
-  }
-  await write(out, '\n ],\n "calls": [');
-  for (const [i, c] of model.calls.entries()) await write(out, (i ? ',\n  ' : '\n  ') + JSON.stringify(exportCall(c)));
-  await write(out, '\n ],\n "streams": [');
-  for (const [i, st] of model.streams.entries()) await write(out, (i ? ',\n  ' : '\n  ') + JSON.stringify(exportStream(st)));
+  await write(out, header.slice(0, -2) + ',');
+  await array('messages', model.messages.count, (id) => exportMessage(model, id), true);
+  await array('calls', model.calls.length, (i) => exportCall(model.calls[i]!));
+  await array('streams', model.streams.length, (i) => exportStream(model.streams[i]!));
   // Capture NAT findings (issue #5): declared vs observed addresses, per call verdicts, evidence frames.
   const nat = await lintCapture(model);
-  await write(out, '\n ],\n "findings": [');
-  for (const [i, f] of nat.findings.entries()) await write(out, (i ? ',\n  ' : '\n  ') + JSON.stringify(exportFinding(f)));
-  await write(out, '\n ],\n "verdicts": [');
-  for (const [i, v] of nat.verdicts.entries()) await write(out, (i ? ',\n  ' : '\n  ') + JSON.stringify(exportVerdict(v, nat.findings)));
+  await array('findings', nat.findings.length, (i) => exportFinding(nat.findings[i]!));
+  await array('verdicts', nat.verdicts.length, (i) => exportVerdict(nat.verdicts[i]!, nat.findings));
   await write(out, '\n ],\n "problems": ' + JSON.stringify(model.problems) + '\n}\n');
   if (outPath) {
     out.end();
