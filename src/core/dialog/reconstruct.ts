@@ -69,6 +69,8 @@ interface TxState {
   /** Key in txByKey (the branch, or the RFC 2543 composite key) and the top Via sent-by. */
   key: string;
   sentBy: string;
+  /** Capture time at which this entry was (re-)queued for expiry: the expiry queue is ordered by it (roughly). */
+  queuedAt: number;
 }
 
 interface CallTracker {
@@ -99,8 +101,12 @@ export class CallModelBuilder {
   private readonly manyDialogs = new Map<number, Map<string, number>>();
   private readonly trackers: CallTracker[] = [];
   private readonly dirtyCalls = new Set<number>();
-  /** Live transactions, for expiry (checked each time capture time advances by a tenth of the horizon). */
+  /**
+   * Live transactions in queue order, for expiry (checked each time capture time advances by a tenth of the
+   * horizon). Entries before `expiryHead` are consumed; each check only looks at entries queued before the cutoff.
+   */
   private expiryQueue: TxState[] = [];
+  private expiryHead = 0;
   private lastTime = 0;
   private lastExpiry = 0;
   /** Calls before this index have had their arrays compacted (calls end roughly in the order they start). */
@@ -255,7 +261,7 @@ export class CallModelBuilder {
         rfc2543: !rfc3261,
       };
       this.transactions.push(info);
-      tx = { info, initial: f.kind === 'request' ? f.toTag === undefined : true, sigs: [], sigTags: [], lastSeen: now, key, sentBy };
+      tx = { info, initial: f.kind === 'request' ? f.toTag === undefined : true, sigs: [], sigTags: [], lastSeen: now, key, sentBy, queuedAt: now };
       if (list) list.push(tx);
       else this.txByKey.set(key, [tx]);
       this.expiryQueue.push(tx);
@@ -365,13 +371,19 @@ export class CallModelBuilder {
     return -1;
   }
 
-  /** Forget transaction keys idle for longer than the horizon (their TransactionInfo stays in `transactions`). */
+  /**
+   * Forget transaction keys idle for longer than the horizon (their TransactionInfo stays in `transactions`).
+   * Amortised O(1) per transaction: only entries queued before the cutoff are looked at; one still in use is
+   * queued again at its last-seen time, so it is looked at again about one horizon later.
+   */
   private expire(now: number): void {
     const cutoff = now - TRANSACTION_HORIZON_SEC;
     const q = this.expiryQueue;
-    let keep = 0;
-    for (let j = 0; j < q.length; j++) {
-      const tx = q[j]!;
+    let h = this.expiryHead;
+    while (h < q.length) {
+      const tx = q[h]!;
+      if (tx.queuedAt >= cutoff) break;
+      h++;
       if (tx.lastSeen < cutoff) {
         const list = this.txByKey.get(tx.key);
         if (list) {
@@ -379,9 +391,16 @@ export class CallModelBuilder {
           if (i >= 0) list.splice(i, 1);
           if (list.length === 0) this.txByKey.delete(tx.key);
         }
-      } else q[keep++] = tx;
+      } else {
+        tx.queuedAt = tx.lastSeen;
+        q.push(tx);
+      }
     }
-    q.length = keep;
+    if (h > 1024 && h * 2 > q.length) {
+      this.expiryQueue = q.slice(h);
+      h = 0;
+    }
+    this.expiryHead = h;
     this.lastExpiry = now;
     // Calls idle past the horizon rarely grow again: give their id arrays exact capacity (V8 grows pushed arrays
     // to at least 17 slots), which on 100k-call captures saves tens of MB while the import runs.
