@@ -42,6 +42,8 @@ export class ChunkCursor {
   base = 0;
   /** Total bytes requested from the source so far (reads may overlap slightly after stitching). */
   bytesFetched = 0;
+  /** The chunk being read ahead of the window (sequential scans), if any. */
+  private ahead: { offset: number; bytes: Promise<Uint8Array> } | undefined = undefined;
 
   constructor(
     private readonly source: ByteSource,
@@ -67,23 +69,67 @@ export class ChunkCursor {
       // Straddles the window end: stitch the head we have with just the missing bytes.
       const head = this.buf.subarray(offset - this.base);
       const want = Math.min(end, size) - bufEnd;
-      const more = want > 0 ? await this.read(bufEnd, want) : EMPTY;
+      const more = want > 0 ? await this.take(bufEnd, want, false) : EMPTY;
       const joined = new Uint8Array(head.length + more.length);
       joined.set(head, 0);
       joined.set(more, head.length);
       this.buf = joined;
     } else {
       const want = Math.min(Math.max(this.chunkSize, length), Math.max(0, size - offset));
-      this.buf = want > 0 ? await this.read(offset, want) : EMPTY;
+      this.buf = want > 0 ? await this.take(offset, want, true) : EMPTY;
     }
     this.base = offset;
     return end <= this.base + this.buf.length;
   }
 
+  /**
+   * Bytes [offset, offset + length) (fewer at end of source). Served from the read-ahead chunk when it covers them;
+   * `window`: the result becomes the new window, so it may extend to the end of the read-ahead chunk, and the next
+   * chunk is read ahead while the caller parses this one (I/O overlaps parsing).
+   */
+  private async take(offset: number, length: number, window: boolean): Promise<Uint8Array> {
+    const ahead = this.ahead;
+    if (ahead !== undefined) {
+      const chunk = await ahead.bytes;
+      const at = offset - ahead.offset;
+      if (at >= 0 && at + length <= chunk.length) {
+        if (!window) return chunk.subarray(at, at + length);
+        this.ahead = undefined;
+        this.readAhead(ahead.offset + chunk.length);
+        return chunk.subarray(at);
+      }
+      // Not covered (a jump, or a structure larger than a chunk): drop it. It was awaited above, so no read into a
+      // reused transient buffer is still running when the next read starts.
+      this.ahead = undefined;
+    }
+    const b = await this.read(offset, length);
+    if (window) this.readAhead(offset + b.length);
+    return b;
+  }
+
+  /** Start reading the chunk at `offset` (none past the end of the source). */
+  private readAhead(offset: number): void {
+    const n = Math.min(this.chunkSize, this.source.size - offset);
+    if (n <= 0) return;
+    const bytes = this.read(offset, n);
+    // A read-ahead nobody uses (import cancelled or stopped early) must not become an unhandled rejection; a used one
+    // still rejects where it is awaited.
+    bytes.catch(() => undefined);
+    this.ahead = { offset, bytes };
+  }
+
   private async read(offset: number, length: number): Promise<Uint8Array> {
     this.bytesFetched += length;
-    // Safe with readTransient: `fill` copies a straddling head out of the old window before the next read.
+    // Safe with readTransient (valid until the next-but-one call): the window and at most one read-ahead chunk are
+    // alive at any time, and `fill` copies a straddling head out of the old window before a read can reuse it.
     const b = this.source.readTransient ? await this.source.readTransient(offset, length) : await this.source.read(offset, length);
     return b.length > length ? b.subarray(0, length) : b;
+  }
+
+  /** Wait for a read-ahead still running (call before closing the source). */
+  async settle(): Promise<void> {
+    const a = this.ahead;
+    this.ahead = undefined;
+    if (a !== undefined) await a.bytes.catch(() => undefined);
   }
 }

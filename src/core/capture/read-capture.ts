@@ -101,6 +101,8 @@ export async function readCapture(
     const what = det.code === 'capture/empty-file' ? 'The file is empty' : `Not a pcap or pcapng capture: it looks like ${det.looksLike}`;
     ctx.fail(det.code, what, undefined, 0);
   }
+  // No read may still be running when the import resolves (the caller may close the source next).
+  await cursor.settle();
   onProgress?.(ctx.bytesRead, total);
   const result: CaptureReadResult = {
     format,
