@@ -13,7 +13,11 @@ export type { CaptureProblem, CaptureProblemSummary, ProblemSeverity } from './c
 export { readCapture } from './capture/read-capture';
 export type { CaptureReadResult, ReadCaptureOptions } from './capture/read-capture';
 export { detectCaptureFormat } from './capture/detect';
-export { importCapture, loadMessageBytes } from './capture/import-capture';
+export { importCapture, loadMessageBytes, emptyModel, finishModel } from './capture/import-capture';
+export { runImportFront } from './capture/import-front';
+export type { ImportFrontOptions, ImportFrontResult } from './capture/import-front';
+export { FactBatchReader, FactBatchWriter } from './capture/fact-batch';
+export type { FactBatch } from './capture/fact-batch';
 export type { CaptureModel, ImportOptions } from './capture/import-capture';
 
 export type { NetPacket, SipPayload, SipTransport } from './decode/types';

@@ -1,0 +1,266 @@
+// The hand-off between the two halves of a capture import: the front (capture records -> decoded packets ->
+// framed SIP messages -> SipFacts) and the back (CallModelBuilder: transactions, dialogs, calls). The front packs
+// what the back needs of each message into a FactBatch: numeric columns in one Float64Array plus a few strings,
+// with low-cardinality strings (addresses, methods, reason phrases, Via sent-by) sent once as dictionary entries.
+// A FactBatch is plain data: it crosses a worker_threads boundary by structured clone with its ArrayBuffers
+// transferred, so the CLI can run the front in a worker and the back on the main thread. importCapture uses the
+// same batches in one thread, so every import goes through this encoding.
+import type { SipTransport } from '../decode/types';
+import type { SipPayload } from '../decode/types';
+import type { CallModelBuilder, CallParties, MessageSighting, SipFacts } from '../dialog/reconstruct';
+
+const TRANSPORTS: readonly SipTransport[] = ['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP'];
+
+// Columns of FactBatch.num, STRIDE numbers per message.
+const F_FRAME = 0;
+const F_FIRST = 1;
+const F_SEC = 2;
+const F_NSEC = 3;
+const F_SPORT = 4;
+const F_DPORT = 5;
+const F_FLAGS = 6;
+const F_STATUS = 7;
+const F_CSEQ = 8;
+const F_PROBLEMS = 9;
+const F_CALL = 10;
+const F_OFFSET = 11;
+const F_LENGTH = 12;
+const F_SRC = 13;
+const F_DST = 14;
+const F_METHOD = 15;
+const F_REASON = 16;
+const F_CSEQ_METHOD = 17;
+const F_SENT_BY = 18;
+const STRIDE = 19;
+
+// F_FLAGS bits: kind (2 bits), SDP, truncated, IPv6, transport index (3 bits).
+const KIND_MASK = 3;
+const KINDS = ['request', 'response', 'invalid'] as const;
+const FLAG_SDP = 4;
+const FLAG_TRUNCATED = 8;
+const FLAG_IPV6 = 16;
+const TRANSPORT_SHIFT = 5;
+
+/**
+ * Facts of up to `capacity` SIP messages in capture order. Dictionary ids index the receiver's dictionary, which
+ * is the concatenation of every batch's `dict` in order (id 0 = absent). Call indexes are assigned by the front in
+ * order of each Call-ID's first message, exactly as CallModelBuilder assigns them; `calls` holds, for each call
+ * first seen in this batch, 5 strings: Call-ID, From URI, To URI, From display name, To display name.
+ */
+export interface FactBatch {
+  /** Number of messages. */
+  n: number;
+  /** STRIDE numbers per message (see the F_* columns). Its buffer is transferable. */
+  num: Float64Array;
+  /** 3 per message: top Via branch, From tag, To tag (undefined when absent). */
+  tags: (string | undefined)[];
+  /** New dictionary entries, in id order. */
+  dict: string[];
+  /** 5 per new call (see above); undefined for absent parties. */
+  calls: (string | undefined)[];
+  /** Bytes of messages not contiguous in the file (reassembled), in message order (own buffers: transferable). */
+  kept: Uint8Array[];
+}
+
+/** Front side: packs messages into batches and hands each full batch to `onBatch`. */
+export class FactBatchWriter {
+  private readonly ids = new Map<string, number>();
+  private nextId = 1;
+  private batch!: FactBatch;
+  private readonly callIndex = new Map<string, number>();
+
+  /**
+   * `onBatch` receives each batch. `transfer`: the receiver keeps the batch (it crosses a thread boundary), so every
+   * batch gets fresh arrays; otherwise (same thread, applied before onBatch returns) the arrays are reused.
+   */
+  constructor(
+    private readonly onBatch: (b: FactBatch) => void,
+    private readonly capacity = 4096,
+    private readonly transfer = false,
+  ) {
+    this.reset();
+  }
+
+  /** Number of messages added so far (= the message id the next one gets in CallModelBuilder). */
+  messages = 0;
+
+  /**
+   * Add one message. Returns its call index (-1 without a Call-ID). `f.parties()` is called once per new call,
+   * synchronously, while `p.bytes` is valid.
+   */
+  add(p: SipPayload, f: SipFacts): number {
+    const b = this.batch;
+    const o = b.n * STRIDE;
+    const num = b.num;
+    let call = -1;
+    const callId = f.callId;
+    if (callId !== undefined && callId !== '') {
+      const known = this.callIndex.get(callId);
+      if (known !== undefined) call = known;
+      else {
+        call = this.callIndex.size;
+        this.callIndex.set(callId, call);
+        const parties = f.parties();
+        b.calls.push(callId, parties.fromUri, parties.toUri, parties.fromDisplay, parties.toDisplay);
+      }
+    }
+    num[o + F_FRAME] = p.frame;
+    num[o + F_FIRST] = p.firstFrame;
+    num[o + F_SEC] = p.timeSec;
+    num[o + F_NSEC] = p.timeNsec;
+    num[o + F_SPORT] = p.srcPort;
+    num[o + F_DPORT] = p.dstPort;
+    num[o + F_FLAGS] =
+      (f.kind === 'request' ? 0 : f.kind === 'response' ? 1 : 2) |
+      (f.hasSdp ? FLAG_SDP : 0) |
+      (p.truncated ? FLAG_TRUNCATED : 0) |
+      (p.ipVersion === 6 ? FLAG_IPV6 : 0) |
+      (Math.max(0, TRANSPORTS.indexOf(p.transport)) << TRANSPORT_SHIFT);
+    num[o + F_STATUS] = f.statusCode ?? -1;
+    num[o + F_CSEQ] = f.cseqSeq ?? -1;
+    num[o + F_PROBLEMS] = f.problemCount;
+    num[o + F_CALL] = call;
+    if (p.fileOffset >= 0) num[o + F_OFFSET] = p.fileOffset;
+    else {
+      num[o + F_OFFSET] = -1;
+      b.kept.push(p.bytes.slice());
+    }
+    num[o + F_LENGTH] = p.bytes.length;
+    num[o + F_SRC] = this.id(p.src);
+    num[o + F_DST] = this.id(p.dst);
+    num[o + F_METHOD] = this.id(f.method);
+    num[o + F_REASON] = this.id(f.reason);
+    num[o + F_CSEQ_METHOD] = this.id(f.cseqMethod);
+    num[o + F_SENT_BY] = this.id(f.viaSentBy);
+    b.tags.push(f.viaBranch, f.fromTag, f.toTag);
+    this.messages++;
+    if (++b.n === this.capacity) this.flush();
+    return call;
+  }
+
+  /** Hand over the messages added since the last flush (none: nothing is sent). */
+  flush(): void {
+    const b = this.batch;
+    if (b.n === 0 && b.dict.length === 0) return;
+    if (!this.transfer) {
+      this.onBatch(b);
+      b.n = 0;
+      b.tags.length = 0;
+      b.dict = [];
+      b.calls = [];
+      b.kept = [];
+      return;
+    }
+    if (b.n < this.capacity) b.num = b.num.slice(0, b.n * STRIDE);
+    this.reset();
+    this.onBatch(b);
+  }
+
+  private reset(): void {
+    this.batch = { n: 0, num: new Float64Array(this.capacity * STRIDE), tags: [], dict: [], calls: [], kept: [] };
+  }
+
+  private id(s: string | undefined): number {
+    if (s === undefined) return 0;
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.nextId++;
+      this.ids.set(s, id);
+      this.batch.dict.push(s);
+    }
+    return id;
+  }
+}
+
+/** SipFacts rebuilt from a batch row (one instance reused for every message). */
+class BatchFacts implements SipFacts {
+  kind: 'request' | 'response' | 'invalid' = 'request';
+  method: string | undefined = undefined;
+  statusCode: number | undefined = undefined;
+  reason: string | undefined = undefined;
+  callId: string | undefined = undefined;
+  cseqSeq: number | undefined = undefined;
+  cseqMethod: string | undefined = undefined;
+  fromTag: string | undefined = undefined;
+  toTag: string | undefined = undefined;
+  viaBranch: string | undefined = undefined;
+  viaSentBy: string | undefined = undefined;
+  hasSdp = false;
+  problemCount = 0;
+  party: CallParties = { fromUri: undefined, toUri: undefined, fromDisplay: undefined, toDisplay: undefined };
+  parties(): CallParties {
+    return { ...this.party };
+  }
+}
+
+/** Back side: replays batches into a CallModelBuilder, in order. */
+export class FactBatchReader {
+  /** Dictionary: id -> string (id 0 = absent). */
+  private readonly dict: (string | undefined)[] = [undefined];
+  private readonly callIds: string[] = [];
+  private readonly facts = new BatchFacts();
+  private readonly seen: MessageSighting = {
+    frame: 0, firstFrame: 0, timeSec: 0, timeNsec: 0, ipVersion: 4, src: '', srcPort: 0, dst: '', dstPort: 0,
+    transport: 'UDP', truncated: false, location: { fileOffset: 0, length: 0 },
+  };
+
+  constructor(private readonly builder: CallModelBuilder) {}
+
+  /** Add every message of `b` to the builder. Batches must be applied in the order the writer produced them. */
+  apply(b: FactBatch): void {
+    const dict = this.dict;
+    for (const s of b.dict) dict.push(s);
+    const num = b.num;
+    const tags = b.tags;
+    const f = this.facts;
+    const seen = this.seen;
+    let newCall = 0;
+    let kept = 0;
+    for (let r = 0; r < b.n; r++) {
+      const o = r * STRIDE;
+      const flags = num[o + F_FLAGS]!;
+      f.kind = KINDS[flags & KIND_MASK]!;
+      f.hasSdp = (flags & FLAG_SDP) !== 0;
+      const status = num[o + F_STATUS]!;
+      f.statusCode = status < 0 ? undefined : status;
+      const seq = num[o + F_CSEQ]!;
+      f.cseqSeq = seq < 0 ? undefined : seq;
+      f.problemCount = num[o + F_PROBLEMS]!;
+      f.method = dict[num[o + F_METHOD]!];
+      f.reason = dict[num[o + F_REASON]!];
+      f.cseqMethod = dict[num[o + F_CSEQ_METHOD]!];
+      f.viaSentBy = dict[num[o + F_SENT_BY]!];
+      f.viaBranch = tags[r * 3];
+      f.fromTag = tags[r * 3 + 1];
+      f.toTag = tags[r * 3 + 2];
+      const call = num[o + F_CALL]!;
+      if (call < 0) f.callId = undefined;
+      else if (call < this.callIds.length) f.callId = this.callIds[call];
+      else {
+        const c = newCall++ * 5;
+        const id = b.calls[c]!;
+        this.callIds.push(id);
+        f.callId = id;
+        const party = f.party;
+        party.fromUri = b.calls[c + 1];
+        party.toUri = b.calls[c + 2];
+        party.fromDisplay = b.calls[c + 3];
+        party.toDisplay = b.calls[c + 4];
+      }
+      seen.frame = num[o + F_FRAME]!;
+      seen.firstFrame = num[o + F_FIRST]!;
+      seen.timeSec = num[o + F_SEC]!;
+      seen.timeNsec = num[o + F_NSEC]!;
+      seen.ipVersion = (flags & FLAG_IPV6) !== 0 ? 6 : 4;
+      seen.src = dict[num[o + F_SRC]!] ?? '';
+      seen.dst = dict[num[o + F_DST]!] ?? '';
+      seen.srcPort = num[o + F_SPORT]!;
+      seen.dstPort = num[o + F_DPORT]!;
+      seen.transport = TRANSPORTS[flags >>> TRANSPORT_SHIFT] ?? 'UDP';
+      seen.truncated = (flags & FLAG_TRUNCATED) !== 0;
+      const offset = num[o + F_OFFSET]!;
+      seen.location = offset >= 0 ? { fileOffset: offset, length: num[o + F_LENGTH]! } : { bytes: b.kept[kept++]! };
+      this.builder.add(seen, f);
+    }
+  }
+}

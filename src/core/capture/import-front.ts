@@ -1,0 +1,125 @@
+// The front half of a capture import: capture records -> decoded packets -> transport reassembly -> framed SIP
+// messages -> SipFacts (fast path, else the full parser), packed into FactBatches (fact-batch.ts) for the back half
+// (CallModelBuilder). It needs nothing from the back half, so it can run in another thread (src/cli/threaded-import).
+// RTP analysis and NAT evidence ride along when given (same thread as the front only: their state is not batched).
+import type { ByteSource } from '../bytes/byte-source';
+import { PacketDecoder } from '../decode/packet-decoder';
+import { TransportAssembler } from '../decode/transport-assembler';
+import type { NetPacket, SipPayload } from '../decode/types';
+import type { SipFacts } from '../dialog/reconstruct';
+import type { EvidenceCollector } from '../rules/capture/evidence';
+import type { RtpAnalyzer } from '../rtp/analyzer';
+import { sipBodyStart, type SdpSighting } from '../rtp/media';
+import { findSdpBodies } from '../sdp/parse-sdp';
+import { scanSipFacts } from '../sip/fast-facts';
+import { factsFromMessage } from '../sip/facts';
+import { parseSipMessage } from '../sip/parse-message';
+import type { SipMessage } from '../sip/types';
+import { FactBatchWriter, type FactBatch } from './fact-batch';
+import type { ProblemCollector } from './problems';
+import { readCapture, type CaptureReadResult } from './read-capture';
+
+export interface ImportFrontOptions {
+  /** Where capture, decode and SIP syntax problems are counted. */
+  problems: ProblemCollector;
+  /** Receives each batch of message facts, in capture order. */
+  onBatch: (b: FactBatch) => void;
+  /** Messages per batch (default 4096); a partial batch is also handed over after every chunk. */
+  batchSize?: number;
+  /**
+   * true when batches cross a thread boundary (onBatch keeps them; their buffers may be transferred); false (default)
+   * when onBatch applies each batch before returning, so the front reuses the batch arrays.
+   */
+  transferBatches?: boolean;
+  /** Bytes read per ByteSource call (default 4 MiB). */
+  chunkSize?: number;
+  /** Called after each chunk (after its batch was handed over) with bytes consumed and the source size. */
+  onProgress?: (bytesDone: number, total: number) => void;
+  /** Polled between chunks; true stops the import (the result says `cancelled`). */
+  isCancelled?: () => boolean;
+  /** RTP analysis: non-SIP UDP datagrams and SDP bodies go to it (message ids/call indexes as the back assigns them). */
+  rtp?: RtpAnalyzer;
+  /** NAT evidence: ICMP errors from the decoder, keep-alives from the assembler. */
+  evidence?: EvidenceCollector;
+}
+
+export interface ImportFrontResult extends CaptureReadResult {
+  /** Capture time of the last record, in seconds since the epoch (0 when none). */
+  lastTime: number;
+}
+
+/** RTP analysis: reused for every SDP (MediaRegistry.addSdp does not retain it). */
+const sdpScratch: SdpSighting = { callIndex: -1, messageId: 0, frame: 0, timeSec: 0, timeNsec: 0, src: '', srcPort: 0 };
+
+/**
+ * Run the front half over `source`. Resolves when the capture is read (every batch handed over); never throws on
+ * bad input (problems are reported, `fatal` set for a non-capture). Rejects only when the ByteSource fails.
+ */
+export async function runImportFront(source: ByteSource, opts: ImportFrontOptions): Promise<ImportFrontResult> {
+  const { problems, rtp, evidence: ev } = opts;
+  const decoder = new PacketDecoder(problems, ev ? { onIcmp: (v, d, s, e, rep, frame, time) => ev.onIcmp(v, d, s, e, rep, frame, time) } : {});
+  const onNonSipUdp =
+    rtp && ev ? (pkt: NetPacket) => (ev.keepAliveCandidate(pkt), rtp.onUdp(pkt)) : rtp ? (pkt: NetPacket) => rtp.onUdp(pkt) : ev ? (pkt: NetPacket) => ev.keepAliveCandidate(pkt) : undefined;
+  const assembler = new TransportAssembler(problems, { onNonSipUdp, onKeepAlive: ev ? (pkt) => ev.keepAliveCandidate(pkt) : undefined });
+  const writer = new FactBatchWriter(opts.onBatch, opts.batchSize, opts.transferBatches === true);
+
+  const onSip = (p: SipPayload): void => {
+    let facts: SipFacts | undefined = scanSipFacts(p.bytes);
+    let parsed: SipMessage | undefined; // the full parse, when the fast path declined
+    if (facts === undefined) {
+      // Not simple enough for the fast path: full parse (same facts, plus problem positions).
+      const { message, problems: parseProblems } = parseSipMessage(p.bytes);
+      parsed = message;
+      let errors = 0;
+      for (const x of parseProblems) if (x.severity === 'error') errors++;
+      if (errors > 0) problems.report('sip/malformed-message', 'warning', `SIP message with ${errors} syntax error(s)`, p.frame);
+      facts = factsFromMessage(message, parseProblems.length);
+    }
+    if (p.truncated) problems.report('sip/truncated-message', 'warning', 'SIP message body shorter than its Content-Length', p.frame);
+    const id = writer.messages;
+    const callIndex = writer.add(p, facts);
+    // RTP analysis: SDP bodies declare the media endpoints (bytes are valid during this call).
+    if (rtp !== undefined && facts.hasSdp) {
+      const at = sdpScratch;
+      at.callIndex = callIndex;
+      at.messageId = id;
+      at.frame = p.frame;
+      at.timeSec = p.timeSec;
+      at.timeNsec = p.timeNsec;
+      at.src = p.src;
+      at.srcPort = p.srcPort;
+      if (parsed === undefined) {
+        // Fast path: Content-Type is application/sdp (not multipart), the body is everything after the header section.
+        const start = sipBodyStart(p.bytes);
+        if (start >= 0) rtp.onSdp(p.bytes, start, p.bytes.length, at);
+      } else {
+        for (const body of findSdpBodies(parsed)) rtp.onSdp(body.bytes, 0, body.bytes.length, at);
+      }
+    }
+  };
+  const onPacket = (pkt: Parameters<TransportAssembler['push']>[0]): void => assembler.push(pkt, onSip);
+
+  let lastSec = 0;
+  let lastNsec = 0;
+  const result = await readCapture(
+    source,
+    (rec) => {
+      lastSec = rec.timeSec;
+      lastNsec = rec.timeNsec;
+      decoder.decode(rec, onPacket);
+    },
+    {
+      chunkSize: opts.chunkSize,
+      problems,
+      isCancelled: opts.isCancelled,
+      onProgress: (done, total) => {
+        writer.flush();
+        opts.onProgress?.(done, total);
+      },
+    },
+  );
+  decoder.flush();
+  assembler.flush(onSip);
+  writer.flush();
+  return { ...result, lastTime: lastSec + lastNsec / 1e9 };
+}
