@@ -1,6 +1,7 @@
 // Opens a capture file read-only and imports it through the core; turns unreadable input into a clear CLI error.
 import { importCapture, type CaptureModel, type ImportOptions } from '../core/index';
 import { openFileByteSource, type FileByteSource } from './node-byte-source';
+import { importCaptureThreaded, importWorkerScript } from './threaded-import';
 
 export class InputError extends Error {}
 
@@ -23,7 +24,18 @@ export async function loadCapture(path: string, opts: ImportOptions = {}): Promi
     const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
     throw new InputError(`${path}: cannot open: ${why}`);
   }
-  const model = await importCapture(source, opts);
+  // The front half of the import in a worker thread when nothing needs the single-thread path (RTP analysis, NAT
+  // evidence, live updates, cancellation); SIPSCOPE_THREADS=0 forces one thread.
+  const script = importWorkerScript();
+  const threaded =
+    script !== undefined && process.env.SIPSCOPE_THREADS !== '0' && opts.rtp === false && opts.natEvidence !== true && !opts.onUpdate && !opts.isCancelled;
+  let model: CaptureModel;
+  try {
+    model = threaded ? await importCaptureThreaded(script, path, source, opts) : await importCapture(source, opts);
+  } catch (e) {
+    await source.close();
+    throw e;
+  }
   if (model.fatal) {
     await source.close();
     throw new InputError(`${path}: ${model.fatal.message}`);

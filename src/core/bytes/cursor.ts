@@ -66,8 +66,9 @@ export class ChunkCursor {
     if (offset >= this.base && end <= bufEnd) return true;
     const size = this.source.size;
     if (offset >= this.base && offset < bufEnd) {
-      // Straddles the window end: stitch the head we have with just the missing bytes.
-      const head = this.buf.subarray(offset - this.base);
+      // Straddles the window end: stitch the head we have with just the missing bytes. The head is copied first:
+      // with a transient source, a read that the read-ahead chunk cannot serve may reuse the window's buffer.
+      const head = this.buf.slice(offset - this.base);
       const want = Math.min(end, size) - bufEnd;
       const more = want > 0 ? await this.take(bufEnd, want, false) : EMPTY;
       const joined = new Uint8Array(head.length + more.length);
@@ -121,7 +122,7 @@ export class ChunkCursor {
   private async read(offset: number, length: number): Promise<Uint8Array> {
     this.bytesFetched += length;
     // Safe with readTransient (valid until the next-but-one call): the window and at most one read-ahead chunk are
-    // alive at any time, and `fill` copies a straddling head out of the old window before a read can reuse it.
+    // alive at any time, and `fill` copies a straddling head out of the old window before reading.
     const b = this.source.readTransient ? await this.source.readTransient(offset, length) : await this.source.read(offset, length);
     return b.length > length ? b.subarray(0, length) : b;
   }

@@ -8,6 +8,7 @@
 import type { SipTransport } from '../decode/types';
 import type { SipPayload } from '../decode/types';
 import type { CallModelBuilder, CallParties, MessageSighting, SipFacts } from '../dialog/reconstruct';
+import { FastFacts, partiesFromRanges } from '../sip/fast-facts';
 
 const TRANSPORTS: readonly SipTransport[] = ['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP'];
 
@@ -45,7 +46,10 @@ const TRANSPORT_SHIFT = 5;
  * Facts of up to `capacity` SIP messages in capture order. Dictionary ids index the receiver's dictionary, which
  * is the concatenation of every batch's `dict` in order (id 0 = absent). Call indexes are assigned by the front in
  * order of each Call-ID's first message, exactly as CallModelBuilder assigns them; `calls` holds, for each call
- * first seen in this batch, 5 strings: Call-ID, From URI, To URI, From display name, To display name.
+ * first seen in this batch, 5 strings: Call-ID, From URI, To URI, From display name, To display name. When the
+ * message went through the import fast path, the parties are left to the receiver instead (the name-addr parse
+ * then runs on the back's thread): the 4 strings are undefined and `partyRanges` has the From and To header values
+ * as ranges of `arena`.
  */
 export interface FactBatch {
   /** Number of messages. */
@@ -60,6 +64,12 @@ export interface FactBatch {
   calls: (string | undefined)[];
   /** Bytes of messages not contiguous in the file (reassembled), in message order (own buffers: transferable). */
   kept: Uint8Array[];
+  /** 4 per new call: From value start/end, To value start/end in `arena` (-1 = header absent); all -2: see `calls`. */
+  partyRanges: number[];
+  /** Raw From/To header values of new calls (`partyRanges`). Its buffer is transferable. */
+  arena: Uint8Array;
+  /** Bytes of `arena` in use. */
+  arenaUsed: number;
 }
 
 /** Front side: packs messages into batches and hands each full batch to `onBatch`. */
@@ -100,8 +110,14 @@ export class FactBatchWriter {
       else {
         call = this.callIndex.size;
         this.callIndex.set(callId, call);
-        const parties = f.parties();
-        b.calls.push(callId, parties.fromUri, parties.toUri, parties.fromDisplay, parties.toDisplay);
+        if (f instanceof FastFacts) {
+          b.calls.push(callId, undefined, undefined, undefined, undefined);
+          b.partyRanges.push(...this.copy(f.bytes, f.fromStart, f.fromEnd), ...this.copy(f.bytes, f.toStart, f.toEnd));
+        } else {
+          const parties = f.parties();
+          b.calls.push(callId, parties.fromUri, parties.toUri, parties.fromDisplay, parties.toDisplay);
+          b.partyRanges.push(-2, -2, -2, -2);
+        }
       }
     }
     num[o + F_FRAME] = p.frame;
@@ -126,12 +142,12 @@ export class FactBatchWriter {
       b.kept.push(p.bytes.slice());
     }
     num[o + F_LENGTH] = p.bytes.length;
-    num[o + F_SRC] = this.id(p.src);
-    num[o + F_DST] = this.id(p.dst);
-    num[o + F_METHOD] = this.id(f.method);
-    num[o + F_REASON] = this.id(f.reason);
-    num[o + F_CSEQ_METHOD] = this.id(f.cseqMethod);
-    num[o + F_SENT_BY] = this.id(f.viaSentBy);
+    num[o + F_SRC] = this.id(p.src, 0);
+    num[o + F_DST] = this.id(p.dst, 1);
+    num[o + F_METHOD] = this.id(f.method, 2);
+    num[o + F_REASON] = this.id(f.reason, 3);
+    num[o + F_CSEQ_METHOD] = this.id(f.cseqMethod, 4);
+    num[o + F_SENT_BY] = this.id(f.viaSentBy, 5);
     b.tags.push(f.viaBranch, f.fromTag, f.toTag);
     this.messages++;
     if (++b.n === this.capacity) this.flush();
@@ -149,25 +165,54 @@ export class FactBatchWriter {
       b.dict = [];
       b.calls = [];
       b.kept = [];
+      b.partyRanges.length = 0;
+      b.arenaUsed = 0;
       return;
     }
     if (b.n < this.capacity) b.num = b.num.slice(0, b.n * STRIDE);
+    b.arena = b.arena.slice(0, b.arenaUsed);
     this.reset();
     this.onBatch(b);
   }
 
   private reset(): void {
-    this.batch = { n: 0, num: new Float64Array(this.capacity * STRIDE), tags: [], dict: [], calls: [], kept: [] };
+    this.batch = {
+      n: 0, num: new Float64Array(this.capacity * STRIDE), tags: [], dict: [], calls: [], kept: [],
+      partyRanges: [], arena: new Uint8Array(16384), arenaUsed: 0,
+    };
   }
 
-  private id(s: string | undefined): number {
+  /** Append b[s, e) to the arena; returns its range there ([-1, -1] when s < 0). */
+  private copy(bytes: Uint8Array, s: number, e: number): [number, number] {
+    if (s < 0) return [-1, -1];
+    const b = this.batch;
+    const at = b.arenaUsed;
+    const need = at + (e - s);
+    if (need > b.arena.length) {
+      const grown = new Uint8Array(Math.max(need, b.arena.length * 2));
+      grown.set(b.arena.subarray(0, at));
+      b.arena = grown;
+    }
+    b.arena.set(bytes.subarray(s, e), at);
+    b.arenaUsed = need;
+    return [at, need];
+  }
+
+  /** Last strings looked up, per column: the same address/method string object comes again and again. */
+  private lastKey: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
+  private lastId = [0, 0, 0, 0, 0, 0];
+
+  private id(s: string | undefined, column: number): number {
     if (s === undefined) return 0;
+    if (this.lastKey[column] === s) return this.lastId[column]!;
     let id = this.ids.get(s);
     if (id === undefined) {
       id = this.nextId++;
       this.ids.set(s, id);
       this.batch.dict.push(s);
     }
+    this.lastKey[column] = s;
+    this.lastId[column] = id;
     return id;
   }
 }
@@ -187,8 +232,13 @@ class BatchFacts implements SipFacts {
   viaSentBy: string | undefined = undefined;
   hasSdp = false;
   problemCount = 0;
+  /** The parties of the call this message starts: strings, or the raw From/To values to parse on demand. */
   party: CallParties = { fromUri: undefined, toUri: undefined, fromDisplay: undefined, toDisplay: undefined };
+  arena: Uint8Array | undefined = undefined;
+  ranges = [-1, -1, -1, -1];
   parties(): CallParties {
+    const r = this.ranges;
+    if (this.arena !== undefined) return partiesFromRanges(this.arena, r[0]!, r[1]!, r[2]!, r[3]!);
     return { ...this.party };
   }
 }
@@ -241,11 +291,19 @@ export class FactBatchReader {
         const id = b.calls[c]!;
         this.callIds.push(id);
         f.callId = id;
-        const party = f.party;
-        party.fromUri = b.calls[c + 1];
-        party.toUri = b.calls[c + 2];
-        party.fromDisplay = b.calls[c + 3];
-        party.toDisplay = b.calls[c + 4];
+        const q = newCall * 4 - 4;
+        const pr = b.partyRanges;
+        if (pr[q] === -2) {
+          f.arena = undefined;
+          const party = f.party;
+          party.fromUri = b.calls[c + 1];
+          party.toUri = b.calls[c + 2];
+          party.fromDisplay = b.calls[c + 3];
+          party.toDisplay = b.calls[c + 4];
+        } else {
+          f.arena = b.arena;
+          for (let k = 0; k < 4; k++) f.ranges[k] = pr[q + k]!;
+        }
       }
       seen.frame = num[o + F_FRAME]!;
       seen.firstFrame = num[o + F_FIRST]!;

@@ -39,14 +39,15 @@ function intern(b: Uint8Array, s: number, e: number, lower: boolean): string {
   return v;
 }
 
-/** Scratch array for String.fromCharCode.apply (avoids a typed subarray per decoded string). */
-const codes: number[] = [];
+/** Scratch arrays for String.fromCharCode.apply, one per length (no typed subarray, no length change per string). */
+const codesByLength: number[][] = [];
 
 /** Decode [s, e) (Call-ID, tags, branch): ASCII through a reused code array, else UTF-8. */
 function text(b: Uint8Array, s: number, e: number): string {
   const n = e - s;
-  if (n > 512) return decodeUtf8(b, s, e);
-  codes.length = n;
+  if (n > 256) return decodeUtf8(b, s, e);
+  let codes = codesByLength[n];
+  if (codes === undefined) codes = codesByLength[n] = new Array<number>(n).fill(0);
   for (let i = 0; i < n; i++) {
     const c = b[s + i] as number;
     if (c >= 0x80) return decodeUtf8(b, s, e);
@@ -188,8 +189,21 @@ function addrTag(b: Uint8Array, s: number, e: number): string | null {
   return tag === undefined ? '' : tag;
 }
 
+/** The call parties from the From and To header values at [fs, fe) and [ts, te) of `b` (-1: header absent). */
+export function partiesFromRanges(b: Uint8Array, fs: number, fe: number, ts: number, te: number): CallParties {
+  const na = (s: number, e: number) => (s >= 0 ? parseNameAddrRange(b, s, e, 0, []) : undefined);
+  const f = na(fs, fe);
+  const t = na(ts, te);
+  return {
+    fromUri: f ? (f.uri?.raw ?? f.uriText) : undefined,
+    toUri: t ? (t.uri?.raw ?? t.uriText) : undefined,
+    fromDisplay: f?.displayName,
+    toDisplay: t?.displayName,
+  };
+}
+
 /** SipFacts of the fast path: plain fields plus the byte ranges of From/To for parties() (no closures). */
-class FastFacts implements SipFacts {
+export class FastFacts implements SipFacts {
   kind: 'request' | 'response' = 'request';
   method: string | undefined = undefined;
   statusCode: number | undefined = undefined;
@@ -204,6 +218,7 @@ class FastFacts implements SipFacts {
   hasSdp = false;
   problemCount = 0;
   bytes: Uint8Array;
+  /** From / To header values in `bytes` (-1 when absent): parties() parses them, FactBatchWriter copies them. */
   fromStart = -1;
   fromEnd = -1;
   toStart = -1;
@@ -213,15 +228,7 @@ class FastFacts implements SipFacts {
   }
   /** From/To through the full name-addr parser: runs once per call, while `bytes` is still valid. */
   parties(): CallParties {
-    const na = (s: number, e: number) => (s >= 0 ? parseNameAddrRange(this.bytes, s, e, 0, []) : undefined);
-    const f = na(this.fromStart, this.fromEnd);
-    const t = na(this.toStart, this.toEnd);
-    return {
-      fromUri: f ? (f.uri?.raw ?? f.uriText) : undefined,
-      toUri: t ? (t.uri?.raw ?? t.uriText) : undefined,
-      fromDisplay: f?.displayName,
-      toDisplay: t?.displayName,
-    };
+    return partiesFromRanges(this.bytes, this.fromStart, this.fromEnd, this.toStart, this.toEnd);
   }
 }
 

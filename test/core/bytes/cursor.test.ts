@@ -57,11 +57,11 @@ describe('ChunkCursor read-ahead', () => {
     expect(c.bytesFetched).toBeGreaterThanOrEqual(data.length);
   });
 
-  it('handles jumps backwards and structures larger than a chunk, and reports the end of the source', async () => {
+  it('handles jumps, structures larger than a chunk (stitched past the read-ahead into a reused buffer) and the end of the source', async () => {
     const data = pattern(50_000);
     const { src, stats } = transientSource(data);
     const c = new ChunkCursor(src, 1024);
-    for (const [o, n] of [[0, 100], [900, 300], [10_000, 5000], [2000, 50], [49_990, 10], [49_995, 20]] as const) {
+    for (const [o, n] of [[0, 5000], [5500, 100], [6400, 3000], [9000, 100], [9900, 300], [10_000, 5000], [14_000, 4000], [2000, 50], [49_990, 10], [49_995, 20]] as const) {
       const ok = await c.fill(o, n);
       const have = Math.min(n, data.length - o);
       expect(ok).toBe(have === n);

@@ -1,0 +1,55 @@
+// Worker thread entry (dist/import-worker.js) for the threaded import (threaded-import.ts): runs the front half of
+// the import (read, decode, reassemble, frame, SIP facts) on a capture file and posts FactBatches to the main thread,
+// which builds the call model. Flow control: at most MAX_IN_FLIGHT batches are unacknowledged; beyond that the
+// worker stops reading the file until the main thread catches up, so memory stays bounded whichever side is slower.
+import { parentPort, workerData } from 'node:worker_threads';
+import { ProblemCollector, runImportFront, type ByteSource, type FactBatch } from '../core/index';
+import { openFileByteSource } from './node-byte-source';
+import type { WorkerReply, WorkerRequest } from './threaded-import';
+
+const MAX_IN_FLIGHT = 8;
+
+async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Promise<void> {
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  port.on('message', (m: 'ack') => {
+    if (m === 'ack') {
+      inFlight--;
+      const w = wake;
+      wake = undefined;
+      w?.();
+    }
+  });
+  const file = await openFileByteSource(req.path);
+  const throttle = async (): Promise<void> => {
+    while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (wake = r));
+  };
+  const source: ByteSource = {
+    size: file.size,
+    read: async (o, n) => (await throttle(), file.read(o, n)),
+    readTransient: async (o, n) => (await throttle(), file.readTransient!(o, n)),
+  };
+  const post = (msg: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer);
+  try {
+    const problems = new ProblemCollector();
+    const result = await runImportFront(source, {
+      problems,
+      chunkSize: req.chunkSize,
+      transferBatches: true,
+      onBatch: (b: FactBatch) => {
+        inFlight++;
+        const transfer: ArrayBuffer[] = [b.num.buffer as ArrayBuffer];
+        for (const k of b.kept) transfer.push(k.buffer as ArrayBuffer);
+        post({ type: 'batch', batch: b }, transfer);
+      },
+      onProgress: (done, total) => post({ type: 'progress', done, total }),
+    });
+    post({ type: 'end', result, problems: problems.summaries(), problemCount: problems.total });
+  } catch (e) {
+    post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  } finally {
+    await file.close();
+  }
+}
+
+if (parentPort) void run(parentPort, workerData as WorkerRequest);

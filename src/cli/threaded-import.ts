@@ -1,0 +1,81 @@
+// Two-thread capture import for the CLI: a worker runs the front half (import-worker.ts: read, decode, reassemble,
+// frame, SIP facts) while the main thread builds the call model from its FactBatches (core/capture/fact-batch.ts).
+// Same model as importCapture with `rtp: false` (a test checks it on every sample and corpus capture); RTP analysis
+// and NAT evidence are not batched, so imports that need them stay in one thread.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import {
+  CallModelBuilder, FactBatchReader, emptyModel, finishModel,
+  type CaptureModel, type CaptureProblemSummary, type FactBatch, type ImportFrontResult,
+} from '../core/index';
+import type { FileByteSource } from './node-byte-source';
+
+/** What the main thread sends the worker (workerData). */
+export interface WorkerRequest {
+  path: string;
+  chunkSize?: number;
+}
+
+/** What the worker posts back. Batches are acknowledged with the message 'ack'. */
+export type WorkerReply =
+  | { type: 'batch'; batch: FactBatch }
+  | { type: 'progress'; done: number; total: number }
+  | { type: 'end'; result: ImportFrontResult; problems: CaptureProblemSummary[]; problemCount: number }
+  | { type: 'error'; message: string };
+
+/** The bundled worker script next to the CLI bundle, or undefined (running from sources: use importCapture). */
+export function importWorkerScript(): string | undefined {
+  const p = join(__dirname, 'import-worker.js');
+  return existsSync(p) ? p : undefined;
+}
+
+/**
+ * Import the capture at `path` (already opened read-only as `source`, which the model keeps for re-reading message
+ * bytes) with the front half in the worker `script`. Resolves with the model (`fatal` set for a non-capture, as
+ * importCapture does); rejects when the worker fails (I/O error, crash).
+ */
+export function importCaptureThreaded(
+  script: string,
+  path: string,
+  source: FileByteSource,
+  opts: { chunkSize?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<CaptureModel> {
+  const builder = new CallModelBuilder();
+  const reader = new FactBatchReader(builder);
+  const model = emptyModel(source, builder);
+  const request: WorkerRequest = { path, chunkSize: opts.chunkSize };
+  return new Promise<CaptureModel>((resolve, reject) => {
+    const worker = new Worker(script, { workerData: request, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+    let settled = false;
+    const settle = (err: Error | undefined): void => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      if (err) reject(err);
+      else resolve(model);
+    };
+    worker.on('message', (m: WorkerReply) => {
+      switch (m.type) {
+        case 'batch':
+          reader.apply(m.batch);
+          worker.postMessage('ack');
+          break;
+        case 'progress':
+          model.bytesRead = m.done;
+          opts.onProgress?.(m.done, m.total);
+          break;
+        case 'end':
+          builder.finish();
+          finishModel(model, m.result, m.problems, m.problemCount);
+          settle(undefined);
+          break;
+        case 'error':
+          settle(new Error(`${path}: import failed: ${m.message}`));
+          break;
+      }
+    });
+    worker.on('error', (e) => settle(e));
+    worker.on('exit', (code) => settle(new Error(`${path}: import worker exited (code ${code}) before the end of the capture`)));
+  });
+}
