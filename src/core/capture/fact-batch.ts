@@ -254,6 +254,9 @@ export class FactBatchReader {
     transport: 'UDP', truncated: false, location: { fileOffset: 0, length: 0 },
   };
 
+  private readonly inFile = { fileOffset: 0, length: 0 };
+  private readonly inMemory: { bytes: Uint8Array } = { bytes: new Uint8Array(0) };
+
   constructor(private readonly builder: CallModelBuilder) {}
 
   /** Add every message of `b` to the builder. Batches must be applied in the order the writer produced them. */
@@ -317,8 +320,17 @@ export class FactBatchReader {
       seen.transport = TRANSPORTS[flags >>> TRANSPORT_SHIFT] ?? 'UDP';
       seen.truncated = (flags & FLAG_TRUNCATED) !== 0;
       const offset = num[o + F_OFFSET]!;
-      seen.location = offset >= 0 ? { fileOffset: offset, length: num[o + F_LENGTH]! } : { bytes: b.kept[kept++]! };
-      this.builder.add(seen, f);
+      // CallModelBuilder.add copies the location into the message store, so two scratch objects serve every row.
+      if (offset >= 0) {
+        const at = this.inFile;
+        at.fileOffset = offset;
+        at.length = num[o + F_LENGTH]!;
+        seen.location = at;
+      } else {
+        this.inMemory.bytes = b.kept[kept++]!;
+        seen.location = this.inMemory;
+      }
+      this.builder.add(seen, f, call);
     }
   }
 }

@@ -11,7 +11,10 @@ export const BRANCH_MAGIC_COOKIE = 'z9hG4bK';
 /** RFC 3261 §17.1.1.2 Timer B / §17.1.2.2 Timer F: 64*T1 = 32 s without any response -> transaction timed out. */
 export const TRANSACTION_TIMEOUT_SEC = 32;
 
-/** How long (capture time, seconds) a transaction stays matchable after its last message. Bounds memory. */
+/**
+ * How long (capture time, seconds) a transaction stays matchable after its last message: at least this, at most
+ * about twice this (two generations of keys, see CallModelBuilder.expire). Bounds memory.
+ */
 const TRANSACTION_HORIZON_SEC = 300;
 
 /** Methods whose 101-299 responses with a To tag create a dialog (RFC 3261 §12.1, RFC 6665 §4.1, RFC 3515). */
@@ -65,12 +68,8 @@ interface TxState {
    */
   sigs: number[];
   sigTags: (string | undefined)[];
-  lastSeen: number;
-  /** Key in txByKey (the branch, or the RFC 2543 composite key) and the top Via sent-by. */
-  key: string;
+  /** Top Via sent-by. */
   sentBy: string;
-  /** Capture time at which this entry was (re-)queued for expiry: the expiry queue is ordered by it (roughly). */
-  queuedAt: number;
 }
 
 interface CallTracker {
@@ -96,27 +95,32 @@ export class CallModelBuilder {
   readonly dialogs: DialogInfo[] = [];
   readonly transactions: TransactionInfo[] = [];
   private readonly callByCallId = new Map<string, number>();
-  private readonly txByKey = new Map<string, TxState[]>();
+  /**
+   * Transactions by key (the branch, or the RFC 2543 composite key), in two generations: keys used since the last
+   * rotation, and keys used in the generation before. A rotation (every horizon of capture time) drops the older
+   * generation whole, so expiry costs nothing per transaction.
+   */
+  private txByKey = new Map<string, TxState[]>();
+  private txByKeyOld = new Map<string, TxState[]>();
+  private lastRotation = -1;
   /** Per-call dialog maps for the rare calls with many dialogs (see findDialog). */
   private readonly manyDialogs = new Map<number, Map<string, number>>();
   private readonly trackers: CallTracker[] = [];
   private readonly dirtyCalls = new Set<number>();
-  /**
-   * Live transactions in queue order, for expiry (checked each time capture time advances by a tenth of the
-   * horizon). Entries before `expiryHead` are consumed; each check only looks at entries queued before the cutoff.
-   */
-  private expiryQueue: TxState[] = [];
-  private expiryHead = 0;
   private lastTime = 0;
   private lastExpiry = 0;
   /** Calls before this index have had their arrays compacted (calls end roughly in the order they start). */
   private compactCursor = 0;
 
-  /** Add one message (in capture order). Returns its message id. `seen` is not retained (callers may reuse it). */
-  add(seen: MessageSighting, f: SipFacts): number {
+  /**
+   * Add one message (in capture order). Returns its message id. `seen` is not retained (callers may reuse it).
+   * `callHint`: the call index the caller expects for f.callId (FactBatchReader knows it); checked, saves a lookup.
+   */
+  add(seen: MessageSighting, f: SipFacts, callHint = -1): number {
     const now = t(seen.timeSec, seen.timeNsec);
     if (now > this.lastTime) this.lastTime = now;
-    const callIndex = f.callId !== undefined && f.callId !== '' ? this.callFor(f, seen) : -1;
+    if (now - this.lastExpiry > TRANSACTION_HORIZON_SEC / 10) this.expire(now);
+    const callIndex = f.callId !== undefined && f.callId !== '' ? this.callFor(f, seen, callHint) : -1;
     const id = this.messages.add(seen, f, callIndex);
     if (callIndex < 0) return id;
     const call = this.calls[callIndex]!;
@@ -124,7 +128,7 @@ export class CallModelBuilder {
     call.endSec = seen.timeSec;
     call.endNsec = seen.timeNsec;
 
-    const tx = f.kind === 'invalid' ? undefined : this.transactionFor(f, callIndex, now);
+    const tx = f.kind === 'invalid' ? undefined : this.transactionFor(f, callIndex);
     let retrans = false;
     if (tx) {
       // RFC 3261 §17: the same request (method) or response (status, To tag) again in the same direction.
@@ -154,7 +158,6 @@ export class CallModelBuilder {
     if (!retrans) this.track(callIndex, f, tx, now);
     this.trackers[callIndex]!.lastTime = now;
     this.dirtyCalls.add(callIndex);
-    if (now - this.lastExpiry > TRANSACTION_HORIZON_SEC / 10) this.expire(now);
     return id;
   }
 
@@ -174,9 +177,9 @@ export class CallModelBuilder {
     return this.messages.get(id);
   }
 
-  private callFor(f: SipFacts, seen: MessageSighting): number {
+  private callFor(f: SipFacts, seen: MessageSighting, hint: number): number {
     const callId = f.callId!;
-    let idx = this.callByCallId.get(callId);
+    let idx = hint >= 0 && hint < this.calls.length && this.calls[hint]!.callId === callId ? hint : this.callByCallId.get(callId);
     if (idx !== undefined) {
       const call = this.calls[idx]!;
       // The first message may have been a response; adopt the first request's identity when it arrives.
@@ -228,7 +231,7 @@ export class CallModelBuilder {
    * RFC 3261 §17.2.3 (requests: branch + sent-by + method, ACK matching the INVITE) and §17.1.3 (responses: branch
    * + CSeq method). Without the magic cookie, the RFC 2543 fallback keys on Call-ID, CSeq number, From tag and top Via.
    */
-  private transactionFor(f: SipFacts, callIndex: number, now: number): TxState | undefined {
+  private transactionFor(f: SipFacts, callIndex: number): TxState | undefined {
     const method = f.kind === 'request' ? f.method : f.cseqMethod;
     if (!method) return undefined;
     const branch = f.viaBranch ?? '';
@@ -237,7 +240,11 @@ export class CallModelBuilder {
     // RFC 3261 branches are unique per transaction, so the branch alone finds the (few) candidates; the
     // RFC 2543 fallback needs the composite key.
     const key = rfc3261 ? branch : `2543|${f.callId}|${f.cseqSeq ?? ''}|${f.fromTag ?? ''}|${sentBy}|${branch}`;
-    const list = this.txByKey.get(key);
+    let list = this.txByKey.get(key);
+    if (list === undefined) {
+      list = this.txByKeyOld.get(key);
+      if (list !== undefined) this.txByKey.set(key, list); // used again: into the young generation
+    }
     let tx: TxState | undefined;
     if (list) {
       if (f.kind === 'request' && method === 'ACK') {
@@ -261,13 +268,11 @@ export class CallModelBuilder {
         rfc2543: !rfc3261,
       };
       this.transactions.push(info);
-      tx = { info, initial: f.kind === 'request' ? f.toTag === undefined : true, sigs: [], sigTags: [], lastSeen: now, key, sentBy, queuedAt: now };
+      tx = { info, initial: f.kind === 'request' ? f.toTag === undefined : true, sigs: [], sigTags: [], sentBy };
       if (list) list.push(tx);
       else this.txByKey.set(key, [tx]);
-      this.expiryQueue.push(tx);
       this.calls[callIndex]!.transactionIndexes.push(info.index);
     }
-    tx.lastSeen = now;
     return tx;
   }
 
@@ -372,35 +377,17 @@ export class CallModelBuilder {
   }
 
   /**
-   * Forget transaction keys idle for longer than the horizon (their TransactionInfo stays in `transactions`).
-   * Amortised O(1) per transaction: only entries queued before the cutoff are looked at; one still in use is
-   * queued again at its last-seen time, so it is looked at again about one horizon later.
+   * Forget transaction keys idle for longer than the horizon (their TransactionInfo stays in `transactions`): each
+   * horizon the older key generation is dropped whole and the young one becomes the older one.
    */
   private expire(now: number): void {
     const cutoff = now - TRANSACTION_HORIZON_SEC;
-    const q = this.expiryQueue;
-    let h = this.expiryHead;
-    while (h < q.length) {
-      const tx = q[h]!;
-      if (tx.queuedAt >= cutoff) break;
-      h++;
-      if (tx.lastSeen < cutoff) {
-        const list = this.txByKey.get(tx.key);
-        if (list) {
-          const i = list.indexOf(tx);
-          if (i >= 0) list.splice(i, 1);
-          if (list.length === 0) this.txByKey.delete(tx.key);
-        }
-      } else {
-        tx.queuedAt = tx.lastSeen;
-        q.push(tx);
-      }
+    if (this.lastRotation < 0) this.lastRotation = now;
+    else if (now - this.lastRotation >= TRANSACTION_HORIZON_SEC) {
+      this.txByKeyOld = this.txByKey;
+      this.txByKey = new Map();
+      this.lastRotation = now;
     }
-    if (h > 1024 && h * 2 > q.length) {
-      this.expiryQueue = q.slice(h);
-      h = 0;
-    }
-    this.expiryHead = h;
     this.lastExpiry = now;
     // Calls idle past the horizon rarely grow again: give their id arrays exact capacity (V8 grows pushed arrays
     // to at least 17 slots), which on 100k-call captures saves tens of MB while the import runs.

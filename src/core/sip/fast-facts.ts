@@ -6,7 +6,7 @@
 import type { CallParties, SipFacts } from '../dialog/reconstruct';
 import { TOKEN_CHAR } from '../decode/sip-framing';
 import { decodeLowerAscii, decodeUtf8 } from '../text/decode';
-import { parseNameAddrRange } from './name-addr';
+import { nameAddrText } from './name-addr';
 
 const SP = 0x20;
 const HT = 0x09;
@@ -39,22 +39,8 @@ function intern(b: Uint8Array, s: number, e: number, lower: boolean): string {
   return v;
 }
 
-/** Scratch arrays for String.fromCharCode.apply, one per length (no typed subarray, no length change per string). */
-const codesByLength: number[][] = [];
-
-/** Decode [s, e) (Call-ID, tags, branch): ASCII through a reused code array, else UTF-8. */
-function text(b: Uint8Array, s: number, e: number): string {
-  const n = e - s;
-  if (n > 256) return decodeUtf8(b, s, e);
-  let codes = codesByLength[n];
-  if (codes === undefined) codes = codesByLength[n] = new Array<number>(n).fill(0);
-  for (let i = 0; i < n; i++) {
-    const c = b[s + i] as number;
-    if (c >= 0x80) return decodeUtf8(b, s, e);
-    codes[i] = c;
-  }
-  return String.fromCharCode.apply(null, codes);
-}
+/** Decode [s, e) (Call-ID, tags, branch): ASCII fast path, else UTF-8. */
+const text = decodeUtf8;
 
 const enum Hdr {
   Other,
@@ -191,12 +177,13 @@ function addrTag(b: Uint8Array, s: number, e: number): string | null {
 
 /** The call parties from the From and To header values at [fs, fe) and [ts, te) of `b` (-1: header absent). */
 export function partiesFromRanges(b: Uint8Array, fs: number, fe: number, ts: number, te: number): CallParties {
-  const na = (s: number, e: number) => (s >= 0 ? parseNameAddrRange(b, s, e, 0, []) : undefined);
+  // The texts only (uriText is the same text as uri.raw): no parameter, span or URI objects for every call.
+  const na = (s: number, e: number) => (s >= 0 ? nameAddrText(b, s, e) : undefined);
   const f = na(fs, fe);
   const t = na(ts, te);
   return {
-    fromUri: f ? (f.uri?.raw ?? f.uriText) : undefined,
-    toUri: t ? (t.uri?.raw ?? t.uriText) : undefined,
+    fromUri: f?.uriText,
+    toUri: t?.uriText,
     fromDisplay: f?.displayName,
     toDisplay: t?.displayName,
   };

@@ -134,32 +134,27 @@ describe('transactions (RFC 3261 §17)', () => {
     expect(m.messages.get(1).retransmission).toBe(false);
     expect(m.calls).toHaveLength(1);
   });
-});
 
-  it('forgets a transaction idle past the 300 s horizon, but keeps one still in use', async () => {
-    // Branch x: used at 0 s, reused after 400 s idle -> a new transaction. Branch y: seen every 200 s for 800 s
-    // (never idle past the horizon) -> one transaction, even though it is older than the horizon.
+  it('forgets a transaction idle past the horizon (300-600 s), but keeps one still in use', async () => {
+    // Branch x: used at 0 s, reused after 700 s idle -> a new transaction. Branch y: seen every 200 s for 1000 s
+    // (never idle for long) -> one transaction, although it is older than the horizon.
     const other = (at: number, n: number) => ({ from: A, to: B, text: req('OPTIONS', { branch: br(`o${n}`), callId: `o${n}` }), at });
+    const y = (at: number, code = 100) => ({ from: B, to: A, text: resp(code, code === 100 ? 'Trying' : 'OK', { branch: br('y'), method: 'MESSAGE', callId: 'cy' }), at });
     const m = await model([
       { from: A, to: B, text: req('MESSAGE', { branch: br('x'), callId: 'cx' }), at: 0 },
       { from: A, to: B, text: req('MESSAGE', { branch: br('y'), callId: 'cy' }), at: 0 },
-      other(150, 1),
-      { from: B, to: A, text: resp(100, 'Trying', { branch: br('y'), method: 'MESSAGE', callId: 'cy' }), at: 200 },
-      other(350, 2),
-      { from: B, to: A, text: resp(100, 'Trying', { branch: br('y'), method: 'MESSAGE', callId: 'cy' }), at: 400 },
-      { from: A, to: B, text: req('MESSAGE', { branch: br('x'), callId: 'cx' }), at: 400 },
-      other(550, 3),
-      { from: B, to: A, text: resp(100, 'Trying', { branch: br('y'), method: 'MESSAGE', callId: 'cy' }), at: 600 },
-      other(750, 4),
-      { from: B, to: A, text: resp(200, 'OK', { branch: br('y'), method: 'MESSAGE', callId: 'cy' }), at: 800 },
+      other(150, 1), y(200), other(350, 2), y(400), other(550, 3), y(600),
+      { from: A, to: B, text: req('MESSAGE', { branch: br('x'), callId: 'cx' }), at: 700 },
+      other(750, 4), y(800), other(950, 5), y(1000, 200),
     ]);
-    const x = m.transactions.filter((t) => t.branch === br('x'));
-    const y = m.transactions.filter((t) => t.branch === br('y'));
-    expect(x).toHaveLength(2);
-    expect(y).toHaveLength(1);
-    expect(y[0]!.messageCount).toBe(5);
-    expect(y[0]!.finalStatus).toBe(200);
+    const xs = m.transactions.filter((t) => t.branch === br('x'));
+    const ys = m.transactions.filter((t) => t.branch === br('y'));
+    expect(xs).toHaveLength(2);
+    expect(ys).toHaveLength(1);
+    expect(ys[0]!.messageCount).toBe(6);
+    expect(ys[0]!.finalStatus).toBe(200);
   });
+});
 
 describe('dialogs (RFC 3261 §12)', () => {
   it('creates an early dialog on 18x with a To tag, confirms it on 2xx, terminates it on BYE', async () => {
