@@ -9,6 +9,8 @@ import type { SipTransport } from '../decode/types';
 import type { SipPayload } from '../decode/types';
 import type { CallModelBuilder, CallParties, MessageSighting, SipFacts } from '../dialog/reconstruct';
 import { FastFacts, partiesFromRanges } from '../sip/fast-facts';
+import { decodeUtf8 } from '../text/decode';
+import { ByteKeyTable } from '../util/byte-key-table';
 
 const TRANSPORTS: readonly SipTransport[] = ['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP'];
 
@@ -32,7 +34,13 @@ const F_METHOD = 15;
 const F_REASON = 16;
 const F_CSEQ_METHOD = 17;
 const F_SENT_BY = 18;
-const STRIDE = 19;
+// Top Via branch, From tag, To tag: start/end in `arena` (start >= 0), start -1 = absent, start -2 = the string
+// at `tags[end]` (values that are not plain ASCII bytes).
+const F_BRANCH = 19;
+const F_FROM_TAG = 21;
+const F_TO_TAG = 23;
+const STRIDE = 25;
+const IN_TAGS = -2;
 
 // F_FLAGS bits: kind (2 bits), SDP, truncated, IPv6, transport index (3 bits).
 const KIND_MASK = 3;
@@ -56,8 +64,8 @@ export interface FactBatch {
   n: number;
   /** STRIDE numbers per message (see the F_* columns). Its buffer is transferable. */
   num: Float64Array;
-  /** 3 per message: top Via branch, From tag, To tag (undefined when absent). */
-  tags: (string | undefined)[];
+  /** Branch/tag values given as strings (see the F_BRANCH columns). */
+  tags: string[];
   /** New dictionary entries, in id order. */
   dict: string[];
   /** 5 per new call (see above); undefined for absent parties. */
@@ -66,7 +74,7 @@ export interface FactBatch {
   kept: Uint8Array[];
   /** 4 per new call: From value start/end, To value start/end in `arena` (-1 = header absent); all -2: see `calls`. */
   partyRanges: number[];
-  /** Raw From/To header values of new calls (`partyRanges`). Its buffer is transferable. */
+  /** Raw bytes: branch and tag values, From/To header values of new calls. Its buffer is transferable. */
   arena: Uint8Array;
   /** Bytes of `arena` in use. */
   arenaUsed: number;
@@ -77,7 +85,11 @@ export class FactBatchWriter {
   private readonly ids = new Map<string, number>();
   private nextId = 1;
   private batch!: FactBatch;
-  private readonly callIndex = new Map<string, number>();
+  /** Call index by Call-ID: ASCII Call-IDs by their bytes (no string per message), others by their text. */
+  private readonly callByBytes = new ByteKeyTable();
+  private readonly callByText = new Map<string, number>();
+  private calls = 0;
+  private scratch = new Uint8Array(256);
 
   /**
    * `onBatch` receives each batch. `transfer`: the receiver keeps the batch (it crosses a thread boundary), so every
@@ -102,23 +114,35 @@ export class FactBatchWriter {
     const b = this.batch;
     const o = b.n * STRIDE;
     const num = b.num;
-    let call = -1;
-    const callId = f.callId;
-    if (callId !== undefined && callId !== '') {
-      const known = this.callIndex.get(callId);
-      if (known !== undefined) call = known;
-      else {
-        call = this.callIndex.size;
-        this.callIndex.set(callId, call);
-        if (f instanceof FastFacts) {
-          b.calls.push(callId, undefined, undefined, undefined, undefined);
-          b.partyRanges.push(...this.copy(f.bytes, f.fromStart, f.fromEnd), ...this.copy(f.bytes, f.toStart, f.toEnd));
-        } else {
-          const parties = f.parties();
-          b.calls.push(callId, parties.fromUri, parties.toUri, parties.fromDisplay, parties.toDisplay);
-          b.partyRanges.push(-2, -2, -2, -2);
-        }
+    const fast = f instanceof FastFacts ? f : undefined;
+    const call = fast !== undefined ? this.callOfFast(fast) : this.callOfText(f);
+    if (call === this.calls) {
+      // First message of a call: its Call-ID and parties (parsed by the receiver when raw bytes are at hand).
+      this.calls++;
+      b.calls.push(f.callId, undefined, undefined, undefined, undefined);
+      if (fast !== undefined) {
+        const pr = b.partyRanges;
+        pr.push(-1, -1, -1, -1);
+        if (fast.fromStart >= 0) this.copyRange(fast.bytes, fast.fromStart, fast.fromEnd, pr, pr.length - 4);
+        if (fast.toStart >= 0) this.copyRange(fast.bytes, fast.toStart, fast.toEnd, pr, pr.length - 2);
+      } else {
+        const parties = f.parties();
+        const c = b.calls.length - 5;
+        b.calls[c + 1] = parties.fromUri;
+        b.calls[c + 2] = parties.toUri;
+        b.calls[c + 3] = parties.fromDisplay;
+        b.calls[c + 4] = parties.toDisplay;
+        b.partyRanges.push(-2, -2, -2, -2);
       }
+    }
+    if (fast !== undefined) {
+      this.value(fast, fast.branchStart, fast.branchEnd, o + F_BRANCH, 0);
+      this.value(fast, fast.fromTagStart, fast.fromTagEnd, o + F_FROM_TAG, 1);
+      this.value(fast, fast.toTagStart, fast.toTagEnd, o + F_TO_TAG, 2);
+    } else {
+      this.text(f.viaBranch, o + F_BRANCH);
+      this.text(f.fromTag, o + F_FROM_TAG);
+      this.text(f.toTag, o + F_TO_TAG);
     }
     num[o + F_FRAME] = p.frame;
     num[o + F_FIRST] = p.firstFrame;
@@ -148,10 +172,89 @@ export class FactBatchWriter {
     num[o + F_REASON] = this.id(f.reason, 3);
     num[o + F_CSEQ_METHOD] = this.id(f.cseqMethod, 4);
     num[o + F_SENT_BY] = this.id(f.viaSentBy, 5);
-    b.tags.push(f.viaBranch, f.fromTag, f.toTag);
     this.messages++;
     if (++b.n === this.capacity) this.flush();
     return call;
+  }
+
+  /** Call index of a fast-path message (-1 without a Call-ID); `this.calls` when it is a new call. */
+  private callOfFast(f: FastFacts): number {
+    const s = f.callIdStart;
+    if (s < 0) return -1;
+    const e = f.callIdEnd;
+    const b = f.bytes;
+    for (let i = s; i < e; i++) if ((b[i] as number) >= 0x80) return this.callOfText(f);
+    const known = this.callByBytes.get(b, s, e);
+    if (known >= 0) return known;
+    this.callByBytes.add(b, s, e, this.calls);
+    return this.calls;
+  }
+
+  /** Call index from the Call-ID text (-1 without one); ASCII texts share the byte-keyed table. */
+  private callOfText(f: SipFacts): number {
+    const id = f.callId;
+    if (id === undefined || id === '') return -1;
+    const n = id.length;
+    let ascii = n <= 4096;
+    for (let i = 0; ascii && i < n; i++) if (id.charCodeAt(i) >= 0x80) ascii = false;
+    if (ascii) {
+      if (this.scratch.length < n) this.scratch = new Uint8Array(n * 2);
+      const k = this.scratch;
+      for (let i = 0; i < n; i++) k[i] = id.charCodeAt(i);
+      const known = this.callByBytes.get(k, 0, n);
+      if (known >= 0) return known;
+      this.callByBytes.add(k, 0, n, this.calls);
+      return this.calls;
+    }
+    const known = this.callByText.get(id);
+    if (known !== undefined) return known;
+    this.callByText.set(id, this.calls);
+    return this.calls;
+  }
+
+  /** Column pair at `at`: a branch/tag value of a fast-path message (bytes when ASCII, else its text). */
+  private value(f: FastFacts, s: number, e: number, at: number, which: 0 | 1 | 2): void {
+    const num = this.batch.num;
+    if (s < 0 || e <= s) {
+      num[at] = -1;
+      return;
+    }
+    const b = f.bytes;
+    for (let i = s; i < e; i++) {
+      if ((b[i] as number) >= 0x80) {
+        this.text(which === 0 ? f.viaBranch : which === 1 ? f.fromTag : f.toTag, at);
+        return;
+      }
+    }
+    this.copyRange(b, s, e, num, at);
+  }
+
+  /** Column pair at `at`: a value given as a string (or undefined). */
+  private text(v: string | undefined, at: number): void {
+    const num = this.batch.num;
+    if (v === undefined) num[at] = -1;
+    else {
+      num[at] = IN_TAGS;
+      num[at + 1] = this.batch.tags.length;
+      this.batch.tags.push(v);
+    }
+  }
+
+  /** Append bytes[s, e) to the arena and write its range to out[at], out[at + 1]. */
+  private copyRange(bytes: Uint8Array, s: number, e: number, out: { [i: number]: number }, at: number): void {
+    const b = this.batch;
+    const start = b.arenaUsed;
+    const need = start + (e - s);
+    if (need > b.arena.length) {
+      const grownArena = new Uint8Array(Math.max(need, b.arena.length * 2));
+      grownArena.set(b.arena.subarray(0, start));
+      b.arena = grownArena;
+    }
+    const a = b.arena;
+    for (let i = s, j = start; i < e; i++, j++) a[j] = bytes[i] as number;
+    b.arenaUsed = need;
+    out[at] = start;
+    out[at + 1] = need;
   }
 
   /** Hand over the messages added since the last flush (none: nothing is sent). */
@@ -178,24 +281,8 @@ export class FactBatchWriter {
   private reset(): void {
     this.batch = {
       n: 0, num: new Float64Array(this.capacity * STRIDE), tags: [], dict: [], calls: [], kept: [],
-      partyRanges: [], arena: new Uint8Array(16384), arenaUsed: 0,
+      partyRanges: [], arena: new Uint8Array(this.capacity * 64), arenaUsed: 0,
     };
-  }
-
-  /** Append b[s, e) to the arena; returns its range there ([-1, -1] when s < 0). */
-  private copy(bytes: Uint8Array, s: number, e: number): [number, number] {
-    if (s < 0) return [-1, -1];
-    const b = this.batch;
-    const at = b.arenaUsed;
-    const need = at + (e - s);
-    if (need > b.arena.length) {
-      const grown = new Uint8Array(Math.max(need, b.arena.length * 2));
-      grown.set(b.arena.subarray(0, at));
-      b.arena = grown;
-    }
-    b.arena.set(bytes.subarray(s, e), at);
-    b.arenaUsed = need;
-    return [at, need];
   }
 
   /** Last strings looked up, per column: the same address/method string object comes again and again. */
@@ -215,6 +302,13 @@ export class FactBatchWriter {
     this.lastId[column] = id;
     return id;
   }
+}
+
+/** A branch/tag value from its column pair at `at` of batch `b` (see F_BRANCH). */
+function valueAt(b: FactBatch, at: number): string | undefined {
+  const s = b.num[at]!;
+  if (s >= 0) return decodeUtf8(b.arena, s, b.num[at + 1]!);
+  return s === IN_TAGS ? b.tags[b.num[at + 1]!] : undefined;
 }
 
 /** SipFacts rebuilt from a batch row (one instance reused for every message). */
@@ -264,7 +358,6 @@ export class FactBatchReader {
     const dict = this.dict;
     for (const s of b.dict) dict.push(s);
     const num = b.num;
-    const tags = b.tags;
     const f = this.facts;
     const seen = this.seen;
     let newCall = 0;
@@ -283,9 +376,9 @@ export class FactBatchReader {
       f.reason = dict[num[o + F_REASON]!];
       f.cseqMethod = dict[num[o + F_CSEQ_METHOD]!];
       f.viaSentBy = dict[num[o + F_SENT_BY]!];
-      f.viaBranch = tags[r * 3];
-      f.fromTag = tags[r * 3 + 1];
-      f.toTag = tags[r * 3 + 2];
+      f.viaBranch = valueAt(b, o + F_BRANCH);
+      f.fromTag = valueAt(b, o + F_FROM_TAG);
+      f.toTag = valueAt(b, o + F_TO_TAG);
       const call = num[o + F_CALL]!;
       if (call < 0) f.callId = undefined;
       else if (call < this.callIds.length) f.callId = this.callIds[call];

@@ -72,6 +72,7 @@ interface TxState {
   sentBy: string;
 }
 
+/** What was seen of a call, to derive its state (see callState). Times are capture seconds. */
 interface CallTracker {
   inviteSeen: boolean;
   inviteTime: number | undefined;
@@ -84,6 +85,76 @@ interface CallTracker {
   lastFinal: number | undefined;
   anyResponse: boolean;
   lastTime: number;
+}
+
+const TR_INVITE_SEEN = 1;
+const TR_BYE_BEFORE_ANSWER = 2;
+const TR_CANCEL_SEEN = 4;
+const TR_ANY_RESPONSE = 8;
+
+/**
+ * CallTracker of every call as typed columns (a 100k-call capture would otherwise keep 100k objects and their boxed
+ * times alive): times NaN = not seen, status codes 0 = none.
+ */
+class CallTrackers {
+  count = 0;
+  flags = new Uint8Array(1024);
+  inviteTime = new Float64Array(1024);
+  ringTime = new Float64Array(1024);
+  answerTime = new Float64Array(1024);
+  byeTime = new Float64Array(1024);
+  lastTime = new Float64Array(1024);
+  lastInviteFinal = new Uint16Array(1024);
+  lastFinal = new Uint16Array(1024);
+
+  /** Append a tracker for a new call; returns its index. */
+  push(): number {
+    const i = this.count++;
+    if (i === this.flags.length) {
+      const n = i * 2;
+      this.flags = grow(this.flags, new Uint8Array(n));
+      this.inviteTime = grow(this.inviteTime, new Float64Array(n));
+      this.ringTime = grow(this.ringTime, new Float64Array(n));
+      this.answerTime = grow(this.answerTime, new Float64Array(n));
+      this.byeTime = grow(this.byeTime, new Float64Array(n));
+      this.lastTime = grow(this.lastTime, new Float64Array(n));
+      this.lastInviteFinal = grow(this.lastInviteFinal, new Uint16Array(n));
+      this.lastFinal = grow(this.lastFinal, new Uint16Array(n));
+    }
+    this.flags[i] = 0;
+    this.inviteTime[i] = NaN;
+    this.ringTime[i] = NaN;
+    this.answerTime[i] = NaN;
+    this.byeTime[i] = NaN;
+    this.lastTime[i] = 0;
+    this.lastInviteFinal[i] = 0;
+    this.lastFinal[i] = 0;
+    return i;
+  }
+
+  /** Tracker `i` as an object. */
+  get(i: number): CallTracker {
+    const time = (v: number) => (Number.isNaN(v) ? undefined : v);
+    const f = this.flags[i]!;
+    return {
+      inviteSeen: (f & TR_INVITE_SEEN) !== 0,
+      inviteTime: time(this.inviteTime[i]!),
+      ringTime: time(this.ringTime[i]!),
+      answerTime: time(this.answerTime[i]!),
+      byeTime: time(this.byeTime[i]!),
+      byeBeforeAnswer: (f & TR_BYE_BEFORE_ANSWER) !== 0,
+      cancelSeen: (f & TR_CANCEL_SEEN) !== 0,
+      lastInviteFinal: this.lastInviteFinal[i] || undefined,
+      lastFinal: this.lastFinal[i] || undefined,
+      anyResponse: (f & TR_ANY_RESPONSE) !== 0,
+      lastTime: this.lastTime[i]!,
+    };
+  }
+}
+
+function grow<T extends Uint8Array | Uint16Array | Float64Array>(from: T, to: T): T {
+  to.set(from as never);
+  return to;
 }
 
 const t = (sec: number, nsec: number) => sec + nsec / 1e9;
@@ -105,7 +176,7 @@ export class CallModelBuilder {
   private lastRotation = -1;
   /** Per-call dialog maps for the rare calls with many dialogs (see findDialog). */
   private readonly manyDialogs = new Map<number, Map<string, number>>();
-  private readonly trackers: CallTracker[] = [];
+  private readonly trackers = new CallTrackers();
   private readonly dirtyCalls = new Set<number>();
   private lastTime = 0;
   private lastExpiry = 0;
@@ -156,7 +227,7 @@ export class CallModelBuilder {
     const dialogIndex = f.kind === 'invalid' ? -1 : this.dialogFor(f, callIndex);
     this.messages.setLinks(id, callIndex, tx ? tx.info.index : -1, dialogIndex);
     if (!retrans) this.track(callIndex, f, tx, now);
-    this.trackers[callIndex]!.lastTime = now;
+    this.trackers.lastTime[callIndex] = now;
     this.dirtyCalls.add(callIndex);
     return id;
   }
@@ -211,19 +282,7 @@ export class CallModelBuilder {
       transactionIndexes: [],
       retransmissions: 0,
     });
-    this.trackers.push({
-      inviteSeen: false,
-      inviteTime: undefined,
-      ringTime: undefined,
-      answerTime: undefined,
-      byeTime: undefined,
-      byeBeforeAnswer: false,
-      cancelSeen: false,
-      lastInviteFinal: undefined,
-      lastFinal: undefined,
-      anyResponse: false,
-      lastTime: 0,
-    });
+    this.trackers.push();
     return idx;
   }
 
@@ -317,35 +376,39 @@ export class CallModelBuilder {
   }
 
   private track(callIndex: number, f: SipFacts, tx: TxState | undefined, now: number): void {
-    const tr = this.trackers[callIndex]!;
+    const tr = this.trackers;
+    const i = callIndex;
     if (f.kind === 'request') {
       if (f.method === 'INVITE' && f.toTag === undefined) {
-        tr.inviteSeen = true;
-        tr.inviteTime ??= now;
+        tr.flags[i] = tr.flags[i]! | TR_INVITE_SEEN;
+        if (Number.isNaN(tr.inviteTime[i]!)) tr.inviteTime[i] = now;
       } else if (f.method === 'CANCEL') {
-        if (tr.answerTime === undefined) tr.cancelSeen = true;
+        if (Number.isNaN(tr.answerTime[i]!)) tr.flags[i] = tr.flags[i]! | TR_CANCEL_SEEN;
       } else if (f.method === 'BYE') {
-        if (tr.answerTime !== undefined) tr.byeTime ??= now;
-        else tr.byeBeforeAnswer = true;
+        if (!Number.isNaN(tr.answerTime[i]!)) {
+          if (Number.isNaN(tr.byeTime[i]!)) tr.byeTime[i] = now;
+        } else tr.flags[i] = tr.flags[i]! | TR_BYE_BEFORE_ANSWER;
       }
       return;
     }
     if (f.kind !== 'response' || f.statusCode === undefined) return;
-    tr.anyResponse = true;
+    tr.flags[i] = tr.flags[i]! | TR_ANY_RESPONSE;
     const code = f.statusCode;
     if (f.cseqMethod === 'INVITE' && (tx?.initial ?? true)) {
-      tr.inviteSeen = true;
-      if (code > 100 && code < 200) tr.ringTime ??= now;
-      else if (code >= 200 && code < 300) tr.answerTime ??= now;
-      else if (code >= 300 && tr.answerTime === undefined) tr.lastInviteFinal = code;
+      tr.flags[i] = tr.flags[i]! | TR_INVITE_SEEN;
+      if (code > 100 && code < 200) {
+        if (Number.isNaN(tr.ringTime[i]!)) tr.ringTime[i] = now;
+      } else if (code >= 200 && code < 300) {
+        if (Number.isNaN(tr.answerTime[i]!)) tr.answerTime[i] = now;
+      } else if (code >= 300 && Number.isNaN(tr.answerTime[i]!)) tr.lastInviteFinal[i] = code;
     } else if (code >= 200 && f.cseqMethod !== 'CANCEL' && f.cseqMethod !== 'ACK' && f.cseqMethod !== 'INVITE') {
-      tr.lastFinal = code;
+      tr.lastFinal[i] = code;
     }
   }
 
   private finishCall(i: number, endTime: number): void {
     const call = this.calls[i]!;
-    const tr = this.trackers[i]!;
+    const tr = this.trackers.get(i);
     call.state = callState(tr, endTime);
     const start = tr.inviteTime;
     call.ringDelaySec = start !== undefined && tr.ringTime !== undefined ? Math.max(0, tr.ringTime - start) : undefined;
@@ -393,7 +456,7 @@ export class CallModelBuilder {
     // to at least 17 slots), which on 100k-call captures saves tens of MB while the import runs.
     const calls = this.calls;
     let i = this.compactCursor;
-    while (i < calls.length && this.trackers[i]!.lastTime < cutoff) {
+    while (i < calls.length && this.trackers.lastTime[i]! < cutoff) {
       const c = calls[i]!;
       c.messageIds = c.messageIds.slice();
       c.dialogIndexes = c.dialogIndexes.slice();

@@ -102,23 +102,30 @@ function digits(b: Uint8Array, s: number, e: number): number {
   return n;
 }
 
+/** Results of param()/addrTag(): the value ends here (the return value is where it starts). */
+let valueEnd = 0;
+const ABSENT = -1;
+const NOT_SIMPLE = -2;
+
 /**
- * Header parameters `;name[=value]...` in [s, e): returns the value of `want` (lowercase name), '' for a flag,
- * undefined when absent, or null when the parameter list is not simple (quotes, stray characters).
+ * Header parameters `;name[=value]...` in [s, e): returns where the value of `want` (lowercase name) starts, with
+ * its end in `valueEnd` (an empty range for a flag), ABSENT, or NOT_SIMPLE when the parameter list is not simple
+ * (quotes, stray characters).
  */
-function param(b: Uint8Array, s: number, e: number, want: string): string | undefined | null {
+function param(b: Uint8Array, s: number, e: number, want: string): number {
   let i = s;
-  let found: string | undefined;
+  let found = ABSENT;
+  let foundEnd = 0;
   while (i < e) {
     while (i < e && (b[i] === SP || b[i] === HT)) i++;
     if (i >= e) break;
-    if (b[i] !== 0x3b) return null;
+    if (b[i] !== 0x3b) return NOT_SIMPLE;
     i++;
     while (i < e && (b[i] === SP || b[i] === HT)) i++;
     const ns = i;
     while (i < e && TOKEN[b[i] as number]) i++;
     const ne = i;
-    if (ne === ns) return null;
+    if (ne === ns) return NOT_SIMPLE;
     while (i < e && (b[i] === SP || b[i] === HT)) i++;
     let vs = i;
     let ve = i;
@@ -126,28 +133,35 @@ function param(b: Uint8Array, s: number, e: number, want: string): string | unde
       i++;
       while (i < e && (b[i] === SP || b[i] === HT)) i++;
       vs = i;
-      if (b[i] === 0x22) return null; // quoted parameter value: let the full parser unquote it
+      if (b[i] === 0x22) return NOT_SIMPLE; // quoted parameter value: let the full parser unquote it
       while (i < e && b[i] !== 0x3b && b[i] !== SP && b[i] !== HT && b[i] !== 0x2c) i++;
       ve = i;
-      if (b[i] === 0x2c) return null;
+      if (b[i] === 0x2c) return NOT_SIMPLE;
     }
-    if (found === undefined && ne - ns === want.length && eqLower(b, ns, want)) found = ve > vs ? text(b, vs, ve) : '';
+    if (found === ABSENT && ne - ns === want.length && eqLower(b, ns, want)) {
+      found = vs;
+      foundEnd = ve;
+    }
   }
+  valueEnd = foundEnd;
   return found;
 }
 
-/** From/To value [s, e): the tag parameter (RFC 3261 §19.3), '' when absent, or null when the value is not simple. */
-function addrTag(b: Uint8Array, s: number, e: number): string | null {
+/**
+ * From/To value [s, e): where its tag parameter (RFC 3261 §19.3) starts (end in `valueEnd`), ABSENT, or
+ * NOT_SIMPLE when the value is not simple.
+ */
+function addrTag(b: Uint8Array, s: number, e: number): number {
   let i = s;
   let paramsFrom = -1;
   // name-addr: optional display name (token words or a quoted string without escapes), then <URI>
   if (b[i] === 0x22) {
     i++;
     while (i < e && b[i] !== 0x22) {
-      if (b[i] === 0x5c) return null;
+      if (b[i] === 0x5c) return NOT_SIMPLE;
       i++;
     }
-    if (i >= e) return null;
+    if (i >= e) return NOT_SIMPLE;
     i++;
   }
   let lt = -1;
@@ -157,7 +171,7 @@ function addrTag(b: Uint8Array, s: number, e: number): string | null {
       lt = j;
       break;
     }
-    if (c === 0x22 || c === 0x2c) return null;
+    if (c === 0x22 || c === 0x2c) return NOT_SIMPLE;
     if (c === 0x3b && lt < 0) {
       // addr-spec followed by header params: the URI ends at the first ';' (RFC 3261 §20.10)
       paramsFrom = j;
@@ -166,13 +180,12 @@ function addrTag(b: Uint8Array, s: number, e: number): string | null {
   }
   if (lt >= 0) {
     const gt = b.indexOf(0x3e, lt);
-    if (gt < 0 || gt >= e) return null;
+    if (gt < 0 || gt >= e) return NOT_SIMPLE;
     paramsFrom = gt + 1;
   } else if (paramsFrom < 0) {
     paramsFrom = e;
   }
-  const tag = param(b, paramsFrom, e, 'tag');
-  return tag === undefined ? '' : tag;
+  return param(b, paramsFrom, e, 'tag');
 }
 
 /** The call parties from the From and To header values at [fs, fe) and [ts, te) of `b` (-1: header absent). */
@@ -189,31 +202,79 @@ export function partiesFromRanges(b: Uint8Array, fs: number, fe: number, ts: num
   };
 }
 
-/** SipFacts of the fast path: plain fields plus the byte ranges of From/To for parties() (no closures). */
+/** The text of b[s, e), or undefined when s < 0 (absent) or the range is empty (a flag parameter, no value). */
+function optionalText(b: Uint8Array, s: number, e: number): string | undefined {
+  return s >= 0 && e > s ? text(b, s, e) : undefined;
+}
+
+/**
+ * SipFacts of the fast path: plain fields, plus byte ranges of the Call-ID, the top Via branch and the From/To tags
+ * (decoded on first read, so a consumer that works on bytes, like FactBatchWriter, never builds those strings) and
+ * of the From/To values for parties(). No closures.
+ */
 export class FastFacts implements SipFacts {
   kind: 'request' | 'response' = 'request';
   method: string | undefined = undefined;
   statusCode: number | undefined = undefined;
   reason: string | undefined = undefined;
-  callId: string | undefined = undefined;
   cseqSeq: number | undefined = undefined;
   cseqMethod: string | undefined = undefined;
-  fromTag: string | undefined = undefined;
-  toTag: string | undefined = undefined;
-  viaBranch: string | undefined = undefined;
   viaSentBy: string | undefined = undefined;
   hasSdp = false;
   problemCount = 0;
   bytes: Uint8Array;
+  /** Call-ID value in `bytes` (-1: absent; never empty). */
+  callIdStart = -1;
+  callIdEnd = -1;
+  /** Top Via branch, From tag and To tag values in `bytes` (-1: absent; an empty range reads as undefined). */
+  branchStart = -1;
+  branchEnd = -1;
+  fromTagStart = -1;
+  fromTagEnd = -1;
+  toTagStart = -1;
+  toTagEnd = -1;
   /** From / To header values in `bytes` (-1 when absent): parties() parses them, FactBatchWriter copies them. */
   fromStart = -1;
   fromEnd = -1;
   toStart = -1;
   toEnd = -1;
+  private decoded = 0;
+  private cid: string | undefined = undefined;
+  private br: string | undefined = undefined;
+  private ft: string | undefined = undefined;
+  private tt: string | undefined = undefined;
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
   }
-  /** From/To through the full name-addr parser: runs once per call, while `bytes` is still valid. */
+  get callId(): string | undefined {
+    if ((this.decoded & 1) === 0) {
+      this.decoded |= 1;
+      this.cid = optionalText(this.bytes, this.callIdStart, this.callIdEnd);
+    }
+    return this.cid;
+  }
+  get viaBranch(): string | undefined {
+    if ((this.decoded & 2) === 0) {
+      this.decoded |= 2;
+      this.br = optionalText(this.bytes, this.branchStart, this.branchEnd);
+    }
+    return this.br;
+  }
+  get fromTag(): string | undefined {
+    if ((this.decoded & 4) === 0) {
+      this.decoded |= 4;
+      this.ft = optionalText(this.bytes, this.fromTagStart, this.fromTagEnd);
+    }
+    return this.ft;
+  }
+  get toTag(): string | undefined {
+    if ((this.decoded & 8) === 0) {
+      this.decoded |= 8;
+      this.tt = optionalText(this.bytes, this.toTagStart, this.toTagEnd);
+    }
+    return this.tt;
+  }
+  /** From/To through nameAddrText: runs once per call, while `bytes` is still valid. */
   parties(): CallParties {
     return partiesFromRanges(this.bytes, this.fromStart, this.fromEnd, this.toStart, this.toEnd);
   }
@@ -283,9 +344,10 @@ export function scanSipFacts(b: Uint8Array): SipFacts | undefined {
       while (ve > vs && (b[ve - 1] === SP || b[ve - 1] === HT)) ve--;
       switch (kindOf) {
         case Hdr.CallId:
-          if (out.callId === undefined) {
+          if (out.callIdStart < 0) {
             if (ve === vs) return undefined;
-            out.callId = text(b, vs, ve);
+            out.callIdStart = vs;
+            out.callIdEnd = ve;
           }
           break;
         case Hdr.CSeq:
@@ -308,8 +370,9 @@ export function scanSipFacts(b: Uint8Array): SipFacts | undefined {
         case Hdr.From:
           if (out.fromStart < 0) {
             const tag = addrTag(b, vs, ve);
-            if (tag === null) return undefined;
-            out.fromTag = tag === '' ? undefined : tag;
+            if (tag === NOT_SIMPLE) return undefined;
+            out.fromTagStart = tag;
+            out.fromTagEnd = valueEnd;
             out.fromStart = vs;
             out.fromEnd = ve;
           }
@@ -317,8 +380,9 @@ export function scanSipFacts(b: Uint8Array): SipFacts | undefined {
         case Hdr.To:
           if (out.toStart < 0) {
             const tag = addrTag(b, vs, ve);
-            if (tag === null) return undefined;
-            out.toTag = tag === '' ? undefined : tag;
+            if (tag === NOT_SIMPLE) return undefined;
+            out.toTagStart = tag;
+            out.toTagEnd = valueEnd;
             out.toStart = vs;
             out.toEnd = ve;
           }
@@ -355,8 +419,9 @@ export function scanSipFacts(b: Uint8Array): SipFacts | undefined {
             let pe = k;
             while (pe < ve && b[pe] !== 0x2c) pe++;
             const br = param(b, k, pe, 'branch');
-            if (br === null) return undefined;
-            out.viaBranch = br === '' ? undefined : br;
+            if (br === NOT_SIMPLE) return undefined;
+            out.branchStart = br;
+            out.branchEnd = valueEnd;
             // sent-by as the full parser renders it: lowercase host without brackets, ':' and the port number.
             // Plain `host:port` bytes (no brackets, no leading zero) are interned as they are.
             if (b[hs - 1] !== 0x5b && port >= 0 && b[he + 1] !== 0x30) out.viaSentBy = intern(b, hs, k, true);

@@ -1,0 +1,106 @@
+// Open-addressing hash table keyed by byte strings (FNV-1a, linear probing), for hot lookups where building a JS
+// string per probe would cost more than the lookup: the import front keys calls by their Call-ID bytes.
+
+const EMPTY = -1;
+
+/** Maps byte strings to non-negative integers. Keys are copied in; lookups allocate nothing. */
+export class ByteKeyTable {
+  /** Per slot: index into the entry arrays, or EMPTY. */
+  private slots: Int32Array;
+  /** Per slot: the key's hash (compared before the bytes). */
+  private hashes: Int32Array;
+  private mask: number;
+  /** Per entry: key start and length in `keys`, and the value. */
+  private keyStart = new Int32Array(1024);
+  private keyLength = new Int32Array(1024);
+  private values = new Int32Array(1024);
+  private keys = new Uint8Array(65536);
+  private keysUsed = 0;
+  private count = 0;
+
+  constructor(initialSlots = 1 << 16) {
+    let n = 16;
+    while (n < initialSlots) n <<= 1;
+    this.slots = new Int32Array(n).fill(EMPTY);
+    this.hashes = new Int32Array(n);
+    this.mask = n - 1;
+  }
+
+  /** Number of keys. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The value stored for b[s, e), or -1. */
+  get(b: Uint8Array, s: number, e: number): number {
+    const h = hashBytes(b, s, e);
+    const len = e - s;
+    const keys = this.keys;
+    for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
+      const entry = this.slots[i]!;
+      if (entry === EMPTY) return -1;
+      if (this.hashes[i] === h && this.keyLength[entry] === len) {
+        const k = this.keyStart[entry]!;
+        let j = 0;
+        while (j < len && keys[k + j] === b[s + j]) j++;
+        if (j === len) return this.values[entry]!;
+      }
+    }
+  }
+
+  /** Store `value` (>= 0) for b[s, e), which must not be in the table yet. */
+  add(b: Uint8Array, s: number, e: number, value: number): void {
+    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    const entry = this.count++;
+    if (entry === this.values.length) {
+      this.keyStart = grown(this.keyStart);
+      this.keyLength = grown(this.keyLength);
+      this.values = grown(this.values);
+    }
+    const len = e - s;
+    if (this.keysUsed + len > this.keys.length) {
+      const k = new Uint8Array(Math.max(this.keys.length * 2, this.keysUsed + len));
+      k.set(this.keys.subarray(0, this.keysUsed));
+      this.keys = k;
+    }
+    this.keys.set(b.subarray(s, e), this.keysUsed);
+    this.keyStart[entry] = this.keysUsed;
+    this.keyLength[entry] = len;
+    this.values[entry] = value;
+    this.keysUsed += len;
+    this.insert(entry, hashBytes(b, s, e));
+  }
+
+  private insert(entry: number, h: number): void {
+    let i = h & this.mask;
+    while (this.slots[i] !== EMPTY) i = (i + 1) & this.mask;
+    this.slots[i] = entry;
+    this.hashes[i] = h;
+  }
+
+  private grow(): void {
+    const n = this.slots.length * 2;
+    const oldSlots = this.slots;
+    const oldHashes = this.hashes;
+    this.slots = new Int32Array(n).fill(EMPTY);
+    this.hashes = new Int32Array(n);
+    this.mask = n - 1;
+    for (let i = 0; i < oldSlots.length; i++) {
+      const entry = oldSlots[i]!;
+      if (entry !== EMPTY) this.insert(entry, oldHashes[i]!);
+    }
+  }
+}
+
+/** 32-bit FNV-1a of b[s, e). */
+export function hashBytes(b: Uint8Array, s: number, e: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = s; i < e; i++) h = Math.imul(h ^ (b[i] as number), 0x01000193);
+  return h;
+}
+
+function grown(a: Int32Array): Int32Array<ArrayBuffer> {
+  const g = new Int32Array(a.length * 2);
+  g.set(a);
+  return g;
+}
