@@ -1,0 +1,103 @@
+// The import's front/back hand-off (FactBatch): the call index the front assigns to each message is the one
+// CallModelBuilder assigns, and the model equals one built straight from the full parser's facts, also for Call-IDs
+// and tags that are not plain ASCII (UTF-8, invalid UTF-8 that decodes to the same text), compact forms, and
+// messages the fast path declines. Batches of 2 messages make every call and value cross batch boundaries.
+import { describe, expect, it } from 'vitest';
+import {
+  CallModelBuilder, FactBatchReader, ProblemCollector, factsFromMessage, memoryByteSource, parseSipMessage, runImportFront,
+  type FactBatch, type MessageSighting, type SipFacts,
+} from '../../../src/core/index';
+import { pcapOf, type FrameSpec } from '../../helpers/pcap-writer';
+
+const enc = new TextEncoder();
+const A = { ip: '192.0.2.10', port: 5060 };
+const B = { ip: '198.51.100.20', port: 5060 };
+
+function bytes(...parts: (string | number[])[]): Uint8Array {
+  const chunks = parts.map((p) => (typeof p === 'string' ? enc.encode(p.replace(/\n/g, '\r\n')) : Uint8Array.from(p)));
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let o = 0;
+  for (const c of chunks) (out.set(c, o), (o += c.length));
+  return out;
+}
+
+const invite = (callId: string | number[], tag: string, branch: string, compact = false) =>
+  bytes(
+    `INVITE sip:bob@b.example SIP/2.0\n${compact ? 'v' : 'Via'}: SIP/2.0/UDP a.example;branch=${branch}\n${compact ? 'f' : 'From'}: "Ålice" <sip:alice@a.example>;tag=${tag}\nTo: <sip:bob@b.example>\n${compact ? 'i' : 'Call-ID'}: `,
+    callId,
+    `\nCSeq: 1 INVITE\nMax-Forwards: 70\nContent-Length: 0\n\n`,
+  );
+const ok = (callId: string | number[], tag: string, branch: string) =>
+  bytes(
+    `SIP/2.0 200 OK\nVia: SIP/2.0/UDP a.example;branch=${branch}\nFrom: <sip:alice@a.example>;tag=${tag}\nTo: <sip:bob@b.example>;tag=tö-1\nCall-ID: `,
+    callId,
+    `\nCSeq: 1 INVITE\nContent-Length: 0\n\n`,
+  );
+// Folded header: the fast path declines, the full parser gives the facts.
+const folded = (callId: string) =>
+  bytes(`OPTIONS sip:bob@b.example SIP/2.0\nVia: SIP/2.0/UDP a.example;branch=z9hG4bK-f\nFrom: <sip:alice@a.example>\n ;tag=ft\nTo: <sip:bob@b.example>\nCall-ID: ${callId}\nCSeq: 1 OPTIONS\nContent-Length: 0\n\n`);
+
+const messages: [typeof A, typeof B, Uint8Array][] = [
+  [A, B, invite('plain-1@a.example', 'a1', 'z9hG4bK-1')],
+  [A, B, invite('ütf8-2@a.example', 'a2', 'z9hG4bK-ü2', true)],
+  [A, B, invite([0x62, 0xff, 0x31], 'a3', 'z9hG4bK-3')], // invalid UTF-8: decodes to "b\uFFFD1"
+  [B, A, ok('plain-1@a.example', 'a1', 'z9hG4bK-1')],
+  [A, B, folded('plain-1@a.example')],
+  [A, B, invite([0x62, 0xfe, 0x31], 'a4', 'z9hG4bK-4')], // other invalid bytes, same text: the same call
+  [B, A, ok('ütf8-2@a.example', 'a2', 'z9hG4bK-ü2')],
+  [A, B, folded('folded-5@a.example')],
+  [B, A, ok([0x62, 0xfe, 0x31], 'a4', 'z9hG4bK-4')],
+];
+
+function capture(): Uint8Array {
+  const frames: FrameSpec[] = messages.map(([from, to, payload], i) => ({
+    time: 1_700_000_000 + i, src: from.ip, srcPort: from.port, dst: to.ip, dstPort: to.port, payload,
+  }));
+  return pcapOf(frames);
+}
+
+/** A builder that checks every call index the batch reader hints against the one it assigns itself. */
+class CheckingBuilder extends CallModelBuilder {
+  hints: [number, number][] = [];
+  override add(seen: MessageSighting, f: SipFacts, callHint = -1): number {
+    const id = super.add(seen, f, callHint);
+    this.hints.push([callHint, this.messages.callOf(id)]);
+    return id;
+  }
+}
+
+describe('FactBatch hand-off', () => {
+  it('assigns the builder\'s call indexes and gives the full parser\'s model, across batch boundaries and a structured clone', async () => {
+    const builder = new CheckingBuilder();
+    const reader = new FactBatchReader(builder);
+    const batches: FactBatch[] = [];
+    await runImportFront(memoryByteSource(capture()), {
+      problems: new ProblemCollector(), batchSize: 2, transferBatches: true,
+      onBatch: (b) => batches.push(structuredClone(b, { transfer: [b.num.buffer as ArrayBuffer, b.arena.buffer as ArrayBuffer] })),
+    });
+    expect(batches.length).toBeGreaterThanOrEqual(5);
+    for (const b of batches) reader.apply(b);
+    builder.finish();
+    expect(builder.hints.map(([hint]) => hint)).toEqual(builder.hints.map(([, actual]) => actual));
+    expect(builder.calls.map((c) => c.callId)).toEqual(['plain-1@a.example', 'ütf8-2@a.example', 'b\uFFFD1', 'folded-5@a.example']);
+
+    // Reference: the same messages through the full parser straight into a builder.
+    const ref = new CallModelBuilder();
+    messages.forEach(([from, to, payload], i) => {
+      const seen: MessageSighting = {
+        frame: i + 1, firstFrame: i + 1, timeSec: 1_700_000_000 + i, timeNsec: 0, ipVersion: 4, src: from.ip, srcPort: from.port,
+        dst: to.ip, dstPort: to.port, transport: 'UDP', truncated: false, location: { fileOffset: 0, length: payload.length },
+      };
+      const { message, problems } = parseSipMessage(payload);
+      ref.add(seen, factsFromMessage(message, problems.length));
+    });
+    ref.finish();
+    const strip = (m: ReturnType<CallModelBuilder['message']>) => ({ ...m, fileOffset: undefined, location: undefined, problemCount: undefined });
+    for (let i = 0; i < messages.length; i++) expect(strip(builder.message(i))).toEqual(strip(ref.message(i)));
+    expect(builder.calls).toEqual(ref.calls);
+    expect(builder.dialogs).toEqual(ref.dialogs);
+    expect(builder.transactions).toEqual(ref.transactions);
+    expect(builder.calls[1]).toMatchObject({ fromDisplay: 'Ålice', fromUri: 'sip:alice@a.example' });
+    expect(builder.dialogs.map((d) => d.toTag)).toContain('tö-1');
+  });
+});
