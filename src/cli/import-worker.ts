@@ -7,7 +7,7 @@ import { ProblemCollector, runImportFront, type ByteSource, type FactBatch } fro
 import { openFileByteSource } from './node-byte-source';
 import type { WorkerReply, WorkerRequest } from './threaded-import';
 
-const MAX_IN_FLIGHT = 4;
+const MAX_IN_FLIGHT = 16;
 
 async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Promise<void> {
   let inFlight = 0;

@@ -219,14 +219,32 @@ export class FactBatchWriter {
       num[at] = -1;
       return;
     }
-    const b = f.bytes;
-    for (let i = s; i < e; i++) {
-      if ((b[i] as number) >= 0x80) {
-        this.text(which === 0 ? f.viaBranch : which === 1 ? f.fromTag : f.toTag, at);
-        return;
-      }
+    const b = this.batch;
+    const start = b.arenaUsed;
+    const need = start + (e - s);
+    if (need > b.arena.length) this.growArena(need);
+    const a = b.arena;
+    const bytes = f.bytes;
+    let any = 0;
+    for (let i = s, j = start; i < e; i++, j++) {
+      const c = bytes[i] as number;
+      a[j] = c;
+      any |= c;
     }
-    this.copyRange(b, s, e, num, at);
+    if (any >= 0x80) {
+      this.text(which === 0 ? f.viaBranch : which === 1 ? f.fromTag : f.toTag, at);
+      return;
+    }
+    b.arenaUsed = need;
+    num[at] = start;
+    num[at + 1] = need;
+  }
+
+  private growArena(need: number): void {
+    const b = this.batch;
+    const grownArena = new Uint8Array(Math.max(need, b.arena.length * 2));
+    grownArena.set(b.arena.subarray(0, b.arenaUsed));
+    b.arena = grownArena;
   }
 
   /** Column pair at `at`: a value given as a string (or undefined). */
@@ -245,11 +263,7 @@ export class FactBatchWriter {
     const b = this.batch;
     const start = b.arenaUsed;
     const need = start + (e - s);
-    if (need > b.arena.length) {
-      const grownArena = new Uint8Array(Math.max(need, b.arena.length * 2));
-      grownArena.set(b.arena.subarray(0, start));
-      b.arena = grownArena;
-    }
+    if (need > b.arena.length) this.growArena(need);
     const a = b.arena;
     for (let i = s, j = start; i < e; i++, j++) a[j] = bytes[i] as number;
     b.arenaUsed = need;
