@@ -11,7 +11,7 @@ import type { EvidenceCollector } from '../rules/capture/evidence';
 import type { RtpAnalyzer } from '../rtp/analyzer';
 import { sipBodyStart, type SdpSighting } from '../rtp/media';
 import { findSdpBodies } from '../sdp/parse-sdp';
-import { scanSipFacts } from '../sip/fast-facts';
+import { scanSipDatagram, scanSipFacts, type FastFacts } from '../sip/fast-facts';
 import { factsFromMessage } from '../sip/facts';
 import { parseSipMessage } from '../sip/parse-message';
 import type { SipMessage } from '../sip/types';
@@ -60,11 +60,16 @@ export async function runImportFront(source: ByteSource, opts: ImportFrontOption
   const decoder = new PacketDecoder(problems, ev ? { onIcmp: (v, d, s, e, rep, frame, time) => ev.onIcmp(v, d, s, e, rep, frame, time) } : {});
   const onNonSipUdp =
     rtp && ev ? (pkt: NetPacket) => (ev.keepAliveCandidate(pkt), rtp.onUdp(pkt)) : rtp ? (pkt: NetPacket) => rtp.onUdp(pkt) : ev ? (pkt: NetPacket) => ev.keepAliveCandidate(pkt) : undefined;
-  const assembler = new TransportAssembler(problems, { onNonSipUdp, onKeepAlive: ev ? (pkt) => ev.keepAliveCandidate(pkt) : undefined });
+  const assembler = new TransportAssembler(problems, {
+    onNonSipUdp,
+    onKeepAlive: ev ? (pkt) => ev.keepAliveCandidate(pkt) : undefined,
+    // Datagrams are framed and scanned in one pass; what the fast path declines is framed and parsed as usual.
+    scanUnit: scanSipDatagram,
+  });
   const writer = new FactBatchWriter(opts.onBatch, opts.batchSize, opts.transferBatches === true);
 
   const onSip = (p: SipPayload): void => {
-    let facts: SipFacts | undefined = scanSipFacts(p.bytes);
+    let facts: SipFacts | undefined = (p.prescan as FastFacts | undefined) ?? scanSipFacts(p.bytes);
     let parsed: SipMessage | undefined; // the full parse, when the fast path declined
     if (facts === undefined) {
       // Not simple enough for the fast path: full parse (same facts, plus problem positions).

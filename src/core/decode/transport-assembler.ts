@@ -27,7 +27,7 @@ import {
   type TcpStream,
 } from './tcp-stream';
 import { httpStartKind, parseHttpHandshake, WebSocketDecoder, type WsMessage } from './websocket';
-import { IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, type NetPacket, type SipPayload, type SipTransport } from './types';
+import { IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, type FramedUnit, type NetPacket, type SipPayload, type SipTransport } from './types';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -55,6 +55,13 @@ export interface TransportAssemblerOptions {
   udpLeadingCrlf?: 'reject' | 'skip';
   /** Largest Content-Length honoured, bytes (default 16 MiB). */
   maxContentLength?: number;
+  /**
+   * Optional one-pass framer for datagram units (UDP payloads, SCTP user messages): given the unit's bytes, the
+   * message start, the unit end and the Content-Length limit, it returns where the message ends, or undefined to
+   * leave the unit to frameSipDatagram. It must return undefined whenever frameSipDatagram would report a note or
+   * mark the message truncated. Its result travels with the message as SipPayload.prescan.
+   */
+  scanUnit?: (bytes: Uint8Array, start: number, end: number, maxContentLength: number) => FramedUnit | undefined;
   /** Largest header section waited for on a stream, bytes (default 64 KiB). */
   maxHeaderBytes?: number;
   /** Out-of-order hole timeout and idle-stream timeout, capture seconds (defaults 3 and 900). */
@@ -137,6 +144,7 @@ export class TransportAssembler {
   private readonly sipPorts: Set<number>;
   private readonly udpSkipCrlf: boolean;
   private readonly limits: { maxHeaderBytes: number; maxContentLength: number };
+  private readonly scanUnit: TransportAssemblerOptions['scanUnit'];
   private readonly single = new SingleDelivery();
   private readonly v4Names = new Map<number, string>();
   private readonly onNonSipUdp: ((p: NetPacket) => void) | undefined;
@@ -154,6 +162,7 @@ export class TransportAssembler {
     this.udpSkipCrlf = opts.udpLeadingCrlf === 'skip';
     this.onNonSipUdp = opts.onNonSipUdp;
     this.onKeepAlive = opts.onKeepAlive;
+    this.scanUnit = opts.scanUnit;
     this.limits = { maxHeaderBytes: opts.maxHeaderBytes ?? MAX_HEADER_BYTES, maxContentLength: opts.maxContentLength ?? MAX_CONTENT_LENGTH };
     this.tcp = new TcpReassembler<Dir>(
       problems,
@@ -276,9 +285,17 @@ export class TransportAssembler {
    * `reportTrailing`: bytes after the message are reported (UDP: tshark ignores them too).
    */
   private emitUnit(p: NetPacket, b: Uint8Array, start: number, transport: SipTransport, emit: (m: SipPayload) => void, reportTrailing: boolean): number {
-    const r = frameSipDatagram(b, start, b.length, this.limits);
     const fileOffset = p.payloadFileOffset >= 0 ? p.payloadFileOffset + start : -1;
-    if (r.notes) this.reportNotes(r.notes, p.frame, fileOffset);
+    const pre = this.scanUnit?.(b, start, b.length, this.limits.maxContentLength);
+    let end: number;
+    let truncated = false;
+    if (pre !== undefined) end = pre.messageEnd;
+    else {
+      const r = frameSipDatagram(b, start, b.length, this.limits);
+      if (r.notes) this.reportNotes(r.notes, p.frame, fileOffset);
+      end = r.end;
+      truncated = r.truncated;
+    }
     if (transport === 'UDP') this.stats.udpMessages++;
     else this.stats.sctpMessages++;
     emit({
@@ -292,12 +309,13 @@ export class TransportAssembler {
       srcPort: p.srcPort,
       dstPort: p.dstPort,
       transport,
-      bytes: b.subarray(start, r.end),
+      bytes: b.subarray(start, end),
       fileOffset,
-      truncated: r.truncated,
+      truncated,
+      prescan: pre,
     });
-    if (reportTrailing && r.end < b.length && !isCrlfOnly(b, r.end, b.length)) this.trailing(p, r.end, b.length, 'UDP datagram');
-    return r.end;
+    if (reportTrailing && end < b.length && !isCrlfOnly(b, end, b.length)) this.trailing(p, end, b.length, 'UDP datagram');
+    return end;
   }
 
   private trailing(p: NetPacket, from: number, to: number, what: string): void {

@@ -67,4 +67,15 @@ export interface SipPayload {
   fileOffset: number;
   /** True when the stream/datagram ended before Content-Length bytes of body arrived. */
   truncated: boolean;
+  /**
+   * Set when TransportAssemblerOptions.scanUnit framed this message: what the hook returned for it (the import front
+   * keeps the SIP facts it scanned while framing, so the message is not scanned twice). Opaque to the decode layer.
+   */
+  prescan?: FramedUnit;
+}
+
+/** Result of a caller-supplied framer of datagram units (TransportAssemblerOptions.scanUnit). */
+export interface FramedUnit {
+  /** Index in the unit's bytes where the message ends (as frameSipDatagram's `end`). */
+  messageEnd: number;
 }

@@ -233,6 +233,8 @@ export class FastFacts implements SipFacts {
   fromTagEnd = -1;
   toTagStart = -1;
   toTagEnd = -1;
+  /** scanSipDatagram: where the message ends in `bytes` (else -1). */
+  messageEnd = -1;
   /** From / To header values in `bytes` (-1 when absent): parties() parses them, FactBatchWriter copies them. */
   fromStart = -1;
   fromEnd = -1;
@@ -285,27 +287,43 @@ export class FastFacts implements SipFacts {
  * is not simple enough for the fast path (then use factsFromMessage(parseSipMessage(b).message, n)).
  * Never throws. `problemCount` is 0: the fast path only accepts structurally clean messages.
  */
-export function scanSipFacts(b: Uint8Array): SipFacts | undefined {
-  const n = b.length;
-  let lf = b.indexOf(LF);
-  if (lf < 0) return undefined;
-  let le = lf > 0 && b[lf - 1] === CR ? lf - 1 : lf;
+export function scanSipFacts(b: Uint8Array, start = 0, end = b.length): FastFacts | undefined {
+  return scan(b, start, end, -1);
+}
+
+/**
+ * Frame and scan in one pass the SIP message at `start` of a datagram (UDP payload or SCTP user message) ending at
+ * `end`: the facts, with `messageEnd` set where frameSipDatagram would end the message (RFC 3261 §18.3: at
+ * Content-Length, or at the end of the datagram without one). undefined whenever frameSipDatagram would report
+ * anything (no empty line, several Content-Length headers, one larger than `maxContentLength` or than the datagram)
+ * or the fast path declines: then frame with frameSipDatagram and scan the message as usual.
+ */
+export function scanSipDatagram(b: Uint8Array, start: number, end: number, maxContentLength: number): FastFacts | undefined {
+  return scan(b, start, end, maxContentLength);
+}
+
+/** The scanner; `maxContentLength` >= 0: datagram mode (see scanSipDatagram). */
+function scan(b: Uint8Array, s: number, n: number, maxContentLength: number): FastFacts | undefined {
+  const datagram = maxContentLength >= 0;
+  let lf = b.indexOf(LF, s);
+  if (lf < 0 || lf >= n) return undefined;
+  let le = lf > s && b[lf - 1] === CR ? lf - 1 : lf;
   const out = new FastFacts(b);
   // RFC 3261 §7.1 Request-Line / §7.2 Status-Line
-  if (le >= 12 && b[0] === 0x53 && b[1] === 0x49 && b[2] === 0x50 && b[3] === 0x2f && b[4] === 0x32 && b[5] === 0x2e && b[6] === 0x30 && b[7] === SP) {
+  if (le - s >= 12 && b[s] === 0x53 && b[s + 1] === 0x49 && b[s + 2] === 0x50 && b[s + 3] === 0x2f && b[s + 4] === 0x32 && b[s + 5] === 0x2e && b[s + 6] === 0x30 && b[s + 7] === SP) {
     out.kind = 'response';
-    const code = digits(b, 8, 11);
+    const code = digits(b, s + 8, s + 11);
     if (code < 100 || code > 699) return undefined;
     out.statusCode = code;
-    if (le > 11) {
-      if (b[11] !== SP) return undefined;
-      out.reason = le > 12 ? intern(b, 12, le, false) : '';
+    if (le - s > 11) {
+      if (b[s + 11] !== SP) return undefined;
+      out.reason = le - s > 12 ? intern(b, s + 12, le, false) : '';
     } else out.reason = '';
   } else {
-    let i = 0;
+    let i = s;
     while (i < le && TOKEN[b[i] as number]) i++;
-    if (i === 0 || b[i] !== SP) return undefined;
-    out.method = intern(b, 0, i, false);
+    if (i === s || b[i] !== SP) return undefined;
+    out.method = intern(b, s, i, false);
     const uriStart = i + 1;
     let j = uriStart;
     while (j < le && b[j] !== SP) j++;
@@ -323,7 +341,7 @@ export function scanSipFacts(b: Uint8Array): SipFacts | undefined {
   let bodyStart = -1;
   while (i < n) {
     lf = b.indexOf(LF, i);
-    if (lf < 0) return undefined; // no empty line: truncated header section
+    if (lf < 0 || lf >= n) return undefined; // no empty line: truncated header section
     le = lf > i && b[lf - 1] === CR ? lf - 1 : lf;
     if (le === i) {
       bodyStart = lf + 1;
@@ -449,13 +467,18 @@ export function scanSipFacts(b: Uint8Array): SipFacts | undefined {
             lengthSeen = true;
             contentLength = digits(b, vs, ve);
             if (contentLength < 0) return undefined;
-          }
+          } else if (datagram) return undefined; // framing compares every Content-Length: leave it to frameSipDatagram
           break;
       }
     }
     i = lf + 1;
   }
   if (bodyStart < 0) return undefined;
+  if (datagram) {
+    if (contentLength > maxContentLength || bodyStart + contentLength > n) return undefined; // framing reports these
+    n = contentLength >= 0 ? bodyStart + contentLength : n;
+    out.messageEnd = n;
+  }
   if (sdpType) {
     // bodySpan semantics: Content-Length when valid and within the bytes, else everything after the empty line
     const end = contentLength >= 0 && bodyStart + contentLength <= n ? bodyStart + contentLength : n;

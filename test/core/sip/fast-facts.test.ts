@@ -4,7 +4,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PacketDecoder, ProblemCollector, TransportAssembler, memoryByteSource, parseSipMessage, readCapture, factsFromMessage } from '../../../src/core/index';
-import { scanSipFacts } from '../../../src/core/sip/fast-facts';
+import { scanSipDatagram, scanSipFacts } from '../../../src/core/sip/fast-facts';
+import { classifySipStart, frameSipDatagram, MAX_CONTENT_LENGTH, START_YES } from '../../../src/core/decode/sip-framing';
 import { crlf } from '../../helpers/pcap-writer';
 
 const enc = new TextEncoder();
@@ -26,6 +27,33 @@ async function sipPayloads(file: string): Promise<Uint8Array[]> {
   await readCapture(memoryByteSource(readFileSync(file)), (r) => dec.decode(r, (p) => asm.push(p, (m) => out.push(m.bytes.slice()))));
   asm.flush((m) => out.push(m.bytes.slice()));
   return out;
+}
+
+/** UDP payloads of a capture that start with a SIP start line. */
+async function sipDatagrams(file: string): Promise<Uint8Array[]> {
+  const dec = new PacketDecoder(new ProblemCollector());
+  const out: Uint8Array[] = [];
+  await readCapture(memoryByteSource(readFileSync(file)), (r) =>
+    dec.decode(r, (p) => {
+      if (p.protocol === 17 && classifySipStart(p.payload, 0, p.payload.length, true) === START_YES) out.push(p.payload.slice());
+    }),
+  );
+  return out;
+}
+
+/**
+ * scanSipDatagram frames exactly as frameSipDatagram (only where that reports nothing) and scans exactly as
+ * scanSipFacts over the framed message.
+ */
+function checkDatagram(d: Uint8Array, max = MAX_CONTENT_LENGTH): 'fast' | 'fallback' {
+  const pre = scanSipDatagram(d, 0, d.length, max);
+  if (!pre) return 'fallback';
+  const r = frameSipDatagram(d, 0, d.length, { maxContentLength: max });
+  expect(r.notes).toBeUndefined();
+  expect(r.truncated).toBe(false);
+  expect(pre.messageEnd).toBe(r.end);
+  expect(comparable(pre)).toEqual(comparable(scanSipFacts(d.subarray(0, r.end))!));
+  return 'fast';
 }
 
 function check(bytes: Uint8Array): 'fast' | 'fallback' {
@@ -85,6 +113,31 @@ Call-ID: x
     expect(scanSipFacts(enc.encode(escaped))).toBeUndefined();
     expect(scanSipFacts(enc.encode('garbage'))).toBeUndefined();
     expect(scanSipFacts(new Uint8Array(0))).toBeUndefined();
+  });
+  it('frames datagrams in the same pass, and leaves to frameSipDatagram everything it would report', () => {
+    const msg = (cl: string, body = '', extra = '') =>
+      enc.encode(crlf(`MESSAGE sip:b@b.example SIP/2.0\nVia: SIP/2.0/UDP a.example;branch=z9hG4bK-d\nCall-ID: d1\nCSeq: 1 MESSAGE\n${cl}\n\n`) + body + extra);
+    expect(checkDatagram(msg('Content-Length: 5', 'hello'))).toBe('fast');
+    const trailing = msg('Content-Length: 5', 'hello', '\r\nTRAILING');
+    expect(checkDatagram(trailing)).toBe('fast'); // ends at Content-Length; the trailing bytes stay the caller's
+    expect(checkDatagram(msg('', 'no length: body to the end'))).toBe('fast');
+    expect(checkDatagram(msg('l: 0'))).toBe('fast');
+    expect(checkDatagram(msg('Content-Length: 50', 'short'))).toBe('fallback'); // framing reports the truncation
+    expect(checkDatagram(msg('Content-Length: 5\r\nContent-Length: 5', 'hello'))).toBe('fallback'); // several values
+    expect(checkDatagram(msg('Content-Length: 5', 'hello'), 4)).toBe('fallback'); // over the limit: reported
+    expect(checkDatagram(enc.encode('INVITE sip:b@b.example SIP/2.0\r\nCall-ID: x\r\n'))).toBe('fallback'); // no empty line
+  });
+  const datagrams = { fast: 0, fallback: 0 };
+  for (const dir of dirs) {
+    for (const file of readdirSync(dir).filter((f) => /\.(pcap|pcapng)$/.test(f))) {
+      it(`datagrams of ${dir.split('/').slice(-2).join('/')}/${file}`, async () => {
+        for (const d of await sipDatagrams(join(dir, file))) datagrams[checkDatagram(d)]++;
+      });
+    }
+  }
+  it('frames the bulk of real datagrams in the same pass', () => {
+    expect(datagrams.fast + datagrams.fallback).toBeGreaterThan(100);
+    expect(datagrams.fast / (datagrams.fast + datagrams.fallback)).toBeGreaterThan(0.8);
   });
   const tally = { fast: 0, fallback: 0 };
   for (const dir of dirs) {
