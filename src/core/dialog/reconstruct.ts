@@ -63,11 +63,11 @@ interface TxState {
   /** Request without To tag: dialog-initiating / out-of-dialog. */
   initial: boolean;
   /**
-   * What was already seen, to mark retransmissions: flat triples (source address id * 65536 + port, destination
-   * likewise, -method id for requests / status code for responses) and the To tag of each (responses).
+   * What was already seen, to mark retransmissions: flat quadruples (source address id * 65536 + port, destination
+   * likewise, -method id for requests / status code for responses, To tag). Replaced by an exact-size copy on each
+   * new signature: most transactions see two to four, and pushed arrays would carry 16 spare slots each.
    */
-  sigs: number[];
-  sigTags: (string | undefined)[];
+  sigs: readonly (number | string | undefined)[];
   /** Top Via sent-by. */
   sentBy: string;
 }
@@ -157,6 +157,13 @@ function grow<T extends Uint8Array | Uint16Array | Float64Array>(from: T, to: T)
   return to;
 }
 
+const NO_SIGS: readonly (number | string | undefined)[] = [];
+
+/** An INVITE transaction of sent-by `sentBy` that ended with a non-2xx final response (its ACK belongs to it). */
+function rejectedInvite(t: TxState, sentBy: string): boolean {
+  return t.sentBy === sentBy && t.info.method === 'INVITE' && t.info.finalStatus !== undefined && t.info.finalStatus >= 300;
+}
+
 const t = (sec: number, nsec: number) => sec + nsec / 1e9;
 
 /** Incrementally builds the message store, transactions, dialogs and calls of a capture or a text trace. */
@@ -171,13 +178,15 @@ export class CallModelBuilder {
    * rotation, and keys used in the generation before. A rotation (every horizon of capture time) drops the older
    * generation whole, so expiry costs nothing per transaction.
    */
-  private txByKey = new Map<string, TxState[]>();
-  private txByKeyOld = new Map<string, TxState[]>();
+  private txByKey = new Map<string, TxState | TxState[]>();
+  private txByKeyOld = new Map<string, TxState | TxState[]>();
   private lastRotation = -1;
   /** Per-call dialog maps for the rare calls with many dialogs (see findDialog). */
   private readonly manyDialogs = new Map<number, Map<string, number>>();
   private readonly trackers = new CallTrackers();
-  private readonly dirtyCalls = new Set<number>();
+  /** Calls changed since the last refresh (each once: `dirty` flags which are listed). */
+  private dirtyCalls: number[] = [];
+  private dirty = new Uint8Array(1024);
   private lastTime = 0;
   private lastExpiry = 0;
   /** Calls before this index have had their arrays compacted (calls end roughly in the order they start). */
@@ -207,15 +216,21 @@ export class CallModelBuilder {
       const b = this.messages.dstId(id) * 65536 + seen.dstPort;
       const c = f.kind === 'request' ? -this.messages.methodId(id) : (f.statusCode ?? 0);
       const sigs = tx.sigs;
-      for (let k = 0; k < sigs.length; k += 3) {
-        if (sigs[k] === a && sigs[k + 1] === b && sigs[k + 2] === c && tx.sigTags[k / 3] === f.toTag) {
+      for (let k = 0; k < sigs.length; k += 4) {
+        if (sigs[k] === a && sigs[k + 1] === b && sigs[k + 2] === c && sigs[k + 3] === f.toTag) {
           retrans = true;
           break;
         }
       }
       if (!retrans) {
-        sigs.push(a, b, c);
-        tx.sigTags.push(f.toTag);
+        const n = sigs.length;
+        const next = new Array<number | string | undefined>(n + 4);
+        for (let k = 0; k < n; k++) next[k] = sigs[k];
+        next[n] = a;
+        next[n + 1] = b;
+        next[n + 2] = c;
+        next[n + 3] = f.toTag;
+        tx.sigs = next;
       }
       tx.info.messageCount++;
       if (f.kind === 'response' && f.statusCode !== undefined && f.statusCode >= 200) tx.info.finalStatus ??= f.statusCode;
@@ -228,20 +243,28 @@ export class CallModelBuilder {
     this.messages.setLinks(id, callIndex, tx ? tx.info.index : -1, dialogIndex);
     if (!retrans) this.track(callIndex, f, tx, now);
     this.trackers.lastTime[callIndex] = now;
-    this.dirtyCalls.add(callIndex);
+    if (callIndex >= this.dirty.length) this.dirty = grow(this.dirty, new Uint8Array(Math.max(callIndex + 1, this.dirty.length * 2)));
+    if (this.dirty[callIndex] === 0) {
+      this.dirty[callIndex] = 1;
+      this.dirtyCalls.push(callIndex);
+    }
     return id;
   }
 
   /** Recompute derived call fields (state, durations) for calls changed since the last call. `endTime` = capture end. */
   refresh(endTime = this.lastTime): void {
-    for (const i of this.dirtyCalls) this.finishCall(i, endTime);
-    this.dirtyCalls.clear();
+    for (const i of this.dirtyCalls) {
+      this.finishCall(i, endTime);
+      this.dirty[i] = 0;
+    }
+    this.dirtyCalls = [];
   }
 
   /** Finalise every call against the capture end time (states depending on timeouts change with it). */
   finish(endTime = this.lastTime): void {
     for (let i = 0; i < this.calls.length; i++) this.finishCall(i, endTime);
-    this.dirtyCalls.clear();
+    for (const i of this.dirtyCalls) this.dirty[i] = 0;
+    this.dirtyCalls = [];
   }
 
   message(id: number): MessageInfo {
@@ -299,21 +322,24 @@ export class CallModelBuilder {
     // RFC 3261 branches are unique per transaction, so the branch alone finds the (few) candidates; the
     // RFC 2543 fallback needs the composite key.
     const key = rfc3261 ? branch : `2543|${f.callId}|${f.cseqSeq ?? ''}|${f.fromTag ?? ''}|${sentBy}|${branch}`;
-    let list = this.txByKey.get(key);
-    if (list === undefined) {
-      list = this.txByKeyOld.get(key);
-      if (list !== undefined) this.txByKey.set(key, list); // used again: into the young generation
+    // One transaction per key, except the few that share a branch (INVITE and its CANCEL): an array only then.
+    let entry = this.txByKey.get(key);
+    if (entry === undefined) {
+      entry = this.txByKeyOld.get(key);
+      if (entry !== undefined) this.txByKey.set(key, entry); // used again: into the young generation
     }
     let tx: TxState | undefined;
-    if (list) {
-      if (f.kind === 'request' && method === 'ACK') {
-        // ACK to a non-2xx final response is part of the INVITE transaction (§17.1.1.3, same branch);
-        // ACK to a 2xx is a transaction of its own (§13.2.2.4, new branch).
-        for (const t of list) {
-          if (t.sentBy === sentBy && t.info.method === 'INVITE' && t.info.finalStatus !== undefined && t.info.finalStatus >= 300) tx = t;
-        }
+    if (entry !== undefined) {
+      // ACK to a non-2xx final response is part of the INVITE transaction (§17.1.1.3, same branch);
+      // ACK to a 2xx is a transaction of its own (§13.2.2.4, new branch). The last match wins.
+      const ack = f.kind === 'request' && method === 'ACK';
+      if (Array.isArray(entry)) {
+        if (ack) for (const t of entry) if (rejectedInvite(t, sentBy)) tx = t;
+        if (!tx) for (const t of entry) if (t.sentBy === sentBy && t.info.method === method) tx = t;
+      } else {
+        if (ack && rejectedInvite(entry, sentBy)) tx = entry;
+        if (!tx && entry.sentBy === sentBy && entry.info.method === method) tx = entry;
       }
-      if (!tx) for (const t of list) if (t.sentBy === sentBy && t.info.method === method) tx = t;
     }
     if (!tx) {
       const info: TransactionInfo = {
@@ -327,9 +353,10 @@ export class CallModelBuilder {
         rfc2543: !rfc3261,
       };
       this.transactions.push(info);
-      tx = { info, initial: f.kind === 'request' ? f.toTag === undefined : true, sigs: [], sigTags: [], sentBy };
-      if (list) list.push(tx);
-      else this.txByKey.set(key, [tx]);
+      tx = { info, initial: f.kind === 'request' ? f.toTag === undefined : true, sigs: NO_SIGS, sentBy };
+      if (entry === undefined) this.txByKey.set(key, tx);
+      else if (Array.isArray(entry)) entry.push(tx);
+      else this.txByKey.set(key, [entry, tx]);
       this.calls[callIndex]!.transactionIndexes.push(info.index);
     }
     return tx;
