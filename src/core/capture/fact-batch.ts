@@ -10,9 +10,10 @@ import type { SipPayload } from '../decode/types';
 import type { CallModelBuilder, CallParties, MessageSighting, SipFacts } from '../dialog/reconstruct';
 import { FastFacts, partiesFromRanges } from '../sip/fast-facts';
 import { decodeUtf8 } from '../text/decode';
-import { ByteKeyTable } from '../util/byte-key-table';
+import { ByteKeyTable, FNV_OFFSET, FNV_PRIME } from '../util/byte-key-table';
 
 const TRANSPORTS: readonly SipTransport[] = ['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP'];
+const TRANSPORT_CODE: Record<string, number> = Object.fromEntries(TRANSPORTS.map((t, i) => [t, i]));
 
 // Columns of FactBatch.num, STRIDE numbers per message.
 const F_FRAME = 0;
@@ -155,7 +156,7 @@ export class FactBatchWriter {
       (f.hasSdp ? FLAG_SDP : 0) |
       (p.truncated ? FLAG_TRUNCATED : 0) |
       (p.ipVersion === 6 ? FLAG_IPV6 : 0) |
-      (Math.max(0, TRANSPORTS.indexOf(p.transport)) << TRANSPORT_SHIFT);
+      ((TRANSPORT_CODE[p.transport] ?? 0) << TRANSPORT_SHIFT);
     num[o + F_STATUS] = f.statusCode ?? -1;
     num[o + F_CSEQ] = f.cseqSeq ?? -1;
     num[o + F_PROBLEMS] = f.problemCount;
@@ -183,10 +184,18 @@ export class FactBatchWriter {
     if (s < 0) return -1;
     const e = f.callIdEnd;
     const b = f.bytes;
-    for (let i = s; i < e; i++) if ((b[i] as number) >= 0x80) return this.callOfText(f);
-    const known = this.callByBytes.get(b, s, e);
+    // One pass: the key's hash, and whether it is ASCII.
+    let h = FNV_OFFSET;
+    let any = 0;
+    for (let i = s; i < e; i++) {
+      const c = b[i] as number;
+      any |= c;
+      h = Math.imul(h ^ c, FNV_PRIME);
+    }
+    if (any >= 0x80) return this.callOfText(f);
+    const known = this.callByBytes.getHashed(b, s, e, h);
     if (known >= 0) return known;
-    this.callByBytes.add(b, s, e, this.calls);
+    this.callByBytes.addHashed(b, s, e, h, this.calls);
     return this.calls;
   }
 

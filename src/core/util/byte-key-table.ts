@@ -33,7 +33,11 @@ export class ByteKeyTable {
 
   /** The value stored for b[s, e), or -1. */
   get(b: Uint8Array, s: number, e: number): number {
-    const h = hashBytes(b, s, e);
+    return this.getHashed(b, s, e, hashBytes(b, s, e));
+  }
+
+  /** get() with the key's hashBytes() already computed (callers that hash while checking the bytes). */
+  getHashed(b: Uint8Array, s: number, e: number, h: number): number {
     const len = e - s;
     const keys = this.keys;
     for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
@@ -50,6 +54,11 @@ export class ByteKeyTable {
 
   /** Store `value` (>= 0) for b[s, e), which must not be in the table yet. */
   add(b: Uint8Array, s: number, e: number, value: number): void {
+    this.addHashed(b, s, e, hashBytes(b, s, e), value);
+  }
+
+  /** add() with the key's hashBytes() already computed. */
+  addHashed(b: Uint8Array, s: number, e: number, h: number, value: number): void {
     if ((this.count + 1) * 2 > this.slots.length) this.grow();
     const entry = this.count++;
     if (entry === this.values.length) {
@@ -68,7 +77,7 @@ export class ByteKeyTable {
     this.keyLength[entry] = len;
     this.values[entry] = value;
     this.keysUsed += len;
-    this.insert(entry, hashBytes(b, s, e));
+    this.insert(entry, h);
   }
 
   private insert(entry: number, h: number): void {
@@ -91,6 +100,10 @@ export class ByteKeyTable {
     }
   }
 }
+
+/** FNV-1a parameters (hashBytes), for callers that fold the hash into their own pass over the bytes. */
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
 
 /** 32-bit FNV-1a of b[s, e). */
 export function hashBytes(b: Uint8Array, s: number, e: number): number {
