@@ -20,7 +20,7 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
       w?.();
     }
   });
-  const file = await openFileByteSource(req.path);
+  const file = await openFileByteSource(req.path, { sync: true });
   const throttle = async (): Promise<void> => {
     while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (wake = r));
   };
