@@ -20,6 +20,8 @@ const TOKEN = TOKEN_CHAR;
 const INTERN_SIZE = 4096;
 const internKeys: (Uint8Array | undefined)[] = new Array(INTERN_SIZE);
 const internVals: string[] = new Array(INTERN_SIZE);
+/** Whether the cached value was lowercased: the same bytes interned both ways must not share a value. */
+const internLower: boolean[] = new Array(INTERN_SIZE).fill(false);
 
 function intern(b: Uint8Array, s: number, e: number, lower: boolean): string {
   const len = e - s;
@@ -28,7 +30,7 @@ function intern(b: Uint8Array, s: number, e: number, lower: boolean): string {
   for (let i = s; i < e; i++) h = (Math.imul(h, 31) + (b[i] as number)) | 0;
   const slot = (h >>> 0) & (INTERN_SIZE - 1);
   const k = internKeys[slot];
-  if (k !== undefined && k.length === len) {
+  if (k !== undefined && k.length === len && internLower[slot] === lower) {
     let i = 0;
     while (i < len && k[i] === b[s + i]) i++;
     if (i === len) return internVals[slot]!;
@@ -36,6 +38,7 @@ function intern(b: Uint8Array, s: number, e: number, lower: boolean): string {
   const v = lower ? decodeLowerAscii(b, s, e) : decodeUtf8(b, s, e);
   internKeys[slot] = b.slice(s, e);
   internVals[slot] = v;
+  internLower[slot] = lower;
   return v;
 }
 
