@@ -39,7 +39,7 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
       transferBatches: true,
       onBatch: (b: FactBatch) => {
         inFlight++;
-        const transfer: ArrayBuffer[] = [b.num.buffer as ArrayBuffer];
+        const transfer: ArrayBuffer[] = [b.num.buffer as ArrayBuffer, b.arena.buffer as ArrayBuffer];
         for (const k of b.kept) transfer.push(k.buffer as ArrayBuffer);
         post({ type: 'batch', batch: b }, transfer);
       },

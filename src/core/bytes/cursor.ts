@@ -74,31 +74,32 @@ export class ChunkCursor {
       // with a transient source, a read that the read-ahead chunk cannot serve may reuse the window's buffer.
       const head = this.buf.slice(offset - this.base);
       const want = Math.min(end, size) - bufEnd;
-      const more = want > 0 ? await this.take(bufEnd, want, false) : EMPTY;
+      const more = want > 0 ? await this.take(bufEnd, want, want, false) : EMPTY;
       const joined = new Uint8Array(head.length + more.length);
       joined.set(head, 0);
       joined.set(more, head.length);
       this.buf = joined;
     } else {
       const want = Math.min(Math.max(this.chunkSize, length), Math.max(0, size - offset));
-      this.buf = want > 0 ? await this.take(offset, want, true) : EMPTY;
+      this.buf = want > 0 ? await this.take(offset, Math.min(length, want), want, true) : EMPTY;
     }
     this.base = offset;
     return end <= this.base + this.buf.length;
   }
 
   /**
-   * Bytes [offset, offset + length) (fewer at end of source). Served from the first read-ahead chunk when it covers
-   * them; `window`: the result becomes the new window, so it may extend to the end of that chunk, and the read-ahead
-   * queue is topped up while the caller parses this one (I/O overlaps parsing).
+   * At least bytes [offset, offset + need), at most [offset, offset + want) (fewer at end of source). Served from the
+   * first read-ahead chunk when it covers the `need`; `window`: the result becomes the new window, so it extends to
+   * the end of that chunk, and the read-ahead queue is topped up while the caller parses this one (I/O overlaps
+   * parsing). Else `want` bytes are read.
    */
-  private async take(offset: number, length: number, window: boolean): Promise<Uint8Array> {
+  private async take(offset: number, need: number, want: number, window: boolean): Promise<Uint8Array> {
     const first = this.ahead[0];
     if (first !== undefined) {
       const chunk = await first.bytes;
       const at = offset - first.offset;
-      if (at >= 0 && at + length <= chunk.length) {
-        if (!window) return chunk.subarray(at, at + length);
+      if (at >= 0 && at + need <= chunk.length) {
+        if (!window) return chunk.subarray(at, at + need);
         this.ahead.shift();
         this.readAhead(first.offset + chunk.length);
         return chunk.subarray(at);
@@ -107,7 +108,7 @@ export class ChunkCursor {
       // none is still writing into a transient buffer the next read may reuse.
       await this.settle();
     }
-    const b = await this.read(offset, length);
+    const b = await this.read(offset, want);
     if (window) this.readAhead(offset + b.length);
     return b;
   }
