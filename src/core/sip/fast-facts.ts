@@ -243,41 +243,31 @@ export class FastFacts implements SipFacts {
   fromEnd = -1;
   toStart = -1;
   toEnd = -1;
+  /** Texts of the Call-ID, branch and tag ranges, decoded on first read (index 0 Call-ID, 1 branch, 2/3 From/To tag). */
+  private texts: (string | undefined)[] | undefined = undefined;
   private decoded = 0;
-  private cid: string | undefined = undefined;
-  private br: string | undefined = undefined;
-  private ft: string | undefined = undefined;
-  private tt: string | undefined = undefined;
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
   }
-  get callId(): string | undefined {
-    if ((this.decoded & 1) === 0) {
-      this.decoded |= 1;
-      this.cid = optionalText(this.bytes, this.callIdStart, this.callIdEnd);
+  private text(k: 0 | 1 | 2 | 3, s: number, e: number): string | undefined {
+    const texts = (this.texts ??= [undefined, undefined, undefined, undefined]);
+    if ((this.decoded & (1 << k)) === 0) {
+      this.decoded |= 1 << k;
+      texts[k] = optionalText(this.bytes, s, e);
     }
-    return this.cid;
+    return texts[k];
+  }
+  get callId(): string | undefined {
+    return this.text(0, this.callIdStart, this.callIdEnd);
   }
   get viaBranch(): string | undefined {
-    if ((this.decoded & 2) === 0) {
-      this.decoded |= 2;
-      this.br = optionalText(this.bytes, this.branchStart, this.branchEnd);
-    }
-    return this.br;
+    return this.text(1, this.branchStart, this.branchEnd);
   }
   get fromTag(): string | undefined {
-    if ((this.decoded & 4) === 0) {
-      this.decoded |= 4;
-      this.ft = optionalText(this.bytes, this.fromTagStart, this.fromTagEnd);
-    }
-    return this.ft;
+    return this.text(2, this.fromTagStart, this.fromTagEnd);
   }
   get toTag(): string | undefined {
-    if ((this.decoded & 8) === 0) {
-      this.decoded |= 8;
-      this.tt = optionalText(this.bytes, this.toTagStart, this.toTagEnd);
-    }
-    return this.tt;
+    return this.text(3, this.toTagStart, this.toTagEnd);
   }
   /** From/To through nameAddrText: runs once per call, while `bytes` is still valid. */
   parties(): CallParties {
