@@ -42,6 +42,8 @@ const F_FROM_TAG = 21;
 const F_TO_TAG = 23;
 const STRIDE = 25;
 const IN_TAGS = -2;
+/** Entries per column of FactBatchWriter's identity cache of dictionary strings. */
+const CACHE_WAYS = 8;
 
 // F_FLAGS bits: kind (2 bits), SDP, truncated, IPv6, transport index (3 bits).
 const KIND_MASK = 3;
@@ -308,21 +310,29 @@ export class FactBatchWriter {
     };
   }
 
-  /** Last strings looked up, per column: the same address/method string object comes again and again. */
-  private lastKey: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
-  private lastId = [0, 0, 0, 0, 0, 0];
+  /**
+   * Strings looked up lately (the same few address, method, reason and sent-by string objects come again and again),
+   * compared by identity before the map: CACHE_WAYS entries per column, replaced in turn.
+   */
+  private readonly recentKey: (string | undefined)[] = new Array(6 * CACHE_WAYS).fill(undefined);
+  private readonly recentId = new Int32Array(6 * CACHE_WAYS);
+  private readonly recentNext = new Uint8Array(6);
 
   private id(s: string | undefined, column: number): number {
     if (s === undefined) return 0;
-    if (this.lastKey[column] === s) return this.lastId[column]!;
+    const base = column * CACHE_WAYS;
+    const keys = this.recentKey;
+    for (let w = base; w < base + CACHE_WAYS; w++) if (keys[w] === s) return this.recentId[w]!;
     let id = this.ids.get(s);
     if (id === undefined) {
       id = this.nextId++;
       this.ids.set(s, id);
       this.batch.dict.push(s);
     }
-    this.lastKey[column] = s;
-    this.lastId[column] = id;
+    const w = base + this.recentNext[column]!;
+    this.recentNext[column] = (this.recentNext[column]! + 1) % CACHE_WAYS;
+    keys[w] = s;
+    this.recentId[w] = id;
     return id;
   }
 }
