@@ -1,7 +1,6 @@
 // Passive RFC 3261 reconstruction: assigns each captured SIP message to a transaction (§17.1.3 / §17.2.3, with the
 // §17.2.3 RFC 2543 fallback), a dialog (§12: Call-ID + tags, early dialogs, forking) and a call (all of a Call-ID),
 // marks retransmissions and derives each call's state. Streaming: messages are added in capture order.
-import type { SipTransport } from '../decode/types';
 import { MessageStore, type MessageBytesLocation } from './message-store';
 import type { CallInfo, CallState, DialogInfo, MessageInfo, TransactionInfo } from './types';
 

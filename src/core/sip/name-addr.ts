@@ -8,6 +8,8 @@ import {
   C_TOKEN,
   C_WS,
   CHARS,
+  parseCommaList,
+  type CommaListWords,
   findParam,
   inputRange,
   mkSpan,
@@ -95,38 +97,16 @@ export function parseNameAddrListRange(
   problems: ParseProblem[],
   withUri = true,
 ): SipNameAddr[] {
-  const out: SipNameAddr[] = [];
-  let i = skipLws(b, s, e);
-  if (i >= e) {
-    problems.push(problem('sip/empty-header-value', 'error', 'Empty value: expected a name-addr or addr-spec (RFC 3261 §25.1)', base + s, base + e));
-    return out;
-  }
-  for (;;) {
-    i = skipLws(b, i, e);
-    if (i >= e) {
-      problems.push(problem('sip/empty-list-element', 'error', 'Trailing "," with no element after it', base + e, base + e));
-      break;
-    }
-    if (b[i] === 0x2c) {
-      problems.push(problem('sip/empty-list-element', 'error', 'Empty list element (",," or leading ",")', base + i, base + i + 1));
-      i++;
-      continue;
-    }
-    const r = parseElement(b, i, e, base, problems, true, withUri);
-    if (r.value !== undefined) out.push(r.value);
-    let j = skipLws(b, r.end, e);
-    if (j >= e) break;
-    if (b[j] !== 0x2c) {
-      // Garbage before the next comma: report it and resynchronise on the next top-level comma.
-      const k = nextTopLevelComma(b, j, e);
-      problems.push(problem('sip/unexpected-text', 'error', 'Unexpected text after the address and its parameters', base + j, base + trimLwsEnd(b, j, k)));
-      if (k >= e) break;
-      j = k;
-    }
-    i = j + 1;
-  }
-  return out;
+  // Commas inside quoted strings and <...> do not separate elements.
+  return parseCommaList(b, s, e, base, problems, (i) => parseElement(b, i, e, base, problems, true, withUri), (j) => nextTopLevelComma(b, j, e), NAME_ADDR_WORDS);
 }
+
+const NAME_ADDR_WORDS: CommaListWords = {
+  empty: 'Empty value: expected a name-addr or addr-spec (RFC 3261 §25.1)',
+  trailing: 'Trailing "," with no element after it',
+  emptyElement: 'Empty list element (",," or leading ",")',
+  unexpected: 'Unexpected text after the address and its parameters',
+};
 
 /**
  * Display name and URI text of a single name-addr / addr-spec value in b[s, e) (From, To), exactly as

@@ -290,3 +290,68 @@ export function parseMediaType(value: string): { type: string; params: Map<strin
   }
   return { type, params };
 }
+
+/** How a comma-separated list names its problems (parseCommaList). */
+export interface CommaListWords {
+  /** The whole value is empty (`sip/empty-header-value`). */
+  empty: string;
+  /** A "," with nothing after it (`sip/empty-list-element`). */
+  trailing: string;
+  /** ",," or a leading "," (`sip/empty-list-element`). */
+  emptyElement: string;
+  /** Text after an element before the next "," (`sip/unexpected-text`). */
+  unexpected: string;
+}
+
+/**
+ * A comma-separated header value list in b[s, e) (RFC 3261 §7.3.1): `element(i)` parses the element starting at i
+ * and returns its value (undefined: it reported its own problem) and where it ends; text after an element up to the
+ * next separator (`nextComma(j)`, which knows what may hide a comma) is reported and skipped. Problems are appended
+ * with spans `base + index`, worded by `words`; at most `max` values are returned. Never throws.
+ */
+export function parseCommaList<T>(
+  b: Uint8Array,
+  s: number,
+  e: number,
+  base: number,
+  problems: ParseProblem[],
+  element: (i: number) => { value: T | undefined; end: number },
+  nextComma: (j: number) => number,
+  words: CommaListWords,
+  max = Infinity,
+): T[] {
+  const out: T[] = [];
+  let i = skipLws(b, s, e);
+  if (i >= e) {
+    problems.push(problem('sip/empty-header-value', 'error', words.empty, base + s, base + e));
+    return out;
+  }
+  for (;;) {
+    i = skipLws(b, i, e);
+    if (i >= e) {
+      problems.push(problem('sip/empty-list-element', 'error', words.trailing, base + e, base + e));
+      break;
+    }
+    if (b[i] === 0x2c) {
+      problems.push(problem('sip/empty-list-element', 'error', words.emptyElement, base + i, base + i + 1));
+      i++;
+      continue;
+    }
+    const r = element(i);
+    if (r.value !== undefined) {
+      out.push(r.value);
+      if (out.length >= max) break;
+    }
+    let j = skipLws(b, r.end, e);
+    if (j >= e) break;
+    if (b[j] !== 0x2c) {
+      // Junk before the next comma: report it and resynchronise there.
+      const k = nextComma(j);
+      problems.push(problem('sip/unexpected-text', 'error', words.unexpected, base + j, base + trimLwsEnd(b, j, k)));
+      if (k >= e) break;
+      j = k;
+    }
+    i = j + 1;
+  }
+  return out;
+}

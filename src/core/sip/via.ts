@@ -6,6 +6,8 @@ import {
   C_DIGIT,
   C_WS,
   CHARS,
+  parseCommaList,
+  type CommaListWords,
   findParam,
   inputRange,
   mkSpan,
@@ -38,40 +40,15 @@ export function parseViaList(input: TextInput, baseOffset = 0, start?: number, e
 
 /** Range form of parseViaList over message bytes (spans `base + index`, problems appended). */
 export function parseViaListRange(b: Uint8Array, s: number, e: number, base: number, problems: ParseProblem[], max = Infinity): SipVia[] {
-  const out: SipVia[] = [];
-  let i = skipLws(b, s, e);
-  if (i >= e) {
-    problems.push(problem('sip/empty-header-value', 'error', 'Empty Via header value (RFC 3261 §20.42)', base + s, base + e));
-    return out;
-  }
-  for (;;) {
-    i = skipLws(b, i, e);
-    if (i >= e) {
-      problems.push(problem('sip/empty-list-element', 'error', 'Trailing "," with no via-parm after it', base + e, base + e));
-      break;
-    }
-    if (b[i] === 0x2c) {
-      problems.push(problem('sip/empty-list-element', 'error', 'Empty via-parm (",," or leading ",")', base + i, base + i + 1));
-      i++;
-      continue;
-    }
-    const r = parseViaParm(b, i, e, base, problems);
-    if (r.value !== undefined) {
-      out.push(r.value);
-      if (out.length >= max) break;
-    }
-    let j = skipLws(b, r.end, e);
-    if (j >= e) break;
-    if (b[j] !== 0x2c) {
-      const k = nextComma(b, j, e);
-      problems.push(problem('sip/unexpected-text', 'error', 'Unexpected text in Via header', base + j, base + trimLwsEnd(b, j, k)));
-      if (k >= e) break;
-      j = k;
-    }
-    i = j + 1;
-  }
-  return out;
+  return parseCommaList(b, s, e, base, problems, (i) => parseViaParm(b, i, e, base, problems), (j) => nextComma(b, j, e), VIA_WORDS, max);
 }
+
+const VIA_WORDS: CommaListWords = {
+  empty: 'Empty Via header value (RFC 3261 §20.42)',
+  trailing: 'Trailing "," with no via-parm after it',
+  emptyElement: 'Empty via-parm (",," or leading ",")',
+  unexpected: 'Unexpected text in Via header',
+};
 
 function nextComma(b: Uint8Array, i: number, e: number): number {
   let j = i;
