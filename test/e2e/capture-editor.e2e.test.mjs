@@ -5,13 +5,12 @@
 // Run: npm run test:e2e   (or: node --test --test-concurrency=1 test/e2e/ after scripts/install-e2e-tools.sh)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, missingTools, startCodeServer } from './code-server.mjs';
+import { missingTools, openWorkbench, startCodeServer, vsixPath } from './code-server.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SAMPLE = path.join(REPO, 'samples/captures/calls-mixed-outcomes.pcap');
@@ -24,19 +23,6 @@ const lap = (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(2)}s] ${m}
 const skip = missingTools() ?? (fs.existsSync(SAMPLE) ? false : `sample ${SAMPLE} missing`);
 if (skip) console.log(`# capture editor e2e SKIPPED: ${skip}`);
 
-/** The .vsix to install: $VSIX, else sipscope.vsix when newer than the bundles and manifest, else `npm run package`. */
-function vsixPath() {
-  if (process.env.VSIX) return process.env.VSIX;
-  const vsix = path.join(REPO, 'sipscope.vsix');
-  const inputs = ['package.json', 'dist/extension.js', 'dist/webview.js', 'dist/webview.css'].map((f) => path.join(REPO, f));
-  const fresh = fs.existsSync(vsix) && inputs.every((f) => fs.existsSync(f) && fs.statSync(f).mtimeMs <= fs.statSync(vsix).mtimeMs);
-  if (!fresh) {
-    execFileSync('npm', ['run', 'package', '--silent'], { cwd: REPO, stdio: 'inherit' });
-    lap('vsix packaged');
-  }
-  return vsix;
-}
-
 let cs;
 let ctx;
 let page;
@@ -47,7 +33,7 @@ let webview;
 before(async () => {
   if (skip) return;
   fs.mkdirSync(SHOTS, { recursive: true });
-  const vsix = vsixPath();
+  const vsix = vsixPath(lap);
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'sipscope-e2e-capture-'));
   const ws = path.join(root, 'workspace');
   fs.mkdirSync(ws, { recursive: true });
@@ -58,16 +44,7 @@ before(async () => {
   // is resolved to the custom editor instead of racing the registration.
   fs.writeFileSync(path.join(ws, 'probe.sip'), 'OPTIONS sip:probe@example.com SIP/2.0\r\n\r\n');
   cs = await startCodeServer({ root, vsix, folder: ws, log: lap });
-  ctx = await chromium.launchPersistentContext(path.join(root, 'chrome-profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1600, height: 1000 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = ctx.pages()[0] ?? (await ctx.newPage());
-  page.setDefaultTimeout(30_000);
-  await page.goto(`${cs.url}/?folder=${encodeURIComponent(ws)}`);
-  await page.locator('.monaco-workbench').waitFor();
+  ({ ctx, page } = await openWorkbench(chromium, { root, url: cs.url, folder: ws, viewport: { width: 1600, height: 1000 } }));
   await page.getByRole('treeitem', { name: path.basename(SAMPLE) }).waitFor();
   await page.getByRole('treeitem', { name: 'probe.sip' }).dblclick();
   await page.locator('[id="status.editor.mode"]').filter({ hasText: 'SIP' }).waitFor();

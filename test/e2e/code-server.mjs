@@ -110,3 +110,37 @@ export async function startCodeServer({ root, vsix, folder, settings = {}, log =
     },
   };
 }
+
+/**
+ * The .vsix to install: $VSIX, else sipscope.vsix when newer than the manifest and every bundle, else a fresh
+ * `npm run package`.
+ */
+export function vsixPath(log = () => {}) {
+  if (process.env.VSIX) return process.env.VSIX;
+  const vsix = path.join(REPO, 'sipscope.vsix');
+  const inputs = ['package.json', 'dist/extension.js', 'dist/server.js', 'dist/webview.js', 'dist/webview.css'].map((f) => path.join(REPO, f));
+  const fresh = fs.existsSync(vsix) && inputs.every((f) => fs.existsSync(f) && fs.statSync(f).mtimeMs <= fs.statSync(vsix).mtimeMs);
+  if (!fresh) {
+    execFileSync('npm', ['run', 'package', '--silent'], { cwd: REPO, stdio: 'inherit' });
+    log('vsix packaged');
+  }
+  return vsix;
+}
+
+/**
+ * Headless chromium (a persistent profile under `root`) on the code-server `url`, with `folder` open and the
+ * workbench drawn: resolves with { ctx, page }. Default timeout of page actions: 30 s.
+ */
+export async function openWorkbench(chromium, { root, url, folder, viewport }) {
+  const ctx = await chromium.launchPersistentContext(path.join(root, 'chrome-profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  page.setDefaultTimeout(30_000);
+  await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
+  await page.locator('.monaco-workbench').waitFor();
+  return { ctx, page };
+}

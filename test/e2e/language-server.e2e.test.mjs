@@ -4,13 +4,12 @@
 // Run: node --test --test-concurrency=1 test/e2e/language-server.e2e.test.mjs   (after scripts/install-e2e-tools.sh)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, missingTools, startCodeServer } from './code-server.mjs';
+import { missingTools, openWorkbench, startCodeServer, vsixPath } from './code-server.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SAMPLE = path.join(REPO, 'samples/sip/nat-call.sip');
@@ -27,19 +26,6 @@ const lap = (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(2)}s] ${m}
 const skip = missingTools() ?? (fs.existsSync(SAMPLE) ? false : `sample ${SAMPLE} missing`);
 if (skip) console.log(`# language server e2e SKIPPED: ${skip}`);
 
-/** The .vsix to install: $VSIX, else sipscope.vsix when newer than the bundles and manifest, else `npm run package`. */
-function vsixPath() {
-  if (process.env.VSIX) return process.env.VSIX;
-  const vsix = path.join(REPO, 'sipscope.vsix');
-  const inputs = ['package.json', 'dist/extension.js', 'dist/server.js'].map((f) => path.join(REPO, f));
-  const fresh = fs.existsSync(vsix) && inputs.every((f) => fs.existsSync(f) && fs.statSync(f).mtimeMs <= fs.statSync(vsix).mtimeMs);
-  if (!fresh) {
-    execFileSync('npm', ['run', 'package', '--silent'], { cwd: REPO, stdio: 'inherit' });
-    lap('vsix packaged');
-  }
-  return vsix;
-}
-
 let cs;
 let ctx;
 let page;
@@ -48,22 +34,13 @@ let root;
 before(async () => {
   if (skip) return;
   fs.mkdirSync(SHOTS, { recursive: true });
-  const vsix = vsixPath();
+  const vsix = vsixPath(lap);
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'sipscope-e2e-ls-'));
   const ws = path.join(root, 'workspace');
   fs.mkdirSync(ws, { recursive: true });
   fs.copyFileSync(SAMPLE, path.join(ws, 'nat-call.sip'));
   cs = await startCodeServer({ root, vsix, folder: ws, log: lap });
-  ctx = await chromium.launchPersistentContext(path.join(root, 'chrome-profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = ctx.pages()[0] ?? (await ctx.newPage());
-  page.setDefaultTimeout(30_000);
-  await page.goto(`${cs.url}/?folder=${encodeURIComponent(ws)}`);
-  await page.locator('.monaco-workbench').waitFor();
+  ({ ctx, page } = await openWorkbench(chromium, { root, url: cs.url, folder: ws, viewport: { width: 1400, height: 900 } }));
   await page.getByRole('treeitem', { name: 'nat-call.sip' }).waitFor();
   lap('workbench + explorer ready');
 });
