@@ -3,17 +3,21 @@
 // which builds the call model. Flow control: at most MAX_IN_FLIGHT batches are unacknowledged; beyond that the
 // worker stops reading the file until the main thread catches up, so memory stays bounded whichever side is slower.
 import { parentPort, workerData } from 'node:worker_threads';
-import { ProblemCollector, runImportFront, type ByteSource, type FactBatch } from '../core/index';
+import { ProblemCollector, runImportFront, type BatchBufferPool, type ByteSource, type FactBatch } from '../core/index';
 import { openFileByteSource } from './node-byte-source';
-import type { WorkerReply, WorkerRequest } from './threaded-import';
+import type { WorkerAck, WorkerReply, WorkerRequest } from './threaded-import';
 
 const MAX_IN_FLIGHT = 16;
 
 async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Promise<void> {
   let inFlight = 0;
   let wake: (() => void) | undefined;
-  port.on('message', (m: 'ack') => {
-    if (m === 'ack') {
+  // Batches come back acknowledged with their buffers, which later batches reuse.
+  const pool: BatchBufferPool = { num: [], arena: [] };
+  port.on('message', (m: WorkerAck) => {
+    if (m.type === 'ack') {
+      pool.num.push(m.num);
+      pool.arena.push(m.arena);
       inFlight--;
       const w = wake;
       wake = undefined;
@@ -37,6 +41,7 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
       problems,
       chunkSize: req.chunkSize,
       transferBatches: true,
+      batchPool: pool,
       onBatch: (b: FactBatch) => {
         inFlight++;
         const transfer: ArrayBuffer[] = [b.num.buffer as ArrayBuffer, b.arena.buffer as ArrayBuffer];

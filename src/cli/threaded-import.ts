@@ -17,7 +17,14 @@ export interface WorkerRequest {
   chunkSize?: number;
 }
 
-/** What the worker posts back. Batches are acknowledged with the message 'ack'. */
+/** A batch applied: its buffers go back to the worker for reuse (transferred). */
+export interface WorkerAck {
+  type: 'ack';
+  num: Float64Array;
+  arena: Uint8Array;
+}
+
+/** What the worker posts back. Batches are acknowledged with a WorkerAck. */
 export type WorkerReply =
   | { type: 'batch'; batch: FactBatch }
   | { type: 'progress'; done: number; total: number }
@@ -45,6 +52,7 @@ export function importCaptureThreaded(
   const reader = new FactBatchReader(builder);
   const model = emptyModel(source, builder);
   const request: WorkerRequest = { path, chunkSize: opts.chunkSize };
+  const ack: WorkerAck = { type: 'ack', num: new Float64Array(0), arena: new Uint8Array(0) };
   return new Promise<CaptureModel>((resolve, reject) => {
     const worker = new Worker(script, { workerData: request, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
     let settled = false;
@@ -59,7 +67,9 @@ export function importCaptureThreaded(
       switch (m.type) {
         case 'batch':
           reader.apply(m.batch);
-          worker.postMessage('ack');
+          ack.num = m.batch.num;
+          ack.arena = m.batch.arena;
+          worker.postMessage(ack, [ack.num.buffer as ArrayBuffer, ack.arena.buffer as ArrayBuffer]);
           break;
         case 'progress':
           model.bytesRead = m.done;

@@ -17,7 +17,7 @@ export { importCapture, loadMessageBytes, emptyModel, finishModel } from './capt
 export { runImportFront } from './capture/import-front';
 export type { ImportFrontOptions, ImportFrontResult } from './capture/import-front';
 export { FactBatchReader, FactBatchWriter } from './capture/fact-batch';
-export type { FactBatch } from './capture/fact-batch';
+export type { BatchBufferPool, FactBatch } from './capture/fact-batch';
 export type { CaptureModel, ImportOptions } from './capture/import-capture';
 
 export type { NetPacket, SipPayload, SipTransport } from './decode/types';

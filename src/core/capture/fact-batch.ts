@@ -65,7 +65,7 @@ const TRANSPORT_SHIFT = 5;
 export interface FactBatch {
   /** Number of messages. */
   n: number;
-  /** STRIDE numbers per message (see the F_* columns). Its buffer is transferable. */
+  /** STRIDE numbers per message (see the F_* columns), for the first `n` rows. Its buffer is transferable. */
   num: Float64Array;
   /** Branch/tag values given as strings (see the F_BRANCH columns). */
   tags: string[];
@@ -81,6 +81,12 @@ export interface FactBatch {
   arena: Uint8Array;
   /** Bytes of `arena` in use. */
   arenaUsed: number;
+}
+
+/** Buffers of handed-over batches that came back (FactBatch.num and .arena), for the writer to reuse. */
+export interface BatchBufferPool {
+  num: Float64Array[];
+  arena: Uint8Array[];
 }
 
 /** Front side: packs messages into batches and hands each full batch to `onBatch`. */
@@ -102,6 +108,8 @@ export class FactBatchWriter {
     private readonly onBatch: (b: FactBatch) => void,
     private readonly capacity = 4096,
     private readonly transfer = false,
+    /** Transfer mode: buffers of batches the receiver gave back, taken before allocating new ones. */
+    private readonly pool?: BatchBufferPool,
   ) {
     this.reset();
   }
@@ -297,17 +305,19 @@ export class FactBatchWriter {
       b.arenaUsed = 0;
       return;
     }
-    if (b.n < this.capacity) b.num = b.num.slice(0, b.n * STRIDE);
-    b.arena = b.arena.slice(0, b.arenaUsed);
+    // Handed over whole (rows past `n` and arena bytes past `arenaUsed` are not read): the receiver may give the
+    // buffers back (recycle) instead of this side allocating and zeroing new ones for every batch.
     this.reset();
     this.onBatch(b);
   }
 
   private reset(): void {
-    this.batch = {
-      n: 0, num: new Float64Array(this.capacity * STRIDE), tags: [], dict: [], calls: [], kept: [],
-      partyRanges: [], arena: new Uint8Array(this.capacity * 64), arenaUsed: 0,
-    };
+    const pool = this.pool;
+    let num = pool?.num.pop();
+    if (num === undefined || num.length !== this.capacity * STRIDE) num = new Float64Array(this.capacity * STRIDE);
+    let arena = pool?.arena.pop();
+    if (arena === undefined || arena.length < this.capacity * 64) arena = new Uint8Array(this.capacity * 64);
+    this.batch = { n: 0, num, tags: [], dict: [], calls: [], kept: [], partyRanges: [], arena, arenaUsed: 0 };
   }
 
   /**
@@ -458,5 +468,6 @@ export class FactBatchReader {
       }
       this.builder.add(seen, f, call);
     }
+    f.arena = undefined; // the batch's buffers may be handed back to the writer now
   }
 }

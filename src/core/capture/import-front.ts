@@ -15,7 +15,7 @@ import { scanSipDatagram, scanSipFacts, type FastFacts } from '../sip/fast-facts
 import { factsFromMessage } from '../sip/facts';
 import { parseSipMessage } from '../sip/parse-message';
 import type { SipMessage } from '../sip/types';
-import { FactBatchWriter, type FactBatch } from './fact-batch';
+import { FactBatchWriter, type BatchBufferPool, type FactBatch } from './fact-batch';
 import type { ProblemCollector } from './problems';
 import { readCapture, type CaptureReadResult } from './read-capture';
 
@@ -31,6 +31,8 @@ export interface ImportFrontOptions {
    * when onBatch applies each batch before returning, so the front reuses the batch arrays.
    */
   transferBatches?: boolean;
+  /** With transferBatches: buffers the receiver gave back, reused for later batches. */
+  batchPool?: BatchBufferPool;
   /** Bytes read per ByteSource call (default 4 MiB). */
   chunkSize?: number;
   /** Called after each chunk (after its batch was handed over) with bytes consumed and the source size. */
@@ -66,7 +68,7 @@ export async function runImportFront(source: ByteSource, opts: ImportFrontOption
     // Datagrams are framed and scanned in one pass; what the fast path declines is framed and parsed as usual.
     scanUnit: scanSipDatagram,
   });
-  const writer = new FactBatchWriter(opts.onBatch, opts.batchSize, opts.transferBatches === true);
+  const writer = new FactBatchWriter(opts.onBatch, opts.batchSize, opts.transferBatches === true, opts.batchPool);
 
   const onSip = (p: SipPayload): void => {
     let facts: SipFacts | undefined = (p.prescan as FastFacts | undefined) ?? scanSipFacts(p.bytes);
