@@ -3,7 +3,10 @@
 // which builds the call model. Flow control: at most MAX_IN_FLIGHT batches are unacknowledged; beyond that the
 // worker stops reading the file until the main thread catches up, so memory stays bounded whichever side is slower.
 import { parentPort, workerData } from 'node:worker_threads';
-import { ProblemCollector, runImportFront, type BatchBufferPool, type ByteSource, type FactBatch } from '../core/index';
+import type { ByteSource } from '../core/bytes/byte-source';
+import type { BatchBufferPool, FactBatch } from '../core/capture/fact-batch';
+import { runImportFront } from '../core/capture/import-front';
+import { ProblemCollector } from '../core/capture/problems';
 import { openFileByteSource } from './node-byte-source';
 import type { WorkerAck, WorkerReply, WorkerRequest } from './threaded-import';
 
