@@ -8,7 +8,7 @@
 import type { SipTransport } from '../decode/types';
 import type { SipPayload } from '../decode/types';
 import type { CallModelBuilder, CallParties, MessageSighting, SipFacts } from '../dialog/reconstruct';
-import { FastFacts, partiesFromRanges } from '../sip/fast-facts';
+import { FastFacts } from '../sip/fast-facts';
 import { decodeUtf8 } from '../text/decode';
 import { ByteKeyTable, FNV_OFFSET, FNV_PRIME } from '../util/byte-key-table';
 
@@ -57,10 +57,7 @@ const TRANSPORT_SHIFT = 5;
  * Facts of up to `capacity` SIP messages in capture order. Dictionary ids index the receiver's dictionary, which
  * is the concatenation of every batch's `dict` in order (id 0 = absent). Call indexes are assigned by the front in
  * order of each Call-ID's first message, exactly as CallModelBuilder assigns them; `calls` holds, for each call
- * first seen in this batch, 5 strings: Call-ID, From URI, To URI, From display name, To display name. When the
- * message went through the import fast path, the parties are left to the receiver instead (the name-addr parse
- * then runs on the back's thread): the 4 strings are undefined and `partyRanges` has the From and To header values
- * as ranges of `arena`.
+ * first seen in this batch, 5 strings: Call-ID, From URI, To URI, From display name, To display name.
  */
 export interface FactBatch {
   /** Number of messages. */
@@ -75,9 +72,7 @@ export interface FactBatch {
   calls: (string | undefined)[];
   /** Bytes of messages not contiguous in the file (reassembled), in message order (own buffers: transferable). */
   kept: Uint8Array[];
-  /** 4 per new call: From value start/end, To value start/end in `arena` (-1 = header absent); all -2: see `calls`. */
-  partyRanges: number[];
-  /** Raw bytes: branch and tag values, From/To header values of new calls. Its buffer is transferable. */
+  /** Raw bytes of branch and tag values (see the F_BRANCH columns). Its buffer is transferable. */
   arena: Uint8Array;
   /** Bytes of `arena` in use. */
   arenaUsed: number;
@@ -128,23 +123,10 @@ export class FactBatchWriter {
     const fast = f instanceof FastFacts ? f : undefined;
     const call = fast !== undefined ? this.callOfFast(fast) : this.callOfText(f);
     if (call === this.calls) {
-      // First message of a call: its Call-ID and parties (parsed by the receiver when raw bytes are at hand).
+      // First message of a call: its Call-ID and parties.
       this.calls++;
-      b.calls.push(f.callId, undefined, undefined, undefined, undefined);
-      if (fast !== undefined) {
-        const pr = b.partyRanges;
-        pr.push(-1, -1, -1, -1);
-        if (fast.fromStart >= 0) this.copyRange(fast.bytes, fast.fromStart, fast.fromEnd, pr, pr.length - 4);
-        if (fast.toStart >= 0) this.copyRange(fast.bytes, fast.toStart, fast.toEnd, pr, pr.length - 2);
-      } else {
-        const parties = f.parties();
-        const c = b.calls.length - 5;
-        b.calls[c + 1] = parties.fromUri;
-        b.calls[c + 2] = parties.toUri;
-        b.calls[c + 3] = parties.fromDisplay;
-        b.calls[c + 4] = parties.toDisplay;
-        b.partyRanges.push(-2, -2, -2, -2);
-      }
+      const parties = f.parties();
+      b.calls.push(f.callId, parties.fromUri, parties.toUri, parties.fromDisplay, parties.toDisplay);
     }
     if (fast !== undefined) {
       this.value(fast, fast.branchStart, fast.branchEnd, o + F_BRANCH, 0);
@@ -277,18 +259,7 @@ export class FactBatchWriter {
     }
   }
 
-  /** Append bytes[s, e) to the arena and write its range to out[at], out[at + 1]. */
-  private copyRange(bytes: Uint8Array, s: number, e: number, out: { [i: number]: number }, at: number): void {
-    const b = this.batch;
-    const start = b.arenaUsed;
-    const need = start + (e - s);
-    if (need > b.arena.length) this.growArena(need);
-    const a = b.arena;
-    for (let i = s, j = start; i < e; i++, j++) a[j] = bytes[i] as number;
-    b.arenaUsed = need;
-    out[at] = start;
-    out[at + 1] = need;
-  }
+
 
   /** Hand over the messages added since the last flush (none: nothing is sent). */
   flush(): void {
@@ -301,7 +272,6 @@ export class FactBatchWriter {
       b.dict = [];
       b.calls = [];
       b.kept = [];
-      b.partyRanges.length = 0;
       b.arenaUsed = 0;
       return;
     }
@@ -317,7 +287,7 @@ export class FactBatchWriter {
     if (num === undefined || num.length !== this.capacity * STRIDE) num = new Float64Array(this.capacity * STRIDE);
     let arena = pool?.arena.pop();
     if (arena === undefined || arena.length < this.capacity * 64) arena = new Uint8Array(this.capacity * 64);
-    this.batch = { n: 0, num, tags: [], dict: [], calls: [], kept: [], partyRanges: [], arena, arenaUsed: 0 };
+    this.batch = { n: 0, num, tags: [], dict: [], calls: [], kept: [], arena, arenaUsed: 0 };
   }
 
   /**
@@ -369,13 +339,9 @@ class BatchFacts implements SipFacts {
   viaSentBy: string | undefined = undefined;
   hasSdp = false;
   problemCount = 0;
-  /** The parties of the call this message starts: strings, or the raw From/To values to parse on demand. */
+  /** The parties of the call this message starts. */
   party: CallParties = { fromUri: undefined, toUri: undefined, fromDisplay: undefined, toDisplay: undefined };
-  arena: Uint8Array | undefined = undefined;
-  ranges = [-1, -1, -1, -1];
   parties(): CallParties {
-    const r = this.ranges;
-    if (this.arena !== undefined) return partiesFromRanges(this.arena, r[0]!, r[1]!, r[2]!, r[3]!);
     return { ...this.party };
   }
 }
@@ -430,19 +396,11 @@ export class FactBatchReader {
         const id = b.calls[c]!;
         this.callIds.push(id);
         f.callId = id;
-        const q = newCall * 4 - 4;
-        const pr = b.partyRanges;
-        if (pr[q] === -2) {
-          f.arena = undefined;
-          const party = f.party;
-          party.fromUri = b.calls[c + 1];
-          party.toUri = b.calls[c + 2];
-          party.fromDisplay = b.calls[c + 3];
-          party.toDisplay = b.calls[c + 4];
-        } else {
-          f.arena = b.arena;
-          for (let k = 0; k < 4; k++) f.ranges[k] = pr[q + k]!;
-        }
+        const party = f.party;
+        party.fromUri = b.calls[c + 1];
+        party.toUri = b.calls[c + 2];
+        party.fromDisplay = b.calls[c + 3];
+        party.toDisplay = b.calls[c + 4];
       }
       seen.frame = num[o + F_FRAME]!;
       seen.firstFrame = num[o + F_FIRST]!;
@@ -468,6 +426,5 @@ export class FactBatchReader {
       }
       this.builder.add(seen, f, call);
     }
-    f.arena = undefined; // the batch's buffers may be handed back to the writer now
   }
 }

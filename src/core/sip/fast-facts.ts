@@ -192,7 +192,7 @@ function addrTag(b: Uint8Array, s: number, e: number): number {
 }
 
 /** The call parties from the From and To header values at [fs, fe) and [ts, te) of `b` (-1: header absent). */
-export function partiesFromRanges(b: Uint8Array, fs: number, fe: number, ts: number, te: number): CallParties {
+function partiesFromRanges(b: Uint8Array, fs: number, fe: number, ts: number, te: number): CallParties {
   // The texts only (uriText is the same text as uri.raw): no parameter, span or URI objects for every call.
   const na = (s: number, e: number) => (s >= 0 ? nameAddrText(b, s, e) : undefined);
   const f = na(fs, fe);
@@ -238,7 +238,7 @@ export class FastFacts implements SipFacts {
   toTagEnd = -1;
   /** scanSipDatagram: where the message ends in `bytes` (else -1). */
   messageEnd = -1;
-  /** From / To header values in `bytes` (-1 when absent): parties() parses them, FactBatchWriter copies them. */
+  /** From / To header values in `bytes` (-1 when absent), for parties(). */
   fromStart = -1;
   fromEnd = -1;
   toStart = -1;
