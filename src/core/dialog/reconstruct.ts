@@ -63,10 +63,11 @@ interface TxState {
   initial: boolean;
   /**
    * What was already seen, to mark retransmissions: flat quadruples (source address id * 65536 + port, destination
-   * likewise, -method id for requests / status code for responses, To tag). Replaced by an exact-size copy on each
-   * new signature: most transactions see two to four, and pushed arrays would carry 16 spare slots each.
+   * likewise, -method id for requests / status code for responses, To tag), `sigCount` of them. Room for two at
+   * first, doubled when full: most transactions see two to four (pushed arrays would carry 16 spare slots each).
    */
-  sigs: readonly (number | string | undefined)[];
+  sigs: (number | string | undefined)[];
+  sigCount: number;
   /** Top Via sent-by. */
   sentBy: string;
 }
@@ -156,7 +157,18 @@ function grow<T extends Uint8Array | Uint16Array | Float64Array>(from: T, to: T)
   return to;
 }
 
-const NO_SIGS: readonly (number | string | undefined)[] = [];
+/** Shared by transactions with no signature yet (never written: the first one replaces it). */
+const NO_SIGS: (number | string | undefined)[] = [];
+
+/**
+ * Append `value` to one of a call's index arrays. The first element makes an exact one-element array: pushing onto
+ * an empty array reserves 17 slots, and most calls have one dialog and few transactions.
+ */
+function appendTo(call: CallInfo, key: 'messageIds' | 'dialogIndexes' | 'transactionIndexes', value: number): void {
+  const a = call[key];
+  if (a.length === 0) call[key] = [value];
+  else a.push(value);
+}
 
 /** An INVITE transaction of sent-by `sentBy` that ended with a non-2xx final response (its ACK belongs to it). */
 function rejectedInvite(t: TxState, sentBy: string): boolean {
@@ -203,7 +215,7 @@ export class CallModelBuilder {
     const id = this.messages.add(seen, f, callIndex);
     if (callIndex < 0) return id;
     const call = this.calls[callIndex]!;
-    call.messageIds.push(id);
+    appendTo(call, 'messageIds', id);
     call.endSec = seen.timeSec;
     call.endNsec = seen.timeNsec;
 
@@ -214,22 +226,25 @@ export class CallModelBuilder {
       const a = this.messages.srcId(id) * 65536 + seen.srcPort;
       const b = this.messages.dstId(id) * 65536 + seen.dstPort;
       const c = f.kind === 'request' ? -this.messages.methodId(id) : (f.statusCode ?? 0);
-      const sigs = tx.sigs;
-      for (let k = 0; k < sigs.length; k += 4) {
+      let sigs = tx.sigs;
+      const n = tx.sigCount * 4;
+      for (let k = 0; k < n; k += 4) {
         if (sigs[k] === a && sigs[k + 1] === b && sigs[k + 2] === c && sigs[k + 3] === f.toTag) {
           retrans = true;
           break;
         }
       }
       if (!retrans) {
-        const n = sigs.length;
-        const next = new Array<number | string | undefined>(n + 4);
-        for (let k = 0; k < n; k++) next[k] = sigs[k];
-        next[n] = a;
-        next[n + 1] = b;
-        next[n + 2] = c;
-        next[n + 3] = f.toTag;
-        tx.sigs = next;
+        if (n === sigs.length) {
+          const grown = new Array<number | string | undefined>(n === 0 ? 8 : n * 2);
+          for (let k = 0; k < n; k++) grown[k] = sigs[k];
+          tx.sigs = sigs = grown;
+        }
+        sigs[n] = a;
+        sigs[n + 1] = b;
+        sigs[n + 2] = c;
+        sigs[n + 3] = f.toTag;
+        tx.sigCount++;
       }
       tx.info.messageCount++;
       if (f.kind === 'response' && f.statusCode !== undefined && f.statusCode >= 200) tx.info.finalStatus ??= f.statusCode;
@@ -352,11 +367,11 @@ export class CallModelBuilder {
         rfc2543: !rfc3261,
       };
       this.transactions.push(info);
-      tx = { info, initial: f.kind === 'request' ? f.toTag === undefined : true, sigs: NO_SIGS, sentBy };
+      tx = { info, initial: f.kind === 'request' ? f.toTag === undefined : true, sigs: NO_SIGS, sigCount: 0, sentBy };
       if (entry === undefined) this.txByKey.set(key, tx);
       else if (Array.isArray(entry)) entry.push(tx);
       else this.txByKey.set(key, [entry, tx]);
-      this.calls[callIndex]!.transactionIndexes.push(info.index);
+      appendTo(this.calls[callIndex]!, 'transactionIndexes', info.index);
     }
     return tx;
   }
@@ -384,7 +399,7 @@ export class CallModelBuilder {
         method: creates ? method : (call.method || method),
         messageCount: 0,
       });
-      call.dialogIndexes.push(d);
+      appendTo(call, 'dialogIndexes', d);
       const many = this.manyDialogs.get(callIndex);
       if (many) many.set(`${f.fromTag}\n${f.toTag}`, d);
     }
@@ -484,9 +499,10 @@ export class CallModelBuilder {
     let i = this.compactCursor;
     while (i < calls.length && this.trackers.lastTime[i]! < cutoff) {
       const c = calls[i]!;
-      c.messageIds = c.messageIds.slice();
-      c.dialogIndexes = c.dialogIndexes.slice();
-      c.transactionIndexes = c.transactionIndexes.slice();
+      // One-element arrays were created exact (appendTo); longer ones carry push's spare slots.
+      if (c.messageIds.length > 1) c.messageIds = c.messageIds.slice();
+      if (c.dialogIndexes.length > 1) c.dialogIndexes = c.dialogIndexes.slice();
+      if (c.transactionIndexes.length > 1) c.transactionIndexes = c.transactionIndexes.slice();
       i++;
     }
     this.compactCursor = i;

@@ -5,15 +5,26 @@ export class StringTable {
   /** values[id] is the string of `id`; values[0] is undefined. */
   readonly values: (string | undefined)[] = [undefined];
 
+  /** The last strings looked up and their ids: callers pass the same few string objects again and again. */
+  private readonly recent: (string | undefined)[] = [undefined, undefined, undefined, undefined];
+  private readonly recentIds = [0, 0, 0, 0];
+  private recentNext = 0;
+
   /** The id of `s` (0 for undefined), adding it on first sight. */
   id(s: string | undefined): number {
     if (s === undefined) return 0;
+    const r = this.recent;
+    for (let k = 0; k < 4; k++) if (r[k] === s) return this.recentIds[k]!;
     let id = this.ids.get(s);
     if (id === undefined) {
       id = this.values.length;
       this.values.push(s);
       this.ids.set(s, id);
     }
+    const k = this.recentNext;
+    r[k] = s;
+    this.recentIds[k] = id;
+    this.recentNext = (k + 1) & 3;
     return id;
   }
 
