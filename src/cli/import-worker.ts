@@ -38,6 +38,7 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
     readTransient: async (o, n) => (await throttle(), file.readTransient!(o, n)),
   };
   const post = (msg: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(msg, transfer);
+  let end: WorkerReply;
   try {
     const problems = new ProblemCollector();
     const result = await runImportFront(source, {
@@ -53,12 +54,13 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
       },
       onProgress: (done, total) => post({ type: 'progress', done, total }),
     });
-    post({ type: 'end', result, problems: problems.summaries(), problemCount: problems.total });
+    end = { type: 'end', result, problems: problems.summaries(), problemCount: problems.total };
   } catch (e) {
-    post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
-  } finally {
-    await file.close();
+    end = { type: 'error', message: e instanceof Error ? e.message : String(e) };
   }
+  // Closed before the last message: the main thread ends this worker as soon as it has it.
+  await file.close().catch(() => undefined);
+  post(end);
 }
 
 if (parentPort) void run(parentPort, workerData as WorkerRequest);

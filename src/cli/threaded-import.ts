@@ -64,6 +64,14 @@ export function importCaptureThreaded(
       else resolve(model);
     };
     worker.on('message', (m: WorkerReply) => {
+      if (settled) return;
+      try {
+        onMessage(m);
+      } catch (e) {
+        settle(e instanceof Error ? e : new Error(String(e))); // a bug in the model builder: fail the import, not the process
+      }
+    });
+    const onMessage = (m: WorkerReply): void => {
       switch (m.type) {
         case 'batch':
           reader.apply(m.batch);
@@ -84,7 +92,7 @@ export function importCaptureThreaded(
           settle(new Error(`${path}: import failed: ${m.message}`));
           break;
       }
-    });
+    };
     worker.on('error', (e) => settle(e));
     worker.on('exit', (code) => settle(new Error(`${path}: import worker exited (code ${code}) before the end of the capture`)));
   });
