@@ -2,19 +2,14 @@
 // §17.2.3 RFC 2543 fallback), a dialog (§12: Call-ID + tags, early dialogs, forking) and a call (all of a Call-ID),
 // marks retransmissions and derives each call's state. Streaming: messages are added in capture order.
 import { MessageStore, type MessageBytesLocation } from './message-store';
+import { TRANSACTION_HORIZON_SEC, TransactionMatcher, type TransactionMatch } from './transaction-matcher';
 import type { CallInfo, CallState, DialogInfo, MessageInfo, TransactionInfo } from './types';
 
-/** RFC 3261 §8.1.1.7: branch values starting with this magic cookie are globally unique per transaction. */
-export const BRANCH_MAGIC_COOKIE = 'z9hG4bK';
+export { BRANCH_MAGIC_COOKIE } from './transaction-matcher';
 
 /** RFC 3261 §17.1.1.2 Timer B / §17.1.2.2 Timer F: 64*T1 = 32 s without any response -> transaction timed out. */
 export const TRANSACTION_TIMEOUT_SEC = 32;
 
-/**
- * How long (capture time, seconds) a transaction stays matchable after its last message: at least this, at most
- * about twice this (two generations of keys, see CallModelBuilder.expire). Bounds memory.
- */
-const TRANSACTION_HORIZON_SEC = 300;
 
 /** Methods whose 101-299 responses with a To tag create a dialog (RFC 3261 §12.1, RFC 6665 §4.1, RFC 3515). */
 const DIALOG_CREATING = new Set(['INVITE', 'SUBSCRIBE', 'REFER', 'NOTIFY']);
@@ -57,20 +52,6 @@ export type MessageSighting = Pick<
   'frame' | 'firstFrame' | 'timeSec' | 'timeNsec' | 'ipVersion' | 'src' | 'srcPort' | 'dst' | 'dstPort' | 'transport' | 'truncated'
 > & { location: MessageBytesLocation };
 
-interface TxState {
-  info: TransactionInfo;
-  /** Request without To tag: dialog-initiating / out-of-dialog. */
-  initial: boolean;
-  /**
-   * What was already seen, to mark retransmissions: flat quadruples (source address id * 65536 + port, destination
-   * likewise, -method id for requests / status code for responses, To tag), `sigCount` of them. Room for two at
-   * first, doubled when full: most transactions see two to four (pushed arrays would carry 16 spare slots each).
-   */
-  sigs: (number | string | undefined)[];
-  sigCount: number;
-  /** Top Via sent-by. */
-  sentBy: string;
-}
 
 /** What was seen of a call, to derive its state (see callState). Times are capture seconds. */
 interface CallTracker {
@@ -157,8 +138,6 @@ function grow<T extends Uint8Array | Uint16Array | Float64Array>(from: T, to: T)
   return to;
 }
 
-/** Shared by transactions with no signature yet (never written: the first one replaces it). */
-const NO_SIGS: (number | string | undefined)[] = [];
 
 /**
  * Append `value` to one of a call's index arrays. The first element makes an exact one-element array: pushing onto
@@ -170,10 +149,6 @@ function appendTo(call: CallInfo, key: 'messageIds' | 'dialogIndexes' | 'transac
   else a.push(value);
 }
 
-/** An INVITE transaction of sent-by `sentBy` that ended with a non-2xx final response (its ACK belongs to it). */
-function rejectedInvite(t: TxState, sentBy: string): boolean {
-  return t.sentBy === sentBy && t.info.method === 'INVITE' && t.info.finalStatus !== undefined && t.info.finalStatus >= 300;
-}
 
 const t = (sec: number, nsec: number) => sec + nsec / 1e9;
 
@@ -184,14 +159,8 @@ export class CallModelBuilder {
   readonly dialogs: DialogInfo[] = [];
   readonly transactions: TransactionInfo[] = [];
   private readonly callByCallId = new Map<string, number>();
-  /**
-   * Transactions by key (the branch, or the RFC 2543 composite key), in two generations: keys used since the last
-   * rotation, and keys used in the generation before. A rotation (every horizon of capture time) drops the older
-   * generation whole, so expiry costs nothing per transaction.
-   */
-  private txByKey = new Map<string, TxState | TxState[]>();
-  private txByKeyOld = new Map<string, TxState | TxState[]>();
-  private lastRotation = -1;
+  /** Transaction matching, for messages added without a match (add; addMatched brings its own). */
+  private readonly matcher = new TransactionMatcher();
   /** Per-call dialog maps for the rare calls with many dialogs (see findDialog). */
   private readonly manyDialogs = new Map<number, Map<string, number>>();
   private readonly trackers = new CallTrackers();
@@ -210,6 +179,7 @@ export class CallModelBuilder {
   add(seen: MessageSighting, f: SipFacts, callHint = -1): number {
     const now = t(seen.timeSec, seen.timeNsec);
     if (now > this.lastTime) this.lastTime = now;
+    this.matcher.advance(now);
     if (now - this.lastExpiry > TRANSACTION_HORIZON_SEC / 10) this.expire(now);
     const callIndex = f.callId !== undefined && f.callId !== '' ? this.callFor(f, seen, callHint) : -1;
     const id = this.messages.add(seen, f, callIndex);
@@ -219,43 +189,41 @@ export class CallModelBuilder {
     call.endSec = seen.timeSec;
     call.endNsec = seen.timeNsec;
 
-    const tx = f.kind === 'invalid' ? undefined : this.transactionFor(f, callIndex);
+    let tx: TransactionMatch | undefined;
+    if (f.kind !== 'invalid') {
+      const src = this.messages.srcId(id) * 65536 + seen.srcPort;
+      const dst = this.messages.dstId(id) * 65536 + seen.dstPort;
+      tx = this.matcher.match(f, src, dst, this.messages.methodId(id));
+    }
+    let txIndex = -1;
     let retrans = false;
-    if (tx) {
-      // RFC 3261 §17: the same request (method) or response (status, To tag) again in the same direction.
-      const a = this.messages.srcId(id) * 65536 + seen.srcPort;
-      const b = this.messages.dstId(id) * 65536 + seen.dstPort;
-      const c = f.kind === 'request' ? -this.messages.methodId(id) : (f.statusCode ?? 0);
-      let sigs = tx.sigs;
-      const n = tx.sigCount * 4;
-      for (let k = 0; k < n; k += 4) {
-        if (sigs[k] === a && sigs[k + 1] === b && sigs[k + 2] === c && sigs[k + 3] === f.toTag) {
-          retrans = true;
-          break;
-        }
+    if (tx !== undefined) {
+      txIndex = tx.index;
+      if (tx.created) {
+        this.transactions.push({
+          index: txIndex,
+          callIndex,
+          branch: f.viaBranch ?? '',
+          method: tx.method,
+          cseqSeq: f.cseqSeq ?? 0,
+          messageCount: 0,
+          finalStatus: undefined,
+          rfc2543: tx.rfc2543,
+        });
+        appendTo(call, 'transactionIndexes', txIndex);
       }
-      if (!retrans) {
-        if (n === sigs.length) {
-          const grown = new Array<number | string | undefined>(n === 0 ? 8 : n * 2);
-          for (let k = 0; k < n; k++) grown[k] = sigs[k];
-          tx.sigs = sigs = grown;
-        }
-        sigs[n] = a;
-        sigs[n + 1] = b;
-        sigs[n + 2] = c;
-        sigs[n + 3] = f.toTag;
-        tx.sigCount++;
-      }
-      tx.info.messageCount++;
-      if (f.kind === 'response' && f.statusCode !== undefined && f.statusCode >= 200) tx.info.finalStatus ??= f.statusCode;
+      const info = this.transactions[txIndex]!;
+      info.messageCount++;
+      if (f.kind === 'response' && f.statusCode !== undefined && f.statusCode >= 200) info.finalStatus ??= f.statusCode;
+      retrans = tx.retransmission;
       if (retrans) {
         this.messages.setRetransmission(id, true);
         call.retransmissions++;
       }
     }
     const dialogIndex = f.kind === 'invalid' ? -1 : this.dialogFor(f, callIndex);
-    this.messages.setLinks(id, callIndex, tx ? tx.info.index : -1, dialogIndex);
-    if (!retrans) this.track(callIndex, f, tx, now);
+    this.messages.setLinks(id, callIndex, txIndex, dialogIndex);
+    if (!retrans) this.track(callIndex, f, tx === undefined || tx.initial, now);
     this.trackers.lastTime[callIndex] = now;
     if (callIndex >= this.dirty.length) this.dirty = grow(this.dirty, new Uint8Array(Math.max(callIndex + 1, this.dirty.length * 2)));
     if (this.dirty[callIndex] === 0) {
@@ -323,59 +291,6 @@ export class CallModelBuilder {
     return idx;
   }
 
-  /**
-   * RFC 3261 §17.2.3 (requests: branch + sent-by + method, ACK matching the INVITE) and §17.1.3 (responses: branch
-   * + CSeq method). Without the magic cookie, the RFC 2543 fallback keys on Call-ID, CSeq number, From tag and top Via.
-   */
-  private transactionFor(f: SipFacts, callIndex: number): TxState | undefined {
-    const method = f.kind === 'request' ? f.method : f.cseqMethod;
-    if (!method) return undefined;
-    const branch = f.viaBranch ?? '';
-    const sentBy = f.viaSentBy ?? '';
-    const rfc3261 = branch.startsWith(BRANCH_MAGIC_COOKIE);
-    // RFC 3261 branches are unique per transaction, so the branch alone finds the (few) candidates; the
-    // RFC 2543 fallback needs the composite key.
-    const key = rfc3261 ? branch : `2543|${f.callId}|${f.cseqSeq ?? ''}|${f.fromTag ?? ''}|${sentBy}|${branch}`;
-    // One transaction per key, except the few that share a branch (INVITE and its CANCEL): an array only then.
-    let entry = this.txByKey.get(key);
-    if (entry === undefined) {
-      entry = this.txByKeyOld.get(key);
-      if (entry !== undefined) this.txByKey.set(key, entry); // used again: into the young generation
-    }
-    let tx: TxState | undefined;
-    if (entry !== undefined) {
-      // ACK to a non-2xx final response is part of the INVITE transaction (§17.1.1.3, same branch);
-      // ACK to a 2xx is a transaction of its own (§13.2.2.4, new branch). The last match wins.
-      const ack = f.kind === 'request' && method === 'ACK';
-      if (Array.isArray(entry)) {
-        if (ack) for (const t of entry) if (rejectedInvite(t, sentBy)) tx = t;
-        if (!tx) for (const t of entry) if (t.sentBy === sentBy && t.info.method === method) tx = t;
-      } else {
-        if (ack && rejectedInvite(entry, sentBy)) tx = entry;
-        if (!tx && entry.sentBy === sentBy && entry.info.method === method) tx = entry;
-      }
-    }
-    if (!tx) {
-      const info: TransactionInfo = {
-        index: this.transactions.length,
-        callIndex,
-        branch,
-        method,
-        cseqSeq: f.cseqSeq ?? 0,
-        messageCount: 0,
-        finalStatus: undefined,
-        rfc2543: !rfc3261,
-      };
-      this.transactions.push(info);
-      tx = { info, initial: f.kind === 'request' ? f.toTag === undefined : true, sigs: NO_SIGS, sigCount: 0, sentBy };
-      if (entry === undefined) this.txByKey.set(key, tx);
-      else if (Array.isArray(entry)) entry.push(tx);
-      else this.txByKey.set(key, [entry, tx]);
-      appendTo(this.calls[callIndex]!, 'transactionIndexes', info.index);
-    }
-    return tx;
-  }
-
   /** RFC 3261 §12: dialog id = Call-ID + local tag + remote tag; looked up in both orientations. */
   private dialogFor(f: SipFacts, callIndex: number): number {
     if (!f.fromTag || !f.toTag || !f.callId) return -1;
@@ -416,7 +331,8 @@ export class CallModelBuilder {
     return d;
   }
 
-  private track(callIndex: number, f: SipFacts, tx: TxState | undefined, now: number): void {
+  /** `initial`: the message's transaction began without a To tag (or the message has no transaction). */
+  private track(callIndex: number, f: SipFacts, initial: boolean, now: number): void {
     const tr = this.trackers;
     const i = callIndex;
     if (f.kind === 'request') {
@@ -435,7 +351,7 @@ export class CallModelBuilder {
     if (f.kind !== 'response' || f.statusCode === undefined) return;
     tr.flags[i] = tr.flags[i]! | TR_ANY_RESPONSE;
     const code = f.statusCode;
-    if (f.cseqMethod === 'INVITE' && (tx?.initial ?? true)) {
+    if (f.cseqMethod === 'INVITE' && initial) {
       tr.flags[i] = tr.flags[i]! | TR_INVITE_SEEN;
       if (code > 100 && code < 200) {
         if (Number.isNaN(tr.ringTime[i]!)) tr.ringTime[i] = now;
@@ -480,18 +396,9 @@ export class CallModelBuilder {
     return -1;
   }
 
-  /**
-   * Forget transaction keys idle for longer than the horizon (their TransactionInfo stays in `transactions`): each
-   * horizon the older key generation is dropped whole and the young one becomes the older one.
-   */
+  /** Compact the id arrays of calls idle for longer than the transaction horizon. */
   private expire(now: number): void {
     const cutoff = now - TRANSACTION_HORIZON_SEC;
-    if (this.lastRotation < 0) this.lastRotation = now;
-    else if (now - this.lastRotation >= TRANSACTION_HORIZON_SEC) {
-      this.txByKeyOld = this.txByKey;
-      this.txByKey = new Map();
-      this.lastRotation = now;
-    }
     this.lastExpiry = now;
     // Calls idle past the horizon rarely grow again: give their id arrays exact capacity (V8 grows pushed arrays
     // to at least 17 slots), which on 100k-call captures saves tens of MB while the import runs.
