@@ -54,7 +54,7 @@ export function importCaptureThreaded(
   const request: WorkerRequest = { path, chunkSize: opts.chunkSize };
   const ack: WorkerAck = { type: 'ack', num: new Float64Array(0), arena: new Uint8Array(0) };
   return new Promise<CaptureModel>((resolve, reject) => {
-    const worker = new Worker(script, { workerData: request, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+    const worker = new Worker(script, { workerData: request });
     let settled = false;
     const settle = (err: Error | undefined): void => {
       if (settled) return;

@@ -5,8 +5,7 @@
 // A FactBatch is plain data: it crosses a worker_threads boundary by structured clone with its ArrayBuffers
 // transferred, so the CLI can run the front in a worker and the back on the main thread. importCapture uses the
 // same batches in one thread, so every import goes through this encoding.
-import type { SipTransport } from '../decode/types';
-import type { SipPayload } from '../decode/types';
+import type { SipPayload, SipTransport } from '../decode/types';
 import type { CallModelBuilder, CallParties, MessageSighting, SipFacts } from '../dialog/reconstruct';
 import { FastFacts } from '../sip/fast-facts';
 import { decodeUtf8 } from '../text/decode';
@@ -97,7 +96,8 @@ export class FactBatchWriter {
 
   /**
    * `onBatch` receives each batch. `transfer`: the receiver keeps the batch (it crosses a thread boundary), so every
-   * batch gets fresh arrays; otherwise (same thread, applied before onBatch returns) the arrays are reused.
+   * batch gets its own arrays (new ones, or ones the receiver gave back through `pool`); otherwise (same thread,
+   * applied before onBatch returns) one set of arrays is reused.
    */
   constructor(
     private readonly onBatch: (b: FactBatch) => void,
