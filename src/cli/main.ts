@@ -31,7 +31,8 @@ Usage:
                                                   RFC/NAT findings for SIP traces (.sip .siptrace .txt .log) and .sdp
   sipscope --help | --version
 
-Exit codes: 0 ok, 1 errors found (lint), 2 usage error or unreadable input.`;
+Exit codes: 0 ok, 1 errors found (lint), 2 usage error or unreadable input.
+Environment: SIPSCOPE_THREADS=0 imports in one thread (calls reads the capture in a worker thread by default).`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
