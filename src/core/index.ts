@@ -13,7 +13,7 @@ export type { CaptureProblem, CaptureProblemSummary, ProblemSeverity } from './c
 export { readCapture } from './capture/read-capture';
 export type { CaptureReadResult, ReadCaptureOptions } from './capture/read-capture';
 export { detectCaptureFormat } from './capture/detect';
-export { importCapture, loadMessageBytes, emptyModel, finishModel } from './capture/import-capture';
+export { importCapture, loadMessageBytes, emptyModel, finishModel, MessageBytesReader } from './capture/import-capture';
 export { runImportFront } from './capture/import-front';
 export type { ImportFrontOptions, ImportFrontResult } from './capture/import-front';
 export { FactBatchReader, FactBatchWriter } from './capture/fact-batch';

@@ -160,3 +160,30 @@ export async function loadMessageBytes(model: CaptureModel, id: number): Promise
   if ('bytes' in loc) return loc.bytes;
   return model.source.read(loc.fileOffset, loc.length);
 }
+
+/**
+ * Reads message bytes for a pass over many messages in capture order (export, reports): one read of the capture per
+ * window of `windowSize` bytes (default 4 MiB) instead of one read per message. Messages kept in memory (reassembled
+ * ones) come from the store; a message outside the window moves the window to it, so any order works, only slower.
+ * Results are valid until the reader is used again (they may be views into its window).
+ */
+export class MessageBytesReader {
+  private window: Uint8Array = new Uint8Array(0);
+  private base = 0;
+
+  constructor(
+    private readonly model: CaptureModel,
+    private readonly windowSize = 4 * 1024 * 1024,
+  ) {}
+
+  async bytes(id: number): Promise<Uint8Array> {
+    const loc = this.model.messages.location(id);
+    if ('bytes' in loc) return loc.bytes;
+    const at = loc.fileOffset - this.base;
+    if (at >= 0 && at + loc.length <= this.window.length) return this.window.subarray(at, at + loc.length);
+    if (loc.length >= this.windowSize) return this.model.source.read(loc.fileOffset, loc.length);
+    this.window = await this.model.source.read(loc.fileOffset, this.windowSize);
+    this.base = loc.fileOffset;
+    return this.window.subarray(0, Math.min(loc.length, this.window.length));
+  }
+}

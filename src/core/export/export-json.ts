@@ -84,10 +84,13 @@ export function epochString(sec: number, nsec: number): string {
   return `${sec}.${String(nsec).padStart(9, '0')}`;
 }
 
-/** Export one message (re-reads and re-parses its bytes). */
-export async function exportMessage(model: CaptureModel, id: number): Promise<ExportedMessage> {
+/**
+ * Export one message: re-parses its bytes, re-read from the capture unless given (`bytes`: the message's bytes, e.g.
+ * from a MessageBytesReader during a pass over all messages).
+ */
+export async function exportMessage(model: CaptureModel, id: number, bytes?: Uint8Array): Promise<ExportedMessage> {
   const info = model.messages.get(id);
-  const bytes = await loadMessageBytes(model, id);
+  bytes ??= await loadMessageBytes(model, id);
   const { message } = parseSipMessage(bytes);
   const s = summarizeSipMessage(message);
   let sdp: ExportedSdp | null = null;
