@@ -34,13 +34,11 @@ export async function openFileByteSource(path: string, opts: { sync?: boolean } 
     // when the core takes a view per capture record.
     return new Uint8Array(buf.buffer, buf.byteOffset, done);
   };
-  // Chunk buffers used in turn by readTransient (the ByteSource contract: `transientBuffers` results valid at once).
-  const buffers = 2;
-  const transient: (Buffer | undefined)[] = new Array(buffers).fill(undefined);
+  // Two chunk buffers used in turn by readTransient (the ByteSource contract: valid until the next-but-one call).
+  const transient: (Buffer | undefined)[] = [undefined, undefined];
   let turn = 0;
   return {
     size,
-    transientBuffers: buffers,
     async read(offset: number, length: number): Promise<Uint8Array> {
       const n = Math.max(0, Math.min(length, size - offset));
       if (n === 0) return new Uint8Array(0);
@@ -49,7 +47,7 @@ export async function openFileByteSource(path: string, opts: { sync?: boolean } 
     async readTransient(offset: number, length: number): Promise<Uint8Array> {
       const n = Math.max(0, Math.min(length, size - offset));
       if (n === 0) return new Uint8Array(0);
-      turn = (turn + 1) % buffers;
+      turn ^= 1;
       let buf = transient[turn];
       if (!buf || buf.length < n) buf = transient[turn] = Buffer.allocUnsafe(Math.max(n, buf?.length ?? 0));
       return readInto(buf, offset, n);

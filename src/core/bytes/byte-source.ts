@@ -15,11 +15,6 @@ export interface ByteSource {
    * is only valid until the next-but-one `readTransient` call. Lets a 10 GB import run on two chunk buffers.
    */
   readTransient?(offset: number, length: number): Promise<Uint8Array>;
-  /**
-   * How many readTransient results are valid at once (default 2: a result stays valid until the next-but-one
-   * call). A sequential reader keeps this many chunks in flight: the current one and the rest read ahead.
-   */
-  readonly transientBuffers?: number;
 }
 
 /** A ByteSource over bytes already in memory (tests, pasted text, small files). Reads return subarray views. */

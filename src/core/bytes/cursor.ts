@@ -42,17 +42,13 @@ export class ChunkCursor {
   base = 0;
   /** Total bytes requested from the source so far (reads may overlap slightly after stitching). */
   bytesFetched = 0;
-  /** Chunks being read ahead of the window (sequential scans), in file order. */
-  private ahead: { offset: number; length: number; bytes: Promise<Uint8Array> }[] = [];
-  /** How many chunks are read ahead: one less than the transient buffers the source keeps valid. */
-  private readonly depth: number;
+  /** The chunk being read ahead of the window (sequential scans), if any. */
+  private ahead: { offset: number; bytes: Promise<Uint8Array> } | undefined = undefined;
 
   constructor(
     private readonly source: ByteSource,
     readonly chunkSize: number,
-  ) {
-    this.depth = Math.max(1, Math.min(8, (source.transientBuffers ?? 2) - 1));
-  }
+  ) {}
 
   /** Size of the underlying source in bytes. */
   get size(): number {
@@ -89,58 +85,53 @@ export class ChunkCursor {
 
   /**
    * At least bytes [offset, offset + need), at most [offset, offset + want) (fewer at end of source). Served from the
-   * first read-ahead chunk when it covers the `need`; `window`: the result becomes the new window, so it extends to
-   * the end of that chunk, and the read-ahead queue is topped up while the caller parses this one (I/O overlaps
-   * parsing). Else `want` bytes are read.
+   * chunk read ahead when it covers the `need`; `window`: the result becomes the new window, so it extends to the end
+   * of that chunk, and the next chunk is read ahead while the caller parses this one (I/O overlaps parsing). Else
+   * `want` bytes are read.
    */
   private async take(offset: number, need: number, want: number, window: boolean): Promise<Uint8Array> {
-    const first = this.ahead[0];
-    if (first !== undefined) {
-      const chunk = await first.bytes;
-      const at = offset - first.offset;
+    const ahead = this.ahead;
+    if (ahead !== undefined) {
+      const chunk = await ahead.bytes;
+      const at = offset - ahead.offset;
       if (at >= 0 && at + need <= chunk.length) {
         if (!window) return chunk.subarray(at, at + need);
-        this.ahead.shift();
-        this.readAhead(first.offset + chunk.length);
+        this.ahead = undefined;
+        this.readAhead(ahead.offset + chunk.length);
         return chunk.subarray(at);
       }
-      // Not covered (a jump, or a structure larger than a chunk): drop the queue. Every read in it is awaited, so
-      // none is still writing into a transient buffer the next read may reuse.
-      await this.settle();
+      // Not covered (a jump, or a structure larger than a chunk): drop it. It was awaited above, so no read into a
+      // transient buffer the next read may reuse is still running.
+      this.ahead = undefined;
     }
     const b = await this.read(offset, want);
     if (window) this.readAhead(offset + b.length);
     return b;
   }
 
-  /** Queue reads of the chunks after `from` (where the queue ends, if it is not empty) up to the read-ahead depth. */
-  private readAhead(from: number): void {
-    const q = this.ahead;
-    let offset = q.length > 0 ? q[q.length - 1]!.offset + q[q.length - 1]!.length : from;
-    while (q.length < this.depth) {
-      const n = Math.min(this.chunkSize, this.source.size - offset);
-      if (n <= 0) return;
-      const bytes = this.read(offset, n);
-      // A read-ahead nobody uses (import cancelled or stopped early) must not become an unhandled rejection; a used
-      // one still rejects where it is awaited.
-      bytes.catch(() => undefined);
-      q.push({ offset, length: n, bytes });
-      offset += n;
-    }
+  /** Start reading the chunk at `offset` (none past the end of the source). */
+  private readAhead(offset: number): void {
+    const n = Math.min(this.chunkSize, this.source.size - offset);
+    if (n <= 0) return;
+    const bytes = this.read(offset, n);
+    // A read-ahead nobody uses (import cancelled or stopped early) must not become an unhandled rejection; a used one
+    // still rejects where it is awaited.
+    bytes.catch(() => undefined);
+    this.ahead = { offset, bytes };
   }
 
   private async read(offset: number, length: number): Promise<Uint8Array> {
     this.bytesFetched += length;
-    // Safe with readTransient (`transientBuffers` results valid at once): the window and at most `depth` read-ahead
-    // chunks are alive at any time, and `fill` copies a straddling head out of the old window before reading.
+    // Safe with readTransient (valid until the next-but-one call): the window and at most one read-ahead chunk are
+    // alive at any time, and `fill` copies a straddling head out of the old window before reading.
     const b = this.source.readTransient ? await this.source.readTransient(offset, length) : await this.source.read(offset, length);
     return b.length > length ? b.subarray(0, length) : b;
   }
 
-  /** Wait for the reads ahead still running and forget them (call before closing the source). */
+  /** Wait for a read-ahead still running and forget it (call before closing the source). */
   async settle(): Promise<void> {
-    const q = this.ahead;
-    this.ahead = [];
-    for (const a of q) await a.bytes.catch(() => undefined);
+    const a = this.ahead;
+    this.ahead = undefined;
+    if (a !== undefined) await a.bytes.catch(() => undefined);
   }
 }
