@@ -22,7 +22,7 @@ export async function writeExportJson(model: CaptureModel, outPath: string | und
     pendingLength = 0;
     if (!out.write(s)) await once(out, 'drain');
   };
-  const write = async (_: Writable, s: string): Promise<void> => {
+  const write = async (s: string): Promise<void> => {
     pending.push(s);
     pendingLength += s.length;
     if (pendingLength >= WRITE_CHUNK) await flush();
@@ -30,11 +30,11 @@ export async function writeExportJson(model: CaptureModel, outPath: string | und
   const reader = new MessageBytesReader(model);
   /** `"name": [` then one JSON item per line, written as produced (so memory stays flat), then `]`. */
   const array = async (name: string, count: number, item: (i: number) => unknown | Promise<unknown>, first = false): Promise<void> => {
-    await write(out, `${first ? '' : '\n ],'}\n "${name}": [`);
-    for (let i = 0; i < count; i++) await write(out, (i ? ',\n  ' : '\n  ') + JSON.stringify(await item(i)));
+    await write(`${first ? '' : '\n ],'}\n "${name}": [`);
+    for (let i = 0; i < count; i++) await write((i ? ',\n  ' : '\n  ') + JSON.stringify(await item(i)));
   };
   const header = JSON.stringify(exportHeader(model), null, 1);
-  await write(out, header.slice(0, -2) + ',');
+  await write(header.slice(0, -2) + ',');
   await array('messages', model.messages.count, async (id) => exportMessage(model, id, await reader.bytes(id)), true);
   await array('calls', model.calls.length, (i) => exportCall(model.calls[i]!));
   await array('streams', model.streams.length, (i) => exportStream(model.streams[i]!));
@@ -42,7 +42,7 @@ export async function writeExportJson(model: CaptureModel, outPath: string | und
   const nat = await lintCapture(model);
   await array('findings', nat.findings.length, (i) => exportFinding(nat.findings[i]!));
   await array('verdicts', nat.verdicts.length, (i) => exportVerdict(nat.verdicts[i]!, nat.findings));
-  await write(out, '\n ],\n "problems": ' + JSON.stringify(model.problems) + '\n}\n');
+  await write('\n ],\n "problems": ' + JSON.stringify(model.problems) + '\n}\n');
   await flush();
   if (outPath) {
     out.end();
