@@ -10,7 +10,6 @@ export { BRANCH_MAGIC_COOKIE } from './transaction-matcher';
 /** RFC 3261 §17.1.1.2 Timer B / §17.1.2.2 Timer F: 64*T1 = 32 s without any response -> transaction timed out. */
 export const TRANSACTION_TIMEOUT_SEC = 32;
 
-
 /** Methods whose 101-299 responses with a To tag create a dialog (RFC 3261 §12.1, RFC 6665 §4.1, RFC 3515). */
 const DIALOG_CREATING = new Set(['INVITE', 'SUBSCRIBE', 'REFER', 'NOTIFY']);
 
@@ -52,7 +51,6 @@ export type MessageSighting = Pick<
   'frame' | 'firstFrame' | 'timeSec' | 'timeNsec' | 'ipVersion' | 'src' | 'srcPort' | 'dst' | 'dstPort' | 'transport' | 'truncated'
 > & { location: MessageBytesLocation };
 
-
 /** What was seen of a call, to derive its state (see callState). Times are capture seconds. */
 interface CallTracker {
   inviteSeen: boolean;
@@ -72,6 +70,8 @@ const TR_INVITE_SEEN = 1;
 const TR_BYE_BEFORE_ANSWER = 2;
 const TR_CANCEL_SEEN = 4;
 const TR_ANY_RESPONSE = 8;
+/** Changed since the last refresh (listed in CallModelBuilder.dirtyCalls). */
+const TR_DIRTY = 16;
 
 /**
  * CallTracker of every call as typed columns (a 100k-call capture would otherwise keep 100k objects and their boxed
@@ -138,7 +138,6 @@ function grow<T extends Uint8Array | Uint16Array | Float64Array>(from: T, to: T)
   return to;
 }
 
-
 /**
  * Append `value` to one of a call's index arrays. The first element makes an exact one-element array: pushing onto
  * an empty array reserves 17 slots, and most calls have one dialog and few transactions.
@@ -149,7 +148,6 @@ function appendTo(call: CallInfo, key: 'messageIds' | 'dialogIndexes' | 'transac
   else a.push(value);
 }
 
-
 const t = (sec: number, nsec: number) => sec + nsec / 1e9;
 
 /** Incrementally builds the message store, transactions, dialogs and calls of a capture or a text trace. */
@@ -159,14 +157,13 @@ export class CallModelBuilder {
   readonly dialogs: DialogInfo[] = [];
   readonly transactions: TransactionInfo[] = [];
   private readonly callByCallId = new Map<string, number>();
-  /** Transaction matching, for messages added without a match (add; addMatched brings its own). */
+  /** Which transaction each message belongs to, and whether it is a retransmission. */
   private readonly matcher = new TransactionMatcher();
   /** Per-call dialog maps for the rare calls with many dialogs (see findDialog). */
   private readonly manyDialogs = new Map<number, Map<string, number>>();
   private readonly trackers = new CallTrackers();
-  /** Calls changed since the last refresh (each once: `dirty` flags which are listed). */
+  /** Calls changed since the last refresh, each once (TR_DIRTY marks the listed ones). */
   private dirtyCalls: number[] = [];
-  private dirty = new Uint8Array(1024);
   private lastTime = 0;
   private lastExpiry = 0;
   /** Calls before this index have had their arrays compacted (calls end roughly in the order they start). */
@@ -225,9 +222,9 @@ export class CallModelBuilder {
     this.messages.setLinks(id, callIndex, txIndex, dialogIndex);
     if (!retrans) this.track(callIndex, f, tx === undefined || tx.initial, now);
     this.trackers.lastTime[callIndex] = now;
-    if (callIndex >= this.dirty.length) this.dirty = grow(this.dirty, new Uint8Array(Math.max(callIndex + 1, this.dirty.length * 2)));
-    if (this.dirty[callIndex] === 0) {
-      this.dirty[callIndex] = 1;
+    const flags = this.trackers.flags;
+    if ((flags[callIndex]! & TR_DIRTY) === 0) {
+      flags[callIndex] = flags[callIndex]! | TR_DIRTY;
       this.dirtyCalls.push(callIndex);
     }
     return id;
@@ -235,9 +232,10 @@ export class CallModelBuilder {
 
   /** Recompute derived call fields (state, durations) for calls changed since the last call. `endTime` = capture end. */
   refresh(endTime = this.lastTime): void {
+    const flags = this.trackers.flags;
     for (const i of this.dirtyCalls) {
       this.finishCall(i, endTime);
-      this.dirty[i] = 0;
+      flags[i] = flags[i]! & ~TR_DIRTY;
     }
     this.dirtyCalls = [];
   }
@@ -245,7 +243,8 @@ export class CallModelBuilder {
   /** Finalise every call against the capture end time (states depending on timeouts change with it). */
   finish(endTime = this.lastTime): void {
     for (let i = 0; i < this.calls.length; i++) this.finishCall(i, endTime);
-    for (const i of this.dirtyCalls) this.dirty[i] = 0;
+    const flags = this.trackers.flags;
+    for (const i of this.dirtyCalls) flags[i] = flags[i]! & ~TR_DIRTY;
     this.dirtyCalls = [];
   }
 
