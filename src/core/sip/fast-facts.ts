@@ -20,17 +20,17 @@ const TOKEN = TOKEN_CHAR;
 const INTERN_SIZE = 4096;
 const internKeys: (Uint8Array | undefined)[] = new Array(INTERN_SIZE);
 const internVals: string[] = new Array(INTERN_SIZE);
-/** Whether the cached value was lowercased: the same bytes interned both ways must not share a value. */
-const internLower: boolean[] = new Array(INTERN_SIZE).fill(false);
 
 function intern(b: Uint8Array, s: number, e: number, lower: boolean): string {
   const len = e - s;
   if (len > 64) return lower ? decodeLowerAscii(b, s, e) : decodeUtf8(b, s, e);
+  // The lowercasing is in the seed: the same bytes interned both ways differ by 7 * 31^len (odd) in the hash, so they
+  // never share a slot and a slot's value is always for its own lowercasing.
   let h = len * 31 + (lower ? 7 : 0);
   for (let i = s; i < e; i++) h = (Math.imul(h, 31) + (b[i] as number)) | 0;
   const slot = (h >>> 0) & (INTERN_SIZE - 1);
   const k = internKeys[slot];
-  if (k !== undefined && k.length === len && internLower[slot] === lower) {
+  if (k !== undefined && k.length === len) {
     let i = 0;
     while (i < len && k[i] === b[s + i]) i++;
     if (i === len) return internVals[slot]!;
@@ -38,12 +38,8 @@ function intern(b: Uint8Array, s: number, e: number, lower: boolean): string {
   const v = lower ? decodeLowerAscii(b, s, e) : decodeUtf8(b, s, e);
   internKeys[slot] = b.slice(s, e);
   internVals[slot] = v;
-  internLower[slot] = lower;
   return v;
 }
-
-/** Decode [s, e) (Call-ID, tags, branch): ASCII fast path, else UTF-8. */
-const text = decodeUtf8;
 
 const enum Hdr {
   Other,
@@ -207,7 +203,7 @@ function partiesFromRanges(b: Uint8Array, fs: number, fe: number, ts: number, te
 
 /** The text of b[s, e), or undefined when s < 0 (absent) or the range is empty (a flag parameter, no value). */
 function optionalText(b: Uint8Array, s: number, e: number): string | undefined {
-  return s >= 0 && e > s ? text(b, s, e) : undefined;
+  return s >= 0 && e > s ? decodeUtf8(b, s, e) : undefined;
 }
 
 /**
