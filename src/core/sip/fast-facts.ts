@@ -6,7 +6,7 @@
 import type { CallParties, SipFacts } from '../dialog/reconstruct';
 import { TOKEN_CHAR } from '../decode/sip-framing';
 import { decodeLowerAscii, decodeUtf8 } from '../text/decode';
-import { nameAddrText } from './name-addr';
+import { parseNameAddrRange } from './name-addr';
 
 const SP = 0x20;
 const HT = 0x09;
@@ -189,8 +189,8 @@ function addrTag(b: Uint8Array, s: number, e: number): number {
 
 /** The call parties from the From and To header values at [fs, fe) and [ts, te) of `b` (-1: header absent). */
 function partiesFromRanges(b: Uint8Array, fs: number, fe: number, ts: number, te: number): CallParties {
-  // The texts only (uriText is the same text as uri.raw): no parameter, span or URI objects for every call.
-  const na = (s: number, e: number) => (s >= 0 ? nameAddrText(b, s, e) : undefined);
+  // Without the URI parse (withUri = false): uriText is the same text as uri.raw.
+  const na = (s: number, e: number) => (s >= 0 ? parseNameAddrRange(b, s, e, 0, [], false) : undefined);
   const f = na(fs, fe);
   const t = na(ts, te);
   return {
@@ -265,7 +265,7 @@ export class FastFacts implements SipFacts {
   get toTag(): string | undefined {
     return this.text(3, this.toTagStart, this.toTagEnd);
   }
-  /** From/To through nameAddrText: runs once per call, while `bytes` is still valid. */
+  /** From/To through the name-addr parser: runs once per call, while `bytes` is still valid. */
   parties(): CallParties {
     return partiesFromRanges(this.bytes, this.fromStart, this.fromEnd, this.toStart, this.toEnd);
   }

@@ -108,53 +108,6 @@ const NAME_ADDR_WORDS: CommaListWords = {
   unexpected: 'Unexpected text after the address and its parameters',
 };
 
-/**
- * Display name and URI text of a single name-addr / addr-spec value in b[s, e) (From, To), exactly as
- * parseNameAddrRange gives them (`displayName`, `uriText`), without building parameters, spans, the URI or
- * problems: the import reads the parties of every call this way. undefined where parseNameAddrRange gives no value.
- */
-export function nameAddrText(b: Uint8Array, s: number, e: number): { displayName: string | undefined; uriText: string } | undefined {
-  let i = skipLws(b, s, e);
-  if (i >= e) return undefined;
-  if (b[i] === 0x2a) {
-    const j = skipLws(b, i + 1, e);
-    if (j >= e || b[j] === 0x2c || b[j] === 0x3b) return { displayName: undefined, uriText: '*' };
-  }
-  let displayName: string | undefined;
-  let uriStart: number;
-  let uriEnd: number;
-  if (b[i] === 0x22 || !looksLikeScheme(b, i, e)) {
-    if (b[i] === 0x22) {
-      const q = scanQuotedString(b, i, e);
-      if (q < 0) return undefined;
-      displayName = unquote(decodeUtf8(b, i, q));
-      i = skipLws(b, q, e);
-    } else {
-      let j = i;
-      while (j < e && b[j] !== 0x3c) j++;
-      if (j >= e) return undefined;
-      const dnEnd = trimLwsEnd(b, i, j);
-      if (dnEnd > i) displayName = decodeUtf8(b, i, dnEnd);
-      i = j;
-    }
-    if (i >= e || b[i] !== 0x3c) return undefined;
-    let j = i + 1;
-    while (j < e && b[j] !== 0x3e) j++;
-    uriStart = skipLws(b, i + 1, j);
-    uriEnd = trimLwsEnd(b, uriStart, j);
-  } else {
-    let j = i;
-    while (j < e) {
-      const c = b[j] as number;
-      if (c === 0x3b || ((CHARS[c] as number) & C_WS) !== 0) break;
-      j++;
-    }
-    uriStart = i;
-    uriEnd = j;
-  }
-  return { displayName, uriText: decodeUtf8(b, uriStart, uriEnd) };
-}
-
 interface ElementResult {
   value: SipNameAddr | undefined;
   end: number;
