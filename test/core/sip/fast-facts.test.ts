@@ -112,6 +112,11 @@ Call-ID: x
 `);
     expect(scanSipFacts(enc.encode(escaped))).toBeUndefined();
     expect(scanSipFacts(enc.encode('garbage'))).toBeUndefined();
+    // A header line without a colon, and a header section with no empty line, go to the full parser.
+    expect(scanSipFacts(enc.encode('OPTIONS sip:b.example SIP/2.0\r\nCall-ID x\r\n\r\n'))).toBeUndefined();
+    expect(scanSipFacts(enc.encode('OPTIONS sip:b.example SIP/2.0\r\nCall-ID: x\r\n'))).toBeUndefined();
+    // LF-only line ends (RFC 3261 §7 asks for CRLF; tolerated) end the header section at a bare LF line.
+    expect(scanSipFacts(enc.encode('OPTIONS sip:b.example SIP/2.0\nCall-ID: x\n\nbody'))).toMatchObject({ method: 'OPTIONS', callId: 'x' });
     expect(scanSipFacts(new Uint8Array(0))).toBeUndefined();
   });
   it('frames datagrams in the same pass, and leaves to frameSipDatagram everything it would report', () => {
