@@ -38,8 +38,8 @@ function snapshot(m: CaptureModel) {
     problemCount: m.problemCount,
     messages: Array.from({ length: m.messages.count }, (_, i) => m.messages.get(i)),
     calls: m.calls,
-    dialogs: m.dialogs,
-    transactions: m.transactions,
+    dialogs: m.dialogs.all(),
+    transactions: m.transactions.all(),
   };
 }
 

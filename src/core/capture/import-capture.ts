@@ -3,7 +3,8 @@
 import type { ByteSource } from '../bytes/byte-source';
 import { CallModelBuilder } from '../dialog/reconstruct';
 import type { MessageStore } from '../dialog/message-store';
-import type { CallInfo, DialogInfo, TransactionInfo } from '../dialog/types';
+import type { DialogStore, TransactionStore } from '../dialog/stores';
+import type { CallInfo } from '../dialog/types';
 import { ProblemCollector, type CaptureProblem, type CaptureProblemSummary } from './problems';
 // ---- RTP analysis (issue #5) ----
 import { RtpAnalyzer } from '../rtp/analyzer';
@@ -55,8 +56,9 @@ export interface CaptureModel {
   size: number;
   messages: MessageStore;
   calls: CallInfo[];
-  dialogs: DialogInfo[];
-  transactions: TransactionInfo[];
+  /** Dialogs and transactions as columnar stores (`count`, `get(i)`, `all()`), indexed by CallInfo's index arrays. */
+  dialogs: DialogStore;
+  transactions: TransactionStore;
   /** Capture and decode problems grouped by code, with counts and examples (frame numbers, file offsets). */
   problems: CaptureProblemSummary[];
   /** Total number of problems (sum of counts). */

@@ -2,8 +2,9 @@
 // §17.2.3 RFC 2543 fallback), a dialog (§12: Call-ID + tags, early dialogs, forking) and a call (all of a Call-ID),
 // marks retransmissions and derives each call's state. Streaming: messages are added in capture order.
 import { MessageStore, type MessageBytesLocation } from './message-store';
+import { DIALOG_CONFIRMED, DIALOG_EARLY, DIALOG_TERMINATED, DialogStore, TagTable, type TransactionStore } from './stores';
 import { TRANSACTION_HORIZON_SEC, TransactionMatcher, type TransactionMatch } from './transaction-matcher';
-import type { CallInfo, CallState, DialogInfo, MessageInfo, TransactionInfo } from './types';
+import type { CallInfo, CallState, MessageInfo } from './types';
 
 export { BRANCH_MAGIC_COOKIE } from './transaction-matcher';
 
@@ -35,6 +36,25 @@ export interface SipFacts {
   viaSentBy: string | undefined;
   hasSdp: boolean;
   problemCount: number;
+  /**
+   * viaBranch, fromTag and toTag as UTF-8 bytes, when the facts have them so (FactBatchReader): the builder matches
+   * on these and builds no strings. Without it the builder encodes the three strings.
+   */
+  values?: FactValues;
+}
+
+/**
+ * The top Via branch and the From/To tags of a message as UTF-8 bytes: [start, end) in `bytes`, start -1 when
+ * absent (an empty value counts as absent, as in SipFacts). Valid during CallModelBuilder.add only.
+ */
+export interface FactValues {
+  bytes: Uint8Array;
+  branchStart: number;
+  branchEnd: number;
+  fromTagStart: number;
+  fromTagEnd: number;
+  toTagStart: number;
+  toTagEnd: number;
 }
 
 /** The parties of a call as its first message names them. */
@@ -149,16 +169,23 @@ function appendTo(call: CallInfo, key: 'messageIds' | 'dialogIndexes' | 'transac
 }
 
 const t = (sec: number, nsec: number) => sec + nsec / 1e9;
+const UTF8 = new TextEncoder();
 
 /** Incrementally builds the message store, transactions, dialogs and calls of a capture or a text trace. */
 export class CallModelBuilder {
   readonly messages = new MessageStore();
   readonly calls: CallInfo[] = [];
-  readonly dialogs: DialogInfo[] = [];
-  readonly transactions: TransactionInfo[] = [];
+  /** From/To tag values by id (dialogs and retransmission checks compare ids). */
+  private readonly tags = new TagTable();
+  readonly dialogs = new DialogStore(this.tags, this.calls);
   private readonly callByCallId = new Map<string, number>();
-  /** Which transaction each message belongs to, and whether it is a retransmission. */
+  /** Which transaction each message belongs to, and whether it is a retransmission; keeps the transactions. */
   private readonly matcher = new TransactionMatcher();
+  readonly transactions: TransactionStore = this.matcher.store;
+  /** FactValues of facts given as strings only (see valuesOf). */
+  private readonly encodedValues: FactValues = {
+    bytes: new Uint8Array(256), branchStart: -1, branchEnd: -1, fromTagStart: -1, fromTagEnd: -1, toTagStart: -1, toTagEnd: -1,
+  };
   /** Per-call dialog maps for the rare calls with many dialogs (see findDialog). */
   private readonly manyDialogs = new Map<number, Map<string, number>>();
   private readonly trackers = new CallTrackers();
@@ -186,41 +213,28 @@ export class CallModelBuilder {
     call.endSec = seen.timeSec;
     call.endNsec = seen.timeNsec;
 
+    const v = f.values ?? this.valuesOf(f);
+    const toTag = v.toTagStart >= 0 ? this.tags.id(v.bytes, v.toTagStart, v.toTagEnd) : -1;
     let tx: TransactionMatch | undefined;
     if (f.kind !== 'invalid') {
       const src = this.messages.srcId(id) * 65536 + seen.srcPort;
       const dst = this.messages.dstId(id) * 65536 + seen.dstPort;
-      tx = this.matcher.match(f, src, dst, this.messages.methodId(id));
+      tx = this.matcher.match(f, v, callIndex, src, dst, this.messages.methodId(id), toTag);
     }
     let txIndex = -1;
     let retrans = false;
     if (tx !== undefined) {
       txIndex = tx.index;
-      if (tx.created) {
-        this.transactions.push({
-          index: txIndex,
-          callIndex,
-          branch: f.viaBranch ?? '',
-          method: tx.method,
-          cseqSeq: f.cseqSeq ?? 0,
-          messageCount: 0,
-          finalStatus: undefined,
-          rfc2543: tx.rfc2543,
-        });
-        appendTo(call, 'transactionIndexes', txIndex);
-      }
-      const info = this.transactions[txIndex]!;
-      info.messageCount++;
-      if (f.kind === 'response' && f.statusCode !== undefined && f.statusCode >= 200) info.finalStatus ??= f.statusCode;
+      if (tx.created) appendTo(call, 'transactionIndexes', txIndex);
       retrans = tx.retransmission;
       if (retrans) {
         this.messages.setRetransmission(id, true);
         call.retransmissions++;
       }
     }
-    const dialogIndex = f.kind === 'invalid' ? -1 : this.dialogFor(f, callIndex);
+    const dialogIndex = f.kind === 'invalid' || toTag < 0 || v.fromTagStart < 0 ? -1 : this.dialogFor(f, v, toTag, callIndex);
     this.messages.setLinks(id, callIndex, txIndex, dialogIndex);
-    if (!retrans) this.track(callIndex, f, tx === undefined || tx.initial, now);
+    if (!retrans) this.track(callIndex, f, toTag < 0, tx === undefined || tx.initial, now);
     this.trackers.lastTime[callIndex] = now;
     const flags = this.trackers.flags;
     if ((flags[callIndex]! & TR_DIRTY) === 0) {
@@ -290,11 +304,38 @@ export class CallModelBuilder {
     return idx;
   }
 
-  /** RFC 3261 §12: dialog id = Call-ID + local tag + remote tag; looked up in both orientations. */
-  private dialogFor(f: SipFacts, callIndex: number): number {
-    if (!f.fromTag || !f.toTag || !f.callId) return -1;
+  /** `f` as FactValues: its branch and tags encoded as UTF-8 (into one reused buffer). */
+  private valuesOf(f: SipFacts): FactValues {
+    const v = this.encodedValues;
+    const branch = f.viaBranch;
+    const from = f.fromTag;
+    const to = f.toTag;
+    const need = 3 * ((branch?.length ?? 0) + (from?.length ?? 0) + (to?.length ?? 0));
+    if (v.bytes.length < need) v.bytes = new Uint8Array(need * 2);
+    let at = 0;
+    const put = (text: string | undefined): number => {
+      if (text === undefined || text === '') return -1;
+      const s = at;
+      at += UTF8.encodeInto(text, v.bytes.subarray(at)).written;
+      return s;
+    };
+    v.branchStart = put(branch);
+    v.branchEnd = at;
+    v.fromTagStart = put(from);
+    v.fromTagEnd = at;
+    v.toTagStart = put(to);
+    v.toTagEnd = at;
+    return v;
+  }
+
+  /**
+   * RFC 3261 §12: dialog id = Call-ID + local tag + remote tag; looked up in both orientations. `toTag`: id of the
+   * message's To tag; the From tag is in `v` (both present).
+   */
+  private dialogFor(f: SipFacts, v: FactValues, toTag: number, callIndex: number): number {
     const call = this.calls[callIndex]!;
-    let d = this.findDialog(call, f.fromTag, f.toTag);
+    const fromTag = this.tags.id(v.bytes, v.fromTagStart, v.fromTagEnd);
+    let d = this.findDialog(call, fromTag, toTag);
     const method = f.kind === 'request' ? f.method! : f.cseqMethod ?? '';
     if (d < 0) {
       const creates =
@@ -302,40 +343,34 @@ export class CallModelBuilder {
       // A mid-dialog request whose dialog began before the capture still identifies a dialog.
       const midDialog = f.kind === 'request' && method !== 'ACK' && method !== 'CANCEL';
       if (!creates && !midDialog) return -1;
-      d = this.dialogs.length;
-      this.dialogs.push({
-        index: d,
-        callIndex,
-        callId: f.callId,
-        fromTag: f.fromTag,
-        toTag: f.toTag,
-        state: creates && f.statusCode! < 200 ? 'early' : 'confirmed',
-        method: creates ? method : (call.method || method),
-        messageCount: 0,
-      });
+      d = this.dialogs.push(callIndex, fromTag, toTag, creates && f.statusCode! < 200 ? DIALOG_EARLY : DIALOG_CONFIRMED, creates ? method : (call.method || method));
       appendTo(call, 'dialogIndexes', d);
       const many = this.manyDialogs.get(callIndex);
-      if (many) many.set(`${f.fromTag}\n${f.toTag}`, d);
+      if (many) many.set(`${fromTag}:${toTag}`, d);
     }
-    const dialog = this.dialogs[d]!;
-    dialog.messageCount++;
+    const dialogs = this.dialogs;
+    dialogs.messageCount[d] = dialogs.messageCount[d]! + 1;
+    const state = dialogs.state;
     if (f.kind === 'response' && f.statusCode !== undefined) {
-      if (f.statusCode >= 200 && f.statusCode < 300 && DIALOG_CREATING.has(method) && dialog.state === 'early') dialog.state = 'confirmed';
-      if (method === 'BYE' && f.statusCode >= 200) dialog.state = 'terminated';
+      if (f.statusCode >= 200 && f.statusCode < 300 && DIALOG_CREATING.has(method) && state[d] === DIALOG_EARLY) state[d] = DIALOG_CONFIRMED;
+      if (method === 'BYE' && f.statusCode >= 200) state[d] = DIALOG_TERMINATED;
       // RFC 3261 §12.3: a non-2xx final response to the initial INVITE terminates the early dialog.
-      if (method === 'INVITE' && f.statusCode >= 300 && dialog.state === 'early') dialog.state = 'terminated';
+      if (method === 'INVITE' && f.statusCode >= 300 && state[d] === DIALOG_EARLY) state[d] = DIALOG_TERMINATED;
     } else if (f.kind === 'request' && f.method === 'BYE') {
-      dialog.state = 'terminated';
+      state[d] = DIALOG_TERMINATED;
     }
     return d;
   }
 
-  /** `initial`: the message's transaction began without a To tag (or the message has no transaction). */
-  private track(callIndex: number, f: SipFacts, initial: boolean, now: number): void {
+  /**
+   * `noToTag`: the message has no To tag. `initial`: the message's transaction began without a To tag (or the
+   * message has no transaction).
+   */
+  private track(callIndex: number, f: SipFacts, noToTag: boolean, initial: boolean, now: number): void {
     const tr = this.trackers;
     const i = callIndex;
     if (f.kind === 'request') {
-      if (f.method === 'INVITE' && f.toTag === undefined) {
+      if (f.method === 'INVITE' && noToTag) {
         tr.flags[i] = tr.flags[i]! | TR_INVITE_SEEN;
         if (Number.isNaN(tr.inviteTime[i]!)) tr.inviteTime[i] = now;
       } else if (f.method === 'CANCEL') {
@@ -377,20 +412,21 @@ export class CallModelBuilder {
    * The dialog of `call` with these tags in either orientation (RFC 3261 §12: local/remote tag swap with the
    * direction), or -1. Calls rarely have more than a few dialogs (forking); past 16 a per-call map takes over.
    */
-  private findDialog(call: CallInfo, a: string, b: string): number {
+  private findDialog(call: CallInfo, a: number, b: number): number {
     const idx = call.dialogIndexes;
+    const from = this.dialogs.fromTag;
+    const to = this.dialogs.toTag;
     if (idx.length > 16) {
       let many = this.manyDialogs.get(call.index);
       if (!many) {
         many = new Map();
-        for (const i of idx) many.set(`${this.dialogs[i]!.fromTag}\n${this.dialogs[i]!.toTag}`, i);
+        for (const i of idx) many.set(`${from[i]}:${to[i]}`, i);
         this.manyDialogs.set(call.index, many);
       }
-      return many.get(`${a}\n${b}`) ?? many.get(`${b}\n${a}`) ?? -1;
+      return many.get(`${a}:${b}`) ?? many.get(`${b}:${a}`) ?? -1;
     }
     for (const i of idx) {
-      const x = this.dialogs[i]!;
-      if ((x.fromTag === a && x.toTag === b) || (x.fromTag === b && x.toTag === a)) return i;
+      if ((from[i] === a && to[i] === b) || (from[i] === b && to[i] === a)) return i;
     }
     return -1;
   }

@@ -1,8 +1,11 @@
 // Transaction matching for passive reconstruction (RFC 3261 §17.1.3 client / §17.2.3 server, with the §17.2.3
 // RFC 2543 fallback) and retransmission detection, for CallModelBuilder: it says which transaction a message belongs
-// to (indexes in creation order); the builder keeps the TransactionInfo objects. (Running it in the import front
-// instead was measured slower: the worker became the busier thread.)
-import type { SipFacts } from './reconstruct';
+// to (indexes in creation order) and keeps the transactions in a TransactionStore. Keys are matched on bytes in
+// ByteKeyTables and signatures in a numeric hash set, so matching builds no string and no object per message or
+// per transaction. (Running it in the import front instead was measured slower: the worker became the busier thread.)
+import type { FactValues, SipFacts } from './reconstruct';
+import { TransactionStore } from './stores';
+import { ByteKeyTable, hashBytes } from '../util/byte-key-table';
 
 /** RFC 3261 §8.1.1.7: branch values starting with this magic cookie are globally unique per transaction. */
 export const BRANCH_MAGIC_COOKIE = 'z9hG4bK';
@@ -29,47 +32,95 @@ export interface TransactionMatch {
   retransmission: boolean;
 }
 
-interface TxState {
-  index: number;
-  method: string;
-  /** First final status code seen (mirrors TransactionInfo.finalStatus; an ACK to a non-2xx joins the INVITE). */
-  finalStatus: number | undefined;
-  initial: boolean;
-  sentBy: string;
+/** Numbers per signature record: source key, destination key, code, To tag id, previous record of the transaction. */
+const SIG_FIELDS = 5;
+
+/**
+ * Signatures of the messages seen (RFC 3261 §17: source, destination, request method or response status, To tag), to
+ * mark retransmissions: per transaction a chain of records, newest first. Records are numbered from 0 in the order
+ * added and kept in two generations like the keys (records from `oldBase` in `old`, from `youngBase` in `young`);
+ * a rotation drops the older generation, which ends every chain that reaches into it.
+ */
+class SignatureLog {
+  private young = new Float64Array(SIG_FIELDS * 4096);
+  private old = new Float64Array(0);
+  private youngBase = 0;
+  private oldBase = 0;
+  private next = 0;
+  /** Newest record of each transaction, -1 = none. */
+  private head = new Float64Array(1024).fill(-1);
+
+  rotate(): void {
+    this.old = this.young.subarray(0, (this.next - this.youngBase) * SIG_FIELDS);
+    this.oldBase = this.youngBase;
+    this.young = new Float64Array(Math.max(SIG_FIELDS * 4096, this.old.length));
+    this.youngBase = this.next;
+  }
+
   /**
-   * What was already seen, to mark retransmissions: flat quadruples (source key, destination key, -method key for
-   * requests / status code for responses, To tag), `sigCount` of them. Room for two at first, doubled when full:
-   * most transactions see two to four (pushed arrays would carry 16 spare slots each).
+   * Note the signature for transaction `tx` (a new transaction has index = the previous count); true when the
+   * transaction already had it. A signature found only in the older generation is noted again in the young one.
    */
-  sigs: (number | string | undefined)[];
-  sigCount: number;
+  seen(tx: number, src: number, dst: number, code: number, tag: number): boolean {
+    if (tx >= this.head.length) {
+      const h = new Float64Array(this.head.length * 2).fill(-1);
+      h.set(this.head);
+      this.head = h;
+    }
+    let r = this.head[tx]!;
+    while (r >= this.oldBase) {
+      const young = r >= this.youngBase;
+      const a = young ? this.young : this.old;
+      const o = (r - (young ? this.youngBase : this.oldBase)) * SIG_FIELDS;
+      if (a[o] === src && a[o + 1] === dst && a[o + 2] === code && a[o + 3] === tag) {
+        if (!young) this.append(tx, src, dst, code, tag);
+        return true;
+      }
+      r = a[o + 4]!;
+    }
+    this.append(tx, src, dst, code, tag);
+    return false;
+  }
+
+  private append(tx: number, src: number, dst: number, code: number, tag: number): void {
+    let o = (this.next - this.youngBase) * SIG_FIELDS;
+    if (o === this.young.length) {
+      const g = new Float64Array(this.young.length * 2);
+      g.set(this.young);
+      this.young = g;
+    }
+    const a = this.young;
+    a[o] = src;
+    a[o + 1] = dst;
+    a[o + 2] = code;
+    a[o + 3] = tag;
+    a[o + 4] = this.head[tx]!;
+    this.head[tx] = this.next++;
+  }
 }
 
-/** Shared by transactions with no signature yet (never written: the first one replaces it). */
-const NO_SIGS: (number | string | undefined)[] = [];
-
-/** An INVITE transaction of sent-by `sentBy` that ended with a non-2xx final response (its ACK belongs to it). */
-function rejectedInvite(t: TxState, sentBy: string): boolean {
-  return t.sentBy === sentBy && t.method === 'INVITE' && t.finalStatus !== undefined && t.finalStatus >= 300;
-}
+const COOKIE = [0x7a, 0x39, 0x68, 0x47, 0x34, 0x62, 0x4b]; // z9hG4bK
 
 export class TransactionMatcher {
+  /** The transactions, in creation order. */
+  readonly store = new TransactionStore();
   /**
-   * Transactions by key (the branch, or the RFC 2543 composite key), in two generations: keys used since the last
-   * rotation, and keys used in the generation before. A rotation (every horizon of capture time) drops the older
-   * generation whole, so expiry costs nothing per transaction. One transaction per key, except the few that share
-   * a branch (INVITE and its CANCEL): an array only then.
+   * First transaction by key (the branch bytes, or the RFC 2543 composite key), in two generations: keys used since
+   * the last rotation, and keys used in the generation before. A rotation (every horizon of capture time) drops the
+   * older generation whole, so expiry costs nothing per transaction. Transactions sharing a key (an INVITE and its
+   * CANCEL) are chained through store.next. Signatures of seen messages are kept the same way.
    */
-  private byKey = new Map<string, TxState | TxState[]>();
-  private byKeyOld = new Map<string, TxState | TxState[]>();
+  private byKey = new ByteKeyTable(1 << 14);
+  private byKeyOld = new ByteKeyTable(16);
+  private readonly sigs = new SignatureLog();
   private lastRotation = -1;
   private lastCheck = 0;
-  private count = 0;
+  private scratch = new Uint8Array(256);
   private readonly out: TransactionMatch = { index: -1, created: false, method: '', rfc2543: false, initial: false, retransmission: false };
 
   /** Number of transactions created. */
   get size(): number {
-    return this.count;
+    return this.store.count;
   }
 
   /**
@@ -82,81 +133,93 @@ export class TransactionMatcher {
     if (this.lastRotation < 0) this.lastRotation = now;
     else if (now - this.lastRotation >= TRANSACTION_HORIZON_SEC) {
       this.byKeyOld = this.byKey;
-      this.byKey = new Map();
+      this.byKey = new ByteKeyTable(1 << 14);
+      this.sigs.rotate();
       this.lastRotation = now;
     }
   }
 
   /**
-   * The transaction of a message of a call (not 'invalid'), or undefined when it names no method. `srcKey`/`dstKey`
-   * identify source and destination (address id * 65536 + port) and `methodKey` the request method, with any ids
-   * that are equal exactly when the texts are.
+   * The transaction of a message of call `callIndex` (not 'invalid'), or undefined when it names no method; counts
+   * the message in the transaction. `v` holds the message's top Via branch as bytes. `srcKey`/`dstKey` identify
+   * source and destination (address id * 65536 + port), `methodKey` the request method and `toTag` the To tag
+   * (TagTable id, -1 = none), with any ids that are equal exactly when the texts are.
    */
-  match(f: SipFacts, srcKey: number, dstKey: number, methodKey: number): TransactionMatch | undefined {
+  match(f: SipFacts, v: FactValues, callIndex: number, srcKey: number, dstKey: number, methodKey: number, toTag: number): TransactionMatch | undefined {
     const method = f.kind === 'request' ? f.method : f.cseqMethod;
     if (!method) return undefined;
-    const branch = f.viaBranch ?? '';
+    const store = this.store;
     const sentBy = f.viaSentBy ?? '';
-    const rfc3261 = branch.startsWith(BRANCH_MAGIC_COOKIE);
+    const vb = v.bytes;
+    const bs = v.branchStart;
+    const be = v.branchEnd;
+    let rfc3261 = bs >= 0 && be - bs >= 7;
+    for (let k = 0; rfc3261 && k < 7; k++) if (vb[bs + k] !== COOKIE[k]) rfc3261 = false;
     // RFC 3261 branches are unique per transaction, so the branch alone finds the (few) candidates; the
     // RFC 2543 fallback needs the composite key.
-    const key = rfc3261 ? branch : `2543|${f.callId}|${f.cseqSeq ?? ''}|${f.fromTag ?? ''}|${sentBy}|${branch}`;
-    let entry = this.byKey.get(key);
-    if (entry === undefined) {
-      entry = this.byKeyOld.get(key);
-      if (entry !== undefined) this.byKey.set(key, entry); // used again: into the young generation
+    let kb = vb;
+    let ks = bs;
+    let ke = be;
+    if (!rfc3261) {
+      const branch = bs >= 0 ? vb.subarray(bs, be) : undefined;
+      kb = this.encode(`2543|${f.callId}|${f.cseqSeq ?? ''}|${f.fromTag ?? ''}|${sentBy}|`, branch);
+      ks = 0;
+      ke = this.encoded;
     }
-    let tx: TxState | undefined;
-    if (entry !== undefined) {
+    const h = hashBytes(kb, ks, ke);
+    let head = this.byKey.getHashed(kb, ks, ke, h);
+    if (head < 0) {
+      head = this.byKeyOld.getHashed(kb, ks, ke, h);
+      if (head >= 0) this.byKey.addHashed(kb, ks, ke, h, head); // used again: into the young generation
+    }
+    let tx = -1;
+    if (head >= 0) {
       // ACK to a non-2xx final response is part of the INVITE transaction (§17.1.1.3, same branch);
       // ACK to a 2xx is a transaction of its own (§13.2.2.4, new branch). The last match wins.
-      const ack = f.kind === 'request' && method === 'ACK';
-      if (Array.isArray(entry)) {
-        if (ack) for (const t of entry) if (rejectedInvite(t, sentBy)) tx = t;
-        if (!tx) for (const t of entry) if (t.sentBy === sentBy && t.method === method) tx = t;
-      } else {
-        if (ack && rejectedInvite(entry, sentBy)) tx = entry;
-        if (!tx && entry.sentBy === sentBy && entry.method === method) tx = entry;
+      const next = store.next;
+      if (f.kind === 'request' && method === 'ACK') {
+        for (let t = head; t >= 0; t = next[t]!) {
+          if (store.sentBy[t] === sentBy && store.method[t] === 'INVITE' && store.finalStatus[t]! >= 300) tx = t;
+        }
       }
+      if (tx < 0) for (let t = head; t >= 0; t = next[t]!) if (store.sentBy[t] === sentBy && store.method[t] === method) tx = t;
     }
     const out = this.out;
-    out.created = tx === undefined;
-    if (tx === undefined) {
-      tx = { index: this.count++, method, finalStatus: undefined, initial: f.kind === 'request' ? f.toTag === undefined : true, sentBy, sigs: NO_SIGS, sigCount: 0 };
-      if (entry === undefined) this.byKey.set(key, tx);
-      else if (Array.isArray(entry)) entry.push(tx);
-      else this.byKey.set(key, [entry, tx]);
+    out.created = tx < 0;
+    if (tx < 0) {
+      tx = store.push(callIndex, method, sentBy, f.cseqSeq ?? 0, vb, bs, be, !rfc3261, f.kind === 'request' ? v.toTagStart < 0 : true);
+      if (head < 0) this.byKey.addHashed(kb, ks, ke, h, tx);
+      else {
+        let t = head;
+        while (store.next[t]! >= 0) t = store.next[t]!;
+        store.next[t] = tx;
+      }
     }
     // RFC 3261 §17: the same request (method) or response (status, To tag) again in the same direction.
-    const c = f.kind === 'request' ? -methodKey : (f.statusCode ?? 0);
-    const toTag = f.toTag;
-    let sigs = tx.sigs;
-    const n = tx.sigCount * 4;
-    let retransmission = false;
-    for (let k = 0; k < n; k += 4) {
-      if (sigs[k] === srcKey && sigs[k + 1] === dstKey && sigs[k + 2] === c && sigs[k + 3] === toTag) {
-        retransmission = true;
-        break;
-      }
-    }
-    if (!retransmission) {
-      if (n === sigs.length) {
-        const grown = new Array<number | string | undefined>(n === 0 ? 8 : n * 2);
-        for (let k = 0; k < n; k++) grown[k] = sigs[k];
-        tx.sigs = sigs = grown;
-      }
-      sigs[n] = srcKey;
-      sigs[n + 1] = dstKey;
-      sigs[n + 2] = c;
-      sigs[n + 3] = toTag;
-      tx.sigCount++;
-    }
-    if (f.kind === 'response' && f.statusCode !== undefined && f.statusCode >= 200) tx.finalStatus ??= f.statusCode;
-    out.index = tx.index;
-    out.method = tx.method;
+    const code = f.kind === 'request' ? -methodKey : (f.statusCode ?? 0);
+    const retransmission = this.sigs.seen(tx, srcKey, dstKey, code, toTag);
+    store.messageCount[tx] = store.messageCount[tx]! + 1;
+    if (f.kind === 'response' && f.statusCode !== undefined && f.statusCode >= 200 && store.finalStatus[tx] === 0) store.finalStatus[tx] = f.statusCode;
+    out.index = tx;
+    out.method = store.method[tx]!;
     out.rfc2543 = !rfc3261;
-    out.initial = tx.initial;
+    out.initial = store.initial(tx);
     out.retransmission = retransmission;
     return out;
   }
+
+  /** Bytes written by the last encode(). */
+  private encoded = 0;
+
+  /** `text` as UTF-8 followed by `tail`, in the scratch buffer (valid until the next call). */
+  private encode(text: string, tail: Uint8Array | undefined): Uint8Array {
+    const need = text.length * 3 + (tail?.length ?? 0);
+    if (this.scratch.length < need) this.scratch = new Uint8Array(need * 2);
+    const { written } = UTF8.encodeInto(text, this.scratch);
+    if (tail !== undefined) this.scratch.set(tail, written);
+    this.encoded = written + (tail?.length ?? 0);
+    return this.scratch;
+  }
 }
+
+const UTF8 = new TextEncoder();

@@ -57,6 +57,12 @@ export class ByteKeyTable {
     this.addHashed(b, s, e, hashBytes(b, s, e), value);
   }
 
+  /** The key of entry `entry` (entries are numbered from 0 in the order added): a view, valid until the next add. */
+  keyAt(entry: number): Uint8Array {
+    const s = this.keyStart[entry]!;
+    return this.keys.subarray(s, s + this.keyLength[entry]!);
+  }
+
   /** add() with the key's hashBytes() already computed. */
   addHashed(b: Uint8Array, s: number, e: number, h: number, value: number): void {
     if ((this.count + 1) * 2 > this.slots.length) this.grow();

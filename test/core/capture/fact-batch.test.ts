@@ -95,9 +95,9 @@ describe('FactBatch hand-off', () => {
     const strip = (m: ReturnType<CallModelBuilder['message']>) => ({ ...m, fileOffset: undefined, location: undefined, problemCount: undefined });
     for (let i = 0; i < messages.length; i++) expect(strip(builder.message(i))).toEqual(strip(ref.message(i)));
     expect(builder.calls).toEqual(ref.calls);
-    expect(builder.dialogs).toEqual(ref.dialogs);
-    expect(builder.transactions).toEqual(ref.transactions);
+    expect(builder.dialogs.all()).toEqual(ref.dialogs.all());
+    expect(builder.transactions.all()).toEqual(ref.transactions.all());
     expect(builder.calls[1]).toMatchObject({ fromDisplay: 'Ålice', fromUri: 'sip:alice@a.example' });
-    expect(builder.dialogs.map((d) => d.toTag)).toContain('tö-1');
+    expect(builder.dialogs.all().map((d) => d.toTag)).toContain('tö-1');
   });
 });

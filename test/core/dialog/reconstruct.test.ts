@@ -64,12 +64,12 @@ describe('transactions (RFC 3261 §17)', () => {
       { from: A, to: B, text: req('BYE', { branch: br('3'), toTag: 'tt', cseq: 2 }) },
       { from: B, to: A, text: resp(200, 'OK', { branch: br('3'), toTag: 'tt', cseq: 2, method: 'BYE' }) },
     ]);
-    expect(m.transactions.map((t) => [t.method, t.messageCount, t.finalStatus])).toEqual([
+    expect(m.transactions.all().map((t) => [t.method, t.messageCount, t.finalStatus])).toEqual([
       ['INVITE', 3, 200],
       ['ACK', 1, undefined], // ACK for a 2xx is a transaction of its own (§13.2.2.4)
       ['BYE', 2, 200],
     ]);
-    expect(transactionMessageIds(m, m.transactions[0]!)).toEqual([0, 1, 2]);
+    expect(transactionMessageIds(m, m.transactions.get(0)!)).toEqual([0, 1, 2]);
   });
 
   it('puts the ACK for a non-2xx final response into the INVITE transaction (§17.1.1.3)', async () => {
@@ -78,8 +78,8 @@ describe('transactions (RFC 3261 §17)', () => {
       { from: B, to: A, text: resp(486, 'Busy Here', { branch: br('x'), toTag: 'tt' }) },
       { from: A, to: B, text: req('ACK', { branch: br('x'), toTag: 'tt' }) },
     ]);
-    expect(m.transactions).toHaveLength(1);
-    expect(m.transactions[0]).toMatchObject({ method: 'INVITE', messageCount: 3, finalStatus: 486 });
+    expect(m.transactions.count).toBe(1);
+    expect(m.transactions.get(0)!).toMatchObject({ method: 'INVITE', messageCount: 3, finalStatus: 486 });
     expect(m.calls[0]!.state).toBe('busy');
   });
 
@@ -92,7 +92,7 @@ describe('transactions (RFC 3261 §17)', () => {
       { from: B, to: A, text: resp(487, 'Request Terminated', { branch: br('c'), toTag: 'tt' }) },
       { from: A, to: B, text: req('ACK', { branch: br('c'), toTag: 'tt' }) },
     ]);
-    expect(m.transactions.map((t) => [t.method, t.messageCount, t.finalStatus])).toEqual([
+    expect(m.transactions.all().map((t) => [t.method, t.messageCount, t.finalStatus])).toEqual([
       ['INVITE', 4, 487],
       ['CANCEL', 2, 200],
     ]);
@@ -106,7 +106,7 @@ describe('transactions (RFC 3261 §17)', () => {
       { from: A, to: B, text: req('OPTIONS', { callId: 'c2', cseq: 5 }) },
       { from: B, to: A, text: resp(200, 'OK', { callId: 'c2', cseq: 5, method: 'OPTIONS', toTag: 'x' }) },
     ]);
-    expect(m.transactions.map((t) => [t.method, t.messageCount, t.rfc2543])).toEqual([
+    expect(m.transactions.all().map((t) => [t.method, t.messageCount, t.rfc2543])).toEqual([
       ['INVITE', 2, true],
       ['OPTIONS', 2, true],
     ]);
@@ -130,7 +130,7 @@ describe('transactions (RFC 3261 §17)', () => {
       { from: A, to: P, text: req('INVITE', { branch: br('h1') }) },
       { from: P, to: B, text: req('INVITE', { branch: br('h2'), via: 'proxy.example' }) },
     ]);
-    expect(m.transactions).toHaveLength(2);
+    expect(m.transactions.count).toBe(2);
     expect(m.messages.get(1).retransmission).toBe(false);
     expect(m.calls).toHaveLength(1);
   });
@@ -147,8 +147,8 @@ describe('transactions (RFC 3261 §17)', () => {
       { from: A, to: B, text: req('MESSAGE', { branch: br('x'), callId: 'cx' }), at: 700 },
       other(750, 4), y(800), other(950, 5), y(1000, 200),
     ]);
-    const xs = m.transactions.filter((t) => t.branch === br('x'));
-    const ys = m.transactions.filter((t) => t.branch === br('y'));
+    const xs = m.transactions.all().filter((t) => t.branch === br('x'));
+    const ys = m.transactions.all().filter((t) => t.branch === br('y'));
     expect(xs).toHaveLength(2);
     expect(ys).toHaveLength(1);
     expect(ys[0]!.messageCount).toBe(6);
@@ -163,17 +163,17 @@ describe('dialogs (RFC 3261 §12)', () => {
       { from: B, to: A, text: resp(180, 'Ringing', { branch: br('1'), toTag: 'tt' }) },
     ];
     let m = await model(msgs);
-    expect(m.dialogs).toHaveLength(1);
-    expect(m.dialogs[0]).toMatchObject({ state: 'early', fromTag: 'ft', toTag: 'tt', method: 'INVITE' });
+    expect(m.dialogs.count).toBe(1);
+    expect(m.dialogs.get(0)!).toMatchObject({ state: 'early', fromTag: 'ft', toTag: 'tt', method: 'INVITE' });
     msgs.push({ from: B, to: A, text: resp(200, 'OK', { branch: br('1'), toTag: 'tt' }) });
     m = await model(msgs);
-    expect(m.dialogs[0]!.state).toBe('confirmed');
+    expect(m.dialogs.get(0)!.state).toBe('confirmed');
     // BYE from the callee: tags swap sides, still the same dialog
     msgs.push({ from: B, to: A, text: req('BYE', { branch: br('9'), fromTag: 'tt', toTag: 'ft', cseq: 1, via: 'b.example' }) });
     m = await model(msgs);
-    expect(m.dialogs).toHaveLength(1);
-    expect(m.dialogs[0]!.state).toBe('terminated');
-    expect(dialogMessageIds(m, m.dialogs[0]!)).toEqual([0, 1, 2, 3]); // the INVITE belongs to the dialog it created
+    expect(m.dialogs.count).toBe(1);
+    expect(m.dialogs.get(0)!.state).toBe('terminated');
+    expect(dialogMessageIds(m, m.dialogs.get(0)!)).toEqual([0, 1, 2, 3]); // the INVITE belongs to the dialog it created
   });
 
   it('sees forking: two To tags under one INVITE are two dialogs of one call (§13.2.2.4)', async () => {
@@ -184,7 +184,7 @@ describe('dialogs (RFC 3261 §12)', () => {
       { from: B, to: A, text: resp(200, 'OK', { branch: br('f'), toTag: 'fork2' }) },
     ]);
     expect(m.calls).toHaveLength(1);
-    expect(m.dialogs.map((d) => [d.toTag, d.state])).toEqual([
+    expect(m.dialogs.all().map((d) => [d.toTag, d.state])).toEqual([
       ['fork1', 'early'],
       ['fork2', 'confirmed'],
     ]);
@@ -197,14 +197,14 @@ describe('dialogs (RFC 3261 §12)', () => {
       { from: B, to: A, text: resp(183, 'Session Progress', { branch: br('e'), toTag: 'tt' }) },
       { from: B, to: A, text: resp(603, 'Decline', { branch: br('e'), toTag: 'tt' }) },
     ]);
-    expect(m.dialogs[0]!.state).toBe('terminated');
+    expect(m.dialogs.get(0)!.state).toBe('terminated');
     expect(m.calls[0]!.state).toBe('rejected');
   });
 
   it('recognises a mid-dialog request whose dialog began before the capture', async () => {
     const m = await model([{ from: A, to: B, text: req('BYE', { branch: br('b'), toTag: 'tt', cseq: 3 }) }]);
-    expect(m.dialogs).toHaveLength(1);
-    expect(m.dialogs[0]!.state).toBe('terminated');
+    expect(m.dialogs.count).toBe(1);
+    expect(m.dialogs.get(0)!.state).toBe('terminated');
   });
 });
 

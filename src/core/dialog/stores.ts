@@ -1,0 +1,216 @@
+// Columnar stores of the transactions and dialogs of a capture (typed-array columns, no object per transaction or
+// dialog while importing: a 100k-call capture has some 300k transactions), and the table of From/To tag values they
+// are matched by. TransactionInfo / DialogInfo objects are built on demand by get(i).
+import type { CallInfo, DialogInfo, DialogState, TransactionInfo } from './types';
+import { ByteKeyTable, hashBytes } from '../util/byte-key-table';
+import { decodeUtf8 } from '../text/decode';
+
+function grownInt32(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
+  const g = new Int32Array(n);
+  g.set(a);
+  return g;
+}
+function grownUint16(a: Uint16Array, n: number): Uint16Array<ArrayBuffer> {
+  const g = new Uint16Array(n);
+  g.set(a);
+  return g;
+}
+function grownUint8(a: Uint8Array, n: number): Uint8Array<ArrayBuffer> {
+  const g = new Uint8Array(n);
+  g.set(a);
+  return g;
+}
+
+/**
+ * From/To tag values (RFC 3261 §19.3) by their UTF-8 bytes: each distinct value gets an id (0, 1, 2... in order of
+ * first use), so dialogs and retransmission checks compare numbers. Values are kept for the whole import (dialogs
+ * need their text); lookups allocate nothing.
+ */
+export class TagTable {
+  private readonly table = new ByteKeyTable(1 << 12);
+
+  /** Id of the value b[s, e) (added when new). */
+  id(b: Uint8Array, s: number, e: number): number {
+    const h = hashBytes(b, s, e);
+    const known = this.table.getHashed(b, s, e, h);
+    if (known >= 0) return known;
+    const id = this.table.size;
+    this.table.addHashed(b, s, e, h, id);
+    return id;
+  }
+
+  /** The text of tag `id`. */
+  text(id: number): string {
+    const k = this.table.keyAt(id);
+    return decodeUtf8(k, 0, k.length);
+  }
+}
+
+const TX_RFC2543 = 1;
+const TX_INITIAL = 2;
+
+/**
+ * Transactions (RFC 3261 §17) in creation order, as columns. TransactionMatcher appends and updates them; get(i)
+ * gives the TransactionInfo. `next` chains the transactions that share a matching key (an INVITE and its CANCEL
+ * share the branch), for the matcher.
+ */
+export class TransactionStore {
+  private n = 0;
+  callIndex = new Int32Array(1024);
+  cseqSeq = new Int32Array(1024);
+  messageCount = new Int32Array(1024);
+  /** First final status code (>= 200), 0 = none yet. */
+  finalStatus = new Uint16Array(1024);
+  flags = new Uint8Array(1024);
+  /** Next transaction with the same matching key, or -1. */
+  next = new Int32Array(1024);
+  /** Top Via branch bytes (UTF-8) of the creating message: [branchStart, branchStart + branchLength) of `branches`. */
+  private branchStart = new Int32Array(1024);
+  private branchLength = new Int32Array(1024);
+  private branches = new Uint8Array(1 << 16);
+  private branchesUsed = 0;
+  /** Request method and top Via sent-by of the creating message (shared interned strings, not copies). */
+  readonly method: string[] = [];
+  readonly sentBy: string[] = [];
+
+  /** Number of transactions. */
+  get count(): number {
+    return this.n;
+  }
+
+  /**
+   * Append a transaction created by a message of call `callIndex` whose top Via branch is b[bs, be) (bs < 0: none).
+   * Returns its index.
+   */
+  push(callIndex: number, method: string, sentBy: string, cseqSeq: number, b: Uint8Array, bs: number, be: number, rfc2543: boolean, initial: boolean): number {
+    const i = this.n++;
+    if (i === this.callIndex.length) {
+      const n = i * 2;
+      this.callIndex = grownInt32(this.callIndex, n);
+      this.cseqSeq = grownInt32(this.cseqSeq, n);
+      this.messageCount = grownInt32(this.messageCount, n);
+      this.finalStatus = grownUint16(this.finalStatus, n);
+      this.flags = grownUint8(this.flags, n);
+      this.next = grownInt32(this.next, n);
+      this.branchStart = grownInt32(this.branchStart, n);
+      this.branchLength = grownInt32(this.branchLength, n);
+    }
+    this.callIndex[i] = callIndex;
+    this.cseqSeq[i] = cseqSeq;
+    this.messageCount[i] = 0;
+    this.finalStatus[i] = 0;
+    this.flags[i] = (rfc2543 ? TX_RFC2543 : 0) | (initial ? TX_INITIAL : 0);
+    this.next[i] = -1;
+    this.method.push(method);
+    this.sentBy.push(sentBy);
+    const len = bs >= 0 && be > bs ? be - bs : 0;
+    if (this.branchesUsed + len > this.branches.length) {
+      this.branches = grownUint8(this.branches, Math.max(this.branches.length * 2, this.branchesUsed + len));
+    }
+    for (let k = 0; k < len; k++) this.branches[this.branchesUsed + k] = b[bs + k]!;
+    this.branchStart[i] = this.branchesUsed;
+    this.branchLength[i] = len;
+    this.branchesUsed += len;
+    return i;
+  }
+
+  /** Transaction `i` began with a request without To tag (or with a response): see TransactionMatch.initial. */
+  initial(i: number): boolean {
+    return (this.flags[i]! & TX_INITIAL) !== 0;
+  }
+
+  /** TransactionInfo of transaction `i` (a new object; undefined past the end). */
+  get(i: number): TransactionInfo | undefined {
+    if (i < 0 || i >= this.n) return undefined;
+    const s = this.branchStart[i]!;
+    return {
+      index: i,
+      callIndex: this.callIndex[i]!,
+      branch: decodeUtf8(this.branches, s, s + this.branchLength[i]!),
+      method: this.method[i]!,
+      cseqSeq: this.cseqSeq[i]!,
+      messageCount: this.messageCount[i]!,
+      finalStatus: this.finalStatus[i] || undefined,
+      rfc2543: (this.flags[i]! & TX_RFC2543) !== 0,
+    };
+  }
+
+  /** Every transaction, in index order. */
+  all(): TransactionInfo[] {
+    const out: TransactionInfo[] = [];
+    for (let i = 0; i < this.n; i++) out.push(this.get(i)!);
+    return out;
+  }
+}
+
+const DIALOG_STATES: readonly DialogState[] = ['early', 'confirmed', 'terminated'];
+/** DialogStore.state values. */
+export const DIALOG_EARLY = 0;
+export const DIALOG_CONFIRMED = 1;
+export const DIALOG_TERMINATED = 2;
+
+/** Dialogs (RFC 3261 §12) in creation order, as columns; get(i) gives the DialogInfo. */
+export class DialogStore {
+  private n = 0;
+  callIndex = new Int32Array(1024);
+  /** Tag ids (TagTable) of the From tag of the creating message and the To tag set by the UAS. */
+  fromTag = new Int32Array(1024);
+  toTag = new Int32Array(1024);
+  /** DIALOG_EARLY / DIALOG_CONFIRMED / DIALOG_TERMINATED. */
+  state = new Uint8Array(1024);
+  messageCount = new Int32Array(1024);
+  readonly method: string[] = [];
+
+  constructor(
+    private readonly tags: TagTable,
+    private readonly calls: readonly CallInfo[],
+  ) {}
+
+  /** Number of dialogs. */
+  get count(): number {
+    return this.n;
+  }
+
+  /** Append a dialog; returns its index. */
+  push(callIndex: number, fromTag: number, toTag: number, state: number, method: string): number {
+    const i = this.n++;
+    if (i === this.callIndex.length) {
+      const n = i * 2;
+      this.callIndex = grownInt32(this.callIndex, n);
+      this.fromTag = grownInt32(this.fromTag, n);
+      this.toTag = grownInt32(this.toTag, n);
+      this.state = grownUint8(this.state, n);
+      this.messageCount = grownInt32(this.messageCount, n);
+    }
+    this.callIndex[i] = callIndex;
+    this.fromTag[i] = fromTag;
+    this.toTag[i] = toTag;
+    this.state[i] = state;
+    this.messageCount[i] = 0;
+    this.method.push(method);
+    return i;
+  }
+
+  /** DialogInfo of dialog `i` (a new object; undefined past the end). */
+  get(i: number): DialogInfo | undefined {
+    if (i < 0 || i >= this.n) return undefined;
+    const callIndex = this.callIndex[i]!;
+    return {
+      index: i,
+      callIndex,
+      callId: this.calls[callIndex]?.callId ?? '',
+      fromTag: this.tags.text(this.fromTag[i]!),
+      toTag: this.tags.text(this.toTag[i]!),
+      state: DIALOG_STATES[this.state[i]!]!,
+      method: this.method[i]!,
+      messageCount: this.messageCount[i]!,
+    };
+  }
+
+  /** Every dialog, in index order. */
+  all(): DialogInfo[] {
+    const out: DialogInfo[] = [];
+    for (let i = 0; i < this.n; i++) out.push(this.get(i)!);
+    return out;
+  }
+}
