@@ -309,7 +309,7 @@ export class TransportAssembler {
       srcPort: p.srcPort,
       dstPort: p.dstPort,
       transport,
-      bytes: b.subarray(start, end),
+      bytes: start === 0 && end === b.length ? b : b.subarray(start, end), // the common case: the whole datagram
       fileOffset,
       truncated,
       prescan: pre,
