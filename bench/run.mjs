@@ -2,8 +2,9 @@
 // `npm run bench`: import benchmark on a generated >= 500 MB / >= 100k-call capture. Times
 // `sipscope calls FILE --summary` (import to a complete call index) with its peak RSS, and, when installed, the
 // sngrep and tshark runs named in issue #2 on the same file in the same run, then prints the ratios.
-//   node bench/run.mjs [--file F] [--runs 3] [--no-peers] [--regen] [--json bench/out/results.json]
-// Ratios are medians of our runs against the peers' run(s); each tool's wall time, CPU time and peak RSS are shown.
+//   node bench/run.mjs [--file F] [--runs 3] [--peer-runs N] [--no-peers] [--regen] [--json bench/out/results.json]
+// Ratios are medians over interleaved rounds (ours against each peer's); each tool's wall time, CPU time and peak
+// RSS are shown.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -79,45 +80,62 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (r) => `${r.wallSec.toFixed(2)} s wall, ${r.cpuSec !== undefined ? `${r.cpuSec.toFixed(2)} s CPU, ` : ''}${(r.maxRssKb / 1024).toFixed(0)} MB peak RSS`;
 
 console.log(`capture: ${file} (${(size / 1e6).toFixed(0)} MB)`);
+// Rounds interleave the tools (sipscope, sngrep, tshark, then again), so a slow spell of the machine (shared
+// hardware: speeds drift by a third over minutes) falls on every tool alike; each tool's median over the rounds is
+// compared. Peers run in the first `--peer-runs` rounds (default: all; at least the first).
+const peerRuns = Number(opt('peer-runs', String(runs)));
+const PEERS = [
+  { name: 'sngrep', cmd: 'sngrep', args: ['-N', '-q', '-l', '1000000', '-I', file], label: 'sngrep -N -q -l 1000000 -I', install: 'apt-get install sngrep' },
+  { name: 'tshark', cmd: 'tshark', args: ['-Y', 'sip', '-q', '-r', file], label: 'tshark -Y sip -q -r', install: 'apt-get install tshark' },
+].filter((p) => {
+  if (flag('no-peers')) return false;
+  if (have(p.cmd)) return true;
+  console.log(`${p.cmd} not installed: skipped (${p.install})`);
+  return false;
+});
 const ours = [];
+const peerRunsOf = Object.fromEntries(PEERS.map((p) => [p.name, []]));
 for (let i = 0; i < runs; i++) {
   const r = await measure(process.execPath, [join(root, 'dist/cli.js'), 'calls', file, '--summary']);
   if (r.code !== 0) {
     console.error(`sipscope failed (exit ${r.code}): ${r.stderr}`);
     process.exit(1);
   }
-  console.log(`sipscope calls --summary  run ${i + 1}: ${fmt(r)}  -> ${r.stdout}`);
+  console.log(`round ${i + 1}: sipscope calls --summary: ${fmt(r)}  -> ${r.stdout}`);
   ours.push(r);
+  if (i < Math.max(1, peerRuns)) {
+    for (const p of PEERS) {
+      const pr = await measure(p.cmd, p.args);
+      console.log(`round ${i + 1}: ${p.label}: ${fmt(pr)}${pr.code ? ` (exit ${pr.code})` : ''}`);
+      peerRunsOf[p.name].push(pr);
+    }
+  }
 }
-const best = { wallSec: median(ours.map((r) => r.wallSec)), cpuSec: ours[0].cpuSec !== undefined ? median(ours.map((r) => r.cpuSec)) : undefined, maxRssKb: Math.max(...ours.map((r) => r.maxRssKb)) };
+const summarize = (rs) => ({
+  wallSec: median(rs.map((r) => r.wallSec)),
+  cpuSec: rs[0].cpuSec !== undefined ? median(rs.map((r) => r.cpuSec)) : undefined,
+  maxRssKb: Math.max(...rs.map((r) => r.maxRssKb)),
+  code: rs.find((r) => r.code)?.code ?? 0,
+});
+const best = summarize(ours);
+const peers = Object.fromEntries(PEERS.map((p) => [p.name, summarize(peerRunsOf[p.name])]));
 
-const peers = {};
-if (!flag('no-peers')) {
-  if (have('sngrep')) {
-    const r = await measure('sngrep', ['-N', '-q', '-l', '1000000', '-I', file]);
-    console.log(`sngrep -N -q -l 1000000 -I: ${fmt(r)}${r.code ? ` (exit ${r.code})` : ''}`);
-    peers.sngrep = r;
-  } else console.log('sngrep not installed: skipped (apt-get install sngrep)');
-  if (have('tshark')) {
-    const r = await measure('tshark', ['-Y', 'sip', '-q', '-r', file]);
-    console.log(`tshark -Y sip -q -r: ${fmt(r)}${r.code ? ` (exit ${r.code})` : ''}`);
-    peers.tshark = r;
-  } else console.log('tshark not installed: skipped (apt-get install tshark)');
-}
-
-console.log('\nsummary (median of our runs; peak RSS = max over our runs):');
+console.log('\nsummary (median wall and CPU time over the rounds; peak RSS = max over the rounds):');
 console.log(`  sipscope: ${fmt(best)}  [target: peak RSS <= 400 MB: ${best.maxRssKb / 1024 <= 400 ? 'met' : 'NOT met'}]`);
 const ratios = {};
 for (const [name, r] of Object.entries(peers)) {
   const wall = r.wallSec / best.wallSec;
   const cpu = r.cpuSec !== undefined && best.cpuSec ? r.cpuSec / best.cpuSec : undefined;
   const target = name === 'sngrep' ? 10 : 5;
-  ratios[name] = { wall, cpu, target, rss: r.maxRssKb / best.maxRssKb };
+  // Same-round ratios show the spread the machine's drift leaves in the medians' ratio.
+  const perRound = peerRunsOf[name].map((pr, i) => pr.wallSec / ours[i].wallSec);
+  ratios[name] = { wall, cpu, target, rss: r.maxRssKb / best.maxRssKb, perRound };
   console.log(
     `  ${name}: ${fmt(r)} -> sipscope is ${wall.toFixed(1)}x faster (wall)${cpu !== undefined ? `, ${cpu.toFixed(1)}x (CPU)` : ''}, ` +
-      `uses ${(r.maxRssKb / best.maxRssKb).toFixed(1)}x less memory  [target >= ${target}x: ${wall >= target ? 'met' : 'NOT met'}]`,
+      `uses ${(r.maxRssKb / best.maxRssKb).toFixed(1)}x less memory  [target >= ${target}x: ${wall >= target ? 'met' : 'NOT met'}]` +
+      (perRound.length > 1 ? `; same-round ratios ${Math.min(...perRound).toFixed(1)}x..${Math.max(...perRound).toFixed(1)}x` : ''),
   );
 }
 mkdirSync(dirname(jsonOut), { recursive: true });
-writeFileSync(jsonOut, JSON.stringify({ file, sizeBytes: size, date: new Date().toISOString(), node: process.version, sipscope: { runs: ours, median: best }, peers, ratios }, null, 1));
+writeFileSync(jsonOut, JSON.stringify({ file, sizeBytes: size, date: new Date().toISOString(), node: process.version, sipscope: { runs: ours, median: best }, peers, peerRuns: peerRunsOf, ratios }, null, 1));
 console.log(`\nresults written to ${jsonOut}`);
