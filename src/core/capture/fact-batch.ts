@@ -12,7 +12,18 @@ import { decodeUtf8 } from '../text/decode';
 import { ByteKeyTable, FNV_OFFSET, FNV_PRIME } from '../util/byte-key-table';
 
 const TRANSPORTS: readonly SipTransport[] = ['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP'];
-const TRANSPORT_CODE: Record<string, number> = Object.fromEntries(TRANSPORTS.map((t, i) => [t, i]));
+/** Index of `t` in TRANSPORTS (a switch: a keyed lookup per message showed in profiles). */
+function transportCode(t: SipTransport): number {
+  switch (t) {
+    case 'UDP': return 0;
+    case 'TCP': return 1;
+    case 'TLS': return 2;
+    case 'WS': return 3;
+    case 'WSS': return 4;
+    case 'SCTP': return 5;
+    default: return 0;
+  }
+}
 
 // Columns of FactBatch.num, STRIDE numbers per message.
 const F_FRAME = 0;
@@ -149,7 +160,7 @@ export class FactBatchWriter {
       (f.hasSdp ? FLAG_SDP : 0) |
       (p.truncated ? FLAG_TRUNCATED : 0) |
       (p.ipVersion === 6 ? FLAG_IPV6 : 0) |
-      ((TRANSPORT_CODE[p.transport] ?? 0) << TRANSPORT_SHIFT);
+      (transportCode(p.transport) << TRANSPORT_SHIFT);
     num[o + F_STATUS] = f.statusCode ?? -1;
     num[o + F_CSEQ] = f.cseqSeq ?? -1;
     num[o + F_PROBLEMS] = f.problemCount;

@@ -11,7 +11,7 @@ import type { EvidenceCollector } from '../rules/capture/evidence';
 import type { RtpAnalyzer } from '../rtp/analyzer';
 import { sipBodyStart, type SdpSighting } from '../rtp/media';
 import { findSdpBodies } from '../sdp/parse-sdp';
-import { scanSipDatagram, scanSipFacts, type FastFacts } from '../sip/fast-facts';
+import { FastFacts, scanSipDatagram, scanSipFacts } from '../sip/fast-facts';
 import { factsFromMessage } from '../sip/facts';
 import { parseSipMessage } from '../sip/parse-message';
 import type { SipMessage } from '../sip/types';
@@ -62,11 +62,13 @@ export async function runImportFront(source: ByteSource, opts: ImportFrontOption
   const decoder = new PacketDecoder(problems, ev ? { onIcmp: (v, d, s, e, rep, frame, time) => ev.onIcmp(v, d, s, e, rep, frame, time) } : {});
   const onNonSipUdp =
     rtp && ev ? (pkt: NetPacket) => (ev.keepAliveCandidate(pkt), rtp.onUdp(pkt)) : rtp ? (pkt: NetPacket) => rtp.onUdp(pkt) : ev ? (pkt: NetPacket) => ev.keepAliveCandidate(pkt) : undefined;
+  const reusedFacts = new FastFacts(new Uint8Array(0));
   const assembler = new TransportAssembler(problems, {
     onNonSipUdp,
     onKeepAlive: ev ? (pkt) => ev.keepAliveCandidate(pkt) : undefined,
     // Datagrams are framed and scanned in one pass; what the fast path declines is framed and parsed as usual.
-    scanUnit: scanSipDatagram,
+    // One FastFacts for every datagram: onSip consumes each before the next is scanned.
+    scanUnit: (b, start, end, max) => scanSipDatagram(b, start, end, max, reusedFacts),
   });
   const writer = new FactBatchWriter(opts.onBatch, opts.batchSize, opts.transferBatches === true, opts.batchPool);
 

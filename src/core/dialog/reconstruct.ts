@@ -178,7 +178,9 @@ export class CallModelBuilder {
   /** From/To tag values by id (dialogs and retransmission checks compare ids). */
   private readonly tags = new TagTable();
   readonly dialogs = new DialogStore(this.tags, this.calls);
+  /** Call index by Call-ID, for calls[0, indexedCalls) (see callFor). */
   private readonly callByCallId = new Map<string, number>();
+  private indexedCalls = 0;
   /** Which transaction each message belongs to, and whether it is a retransmission; keeps the transactions. */
   private readonly matcher = new TransactionMatcher();
   readonly transactions: TransactionStore = this.matcher.store;
@@ -268,15 +270,24 @@ export class CallModelBuilder {
 
   private callFor(f: SipFacts, seen: MessageSighting, hint: number): number {
     const callId = f.callId!;
-    let idx = hint >= 0 && hint < this.calls.length && this.calls[hint]!.callId === callId ? hint : this.callByCallId.get(callId);
+    const n = this.calls.length;
+    let idx: number | undefined;
+    if (hint >= 0 && hint < n && this.calls[hint]!.callId === callId) idx = hint;
+    else if (hint !== n) {
+      // No hint, or a wrong one: look the Call-ID up (calls created on a new-call hint are indexed here first).
+      for (let i = this.indexedCalls; i < n; i++) this.callByCallId.set(this.calls[i]!.callId, i);
+      this.indexedCalls = n;
+      idx = this.callByCallId.get(callId);
+    }
+    // hint === n: the caller (FactBatchReader, whose front keys calls by Call-ID exactly as here) says this Call-ID
+    // starts a new call; the map is filled in only when a lookup needs it.
     if (idx !== undefined) {
       const call = this.calls[idx]!;
       // The first message may have been a response; adopt the first request's identity when it arrives.
       if (call.method === '' && f.kind === 'request' && f.method) call.method = f.method;
       return idx;
     }
-    idx = this.calls.length;
-    this.callByCallId.set(callId, idx);
+    idx = n;
     const parties = f.parties();
     this.calls.push({
       index: idx,

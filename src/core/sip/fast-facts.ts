@@ -245,6 +245,27 @@ export class FastFacts implements SipFacts {
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
   }
+  /** Back to the state of `new FastFacts(bytes)`, for a scan that reuses this instance. */
+  reset(bytes: Uint8Array): void {
+    this.kind = 'request';
+    this.method = undefined;
+    this.statusCode = undefined;
+    this.reason = undefined;
+    this.cseqSeq = undefined;
+    this.cseqMethod = undefined;
+    this.viaSentBy = undefined;
+    this.hasSdp = false;
+    this.problemCount = 0;
+    this.bytes = bytes;
+    this.callIdStart = this.callIdEnd = -1;
+    this.branchStart = this.branchEnd = -1;
+    this.fromTagStart = this.fromTagEnd = -1;
+    this.toTagStart = this.toTagEnd = -1;
+    this.messageEnd = -1;
+    this.fromStart = this.fromEnd = -1;
+    this.toStart = this.toEnd = -1;
+    this.decoded = 0;
+  }
   private text(k: 0 | 1 | 2 | 3, s: number, e: number): string | undefined {
     const texts = (this.texts ??= [undefined, undefined, undefined, undefined]);
     if ((this.decoded & (1 << k)) === 0) {
@@ -285,20 +306,26 @@ export function scanSipFacts(b: Uint8Array, start = 0, end = b.length): FastFact
  * `end`: the facts, with `messageEnd` set where frameSipDatagram would end the message (RFC 3261 §18.3: at
  * Content-Length, or at the end of the datagram without one). undefined whenever frameSipDatagram would report
  * anything (no empty line, several Content-Length headers, one larger than `maxContentLength` or than the datagram)
- * or the fast path declines: then frame with frameSipDatagram and scan the message as usual.
+ * or the fast path declines: then frame with frameSipDatagram and scan the message as usual. `into`: an instance to
+ * fill (reset first) instead of a new one, for callers that consume each result before the next scan.
  */
-export function scanSipDatagram(b: Uint8Array, start: number, end: number, maxContentLength: number): FastFacts | undefined {
-  return scan(b, start, end, maxContentLength);
+export function scanSipDatagram(b: Uint8Array, start: number, end: number, maxContentLength: number, into?: FastFacts): FastFacts | undefined {
+  return scan(b, start, end, maxContentLength, into);
 }
 
 /** The scanner; `maxContentLength` >= 0: datagram mode (see scanSipDatagram). */
-function scan(b: Uint8Array, s: number, n: number, maxContentLength: number): FastFacts | undefined {
+function scan(b: Uint8Array, s: number, n: number, maxContentLength: number, into?: FastFacts): FastFacts | undefined {
   const datagram = maxContentLength >= 0;
   let lf = s;
   while (lf < n && b[lf] !== LF) lf++;
   if (lf >= n) return undefined;
   let le = lf > s && b[lf - 1] === CR ? lf - 1 : lf;
-  const out = new FastFacts(b);
+  let out: FastFacts;
+  if (into === undefined) out = new FastFacts(b);
+  else {
+    out = into;
+    out.reset(b);
+  }
   // RFC 3261 §7.1 Request-Line / §7.2 Status-Line
   if (le - s >= 12 && b[s] === 0x53 && b[s + 1] === 0x49 && b[s + 2] === 0x50 && b[s + 3] === 0x2f && b[s + 4] === 0x32 && b[s + 5] === 0x2e && b[s + 6] === 0x30 && b[s + 7] === SP) {
     out.kind = 'response';
