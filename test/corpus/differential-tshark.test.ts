@@ -1,6 +1,7 @@
 // Differential test against tshark on generated captures: varied but valid SIP (compact and mixed-case header
 // names, folded and comma-joined Vias, IPv6, rport/received forms, display names, bodies), over UDP and TCP (split
-// at random points, several messages per segment), on Ethernet, 802.1Q and Linux cooked links. For every message
+// at random points, several messages per segment), on Ethernet, 802.1Q, Linux cooked, PPP, Cisco HDLC and NFLOG
+// links, some inside UDP tunnels (GTP-U, Geneve, VXLAN, TZSP). For every message
 // tshark dissects, frame, addresses, ports, method/status, Call-ID, CSeq, tags and top-Via branch/received/rport
 // must agree. Skips (with a message) when tshark is not installed.
 import { spawnSync } from 'node:child_process';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportMessage, importCapture, memoryByteSource, type ExportedMessage } from '../../src/core/index';
 import { ethernetFrame, ipv4Packet, ipv6Packet, l4Segment, writePcap, type RawRecord } from '../helpers/pcap-writer';
+import { cHdlc, concat, geneve, gtpu, nflog, ppp, tzsp } from '../helpers/packet-builders';
 
 const tshark = spawnSync('sh', ['-c', 'command -v tshark'], { encoding: 'utf8' }).stdout.trim();
 
@@ -113,11 +115,29 @@ function message(r: Rng, a: Party, b: Party, transport: string): string {
 /** A random capture: records for several conversations, UDP and TCP, various link layers. */
 function capture(seed: number): { records: RawRecord[]; linkType: number } {
   const r = rng(seed);
-  const linkType = r.pick([1, 1, 113]); // Ethernet (with or without 802.1Q) or Linux cooked v1
+  // Ethernet (with or without 802.1Q), Linux cooked v1, PPP, Cisco HDLC, NFLOG
+  const linkType = r.pick([1, 1, 1, 113, 9, 104, 239]);
   const vlan = linkType === 1 && r.chance(0.3);
+  const tunnel = linkType === 1 && !vlan && r.chance(0.4) ? r.pick(['gtpu', 'geneve', 'vxlan', 'tzsp'] as const) : undefined;
+  const outerPort = 30000 + r.int(20000);
+  const genevePerEthernet = r.chance(0.5);
+  const geneveOptions = r.int(3);
   const records: RawRecord[] = [];
   let t = 1_700_000_000 + seed;
   const wrap = (ip: Uint8Array): Uint8Array => {
+    if (linkType === 9) return ppp(ip, r.chance(0.3));
+    if (linkType === 104) return cHdlc(ip);
+    if (linkType === 239) return nflog(ip);
+    if (tunnel !== undefined) {
+      // Outer IPv4/UDP between two tunnel endpoints around the packet (or an Ethernet frame of it).
+      const inner =
+        tunnel === 'gtpu' ? gtpu(ip, r.chance(0.5) ? { seq: r.int(65535), ext: r.chance(0.5) } : {})
+        : tunnel === 'geneve' ? (genevePerEthernet ? geneve(0x6558, ethernetFrame(ip), geneveOptions) : geneve((ip[0]! >> 4) === 6 ? 0x86dd : 0x0800, ip, geneveOptions))
+        : tunnel === 'vxlan' ? concat(Uint8Array.from([8, 0, 0, 0, 0, 0, 1, 0]), ethernetFrame(ip))
+        : tzsp(ethernetFrame(ip));
+      const port = tunnel === 'gtpu' ? 2152 : tunnel === 'geneve' ? 6081 : tunnel === 'vxlan' ? 4789 : 37008;
+      return ethernetFrame(ipv4Packet('172.16.0.1', '172.16.0.2', 17, l4Segment({ protocol: 'udp', srcPort: tunnel === 'gtpu' ? 2152 : outerPort, dstPort: port, payload: inner })));
+    }
     if (linkType === 113) {
       const b = new Uint8Array(16 + ip.length);
       b[1] = 0; // packet type: to us

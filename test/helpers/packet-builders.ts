@@ -1,4 +1,5 @@
-// Test helper: link headers (SLL, SLL2, NULL/LOOP, VLAN/QinQ), tunnels (GRE, ERSPAN II/III, PPP, VXLAN), IPv6
+// Test helper: link headers (SLL, SLL2, NULL/LOOP, VLAN/QinQ, Cisco HDLC, NFLOG), tunnels (GRE, ERSPAN II/III, PPP,
+// GTP-U, Geneve, TZSP), IPv6
 // extension headers, IP fragments, SCTP packets and a flexible pcapng writer (sections, byte orders, if_tsresol,
 // if_tsoffset, EPB/SPB/OPB) for the capture reader and packet decoder tests.
 import { ipv6Bytes } from './pcap-writer';
@@ -95,6 +96,49 @@ export function erspan3(frame: Uint8Array, opts: { platform?: boolean; ft?: numb
 export function ppp(ip: Uint8Array, compressed = false): Uint8Array {
   const proto = ethertypeOf(ip) === 0x0800 ? 0x21 : 0x57;
   return compressed ? concat(Uint8Array.from([proto]), ip) : concat(Uint8Array.from([0xff, 0x03, 0x00, proto]), ip);
+}
+
+/** Cisco HDLC (LINKTYPE_C_HDLC, 104): address 0x0f, control 0, ethertype. */
+export function cHdlc(ip: Uint8Array): Uint8Array {
+  return concat(Uint8Array.from([0x0f, 0x00, ...u16(ethertypeOf(ip))]), ip);
+}
+
+/**
+ * LINKTYPE_NFLOG (239): family, version, resource id, then TLVs (length and type in the capturing host's order:
+ * little-endian unless `bigEndian`): NFULA_PACKET_HDR (1), NFULA_PREFIX (10), NFULA_PAYLOAD (9) with the packet.
+ */
+export function nflog(ip: Uint8Array, bigEndian = false): Uint8Array {
+  const tlv = (type: number, value: Uint8Array): Uint8Array => {
+    const len = 4 + value.length;
+    const h = bigEndian ? [...u16(len), ...u16(type)] : [len & 0xff, len >> 8, type & 0xff, type >> 8];
+    return concat(Uint8Array.from(h), value, new Uint8Array((4 - (len % 4)) % 4));
+  };
+  const family = ethertypeOf(ip) === 0x0800 ? 2 : 10;
+  return concat(Uint8Array.from([family, 0, 0, 0]), tlv(1, Uint8Array.from([8, 0, 3, 0])), tlv(10, Uint8Array.from([0x6c, 0x6f, 0x67, 0])), tlv(9, ip));
+}
+
+/**
+ * GTPv1-U header (3GPP TS 29.281 §5.1) around `payload`: message type 255 (T-PDU) unless `type`; `seq` sets S and the
+ * optional 4 bytes; `ext` adds one 4-byte PDU session container extension header (E flag).
+ */
+export function gtpu(payload: Uint8Array, opts: { seq?: number; ext?: boolean; type?: number } = {}): Uint8Array {
+  const optional = opts.seq !== undefined || opts.ext === true;
+  const flags = 0x30 | (opts.ext ? 0x04 : 0) | (opts.seq !== undefined ? 0x02 : 0);
+  const extra = optional ? [...u16(opts.seq ?? 0), 0, opts.ext ? 0x85 : 0] : [];
+  const exts = opts.ext ? [1, 0x10, 0x01, 0x00] : [];
+  const len = extra.length + exts.length + payload.length;
+  return concat(Uint8Array.from([flags, opts.type ?? 0xff, ...u16(len), ...u32(0x1234), ...extra, ...exts]), payload);
+}
+
+/** Geneve header (RFC 8926 §3.4) with `optionWords` 4-byte words of options, protocol type `protocol`. */
+export function geneve(protocol: number, payload: Uint8Array, optionWords = 0): Uint8Array {
+  const opts = new Uint8Array(optionWords * 4);
+  return concat(Uint8Array.from([optionWords & 0x3f, 0, ...u16(protocol), 0, 0x12, 0x34, 0]), opts, payload);
+}
+
+/** TZSP header: version 1, type 0 (received), encapsulation 1 (Ethernet), a padding tag and END, then the frame. */
+export function tzsp(frame: Uint8Array): Uint8Array {
+  return concat(Uint8Array.from([1, 0, 0, 1, 0, 1]), frame);
 }
 
 /** PPTP enhanced GRE (version 1) around a PPP frame. */

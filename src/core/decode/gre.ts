@@ -1,6 +1,6 @@
 // GRE (RFC 2784 / RFC 2890 / RFC 1701 routing; PPTP enhanced GRE RFC 2637 §4.1), ERSPAN type I/II/III headers
 // (draft-foschiano-erspan) and PPP-in-GRE framing: each reduced to "inner ethertype at offset".
-import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, ETHERTYPE_TEB, pppToEthertype } from './link';
+import { decodePpp, ETHERTYPE_IPV4, ETHERTYPE_IPV6, ETHERTYPE_TEB, LINK_OK, LINK_TRUNCATED } from './link';
 
 /** Mutable result of the tunnel header parsers. */
 export interface TunnelOut {
@@ -111,21 +111,6 @@ export function parseErspan(type: 1 | 2 | 3, d: Uint8Array, off: number, end: nu
  * (protocol field compression, odd first byte) or 2-byte protocol. IPv4/IPv6 only; control protocols are ignored.
  */
 export function parsePpp(d: Uint8Array, off: number, end: number, out: TunnelOut): number {
-  let o = off;
-  if (o + 2 <= end && d[o] === 0xff && d[o + 1] === 0x03) o += 2;
-  if (o >= end) return TUN_TRUNCATED;
-  let proto: number;
-  if (d[o]! & 1) {
-    proto = d[o]!;
-    o += 1;
-  } else {
-    if (o + 2 > end) return TUN_TRUNCATED;
-    proto = (d[o]! << 8) | d[o + 1]!;
-    o += 2;
-  }
-  const et = pppToEthertype(proto);
-  if (et === 0) return TUN_IGNORE;
-  out.etherType = et;
-  out.offset = o;
-  return TUN_OK;
+  const st = decodePpp(d, off, end, out);
+  return st === LINK_OK ? TUN_OK : st === LINK_TRUNCATED ? TUN_TRUNCATED : TUN_IGNORE;
 }

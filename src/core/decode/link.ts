@@ -4,6 +4,9 @@
 // libpcap LINKTYPE_* values (https://www.tcpdump.org/linktypes.html).
 export const LINKTYPE_NULL = 0;
 export const LINKTYPE_ETHERNET = 1;
+export const LINKTYPE_PPP = 9; // PPP in HDLC-like framing (RFC 1662), address/control optional
+export const LINKTYPE_PPP_HDLC = 50; // PPP in HDLC-like framing, address/control always present
+export const LINKTYPE_C_HDLC = 104; // Cisco HDLC: address, control, then an ethertype
 export const LINKTYPE_RAW_LEGACY_12 = 12; // DLT_RAW on most BSDs/Linux, written into some pcaps as-is
 export const LINKTYPE_RAW_LEGACY_14 = 14; // DLT_RAW on OpenBSD
 export const LINKTYPE_RAW = 101;
@@ -11,6 +14,7 @@ export const LINKTYPE_LOOP = 108;
 export const LINKTYPE_LINUX_SLL = 113;
 export const LINKTYPE_IPV4 = 228;
 export const LINKTYPE_IPV6 = 229;
+export const LINKTYPE_NFLOG = 239; // Linux netfilter NFLOG: TLVs, the packet in NFULA_PAYLOAD
 export const LINKTYPE_LINUX_SLL2 = 276;
 
 // Ethertypes (IEEE 802 numbers; RFC 7042 appendix B).
@@ -119,6 +123,15 @@ export function decodeLinkHeader(linkType: number, d: Uint8Array, end: number, o
     case LINKTYPE_RAW_LEGACY_12:
     case LINKTYPE_RAW_LEGACY_14:
       return ipByVersion(d, o, end, out);
+    case LINKTYPE_PPP:
+    case LINKTYPE_PPP_HDLC:
+      return decodePpp(d, o, end, out);
+    case LINKTYPE_C_HDLC:
+      // Cisco HDLC: address (0x0f unicast / 0x8f broadcast), control (0), protocol (an ethertype; SLARP 0x8035).
+      if (end - o < 4) return LINK_TRUNCATED;
+      return walkEthertype((d[o + 2]! << 8) | d[o + 3]!, d, o + 4, end, out);
+    case LINKTYPE_NFLOG:
+      return decodeNflog(d, o, end, out);
     case LINKTYPE_IPV4:
       if (end - o < 1) return LINK_TRUNCATED;
       out.etherType = ETHERTYPE_IPV4;
@@ -201,6 +214,56 @@ export function walkEthertype(etherType: number, d: Uint8Array, off: number, end
     return LINK_OK;
   }
   return LINK_IGNORE;
+}
+
+/**
+ * A PPP frame (RFC 1661 §2) at `d[off..end)`: optional address/control bytes FF 03 (RFC 1662 §3.1), then a 1-byte
+ * (compressed, odd) or 2-byte protocol field. IPv4/IPv6 set `out`; anything else (LCP, IPCP...) is LINK_IGNORE.
+ */
+export function decodePpp(d: Uint8Array, off: number, end: number, out: LinkOut): number {
+  let o = off;
+  if (o + 2 <= end && d[o] === 0xff && d[o + 1] === 0x03) o += 2;
+  if (o >= end) return LINK_TRUNCATED;
+  let proto: number;
+  if (d[o]! & 1) {
+    proto = d[o]!;
+    o += 1;
+  } else {
+    if (o + 2 > end) return LINK_TRUNCATED;
+    proto = (d[o]! << 8) | d[o + 1]!;
+    o += 2;
+  }
+  const et = pppToEthertype(proto);
+  if (et === 0) return LINK_IGNORE;
+  out.etherType = et;
+  out.offset = o;
+  return LINK_OK;
+}
+
+/** NFLOG TLV type carrying the packet (linux/netfilter/nfnetlink_log.h NFULA_PAYLOAD). */
+const NFULA_PAYLOAD = 9;
+
+/**
+ * LINKTYPE_NFLOG (https://www.tcpdump.org/linktypes/LINKTYPE_NFLOG.html): family(1) version(1) resource id(2), then
+ * TLVs of length(2) type(2) value, each padded to 4 bytes, length and type in the capturing host's byte order (read
+ * little-endian unless that gives an impossible length). The packet is the NFULA_PAYLOAD value (an IP packet).
+ */
+function decodeNflog(d: Uint8Array, off: number, end: number, out: LinkOut): number {
+  let o = off + 4;
+  if (o > end) return LINK_TRUNCATED;
+  while (o + 4 <= end) {
+    let len = d[o]! | (d[o + 1]! << 8);
+    let type = d[o + 2]! | (d[o + 3]! << 8);
+    if (len < 4 || o + len > end) {
+      const be = (d[o]! << 8) | d[o + 1]!;
+      if (be < 4 || o + be > end) return LINK_TRUNCATED;
+      len = be;
+      type = (d[o + 2]! << 8) | d[o + 3]!;
+    }
+    if ((type & 0x7fff) === NFULA_PAYLOAD) return ipByVersion(d, o + 4, o + len, out);
+    o += (len + 3) & ~3;
+  }
+  return LINK_IGNORE; // no payload TLV (a log entry without the packet)
 }
 
 /** PPP protocol number (RFC 1661 §2; IPv4 0x0021 RFC 1332, IPv6 0x0057 RFC 5072) to ethertype, 0 if not IP. */

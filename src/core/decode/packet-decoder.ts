@@ -48,13 +48,36 @@ const IPPROTO_IPV6 = 41; // RFC 4213 §3.5 (6in4)
 const IPPROTO_GRE = 47;
 const IPPROTO_ESP = 50;
 const IPPROTO_AH = 51;
-const VXLAN_PORT = 4789; // RFC 7348 §5 (IANA), decoded by default as tshark does
+// UDP tunnels tshark decodes by default (its udp.port table), so SIP inside them is SIP to it:
+const VXLAN_PORT = 4789; // RFC 7348 §5 (IANA)
+const GTPU_PORT = 2152; // 3GPP TS 29.281 §4.4.2: GTP-U, user plane of mobile networks (VoLTE/IMS traces)
+const GENEVE_PORT = 6081; // RFC 8926 §3.3
+const TZSP_PORT = 37008; // TaZmen Sniffer Protocol (remote capture from routers/APs)
+const SIP_PORT = 5060;
+
+function isTunnelPort(port: number): boolean {
+  return port === VXLAN_PORT || port === GTPU_PORT || port === GENEVE_PORT || port === TZSP_PORT;
+}
+
+/**
+ * The tunnel port of a UDP datagram, or 0. tshark tries the lower port's dissector first, then the higher one's: a
+ * tunnel port decides when it is the lower one, or when the lower one is not SIP's (5060, where tshark's SIP
+ * dissector would take the datagram).
+ */
+function tunnelPort(sp: number, dp: number): number {
+  const lo = sp < dp ? sp : dp;
+  const hi = sp < dp ? dp : sp;
+  if (isTunnelPort(lo)) return lo;
+  if (lo === SIP_PORT) return 0;
+  return isTunnelPort(hi) ? hi : 0;
+}
 
 /**
  * Decodes capture records into transport packets: link layer (Ethernet/VLAN/QinQ/MPLS/PPPoE, SLL, SLL2,
- * NULL/LOOP, RAW, IPv4, IPv6), IPv4/IPv6 with options and extension headers, IP-in-IP, 6in4, IPv6-in-IPv6,
- * GRE (plain, TEB, PPP, ERSPAN I/II/III), VXLAN, IP defragmentation, UDP, TCP and SCTP (one packet per user
- * message). `decode()` never throws on any input: bad input is counted in the ProblemCollector.
+ * NULL/LOOP, RAW, IPv4, IPv6, PPP, Cisco HDLC, NFLOG), IPv4/IPv6 with options and extension headers, IP-in-IP, 6in4,
+ * IPv6-in-IPv6, GRE (plain, TEB, PPP, ERSPAN I/II/III), UDP tunnels (VXLAN, GTP-U, Geneve, TZSP), IP
+ * defragmentation, UDP, TCP and SCTP (one packet per user message). `decode()` never throws on any input: bad input
+ * is counted in the ProblemCollector.
  *
  * IMPORTANT: `emit` receives ONE reused NetPacket object whose `srcIp`/`dstIp`/`payload` are views into reused or
  * capture buffers; everything is valid only during the call. Copy what you keep.
@@ -330,10 +353,8 @@ export class PacketDecoder implements SctpSink {
         this.problems.report('decode/bad-udp-length', 'warning', `UDP length ${ulen} exceeds the IP payload (${e - s}); using what is there`, this.frame, this.offsetOf(s));
       }
     }
-    // VXLAN (RFC 7348 §5): flags byte with only the I bit (and optionally the GBP G bit) set, then Ethernet.
-    if (dp === VXLAN_PORT && pe - s >= 16 + 14 && (d[s + 8]! & 0x77) === 0 && (d[s + 8]! & 0x08) !== 0 && depth < MAX_DEPTH) {
-      return this.ethernet(d, s + 16, pe, depth + 1);
-    }
+    const tun = tunnelPort(sp, dp);
+    if (tun !== 0 && depth < MAX_DEPTH && this.udpTunnel(tun, d, s + 8, pe, depth)) return;
     const p = this.pkt;
     this.fill(p, IPPROTO_UDP, sp, dp);
     p.setPayload(d, s + 8, pe);
@@ -344,6 +365,83 @@ export class PacketDecoder implements SctpSink {
     p.sctpStream = 0;
     p.sctpPpid = 0;
     this.emitFn(p);
+  }
+
+  /**
+   * The UDP payload `d[s..e)` on tunnel port `port`: decodes what it carries and returns true, or returns false when
+   * the header does not fit the tunnel (then it is plain UDP, as for tshark, whose tunnel dissectors reject it).
+   */
+  private udpTunnel(port: number, d: Uint8Array, s: number, e: number, depth: number): boolean {
+    switch (port) {
+      case VXLAN_PORT:
+        // RFC 7348 §5: flags byte with only the I bit (and optionally the GBP G bit) set, then Ethernet.
+        if (e - s < 8 + 14 || (d[s]! & 0x77) !== 0 || (d[s]! & 0x08) === 0) return false;
+        this.ethernet(d, s + 8, e, depth + 1);
+        return true;
+      case GTPU_PORT: {
+        // 3GPP TS 29.281 §5.1: flags (version 1, PT 1, E/S/PN), message type, length, TEID; the optional 4 bytes when
+        // E, S or PN is set; extension headers while "next extension header type" is not 0. T-PDU (255) carries an
+        // IP packet; the other message types (echo, error indication, end marker) carry none.
+        if (e - s < 8 || (d[s]! & 0xf0) !== 0x30) return false;
+        if (d[s + 1] !== 0xff) return true;
+        const f = d[s]!;
+        const end = Math.min(e, s + 8 + ((d[s + 2]! << 8) | d[s + 3]!));
+        let o = s + 8;
+        if ((f & 0x07) !== 0) {
+          if (end - s < 12) {
+            this.truncated('GTP-U header', s);
+            return true;
+          }
+          let next = (f & 0x04) !== 0 ? d[s + 11]! : 0;
+          o = s + 12;
+          while (next !== 0) {
+            const len = o < end ? d[o]! * 4 : 0;
+            if (len === 0 || o + len > end) {
+              this.truncated('GTP-U extension header', o);
+              return true;
+            }
+            next = d[o + len - 1]!;
+            o += len;
+          }
+        }
+        const v = o < end ? d[o]! >> 4 : 0;
+        if (v === 4) this.ipv4(d, o, end, depth + 1);
+        else if (v === 6) this.ipv6(d, o, end, depth + 1);
+        return true;
+      }
+      case GENEVE_PORT: {
+        // RFC 8926 §3.4: version 0, options length in 4-byte words, protocol type (an ethertype), VNI; options.
+        if (e - s < 8 || d[s]! >> 6 !== 0) return false;
+        const o = s + 8 + (d[s]! & 0x3f) * 4;
+        if (o > e) {
+          this.truncated('Geneve options', s);
+          return true;
+        }
+        this.network((d[s + 2]! << 8) | d[s + 3]!, d, o, e, depth + 1);
+        return true;
+      }
+      case TZSP_PORT: {
+        // TZSP: version 1, type (0 received / 1 transmitted packet), encapsulated protocol (1 = Ethernet), then tagged
+        // fields (0 padding, 1 end, else type, length, value) before the packet.
+        if (e - s < 5 || d[s] !== 1) return false;
+        if (d[s + 1]! > 1) return true;
+        const encap = (d[s + 2]! << 8) | d[s + 3]!;
+        let o = s + 4;
+        for (;;) {
+          if (o >= e) {
+            this.truncated('TZSP tagged fields', s);
+            return true;
+          }
+          const tag = d[o]!;
+          if (tag === 1) break;
+          o += tag === 0 ? 1 : 2 + (o + 1 < e ? d[o + 1]! : 0);
+        }
+        if (encap === 1) this.ethernet(d, o + 1, e, depth + 1);
+        return true;
+      }
+      default:
+        return false;
+    }
   }
 
   // RFC 9293 §3.1

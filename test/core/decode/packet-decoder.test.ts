@@ -7,19 +7,23 @@ import { formatIp } from '../../../src/core/util/ip';
 import { buildFrame, bytesOf, ethernetFrame, ipv4Packet, ipv6Packet, l4Segment } from '../../helpers/pcap-writer';
 import {
   ah,
+  cHdlc,
   concat,
   erspan2,
   erspan3,
   ether,
   etherVlan,
   ext6,
+  geneve,
   gre,
   greV1,
+  gtpu,
   ipv4Fragment,
   ipv4Fragments,
   ipv4WithOptions,
   ipv6Fragments,
   ipv6Raw,
+  nflog,
   nullHeader,
   ppp,
   sctpChunk,
@@ -28,6 +32,7 @@ import {
   sctpPacket,
   sll,
   sll2,
+  tzsp,
 } from '../../helpers/packet-builders';
 
 interface Pkt {
@@ -167,6 +172,12 @@ describe('link types', () => {
     ['RAW 14', 14, ip6, 'six'],
     ['IPV4 228', 228, ip4, 'four'],
     ['IPV6 229', 229, ip6, 'six'],
+    ['PPP 9', 9, ppp(ip4), 'four'],
+    ['PPP 9 without address/control, compressed protocol', 9, ppp(ip6, true), 'six'],
+    ['PPP_HDLC 50', 50, ppp(ip6), 'six'],
+    ['Cisco HDLC 104', 104, cHdlc(ip4), 'four'],
+    ['NFLOG 239 little-endian TLVs', 239, nflog(ip4), 'four'],
+    ['NFLOG 239 big-endian TLVs', 239, nflog(ip6, true), 'six'],
   ];
   for (const [name, lt, data, text] of cases) {
     it(`decodes ${name}`, () => {
@@ -268,6 +279,13 @@ describe('tunnels', () => {
     ['ERSPAN type III frame type IP', outer4(47, gre(0x22eb, erspan3(inner6, { ft: 2 }), { seq: 1 })), 'inner6'],
     ['VXLAN', outer4(17, l4Segment({ srcPort: 50000, dstPort: 4789, payload: concat(Uint8Array.from([8, 0, 0, 0, 0, 0, 1, 0]), innerEth) })), 'inner'],
     ['GRE in GRE', outer4(47, gre(0x0800, ipv4Packet('10.8.8.1', '10.8.8.2', 47, gre(0x0800, inner4)))), 'inner'],
+    ['VXLAN from port 4789', outer4(17, l4Segment({ srcPort: 4789, dstPort: 40000, payload: concat(Uint8Array.from([8, 0, 0, 0, 0, 0, 1, 0]), innerEth) })), 'inner'],
+    ['GTP-U', outer4(17, l4Segment({ srcPort: 2152, dstPort: 2152, payload: gtpu(inner4) })), 'inner'],
+    ['GTP-U with sequence number', outer4(17, l4Segment({ srcPort: 40000, dstPort: 2152, payload: gtpu(inner6, { seq: 7 }) })), 'inner6'],
+    ['GTP-U with an extension header', outer6(17, l4Segment({ srcPort: 2152, dstPort: 2152, payload: gtpu(inner4, { ext: true, seq: 1 }) })), 'inner'],
+    ['Geneve (Ethernet)', outer4(17, l4Segment({ srcPort: 50000, dstPort: 6081, payload: geneve(0x6558, innerEth) })), 'inner'],
+    ['Geneve (IPv6) with options', outer4(17, l4Segment({ srcPort: 50000, dstPort: 6081, payload: geneve(0x86dd, inner6, 2) })), 'inner6'],
+    ['TZSP', outer4(17, l4Segment({ srcPort: 50000, dstPort: 37008, payload: tzsp(innerEth) })), 'inner'],
   ];
   for (const [name, frame, text] of cases) {
     it(`reports the innermost IP for ${name}`, () => {
@@ -283,6 +301,30 @@ describe('tunnels', () => {
       expect(td.decode(frame.subarray(at, at + p.len))).toBe(text);
     });
   }
+
+  it('leaves datagrams on tunnel ports that are not tunnelled as plain UDP, as tshark does', () => {
+    const sip = 'OPTIONS sip:b@example.com SIP/2.0';
+    const plain = (sp: number, dp: number) => outer4(17, l4Segment({ srcPort: sp, dstPort: dp, payload: bytesOf(sip) }));
+    // Not a GTPv1 / Geneve v0 / TZSP v1 / VXLAN header: the payload is the datagram's own.
+    for (const port of [2152, 6081, 37008, 4789]) {
+      const { out } = decodeAll([{ data: plain(40000, port) }]);
+      expect(out.map((p) => [p.src, p.text])).toEqual([['10.9.9.1', sip]]);
+    }
+    // GTP-U messages other than T-PDU (echo request) carry no user packet.
+    const echo = decodeAll([{ data: outer4(17, l4Segment({ srcPort: 2152, dstPort: 2152, payload: gtpu(new Uint8Array(0), { type: 1, seq: 1 }) })) }]);
+    expect(echo.out).toHaveLength(0);
+    expect(echo.problems.total).toBe(0);
+    // SIP's port 5060 below a tunnel port wins, as in tshark (lower port first): a GTP-shaped payload stays UDP.
+    const sipFirst = decodeAll([{ data: outer4(17, l4Segment({ srcPort: 5060, dstPort: 6081, payload: geneve(0x0800, inner4) })) }]);
+    expect(sipFirst.out.map((p) => [p.src, p.sp, p.dp])).toEqual([['10.9.9.1', 5060, 6081]]);
+  });
+
+  it('reports a GTP-U extension header cut short', () => {
+    const cut = gtpu(inner4, { ext: true }).subarray(0, 14);
+    const { out, codes } = decodeAll([{ data: outer4(17, l4Segment({ srcPort: 2152, dstPort: 2152, payload: cut })) }]);
+    expect(out).toHaveLength(0);
+    expect(Object.keys(codes)).toHaveLength(1);
+  });
 
   it('gives up on absurd nesting with a problem', () => {
     let ip = v4udp('deep');
