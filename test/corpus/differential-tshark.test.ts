@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportMessage, importCapture, memoryByteSource, type ExportedMessage } from '../../src/core/index';
 import { ethernetFrame, ipv4Packet, ipv6Packet, l4Segment, writePcap, type RawRecord } from '../helpers/pcap-writer';
-import { cHdlc, concat, geneve, gtpu, nflog, ppp, tzsp } from '../helpers/packet-builders';
+import { cHdlc, concat, geneve, gtpu, ipv4Fragments, ipv6Fragments, nflog, ppp, tzsp } from '../helpers/packet-builders';
 
 const tshark = spawnSync('sh', ['-c', 'command -v tshark'], { encoding: 'utf8' }).stdout.trim();
 
@@ -121,6 +121,8 @@ interface TcpImpairments {
   reorder?: boolean;
   /** The capture starts inside the connection: no handshake, and the first segment(s) of each direction missing. */
   midstream?: boolean;
+  /** Some UDP datagrams are sent as IP fragments (IPv4 or IPv6), sometimes in reverse order. */
+  fragment?: boolean;
 }
 
 function capture(seed: number, tcp: TcpImpairments = {}): { records: RawRecord[]; linkType: number } {
@@ -177,7 +179,19 @@ function capture(seed: number, tcp: TcpImpairments = {}): { records: RawRecord[]
     const [s, d] = r.chance(0.5) ? [a, b] : [b, a];
     const text = message(r, s, d, 'UDP');
     t += 0.001 + r.next() * 0.05;
-    records.push({ time: t, data: wrap(ipPacket(s, d, 17, l4Segment({ protocol: 'udp', srcPort: s.port, dstPort: d.port, payload: text }))) });
+    const l4 = l4Segment({ protocol: 'udp', srcPort: s.port, dstPort: d.port, payload: text });
+    if (tcp.fragment && r.chance(0.5)) {
+      const size = 8 * (16 + r.int(60));
+      const id = r.int(65535);
+      const frags = s.ip.includes(':') ? ipv6Fragments(s.ip, d.ip, 17, l4, size, id) : ipv4Fragments(s.ip, d.ip, 17, l4, size, id);
+      if (r.chance(0.3)) frags.reverse();
+      for (const f of frags) {
+        t += 0.0001;
+        records.push({ time: t, data: wrap(f) });
+      }
+      continue;
+    }
+    records.push({ time: t, data: wrap(ipPacket(s, d, 17, l4)) });
   }
   // One TCP connection: SYN handshake, then messages in both directions cut at random points
   if (r.chance(0.7)) {
@@ -395,6 +409,13 @@ describe.skipIf(!tshark)('generated captures agree with tshark', () => {
     it(`seed ${seed} with TCP retransmissions`, async () => {
       const { records, linkType } = capture(seed, { retrans: true });
       await compare(join(dir, `gen-${seed}-retrans.pcap`), records, linkType, seed);
+    });
+  }
+  // UDP datagrams in IP fragments, in order or not: reassembled, reported at the frame that completes the datagram.
+  for (let seed = 1; seed <= Math.ceil(seeds / 4); seed++) {
+    it(`seed ${seed} with IP fragments`, async () => {
+      const { records, linkType } = capture(seed, { fragment: true });
+      await compare(join(dir, `gen-${seed}-frag.pcap`), records, linkType, seed);
     });
   }
   // A capture that starts inside a TCP connection: every message tshark finds is found the same; on SIP ports
