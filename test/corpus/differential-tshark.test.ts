@@ -1,7 +1,8 @@
 // Differential test against tshark on generated captures: varied but valid SIP (compact and mixed-case header
 // names, folded and comma-joined Vias, IPv6, rport/received forms, display names, bodies), over UDP and TCP (split
 // at random points, several messages per segment), on Ethernet, 802.1Q, Linux cooked, PPP, Cisco HDLC and NFLOG
-// links, some inside UDP tunnels (GTP-U, Geneve, VXLAN, TZSP). For every message
+// links, some inside UDP tunnels (GTP-U, Geneve, VXLAN, TZSP); further seeds add TCP retransmissions, out-of-order
+// segments, captures starting inside a TCP connection, IP fragments and SIP over WebSocket. For every message
 // tshark dissects, frame, addresses, ports, method/status, Call-ID, CSeq, tags and top-Via branch/received/rport
 // must agree. Skips (with a message) when tshark is not installed.
 import { spawnSync } from 'node:child_process';
@@ -123,6 +124,17 @@ interface TcpImpairments {
   midstream?: boolean;
   /** Some UDP datagrams are sent as IP fragments (IPv4 or IPv6), sometimes in reverse order. */
   fragment?: boolean;
+  /** Also a SIP-over-WebSocket connection (RFC 7118): HTTP upgrade on port 8080, then one SIP message per frame. */
+  websocket?: boolean;
+}
+
+/** A WebSocket frame (RFC 6455 §5.2): FIN, opcode 1 (text), masked with `mask` when given (client to server). */
+function wsFrame(payload: Uint8Array, mask: number[] | undefined): Uint8Array {
+  const n = payload.length;
+  const len = n < 126 ? [n] : n < 65536 ? [126, n >> 8, n & 0xff] : [127, 0, 0, 0, 0, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+  const head = Uint8Array.from([0x81, (mask ? 0x80 : 0) | len[0]!, ...len.slice(1), ...(mask ?? [])]);
+  const body = mask ? payload.map((c, i) => c ^ mask[i % 4]!) : payload;
+  return concat(head, body);
 }
 
 function capture(seed: number, tcp: TcpImpairments = {}): { records: RawRecord[]; linkType: number } {
@@ -247,6 +259,40 @@ function capture(seed: number, tcp: TcpImpairments = {}): { records: RawRecord[]
       }
     }
     if (held !== undefined) records.push({ time: t + 0.0001, data: held }); // the last segment, held back: now
+  }
+  if (tcp.websocket) {
+    // RFC 6455 §4 opening handshake with the "sip" subprotocol (RFC 7118 §4), then text frames, client frames masked.
+    const c: Party = { ip: a.ip, port: 40000 + r.int(20000) };
+    const sv: Party = { ip: b.ip, port: 8080 };
+    const enc = new TextEncoder();
+    let seqC = 7000 + r.int(100000);
+    let seqS = 9000 + r.int(100000);
+    const send = (fromClient: boolean, bytes: Uint8Array, flags = 0x18) => {
+      const [s, d] = fromClient ? [c, sv] : [sv, c];
+      let off = 0;
+      do {
+        const n = Math.min(bytes.length - off, r.chance(0.5) ? 1 + r.int(300) : 300 + r.int(1200));
+        t += 0.0005 + r.next() * 0.01;
+        const seq = fromClient ? seqC : seqS;
+        const ack = fromClient ? seqS : seqC;
+        records.push({ time: t, data: wrap(ipPacket(s, d, 6, l4Segment({ protocol: 'tcp', srcPort: s.port, dstPort: d.port, seq, ack, flags, payload: bytes.subarray(off, off + n) }))) });
+        if (fromClient) seqC += n;
+        else seqS += n;
+        off += n;
+      } while (off < bytes.length);
+    };
+    send(true, new Uint8Array(0), 0x02);
+    seqC++;
+    send(false, new Uint8Array(0), 0x12);
+    seqS++;
+    send(true, enc.encode('GET / HTTP/1.1\r\nHost: ws.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: sip\r\nSec-WebSocket-Version: 13\r\n\r\n'));
+    send(false, enc.encode('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: sip\r\n\r\n'));
+    for (let i = 0; i < 2 + r.int(5); i++) {
+      const fromClient = r.chance(0.5);
+      const [s, d] = fromClient ? [c, sv] : [sv, c];
+      const frame = wsFrame(enc.encode(message(r, s, d, 'WS')), fromClient ? [r.int(256), r.int(256), r.int(256), r.int(256)] : undefined);
+      send(fromClient, frame);
+    }
   }
   return { records, linkType };
 }
@@ -416,6 +462,13 @@ describe.skipIf(!tshark)('generated captures agree with tshark', () => {
     it(`seed ${seed} with IP fragments`, async () => {
       const { records, linkType } = capture(seed, { fragment: true });
       await compare(join(dir, `gen-${seed}-frag.pcap`), records, linkType, seed);
+    });
+  }
+  // SIP over WebSocket (RFC 7118) after an HTTP upgrade, frames split across TCP segments.
+  for (let seed = 1; seed <= Math.ceil(seeds / 4); seed++) {
+    it(`seed ${seed} with SIP over WebSocket`, async () => {
+      const { records, linkType } = capture(seed, { websocket: true });
+      await compare(join(dir, `gen-${seed}-ws.pcap`), records, linkType, seed);
     });
   }
   // A capture that starts inside a TCP connection: every message tshark finds is found the same; on SIP ports
