@@ -141,6 +141,34 @@ export function tzsp(frame: Uint8Array): Uint8Array {
   return concat(Uint8Array.from([1, 0, 0, 1, 0, 1]), frame);
 }
 
+/**
+ * An IEEE 802.11 data frame (LINKTYPE_IEEE802_11, 105) carrying `ip` behind LLC/SNAP: `qos` (QoS data subtype, +2
+ * bytes), `wds` (to-DS and from-DS: a fourth address), `protectedBody` (the Protected Frame bit: not readable).
+ */
+export function dot11(ip: Uint8Array, opts: { qos?: boolean; wds?: boolean; protectedBody?: boolean } = {}): Uint8Array {
+  const fc0 = opts.qos ? 0x88 : 0x08;
+  const fc1 = (opts.wds ? 0x03 : 0x01) | (opts.protectedBody ? 0x40 : 0);
+  const addrs = [0, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 2, 0, 0, 0, 0, 1];
+  const hdr = [fc0, fc1, 0, 0, ...addrs, 0x10, 0, ...(opts.wds ? [2, 0, 0, 0, 0, 2] : []), ...(opts.qos ? [0, 0] : [])];
+  return concat(Uint8Array.from([...hdr, 0xaa, 0xaa, 0x03, 0, 0, 0, ...u16(ethertypeOf(ip))]), ip);
+}
+
+/** A minimal radiotap header (LINKTYPE_IEEE802_11_RADIOTAP, 127: version 0, length 8, no fields) + an 802.11 frame. */
+export function radiotap(frame: Uint8Array): Uint8Array {
+  return concat(Uint8Array.from([0, 0, 8, 0, 0, 0, 0, 0]), frame);
+}
+
+/** Apple PKTAP header (LINKTYPE_PKTAP, 258: 108 bytes, little-endian) in front of a frame of link type `dlt`. */
+export function pktap(frame: Uint8Array, dlt = 1): Uint8Array {
+  const h = new Uint8Array(108);
+  const v = new DataView(h.buffer);
+  v.setUint32(0, 108, true);
+  v.setUint32(4, 1, true);
+  v.setUint32(8, dlt, true);
+  h.set([0x65, 0x6e, 0x30], 12); // "en0"
+  return concat(h, frame);
+}
+
 /** PPTP enhanced GRE (version 1) around a PPP frame. */
 export function greV1(pppFrame: Uint8Array, seq?: number): Uint8Array {
   const flags = 0x2000 | (seq !== undefined ? 0x1000 : 0) | 1;

@@ -10,11 +10,14 @@ export const LINKTYPE_C_HDLC = 104; // Cisco HDLC: address, control, then an eth
 export const LINKTYPE_RAW_LEGACY_12 = 12; // DLT_RAW on most BSDs/Linux, written into some pcaps as-is
 export const LINKTYPE_RAW_LEGACY_14 = 14; // DLT_RAW on OpenBSD
 export const LINKTYPE_RAW = 101;
+export const LINKTYPE_IEEE802_11 = 105; // 802.11 frames (Wi-Fi), no radio header
+export const LINKTYPE_IEEE802_11_RADIOTAP = 127; // radiotap header, then an 802.11 frame
 export const LINKTYPE_LOOP = 108;
 export const LINKTYPE_LINUX_SLL = 113;
 export const LINKTYPE_IPV4 = 228;
 export const LINKTYPE_IPV6 = 229;
 export const LINKTYPE_NFLOG = 239; // Linux netfilter NFLOG: TLVs, the packet in NFULA_PAYLOAD
+export const LINKTYPE_PKTAP = 258; // Apple PKTAP (macOS `tcpdump -i pktap` / `-k`): header, then a frame of its own DLT
 export const LINKTYPE_LINUX_SLL2 = 276;
 
 // Ethertypes (IEEE 802 numbers; RFC 7042 appendix B).
@@ -132,6 +135,25 @@ export function decodeLinkHeader(linkType: number, d: Uint8Array, end: number, o
       return walkEthertype((d[o + 2]! << 8) | d[o + 3]!, d, o + 4, end, out);
     case LINKTYPE_NFLOG:
       return decodeNflog(d, o, end, out);
+    case LINKTYPE_IEEE802_11:
+      return decodeDot11(d, o, end, out);
+    case LINKTYPE_IEEE802_11_RADIOTAP: {
+      // Radiotap (https://www.radiotap.org): version(1) pad(1) length(2, little-endian) present(4)...: skip it whole.
+      if (end - o < 8) return LINK_TRUNCATED;
+      const len = d[o + 2]! | (d[o + 3]! << 8);
+      if (len < 8 || o + len > end) return LINK_TRUNCATED;
+      return decodeDot11(d, o + len, end, out);
+    }
+    case LINKTYPE_PKTAP: {
+      // PKTAP header (https://www.tcpdump.org/linktypes/LINKTYPE_PKTAP.html): length(4) next type(4) DLT(4)... in
+      // little-endian; the frame after `length` bytes has that DLT (Ethernet, or NULL/RAW for utun interfaces).
+      if (end - o < 12) return LINK_TRUNCATED;
+      const len = (d[o]! | (d[o + 1]! << 8) | (d[o + 2]! << 16) | (d[o + 3]! << 24)) >>> 0;
+      const dlt = (d[o + 8]! | (d[o + 9]! << 8) | (d[o + 10]! << 16) | (d[o + 11]! << 24)) >>> 0;
+      if (len < 12 || o + len > end) return LINK_TRUNCATED;
+      if (dlt === LINKTYPE_PKTAP) return LINK_IGNORE;
+      return decodeLinkHeader(dlt, d, end, out, o + len);
+    }
     case LINKTYPE_IPV4:
       if (end - o < 1) return LINK_TRUNCATED;
       out.etherType = ETHERTYPE_IPV4;
@@ -238,6 +260,30 @@ export function decodePpp(d: Uint8Array, off: number, end: number, out: LinkOut)
   out.etherType = et;
   out.offset = o;
   return LINK_OK;
+}
+
+/**
+ * An IEEE 802.11 frame (IEEE 802.11-2020 §9.2.3) at `d[off..end)`: data frames only (type 2, not the "null" subtypes
+ * without a body, not protected: encrypted bodies cannot be read); MAC header of 24 bytes, + 6 for the fourth address
+ * (to-DS and from-DS), + 2 for QoS control (QoS subtypes), + 4 for HT control (QoS with the +HTC/Order bit); then an
+ * LLC/SNAP header (AA AA 03, OUI, ethertype; RFC 1042) in front of the packet.
+ */
+function decodeDot11(d: Uint8Array, off: number, end: number, out: LinkOut): number {
+  if (end - off < 24) return LINK_TRUNCATED;
+  const fc0 = d[off]!;
+  const fc1 = d[off + 1]!;
+  const type = (fc0 >> 2) & 3;
+  const subtype = fc0 >> 4;
+  if (type !== 2 || (subtype & 0x4) !== 0 || (fc1 & 0x40) !== 0) return LINK_IGNORE; // not data, no body, or protected
+  let o = off + 24;
+  if ((fc1 & 0x03) === 0x03) o += 6;
+  if ((subtype & 0x8) !== 0) {
+    o += 2;
+    if ((fc1 & 0x80) !== 0) o += 4;
+  }
+  if (o + 8 > end) return LINK_TRUNCATED;
+  if (d[o] !== 0xaa || d[o + 1] !== 0xaa || d[o + 2] !== 0x03) return LINK_IGNORE;
+  return walkEthertype((d[o + 6]! << 8) | d[o + 7]!, d, o + 8, end, out);
 }
 
 /** NFLOG TLV type carrying the packet (linux/netfilter/nfnetlink_log.h NFULA_PAYLOAD). */

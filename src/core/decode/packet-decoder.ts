@@ -74,10 +74,10 @@ function tunnelPort(sp: number, dp: number): number {
 
 /**
  * Decodes capture records into transport packets: link layer (Ethernet/VLAN/QinQ/MPLS/PPPoE, SLL, SLL2,
- * NULL/LOOP, RAW, IPv4, IPv6, PPP, Cisco HDLC, NFLOG), IPv4/IPv6 with options and extension headers, IP-in-IP, 6in4,
- * IPv6-in-IPv6, GRE (plain, TEB, PPP, ERSPAN I/II/III), UDP tunnels (VXLAN, GTP-U, Geneve, TZSP), IP
- * defragmentation, UDP, TCP and SCTP (one packet per user message). `decode()` never throws on any input: bad input
- * is counted in the ProblemCollector.
+ * NULL/LOOP, RAW, IPv4, IPv6, PPP, Cisco HDLC, NFLOG, 802.11 and radiotap data frames, PKTAP), IPv4/IPv6 with options
+ * and extension headers, IP-in-IP, 6in4, IPv6-in-IPv6, GRE (plain, TEB, PPP, ERSPAN I/II/III), UDP tunnels (VXLAN,
+ * GTP-U, Geneve, TZSP), IP defragmentation, UDP, TCP and SCTP (one packet per user message). `decode()` never throws
+ * on any input: bad input is counted in the ProblemCollector.
  *
  * IMPORTANT: `emit` receives ONE reused NetPacket object whose `srcIp`/`dstIp`/`payload` are views into reused or
  * capture buffers; everything is valid only during the call. Copy what you keep.

@@ -9,6 +9,7 @@ import {
   ah,
   cHdlc,
   concat,
+  dot11,
   erspan2,
   erspan3,
   ether,
@@ -25,7 +26,9 @@ import {
   ipv6Raw,
   nflog,
   nullHeader,
+  pktap,
   ppp,
+  radiotap,
   sctpChunk,
   sctpData,
   sctpIData,
@@ -178,6 +181,11 @@ describe('link types', () => {
     ['Cisco HDLC 104', 104, cHdlc(ip4), 'four'],
     ['NFLOG 239 little-endian TLVs', 239, nflog(ip4), 'four'],
     ['NFLOG 239 big-endian TLVs', 239, nflog(ip6, true), 'six'],
+    ['802.11 data 105', 105, dot11(ip4), 'four'],
+    ['802.11 QoS data with four addresses 105', 105, dot11(ip6, { qos: true, wds: true }), 'six'],
+    ['radiotap + 802.11 QoS data 127', 127, radiotap(dot11(ip4, { qos: true })), 'four'],
+    ['PKTAP around Ethernet 258', 258, pktap(ethernetFrame(ip4)), 'four'],
+    ['PKTAP around RAW 258', 258, pktap(ip6, 12), 'six'],
   ];
   for (const [name, lt, data, text] of cases) {
     it(`decodes ${name}`, () => {
@@ -188,6 +196,13 @@ describe('link types', () => {
       expect(out[0]!.src).toBe(text === 'four' ? '10.0.0.1' : '2001:db8::1');
     });
   }
+
+  it('ignores 802.11 frames it cannot read (protected body, management) without a problem', () => {
+    const mgmt = Uint8Array.from([0x80, 0, ...new Array(30).fill(0)]); // beacon
+    const { out, problems } = decodeAll([{ linkType: 105, data: dot11(ip4, { protectedBody: true }) }, { linkType: 127, data: radiotap(mgmt) }]);
+    expect(out).toHaveLength(0);
+    expect(problems.total).toBe(0);
+  });
 
   it('counts an unknown link type per frame', () => {
     const { out, codes } = decodeAll([{ linkType: 147, data: ip4 }, { linkType: 147, data: ip4 }]);
