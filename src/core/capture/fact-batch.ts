@@ -10,6 +10,7 @@ import type { CallModelBuilder, CallParties, FactValues, MessageSighting, SipFac
 import { FastFacts } from '../sip/fast-facts';
 import { decodeUtf8 } from '../text/decode';
 import { ByteKeyTable, FNV_OFFSET, FNV_PRIME } from '../util/byte-key-table';
+import type { FactSink } from './builder-sink';
 
 const TRANSPORTS: readonly SipTransport[] = ['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP'];
 /** Index of `t` in TRANSPORTS (a switch: a keyed lookup per message showed in profiles). */
@@ -96,15 +97,11 @@ export interface BatchBufferPool {
 }
 
 /** Front side: packs messages into batches and hands each full batch to `onBatch`. */
-export class FactBatchWriter {
+export class FactBatchWriter implements FactSink {
   private readonly ids = new Map<string, number>();
   private nextId = 1;
   private batch!: FactBatch;
-  /** Call index by Call-ID: ASCII Call-IDs by their bytes (no string per message), others by their text. */
-  private readonly callByBytes = new ByteKeyTable();
-  private readonly callByText = new Map<string, number>();
-  private calls = 0;
-  private scratch = new Uint8Array(256);
+  private readonly calls = new CallIdIndex();
 
   /**
    * `onBatch` receives each batch. `transfer`: the receiver keeps the batch (it crosses a thread boundary), so every
@@ -133,10 +130,9 @@ export class FactBatchWriter {
     const o = b.n * STRIDE;
     const num = b.num;
     const fast = f instanceof FastFacts ? f : undefined;
-    const call = fast !== undefined ? this.callOfFast(fast) : this.callOfText(f);
-    if (call === this.calls) {
+    const call = this.calls.of(f, fast);
+    if (this.calls.isNew) {
       // First message of a call: its Call-ID and parties.
-      this.calls++;
       const parties = f.parties();
       b.calls.push(f.callId, parties.fromUri, parties.toUri, parties.fromDisplay, parties.toDisplay);
     }
@@ -180,49 +176,6 @@ export class FactBatchWriter {
     this.messages++;
     if (++b.n === this.capacity) this.flush();
     return call;
-  }
-
-  /** Call index of a fast-path message (-1 without a Call-ID); `this.calls` when it is a new call. */
-  private callOfFast(f: FastFacts): number {
-    const s = f.callIdStart;
-    if (s < 0) return -1;
-    const e = f.callIdEnd;
-    const b = f.bytes;
-    // One pass: the key's hash, and whether it is ASCII.
-    let h = FNV_OFFSET;
-    let any = 0;
-    for (let i = s; i < e; i++) {
-      const c = b[i] as number;
-      any |= c;
-      h = Math.imul(h ^ c, FNV_PRIME);
-    }
-    if (any >= 0x80) return this.callOfText(f);
-    const known = this.callByBytes.getHashed(b, s, e, h);
-    if (known >= 0) return known;
-    this.callByBytes.addHashed(b, s, e, h, this.calls);
-    return this.calls;
-  }
-
-  /** Call index from the Call-ID text (-1 without one); ASCII texts share the byte-keyed table. */
-  private callOfText(f: SipFacts): number {
-    const id = f.callId;
-    if (id === undefined || id === '') return -1;
-    const n = id.length;
-    let ascii = n <= 4096;
-    for (let i = 0; ascii && i < n; i++) if (id.charCodeAt(i) >= 0x80) ascii = false;
-    if (ascii) {
-      if (this.scratch.length < n) this.scratch = new Uint8Array(n * 2);
-      const k = this.scratch;
-      for (let i = 0; i < n; i++) k[i] = id.charCodeAt(i);
-      const known = this.callByBytes.get(k, 0, n);
-      if (known >= 0) return known;
-      this.callByBytes.add(k, 0, n, this.calls);
-      return this.calls;
-    }
-    const known = this.callByText.get(id);
-    if (known !== undefined) return known;
-    this.callByText.set(id, this.calls);
-    return this.calls;
   }
 
   /** Column pair at `at`: a branch/tag value of a fast-path message (bytes when ASCII, else its text). */
@@ -326,6 +279,71 @@ export class FactBatchWriter {
     keys[w] = s;
     this.recentId[w] = id;
     return id;
+  }
+}
+
+/**
+ * Call indexes by Call-ID, assigned in order of each Call-ID's first message exactly as CallModelBuilder assigns them:
+ * ASCII Call-IDs keyed by their bytes (no string per message), others by their text.
+ */
+export class CallIdIndex {
+  private readonly callByBytes = new ByteKeyTable();
+  private readonly callByText = new Map<string, number>();
+  private calls = 0;
+  private scratch = new Uint8Array(256);
+  /** The last of() started a new call. */
+  isNew = false;
+
+  /** Call index of `f` (-1 without a Call-ID); `fast`: `f` when it is FastFacts (its Call-ID is read as bytes). */
+  of(f: SipFacts, fast: FastFacts | undefined): number {
+    const before = this.calls;
+    const call = fast !== undefined ? this.callOfFast(fast) : this.callOfText(f);
+    this.isNew = call === before && call >= 0;
+    if (this.isNew) this.calls++;
+    return call;
+  }
+
+  /** Call index of a fast-path message (-1 without a Call-ID); `this.calls` when it is a new call. */
+  private callOfFast(f: FastFacts): number {
+    const s = f.callIdStart;
+    if (s < 0) return -1;
+    const e = f.callIdEnd;
+    const b = f.bytes;
+    // One pass: the key's hash, and whether it is ASCII.
+    let h = FNV_OFFSET;
+    let any = 0;
+    for (let i = s; i < e; i++) {
+      const c = b[i] as number;
+      any |= c;
+      h = Math.imul(h ^ c, FNV_PRIME);
+    }
+    if (any >= 0x80) return this.callOfText(f);
+    const known = this.callByBytes.getHashed(b, s, e, h);
+    if (known >= 0) return known;
+    this.callByBytes.addHashed(b, s, e, h, this.calls);
+    return this.calls;
+  }
+
+  /** Call index from the Call-ID text (-1 without one); ASCII texts share the byte-keyed table. */
+  private callOfText(f: SipFacts): number {
+    const id = f.callId;
+    if (id === undefined || id === '') return -1;
+    const n = id.length;
+    let ascii = n <= 4096;
+    for (let i = 0; ascii && i < n; i++) if (id.charCodeAt(i) >= 0x80) ascii = false;
+    if (ascii) {
+      if (this.scratch.length < n) this.scratch = new Uint8Array(n * 2);
+      const k = this.scratch;
+      for (let i = 0; i < n; i++) k[i] = id.charCodeAt(i);
+      const known = this.callByBytes.get(k, 0, n);
+      if (known >= 0) return known;
+      this.callByBytes.add(k, 0, n, this.calls);
+      return this.calls;
+    }
+    const known = this.callByText.get(id);
+    if (known !== undefined) return known;
+    this.callByText.set(id, this.calls);
+    return this.calls;
   }
 }
 

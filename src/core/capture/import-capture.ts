@@ -14,7 +14,7 @@ import type { RtpStreamInfo } from '../rtp/stream';
 // ---- NAT evidence (issue #5) ----
 import { EvidenceCollector, type CaptureEvidence } from '../rules/capture/evidence';
 // ---- end NAT evidence ----
-import { FactBatchReader } from './fact-batch';
+import { BuilderSink } from './builder-sink';
 import { runImportFront } from './import-front';
 import type { CaptureReadResult } from './read-capture';
 import type { CaptureFormat, CaptureInterface } from './types';
@@ -88,7 +88,6 @@ export async function importCapture(source: ByteSource, opts: ImportOptions = {}
   // ---- RTP analysis (issue #5): non-SIP UDP datagrams and SDP bodies go to the RTP analyser ----
   const rtp = opts.rtp === false ? undefined : new RtpAnalyzer(problems, { heuristic: opts.rtpHeuristic === true });
   const builder = new CallModelBuilder();
-  const reader = new FactBatchReader(builder);
   const model = emptyModel(source, builder, rtp);
   const result = await runImportFront(source, {
     problems,
@@ -96,7 +95,8 @@ export async function importCapture(source: ByteSource, opts: ImportOptions = {}
     evidence: ev,
     chunkSize: opts.chunkSize,
     isCancelled: opts.isCancelled,
-    onBatch: (b) => reader.apply(b),
+    // One thread: facts go straight to the builder (batches are for a thread boundary: src/cli/threaded-import.ts).
+    sink: new BuilderSink(builder),
     onProgress: (done, total) => {
       model.bytesRead = done;
       opts.onProgress?.(done, total);

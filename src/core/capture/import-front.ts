@@ -1,6 +1,7 @@
 // The front half of a capture import: capture records -> decoded packets -> transport reassembly -> framed SIP
-// messages -> SipFacts (fast path, else the full parser), packed into FactBatches (fact-batch.ts) for the back half
-// (CallModelBuilder). It needs nothing from the back half, so it can run in another thread (src/cli/threaded-import).
+// messages -> SipFacts (fast path, else the full parser), handed to a FactSink: packed into FactBatches
+// (fact-batch.ts) for a back half (CallModelBuilder) in another thread (src/cli/threaded-import), or straight to the
+// builder in this thread (builder-sink.ts). It needs nothing from the back half.
 // RTP analysis and NAT evidence ride along when given (same thread as the front only: their state is not batched).
 import type { ByteSource } from '../bytes/byte-source';
 import { PacketDecoder } from '../decode/packet-decoder';
@@ -15,6 +16,7 @@ import { FastFacts, scanSipDatagram, scanSipFacts } from '../sip/fast-facts';
 import { factsFromMessage } from '../sip/facts';
 import { parseSipMessage } from '../sip/parse-message';
 import type { SipMessage } from '../sip/types';
+import type { FactSink } from './builder-sink';
 import { FactBatchWriter, type BatchBufferPool, type FactBatch } from './fact-batch';
 import type { ProblemCollector } from './problems';
 import { readCapture, type CaptureReadResult } from './read-capture';
@@ -22,8 +24,10 @@ import { readCapture, type CaptureReadResult } from './read-capture';
 export interface ImportFrontOptions {
   /** Where capture, decode and SIP syntax problems are counted. */
   problems: ProblemCollector;
-  /** Receives each batch of message facts, in capture order. */
-  onBatch: (b: FactBatch) => void;
+  /** Receives each batch of message facts, in capture order (unless `sink` is given). */
+  onBatch?: (b: FactBatch) => void;
+  /** Where each message goes instead of batches (BuilderSink: the back half in the same thread). */
+  sink?: FactSink;
   /** Messages per batch (default 4096); a partial batch is also handed over after every chunk. */
   batchSize?: number;
   /**
@@ -70,7 +74,7 @@ export async function runImportFront(source: ByteSource, opts: ImportFrontOption
     // One FastFacts for every datagram: onSip consumes each before the next is scanned.
     scanUnit: (b, start, end, max) => scanSipDatagram(b, start, end, max, reusedFacts),
   });
-  const writer = new FactBatchWriter(opts.onBatch, opts.batchSize, opts.transferBatches === true, opts.batchPool);
+  const writer: FactSink = opts.sink ?? new FactBatchWriter(opts.onBatch ?? (() => {}), opts.batchSize, opts.transferBatches === true, opts.batchPool);
 
   const onSip = (p: SipPayload): void => {
     let facts: SipFacts | undefined = (p.prescan as FastFacts | undefined) ?? scanSipFacts(p.bytes);

@@ -201,8 +201,9 @@ export class CallModelBuilder {
   /**
    * Add one message (in capture order). Returns its message id. `seen` is not retained (callers may reuse it).
    * `callHint`: the call index the caller expects for f.callId (FactBatchReader knows it); checked, saves a lookup.
+   * `values`: f's branch and tags as bytes, when the caller has them so (else f.values, else f's strings encoded).
    */
-  add(seen: MessageSighting, f: SipFacts, callHint = -1): number {
+  add(seen: MessageSighting, f: SipFacts, callHint = -1, values?: FactValues): number {
     const now = t(seen.timeSec, seen.timeNsec);
     if (now > this.lastTime) this.lastTime = now;
     this.matcher.advance(now);
@@ -215,7 +216,7 @@ export class CallModelBuilder {
     call.endSec = seen.timeSec;
     call.endNsec = seen.timeNsec;
 
-    const v = f.values ?? this.valuesOf(f);
+    const v = values ?? f.values ?? this.valuesOf(f);
     const toTag = v.toTagStart >= 0 ? this.tags.id(v.bytes, v.toTagStart, v.toTagEnd) : -1;
     let tx: TransactionMatch | undefined;
     if (f.kind !== 'invalid') {

@@ -277,6 +277,12 @@ export class FastFacts implements SipFacts {
   get callId(): string | undefined {
     return this.text(0, this.callIdStart, this.callIdEnd);
   }
+  /** The caller knows the Call-ID's text (the same string object a known call keeps): no decoding on read. */
+  knownCallId(text: string): void {
+    const texts = (this.texts ??= [undefined, undefined, undefined, undefined]);
+    texts[0] = text;
+    this.decoded |= 1;
+  }
   get viaBranch(): string | undefined {
     return this.text(1, this.branchStart, this.branchEnd);
   }
