@@ -1,11 +1,11 @@
 // Differential test against tshark on generated captures: varied but valid SIP (compact and mixed-case header
 // names, folded and comma-joined Vias, IPv6, rport/received forms, display names, bodies), over UDP and TCP (split
 // at random points, several messages per segment), on Ethernet, 802.1Q, Linux cooked, PPP, Cisco HDLC, NFLOG,
-// 802.11 (with or without radiotap) and PKTAP links, some inside UDP tunnels (GTP-U, Geneve, VXLAN, TZSP); further
-// seeds add TCP retransmissions, out-of-order segments, captures starting inside a TCP connection, IP fragments and
-// SIP over WebSocket. For every message
-// tshark dissects, frame, addresses, ports, method/status, Call-ID, CSeq, tags and top-Via branch/received/rport
-// must agree. Skips (with a message) when tshark is not installed.
+// 802.11 (with or without radiotap) and PKTAP links, some inside UDP tunnels (GTP-U, Geneve, VXLAN, TZSP) or an
+// Ethernet pseudowire over MPLS; further seeds add TCP retransmissions, out-of-order segments, captures starting
+// inside a TCP connection, IP fragments and SIP over WebSocket. For every message tshark dissects, frame, addresses,
+// ports, method/status, Call-ID, CSeq, tags and top-Via branch/received/rport must agree. Skips (with a message)
+// when tshark is not installed.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportMessage, importCapture, memoryByteSource, type ExportedMessage } from '../../src/core/index';
 import { ethernetFrame, ipv4Packet, ipv6Packet, l4Segment, writePcap, type RawRecord } from '../helpers/pcap-writer';
-import { cHdlc, concat, dot11, geneve, gtpu, ipv4Fragments, ipv6Fragments, nflog, pktap, ppp, radiotap, tzsp } from '../helpers/packet-builders';
+import { cHdlc, concat, dot11, ether, geneve, gtpu, ipv4Fragments, ipv6Fragments, nflog, pktap, ppp, radiotap, tzsp } from '../helpers/packet-builders';
 
 const tshark = spawnSync('sh', ['-c', 'command -v tshark'], { encoding: 'utf8' }).stdout.trim();
 
@@ -145,6 +145,7 @@ function capture(seed: number, tcp: TcpImpairments = {}): { records: RawRecord[]
   const vlan = linkType === 1 && r.chance(0.3);
   const tunnel = linkType === 1 && !vlan && r.chance(0.4) ? r.pick(['gtpu', 'geneve', 'vxlan', 'tzsp'] as const) : undefined;
   const outerPort = 30000 + r.int(20000);
+  const eompls = linkType === 1 && !vlan && tunnel === undefined && r.chance(0.2);
   const genevePerEthernet = r.chance(0.5);
   const geneveOptions = r.int(3);
   const records: RawRecord[] = [];
@@ -178,6 +179,12 @@ function capture(seed: number, tcp: TcpImpairments = {}): { records: RawRecord[]
       return b;
     }
     const e = ethernetFrame(ip);
+    // An Ethernet pseudowire over MPLS (label, control word, the frame) now and then. Vendor MAC addresses, as on a
+    // real link: tshark 4 weighs "control word" against "plain Ethernet" by how known the addresses look.
+    if (!vlan && eompls) {
+      const macs = Uint8Array.from([0x00, 0x1b, 0x21, 0xaa, 0xbb, 0xcc, 0x00, 0x50, 0x56, 0x11, 0x22, 0x33]);
+      return ether(0x8847, concat(Uint8Array.from([0, 0x12, 0x31, 64, 0, 0, 0, 0]), macs, e.subarray(12)));
+    }
     if (!vlan) return e;
     const v = new Uint8Array(e.length + 4);
     v.set(e.subarray(0, 12), 0);

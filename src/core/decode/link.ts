@@ -199,7 +199,8 @@ export function decodeEthernet(d: Uint8Array, off: number, end: number, out: Lin
 
 /**
  * Remove 802.1Q/802.1ad tags (IEEE 802.1Q §9.6, 4 bytes each; any depth up to 8), MPLS label stacks (RFC 3032,
- * payload guessed from the IP version nibble after the bottom-of-stack label) and PPPoE session headers
+ * payload guessed from the first nibble after the bottom-of-stack label: IPv4, IPv6, or 0 for a pseudowire control
+ * word and an Ethernet frame) and PPPoE session headers
  * (RFC 2516 §4 + PPP protocol). Sets `out` to the resulting ethertype/offset; returns a LINK_* status.
  */
 export function walkEthertype(etherType: number, d: Uint8Array, off: number, end: number, out: LinkOut): number {
@@ -219,6 +220,14 @@ export function walkEthertype(etherType: number, d: Uint8Array, off: number, end
         o += 4;
         if (bos) break;
         if (i > 16) return LINK_IGNORE;
+      }
+      if (o < end && d[o]! >> 4 === 0) {
+        // First nibble 0: a pseudowire control word (RFC 4385 §3), then the emulated Ethernet frame (RFC 4448), as
+        // tshark decodes it by default.
+        if (o + 4 + 14 > end) return LINK_TRUNCATED;
+        out.etherType = ETHERTYPE_TEB;
+        out.offset = o + 4;
+        return LINK_OK;
       }
       return ipByVersion(d, o, end, out);
     }

@@ -237,6 +237,14 @@ describe('VLAN', () => {
     const pppoe = ether(0x8864, concat(Uint8Array.from([0x11, 0, 0, 1, 0, ip.length + 2, 0, 0x21]), ip));
     expect(decodeAll([{ data: mpls }, { data: pppoe }]).out.map((p) => p.text)).toEqual(['mpls', 'mpls']);
   });
+
+  it('decodes an Ethernet pseudowire over MPLS (control word, RFC 4385/4448)', () => {
+    const inner = ethernetFrame(v4udp('eompls'));
+    const pw = ether(0x8847, concat(Uint8Array.from([0, 1, 0x21, 64, 0, 0, 0, 0]), inner));
+    const { out, problems } = decodeAll([{ data: pw }]);
+    expect(problems.total).toBe(0);
+    expect(out.map((p) => p.text)).toEqual(['eompls']);
+  });
 });
 
 describe('IPv6 extension headers', () => {
