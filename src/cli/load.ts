@@ -1,5 +1,5 @@
 // Opens a capture file read-only and imports it through the core; turns unreadable input into a clear CLI error.
-import { importCapture, type CaptureModel, type ImportOptions } from '../core/index';
+import { importCapture, isGzip, type CaptureModel, type ImportOptions } from '../core/index';
 import { openFileByteSource, type FileByteSource } from './node-byte-source';
 import { importCaptureThreaded, importWorkerScript } from './threaded-import';
 
@@ -27,8 +27,10 @@ export async function loadCapture(path: string, opts: ImportOptions = {}): Promi
   // The front half of the import in a worker thread when nothing needs the single-thread path (RTP analysis, NAT
   // evidence, live updates, cancellation); SIPSCOPE_THREADS=0 forces one thread.
   const script = importWorkerScript();
+  // A gzip-compressed capture is decompressed in memory by importCapture (the worker reads plain captures only).
+  const gzip = isGzip(await source.read(0, 2));
   const threaded =
-    script !== undefined && process.env.SIPSCOPE_THREADS !== '0' && opts.rtp === false && opts.natEvidence !== true && !opts.onUpdate && !opts.isCancelled;
+    script !== undefined && process.env.SIPSCOPE_THREADS !== '0' && !gzip && opts.rtp === false && opts.natEvidence !== true && !opts.onUpdate && !opts.isCancelled;
   let model: CaptureModel;
   try {
     model = threaded ? await importCaptureThreaded(script, path, source, opts) : await importCapture(source, opts);

@@ -14,6 +14,7 @@ export { readCapture } from './capture/read-capture';
 export type { CaptureReadResult, ReadCaptureOptions } from './capture/read-capture';
 export { detectCaptureFormat } from './capture/detect';
 export { importCapture, loadMessageBytes, emptyModel, finishModel, MessageBytesReader } from './capture/import-capture';
+export { gunzipSource, isGzip, type GunzipResult } from './bytes/gunzip';
 export { runImportFront } from './capture/import-front';
 export type { ImportFrontOptions, ImportFrontResult } from './capture/import-front';
 export { FactBatchReader, FactBatchWriter } from './capture/fact-batch';

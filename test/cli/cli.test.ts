@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { crlf, pcapOf } from '../helpers/pcap-writer';
 
@@ -32,6 +33,16 @@ describe('sipscope calls', () => {
   it('--summary prints only the totals line', () => {
     const r = run('calls', sample, '--summary');
     expect(r.out.trim()).toBe('10 calls, 55 messages, 0 problems');
+  });
+  it('reads a gzip-compressed capture (.pcap.gz) as it is, like tshark, and leaves it unchanged', () => {
+    const f = join(tmp, 'sample.pcap.gz');
+    writeFileSync(f, gzipSync(readFileSync(sample)));
+    const before = readFileSync(f);
+    expect(run('calls', f, '--summary').out.trim()).toBe('10 calls, 55 messages, 0 problems');
+    const ladder = run('ladder', f, '--call', '1');
+    expect(ladder.code).toBe(0);
+    expect(ladder.out).toContain('INVITE');
+    expect(readFileSync(f).equals(before)).toBe(true);
   });
   it('reports capture problems with frame numbers (truncated last record)', () => {
     const full = pcapOf([{ payload: crlf('OPTIONS sip:b.example SIP/2.0\nVia: SIP/2.0/UDP a.example;branch=z9hG4bK1\nCall-ID: x\nCSeq: 1 OPTIONS\nContent-Length: 0\n\n') }, { payload: 'x'.repeat(200) }]);

@@ -1,6 +1,7 @@
 // Capture import pipeline: ByteSource -> capture records -> decoded packets -> transport reassembly -> SIP messages
 // -> RFC 3261 model (messages, transactions, dialogs, calls). Streaming and bounded; never throws on bad input.
 import type { ByteSource } from '../bytes/byte-source';
+import { gunzipSource, isGzip } from '../bytes/gunzip';
 import { CallModelBuilder } from '../dialog/reconstruct';
 import type { MessageStore } from '../dialog/message-store';
 import type { DialogStore, TransactionStore } from '../dialog/stores';
@@ -78,11 +79,18 @@ export interface CaptureModel {
 }
 
 /**
- * Import a pcap/pcapng capture. Resolves with the model; on a non-capture input the model has `fatal` set and no
- * messages. Rejects only when the ByteSource itself fails (I/O error).
+ * Import a pcap/pcapng capture, gzip-compressed or not (`.pcap.gz`: decompressed in memory first, as tshark reads it;
+ * the model's `source` is then the decompressed bytes). Resolves with the model; on a non-capture input the model has
+ * `fatal` set and no messages. Rejects only when the ByteSource itself fails (I/O error).
  */
-export async function importCapture(source: ByteSource, opts: ImportOptions = {}): Promise<CaptureModel> {
+export async function importCapture(input: ByteSource, opts: ImportOptions = {}): Promise<CaptureModel> {
   const problems = new ProblemCollector();
+  let source = input;
+  if (isGzip(await input.read(0, 2))) {
+    const gz = await gunzipSource(input, { chunkSize: opts.chunkSize });
+    source = gz.source;
+    if (gz.problem !== undefined) problems.report('capture/gzip-truncated', 'warning', gz.problem);
+  }
   // ---- NAT evidence (issue #5): ICMP from the decoder, keep-alives from the assembler, in the same pass ----
   const ev = (opts.natEvidence ?? opts.rtp !== false) ? new EvidenceCollector() : undefined;
   // ---- RTP analysis (issue #5): non-SIP UDP datagrams and SDP bodies go to the RTP analyser ----

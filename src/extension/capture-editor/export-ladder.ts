@@ -76,7 +76,7 @@ export function tsharkCallIdFilter(callIds: readonly string[]): string {
 
 /** A file-system-safe base name for exports of some calls of a capture: `capture-call12`, `capture-3-calls`. */
 export function exportBaseName(captureFileName: string, callIndexes: readonly number[]): string {
-  const base = captureFileName.replace(/\.(pcapng|pcap|cap)$/i, '').replace(/[^\w.-]+/g, '_') || 'capture';
+  const base = captureFileName.replace(/\.(pcapng|pcap|cap)(\.gz)?$/i, '').replace(/[^\w.-]+/g, '_') || 'capture';
   if (callIndexes.length === 1) return `${base}-call${callIndexes[0]! + 1}`;
   return `${base}-${callIndexes.length}-calls`;
 }
