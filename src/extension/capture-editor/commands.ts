@@ -79,7 +79,8 @@ export class CaptureCommands {
   }
 
   private async saveCallAsPcap(doc: CaptureDocument, callIndexes: number[]): Promise<CommandResult> {
-    const source = doc.byteSource;
+    // The model's source: for a .pcap.gz it is the decompressed capture, which the record offsets refer to.
+    const source = doc.session.current?.source ?? doc.byteSource;
     const messages = doc.session.messagesOfCalls(callIndexes);
     if (!source || messages.length === 0) return { done: false, message: 'Select a call first.' };
     const written = await vscode.window.withProgress(
