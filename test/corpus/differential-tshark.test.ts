@@ -146,6 +146,7 @@ function capture(seed: number, tcp: TcpImpairments = {}): { records: RawRecord[]
   const tunnel = linkType === 1 && !vlan && r.chance(0.4) ? r.pick(['gtpu', 'geneve', 'vxlan', 'tzsp'] as const) : undefined;
   const outerPort = 30000 + r.int(20000);
   const eompls = linkType === 1 && !vlan && tunnel === undefined && r.chance(0.2);
+  const outer6 = r.chance(0.4); // tunnels over IPv6 (mobile cores carry GTP-U over IPv6)
   const genevePerEthernet = r.chance(0.5);
   const geneveOptions = r.int(3);
   const records: RawRecord[] = [];
@@ -165,7 +166,8 @@ function capture(seed: number, tcp: TcpImpairments = {}): { records: RawRecord[]
         : tunnel === 'vxlan' ? concat(Uint8Array.from([8, 0, 0, 0, 0, 0, 1, 0]), ethernetFrame(ip))
         : tzsp(ethernetFrame(ip));
       const port = tunnel === 'gtpu' ? 2152 : tunnel === 'geneve' ? 6081 : tunnel === 'vxlan' ? 4789 : 37008;
-      return ethernetFrame(ipv4Packet('172.16.0.1', '172.16.0.2', 17, l4Segment({ protocol: 'udp', srcPort: tunnel === 'gtpu' ? 2152 : outerPort, dstPort: port, payload: inner })));
+      const outer = l4Segment({ protocol: 'udp', srcPort: tunnel === 'gtpu' ? 2152 : outerPort, dstPort: port, payload: inner });
+      return ethernetFrame(outer6 ? ipv6Packet('2001:db8:ff::1', '2001:db8:ff::2', 17, outer) : ipv4Packet('172.16.0.1', '172.16.0.2', 17, outer));
     }
     if (linkType === 113) {
       const b = new Uint8Array(16 + ip.length);
@@ -364,7 +366,10 @@ function tsharkRows(file: string, extra: string[] = []): Row[] {
   for (const pkt of JSON.parse(out.stdout || '[]') as { _source: { layers: Record<string, unknown> } }[]) {
     const L = pkt._source.layers;
     const last = (v: unknown) => (Array.isArray(v) ? v[v.length - 1] : v);
-    const ip = last(L['ipv6'] ?? L['ip']);
+    // The innermost IP layer: the last "ip" or "ipv6" in frame.protocols (tunnels nest one family in the other).
+    const protocols = (find(L['frame'], 'frame.protocols') ?? '').split(':');
+    const inner6 = protocols.lastIndexOf('ipv6') > protocols.lastIndexOf('ip');
+    const ip = last(inner6 ? L['ipv6'] : L['ip']);
     const l4 = last(L['tcp'] ?? L['udp']);
     const sips = Array.isArray(L['sip']) ? (L['sip'] as unknown[]) : [L['sip']];
     for (const sip of sips) {
