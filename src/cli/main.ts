@@ -3,11 +3,12 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { lastOption, parseArgs, UsageError } from './args';
-import { renderCalls } from './commands/calls';
+import { callsOutput } from './commands/calls';
+import { ChunkedWriter } from './format/chunked-writer';
 import { writeExportJson } from './commands/export';
 import { ladderFormatFor, renderLadder } from './commands/ladder';
 import { runLint, type LintFormat } from './commands/lint';
-import { renderRtp } from './commands/rtp';
+import { rtpOutput } from './commands/rtp';
 import { runNat } from './commands/nat';
 import { DEFAULT_LINT_SETTINGS, type RuleSeverity, type RuleSeveritySetting } from '../core/index';
 import { InputError, loadCapture } from './load';
@@ -51,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
       // The call list shows no media: skip RTP analysis (the import to a complete call index).
       const cap = await loadCapture(file, { rtp: false });
       try {
-        process.stdout.write(renderCalls(cap.model, { summary: a.flags.has('summary') }) + '\n');
+        await new ChunkedWriter(process.stdout).writeAll(linesOf(callsOutput(cap.model, { summary: a.flags.has('summary') })));
       } finally {
         await cap.close();
       }
@@ -101,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
       const a = parseArgs(rest, { values: [], flags: ['json', 'heuristic'] });
       const cap = await loadCapture(onlyFile(a.positionals, 'rtp'), { rtpHeuristic: a.flags.has('heuristic') });
       try {
-        process.stdout.write(renderRtp(cap.model, { json: a.flags.has('json') }) + '\n');
+        await new ChunkedWriter(process.stdout).writeAll(followedBy(rtpOutput(cap.model, { json: a.flags.has('json') }), '\n'));
       } finally {
         await cap.close();
       }
@@ -151,6 +152,17 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
+}
+
+/** Each line of `lines` with its line end. */
+function* linesOf(lines: Iterable<string>): Generator<string> {
+  for (const l of lines) yield l + '\n';
+}
+
+/** The pieces of `pieces`, then `tail`. */
+function* followedBy(pieces: Iterable<string>, tail: string): Generator<string> {
+  yield* pieces;
+  yield tail;
 }
 
 function onlyFile(positionals: string[], command: string): string {

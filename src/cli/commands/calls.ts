@@ -1,6 +1,6 @@
 // `sipscope calls FILE [--summary] [--json]`: the call list of a capture (one row per Call-ID).
 import type { CaptureModel, CallInfo } from '../../core/index';
-import { formatDuration, formatTable, formatTime } from '../format/table';
+import { formatDuration, formatTime, tableLines } from '../format/table';
 
 /** The totals line used by scripts and benchmarks: `N calls, M messages, P problems`. */
 export function summaryLine(model: CaptureModel): string {
@@ -14,8 +14,9 @@ export function party(uri: string, display: string | undefined): string {
   return noBrackets.replace(/^(sips?|tel):/i, '').replace(/[;?].*$/, '');
 }
 
-export function callRows(model: CaptureModel, calls: readonly CallInfo[] = model.calls): string[][] {
-  return calls.map((c) => [
+/** The table cells of call `c`. */
+function callRow(c: CallInfo): string[] {
+  return [
     String(c.index + 1),
     formatTime(c.startSec, c.startNsec),
     c.method,
@@ -26,18 +27,31 @@ export function callRows(model: CaptureModel, calls: readonly CallInfo[] = model
     String(c.messageIds.length),
     formatDuration(c.durationSec),
     c.callId,
-  ]);
+  ];
+}
+
+export function callRows(model: CaptureModel, calls: readonly CallInfo[] = model.calls): string[][] {
+  return calls.map(callRow);
 }
 
 export const CALL_HEADER = ['#', 'Start (UTC)', 'Method', 'From', 'To', 'State', 'Final', 'Msgs', 'Duration', 'Call-ID'];
 
 /** Text output of `calls`. */
 export function renderCalls(model: CaptureModel, opts: { summary: boolean }): string {
-  if (opts.summary) return summaryLine(model);
-  const lines = [formatTable(CALL_HEADER, callRows(model), 60), '', summaryLine(model)];
+  return [...callsOutput(model, opts)].join('\n');
+}
+
+/** renderCalls line by line (no line ends): the table is never held whole (100 000 calls are 15 MB of text). */
+export function* callsOutput(model: CaptureModel, opts: { summary: boolean }): Generator<string> {
+  if (opts.summary) {
+    yield summaryLine(model);
+    return;
+  }
+  yield* tableLines(CALL_HEADER, model.calls.length, (i) => callRow(model.calls[i]!), { maxWidth: 60 });
+  yield '';
+  yield summaryLine(model);
   for (const p of model.problems) {
     const where = p.examples.map((e) => (e.frame !== undefined ? `frame ${e.frame}` : e.offset !== undefined ? `offset ${e.offset}` : '')).filter(Boolean);
-    lines.push(`  ${p.severity} ${p.code} x${p.count}: ${p.examples[0]?.message ?? ''}${where.length ? ` (${where.join(', ')}${p.count > where.length ? ', ...' : ''})` : ''}`);
+    yield `  ${p.severity} ${p.code} x${p.count}: ${p.examples[0]?.message ?? ''}${where.length ? ` (${where.join(', ')}${p.count > where.length ? ', ...' : ''})` : ''}`;
   }
-  return lines.join('\n');
 }

@@ -2,10 +2,8 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { ChunkedWriter } from '../format/chunked-writer';
 import { exportCall, exportFinding, exportHeader, exportMessage, exportStream, exportVerdict, lintCapture, MessageBytesReader, type CaptureModel } from '../../core/index';
-
-/** Output gathered into writes of about this many characters (one write per item would be one syscall per item). */
-const WRITE_CHUNK = 1 << 20;
 
 /**
  * Write the JSON export; messages are re-read in capture order through one window of the capture and the output
@@ -13,20 +11,8 @@ const WRITE_CHUNK = 1 << 20;
  */
 export async function writeExportJson(model: CaptureModel, outPath: string | undefined): Promise<void> {
   const out: Writable = outPath ? createWriteStream(outPath) : process.stdout;
-  let pending: string[] = [];
-  let pendingLength = 0;
-  const flush = async (): Promise<void> => {
-    if (pendingLength === 0) return;
-    const s = pending.join('');
-    pending = [];
-    pendingLength = 0;
-    if (!out.write(s)) await once(out, 'drain');
-  };
-  const write = async (s: string): Promise<void> => {
-    pending.push(s);
-    pendingLength += s.length;
-    if (pendingLength >= WRITE_CHUNK) await flush();
-  };
+  const writer = new ChunkedWriter(out);
+  const write = (s: string): Promise<void> => writer.write(s);
   const reader = new MessageBytesReader(model);
   /** `"name": [` then one JSON item per line, written as produced (so memory stays flat), then `]`. */
   const array = async (name: string, count: number, item: (i: number) => unknown | Promise<unknown>, first = false): Promise<void> => {
@@ -43,7 +29,7 @@ export async function writeExportJson(model: CaptureModel, outPath: string | und
   await array('findings', nat.findings.length, (i) => exportFinding(nat.findings[i]!));
   await array('verdicts', nat.verdicts.length, (i) => exportVerdict(nat.verdicts[i]!, nat.findings));
   await write('\n ],\n "problems": ' + JSON.stringify(model.problems) + '\n}\n');
-  await flush();
+  await writer.flush();
   if (outPath) {
     out.end();
     await once(out, 'finish');

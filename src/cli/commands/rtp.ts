@@ -1,7 +1,7 @@
 // `sipscope rtp FILE [--json] [--heuristic]`: the RTP streams of a capture as a table like tshark's `-z rtp,streams`
 // (or JSON). --heuristic is an import option (ImportOptions.rtpHeuristic), applied by main.ts when loading.
 import { exportStream, formatSsrc, type CaptureModel, type RtpStreamInfo } from '../../core/index';
-import { formatTime, safeCell } from '../format/table';
+import { formatTime, tableLines } from '../format/table';
 
 export interface RenderRtpOptions {
   /** JSON document `{ "streams": [ExportedStream...] }` instead of the table. */
@@ -56,15 +56,30 @@ export function rtpSummaryLine(model: CaptureModel): string {
  * then the summary line. JSON: `{ "streams": [...] }` with the fields of exportStream (core/export/export-json.ts).
  */
 export function renderRtp(model: CaptureModel, opts: RenderRtpOptions = {}): string {
-  if (opts.json) return JSON.stringify({ streams: model.streams.map(exportStream) }, null, 1);
-  if (model.streams.length === 0) return `(no RTP streams)\n${rtpSummaryLine(model)}`;
-  const rows = [HEADER, ...model.streams.map(row)].map((r) => r.map((c) => safeCell(c)));
-  const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) =>
-    r
-      .map((c, i) => (RIGHT.has(i) ? c.padStart(widths[i]!) : i === r.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd(),
-  );
-  return [...lines, '', rtpSummaryLine(model)].join('\n');
+  return [...rtpOutput(model, opts)].join('');
+}
+
+/** renderRtp in pieces, so a capture's 70 000 streams are never held as one text (main.ts writes them as they come). */
+export function* rtpOutput(model: CaptureModel, opts: RenderRtpOptions = {}): Generator<string> {
+  const streams = model.streams;
+  if (opts.json) {
+    // The same text as JSON.stringify({ streams }, null, 1), one stream at a time.
+    if (streams.length === 0) {
+      yield '{\n "streams": []\n}';
+      return;
+    }
+    yield '{\n "streams": [';
+    for (let i = 0; i < streams.length; i++) {
+      const item = JSON.stringify(exportStream(streams[i]!), null, 1).replace(/\n/g, '\n  ');
+      yield `${i ? ',' : ''}\n  ${item}`;
+    }
+    yield '\n ]\n}';
+    return;
+  }
+  if (streams.length === 0) {
+    yield `(no RTP streams)\n${rtpSummaryLine(model)}`;
+    return;
+  }
+  for (const line of tableLines(HEADER, streams.length, (i) => row(streams[i]!), { right: RIGHT })) yield line + '\n';
+  yield '\n' + rtpSummaryLine(model);
 }

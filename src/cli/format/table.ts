@@ -7,13 +7,41 @@ export function safeCell(s: string): string {
 
 /** Render rows as left-aligned columns separated by two spaces; cells longer than `maxWidth` are cut with `…`. */
 export function formatTable(header: string[], rows: string[][], maxWidth = 48): string {
-  const cut = (s: string) => {
+  return [...tableLines(header, rows.length, (i) => rows[i]!, { maxWidth })].join('\n');
+}
+
+/**
+ * The lines (without line ends) of a fixed-width table of `count` rows, `row(i)` giving row i's cells: columns
+ * separated by two spaces, left-aligned except the `right` ones, the last left-aligned column not padded, trailing
+ * spaces trimmed; cells made terminal-safe (safeCell) and, with `maxWidth`, cut to it with `…`. Two passes over the
+ * rows (widths, then lines), so a 100 000-row table is never held in memory; `row` is called twice per row.
+ */
+export function* tableLines(
+  header: readonly string[],
+  count: number,
+  row: (i: number) => readonly string[],
+  opts: { maxWidth?: number; right?: ReadonlySet<number> } = {},
+): Generator<string> {
+  const max = opts.maxWidth;
+  const cell = (s: string) => {
     const c = safeCell(s);
-    return c.length > maxWidth ? c.slice(0, maxWidth - 1) + '…' : c;
+    return max !== undefined && c.length > max ? c.slice(0, max - 1) + '…' : c;
   };
-  const all = [header, ...rows].map((r) => r.map(cut));
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+  const widths = header.map((h) => cell(h).length);
+  for (let r = 0; r < count; r++) {
+    const cells = row(r);
+    for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, cell(cells[i] ?? '').length);
+  }
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((s, i) => {
+        const c = cell(s);
+        return opts.right?.has(i) ? c.padStart(widths[i]!) : i === cells.length - 1 ? c : c.padEnd(widths[i]!);
+      })
+      .join('  ')
+      .trimEnd();
+  yield line(header);
+  for (let r = 0; r < count; r++) yield line(row(r));
 }
 
 /** `2018-11-12 19:32:41.194` (UTC) from epoch seconds + nanoseconds. */
