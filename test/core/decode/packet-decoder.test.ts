@@ -564,13 +564,14 @@ describe('truncated and malformed input', () => {
     expect(codes).toEqual({ 'decode/bad-ip-header': 3 });
   });
 
+  // SIPSCOPE_FUZZ_ITERATIONS=300000 for a longer run (done when link types or tunnels are added).
   it('never throws on random bytes or mutated packets (fixed seed fuzz)', () => {
     let seed = 0x5eed;
     const rnd = () => {
       seed = (seed * 1103515245 + 12345) >>> 0;
       return seed >>> 8;
     };
-    const linkTypes = [0, 1, 12, 14, 101, 108, 113, 228, 229, 276, 999];
+    const linkTypes = [0, 1, 9, 12, 14, 50, 101, 104, 105, 108, 113, 127, 228, 229, 239, 258, 276, 999];
     const templates: Uint8Array[] = [
       buildFrame({ payload: 'INVITE sip:a@b SIP/2.0\r\n\r\n' }),
       buildFrame({ protocol: 'tcp', src: '2001:db8::1', dst: '2001:db8::2', payload: 'x' }),
@@ -579,20 +580,34 @@ describe('truncated and malformed input', () => {
       ethernetFrame(ipv6Raw('::1', '::2', 0, concat(ext6(44, 0), Uint8Array.from([17, 0, 0, 1, 0, 0, 0, 1]), udp('frag')))),
       ...ipv4Fragments('10.0.0.1', '10.0.0.2', 17, udp('z'.repeat(100)), 32).map(ethernetFrame),
     ];
-    const sll2Template = sll2(v4udp('w'));
+    const tunnelled = (sp: number, dp: number, payload: Uint8Array) => ethernetFrame(ipv4Packet('10.0.0.1', '10.0.0.2', 17, l4Segment({ srcPort: sp, dstPort: dp, payload })));
+    // Templates of other link types, mutated like the Ethernet ones: [link type, frame].
+    const linkTemplates: [number, Uint8Array][] = [
+      [276, sll2(v4udp('w'))],
+      [239, nflog(v4udp('n'))],
+      [127, radiotap(dot11(v4udp('r'), { qos: true }))],
+      [258, pktap(ethernetFrame(v4udp('p')))],
+      [104, cHdlc(v4udp('c'))],
+      [9, ppp(v4udp('q'))],
+      [1, tunnelled(2152, 2152, gtpu(v4udp('g'), { ext: true, seq: 3 }))],
+      [1, tunnelled(40000, 6081, geneve(0x6558, ethernetFrame(v4udp('v')), 2))],
+      [1, tunnelled(40000, 37008, tzsp(ethernetFrame(v4udp('t'))))],
+      [1, ether(0x8847, concat(Uint8Array.from([0, 1, 0x21, 64, 0, 0, 0, 0]), ethernetFrame(v4udp('m'))))],
+    ];
     const problems = new ProblemCollector();
     const dec = new PacketDecoder(problems, { maxFragmentBuffers: 16, maxFragmentBytes: 100_000, fragmentTimeoutSec: 5 });
     let emitted = 0;
-    for (let i = 0; i < 6000; i++) {
+    for (let i = 0; i < Number(process.env.SIPSCOPE_FUZZ_ITERATIONS ?? 6000); i++) {
       let data: Uint8Array;
       let lt: number;
       if (i % 2 === 0) {
         data = Uint8Array.from({ length: rnd() % 200 }, () => rnd() & 0xff);
         lt = linkTypes[rnd() % linkTypes.length]!;
       } else {
-        const pick = rnd() % (templates.length + 1);
-        lt = pick === templates.length ? 276 : 1;
-        data = (pick === templates.length ? sll2Template : templates[pick]!).slice();
+        const pick = rnd() % (templates.length + linkTemplates.length);
+        const other = linkTemplates[pick - templates.length];
+        lt = other !== undefined ? other[0] : 1;
+        data = (other !== undefined ? other[1] : templates[pick]!).slice();
         const flips = 1 + (rnd() % 6);
         for (let k = 0; k < flips; k++) data[rnd() % data.length] = rnd() & 0xff;
         if (rnd() % 4 === 0) data = data.subarray(0, rnd() % data.length);
