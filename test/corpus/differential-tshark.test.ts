@@ -3,9 +3,9 @@
 // at random points, several messages per segment), on Ethernet, 802.1Q, Linux cooked, PPP, Cisco HDLC, NFLOG,
 // 802.11 (with or without radiotap) and PKTAP links, some inside UDP tunnels (GTP-U, Geneve, VXLAN, TZSP) or an
 // Ethernet pseudowire over MPLS; further seeds add TCP retransmissions, out-of-order segments, captures starting
-// inside a TCP connection, IP fragments and SIP over WebSocket. For every message tshark dissects, frame, addresses,
-// ports, method/status, Call-ID, CSeq, tags and top-Via branch/received/rport must agree. Skips (with a message)
-// when tshark is not installed.
+// inside a TCP connection, IP fragments, SIP over WebSocket and over SCTP. For every message tshark dissects: frame,
+// addresses, ports, method/status, Call-ID, CSeq, tags and top-Via branch/received/rport must agree. Skips (with a
+// message) when tshark is not installed.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportMessage, importCapture, memoryByteSource, type ExportedMessage } from '../../src/core/index';
 import { ethernetFrame, ipv4Packet, ipv6Packet, l4Segment, writePcap, type RawRecord } from '../helpers/pcap-writer';
-import { cHdlc, concat, dot11, ether, geneve, gtpu, ipv4Fragments, ipv6Fragments, nflog, pktap, ppp, radiotap, tzsp } from '../helpers/packet-builders';
+import { cHdlc, concat, dot11, ether, geneve, gtpu, ipv4Fragments, ipv6Fragments, nflog, pktap, ppp, radiotap, sctpData, sctpPacket, tzsp } from '../helpers/packet-builders';
 
 const tshark = spawnSync('sh', ['-c', 'command -v tshark'], { encoding: 'utf8' }).stdout.trim();
 
@@ -127,6 +127,8 @@ interface TcpImpairments {
   fragment?: boolean;
   /** Also a SIP-over-WebSocket connection (RFC 7118): HTTP upgrade on port 8080, then one SIP message per frame. */
   websocket?: boolean;
+  /** Also SIP over SCTP (RFC 4168): one message per DATA chunk, sometimes two chunks in a packet. */
+  sctp?: boolean;
 }
 
 /** A WebSocket frame (RFC 6455 §5.2): FIN, opcode 1 (text), masked with `mask` when given (client to server). */
@@ -273,6 +275,26 @@ function capture(seed: number, tcp: TcpImpairments = {}): { records: RawRecord[]
     }
     if (held !== undefined) records.push({ time: t + 0.0001, data: held }); // the last segment, held back: now
   }
+  if (tcp.sctp) {
+    // RFC 4168: SIP over SCTP on port 5060, payload protocol identifier 0, one message per user message.
+    const c: Party = { ip: a.ip, port: 5060 + r.int(3) * 2 };
+    const sv: Party = { ip: b.ip, port: 5060 };
+    const enc = new TextEncoder();
+    let tsn = [1000 + r.int(1000), 5000 + r.int(1000)];
+    let ssn = [0, 0];
+    for (let i = 0; i < 2 + r.int(5); ) {
+      const dir = r.chance(0.5) ? 0 : 1;
+      const [s, d] = dir === 0 ? [c, sv] : [sv, c];
+      const chunks: Uint8Array[] = [];
+      for (let k = 0; k < (r.chance(0.3) ? 2 : 1); k++, i++) {
+        chunks.push(sctpData(tsn[dir]!, 0, ssn[dir]!, 0, enc.encode(message(r, s, d, 'SCTP'))));
+        tsn = dir === 0 ? [tsn[0]! + 1, tsn[1]!] : [tsn[0]!, tsn[1]! + 1];
+        ssn = dir === 0 ? [ssn[0]! + 1, ssn[1]!] : [ssn[0]!, ssn[1]! + 1];
+      }
+      t += 0.001 + r.next() * 0.02;
+      records.push({ time: t, data: wrap(ipPacket(s, d, 132, sctpPacket(s.port, d.port, chunks))) });
+    }
+  }
   if (tcp.websocket) {
     // RFC 6455 §4 opening handshake with the "sip" subprotocol (RFC 7118 §4), then text frames, client frames masked.
     const c: Party = { ip: a.ip, port: 40000 + r.int(20000) };
@@ -370,7 +392,9 @@ function tsharkRows(file: string, extra: string[] = []): Row[] {
     const protocols = (find(L['frame'], 'frame.protocols') ?? '').split(':');
     const inner6 = protocols.lastIndexOf('ipv6') > protocols.lastIndexOf('ip');
     const ip = last(inner6 ? L['ipv6'] : L['ip']);
-    const l4 = last(L['tcp'] ?? L['udp']);
+    // SCTP: tshark repeats the sctp layer for a packet with several DATA chunks; the ports are in the first.
+    const sctp = L['sctp'] === undefined ? undefined : Array.isArray(L['sctp']) ? L['sctp'][0] : L['sctp'];
+    const l4 = last(L['tcp']) ?? sctp ?? last(L['udp']);
     const sips = Array.isArray(L['sip']) ? (L['sip'] as unknown[]) : [L['sip']];
     for (const sip of sips) {
       if (find(sip, 'sip.continuation') !== undefined) continue; // payload without a start line: no SIP message
@@ -382,8 +406,8 @@ function tsharkRows(file: string, extra: string[] = []): Row[] {
         frame: Number(find(L['frame'], 'frame.number')),
         src: find(ip, 'ip.src') ?? find(ip, 'ipv6.src') ?? '',
         dst: find(ip, 'ip.dst') ?? find(ip, 'ipv6.dst') ?? '',
-        src_port: Number(find(l4, 'tcp.srcport') ?? find(l4, 'udp.srcport')),
-        dst_port: Number(find(l4, 'tcp.dstport') ?? find(l4, 'udp.dstport')),
+        src_port: Number(find(l4, 'tcp.srcport') ?? find(l4, 'sctp.srcport') ?? find(l4, 'udp.srcport')),
+        dst_port: Number(find(l4, 'tcp.dstport') ?? find(l4, 'sctp.dstport') ?? find(l4, 'udp.dstport')),
         method: find(sip, 'sip.Method') ?? null,
         status_code: num('sip.Status-Code'),
         call_id: find(sip, 'sip.Call-ID') ?? null,
@@ -485,6 +509,13 @@ describe.skipIf(!tshark)('generated captures agree with tshark', () => {
     it(`seed ${seed} with SIP over WebSocket`, async () => {
       const { records, linkType } = capture(seed, { websocket: true });
       await compare(join(dir, `gen-${seed}-ws.pcap`), records, linkType, seed);
+    });
+  }
+  // SIP over SCTP (RFC 4168), one or two DATA chunks per packet.
+  for (let seed = 1; seed <= Math.ceil(seeds / 4); seed++) {
+    it(`seed ${seed} with SIP over SCTP`, async () => {
+      const { records, linkType } = capture(seed, { sctp: true });
+      await compare(join(dir, `gen-${seed}-sctp.pcap`), records, linkType, seed);
     });
   }
   // A capture that starts inside a TCP connection: every message tshark finds is found the same; on SIP ports
