@@ -3,9 +3,9 @@
 // at random points, several messages per segment), on Ethernet, 802.1Q, Linux cooked, PPP, Cisco HDLC, NFLOG,
 // 802.11 (with or without radiotap) and PKTAP links, some inside UDP tunnels (GTP-U, Geneve, VXLAN, TZSP) or an
 // Ethernet pseudowire over MPLS; further seeds add TCP retransmissions, out-of-order segments, captures starting
-// inside a TCP connection, IP fragments, SIP over WebSocket and over SCTP. For every message tshark dissects: frame,
-// addresses, ports, method/status, Call-ID, CSeq, tags and top-Via branch/received/rport must agree. Skips (with a
-// message) when tshark is not installed.
+// inside a TCP connection, RFC 5626 keep-alives, IP fragments, SIP over WebSocket and over SCTP. For every message
+// tshark dissects: frame, addresses, ports, method/status, Call-ID, CSeq, tags and top-Via branch/received/rport
+// must agree. Skips (with a message) when tshark is not installed.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -129,6 +129,8 @@ interface TcpImpairments {
   websocket?: boolean;
   /** Also SIP over SCTP (RFC 4168): one message per DATA chunk, sometimes two chunks in a packet. */
   sctp?: boolean;
+  /** RFC 5626 CRLF keep-alives between the messages of the TCP connection. */
+  keepalive?: boolean;
 }
 
 /** A WebSocket frame (RFC 6455 §5.2): FIN, opcode 1 (text), masked with `mask` when given (client to server). */
@@ -250,27 +252,35 @@ function capture(seed: number, tcp: TcpImpairments = {}): { records: RawRecord[]
     if (tcp.midstream) records.length = start;
     for (let dir = 0; dir < 2; dir++) {
       const [s, d] = dir === 0 ? [c, sv] : [sv, c];
-      let stream = '';
-      for (let i = 0; i < 2 + r.int(4); i++) stream += message(r, s, d, 'TCP');
-      const bytes = new TextEncoder().encode(stream);
-      let off = 0;
-      while (off < bytes.length) {
-        const n = Math.min(bytes.length - off, r.chance(0.5) ? 1 + r.int(200) : 200 + r.int(1200));
-        const chunk = bytes.subarray(off, off + n);
-        const dropped = tcp.midstream === true && off === 0 && r.chance(0.7); // not captured
-        if (dropped) {
-          if (dir === 0) seqC += n;
-          else seqS += n;
-        } else if (dir === 0) {
-          seg(s, d, seqC, seqS, 0x18, chunk);
-          if (tcp.retrans && r.chance(0.2)) seg(s, d, seqC, seqS, 0x18, chunk); // retransmission
-          seqC += n;
-        } else {
-          seg(s, d, seqS, seqC, 0x18, chunk);
-          if (tcp.retrans && r.chance(0.2)) seg(s, d, seqS, seqC, 0x18, chunk);
-          seqS += n;
+      // The stream as units: messages (cut at random points, several may share a segment), and with `keepalive`
+      // RFC 5626 §4.4.1 keep-alives (a CRLFCRLF ping or a CRLF pong), each sent as a segment of its own, as a UA does.
+      const units: string[] = [''];
+      for (let i = 0; i < 2 + r.int(4); i++) {
+        if (tcp.keepalive && r.chance(0.4)) units.push(r.pick(['\r\n\r\n', '\r\n']), '');
+        units[units.length - 1] += message(r, s, d, 'TCP');
+      }
+      if (tcp.keepalive && r.chance(0.5)) units.push('\r\n\r\n');
+      for (const unit of units.filter((u) => u !== '')) {
+        const bytes = new TextEncoder().encode(unit);
+        let off = 0;
+        while (off < bytes.length) {
+          const n = Math.min(bytes.length - off, r.chance(0.5) ? 1 + r.int(200) : 200 + r.int(1200));
+          const chunk = bytes.subarray(off, off + n);
+          const dropped = tcp.midstream === true && off === 0 && r.chance(0.7); // not captured
+          if (dropped) {
+            if (dir === 0) seqC += n;
+            else seqS += n;
+          } else if (dir === 0) {
+            seg(s, d, seqC, seqS, 0x18, chunk);
+            if (tcp.retrans && r.chance(0.2)) seg(s, d, seqC, seqS, 0x18, chunk); // retransmission
+            seqC += n;
+          } else {
+            seg(s, d, seqS, seqC, 0x18, chunk);
+            if (tcp.retrans && r.chance(0.2)) seg(s, d, seqS, seqC, 0x18, chunk);
+            seqS += n;
+          }
+          off += n;
         }
-        off += n;
       }
     }
     if (held !== undefined) records.push({ time: t + 0.0001, data: held }); // the last segment, held back: now
@@ -509,6 +519,13 @@ describe.skipIf(!tshark)('generated captures agree with tshark', () => {
     it(`seed ${seed} with SIP over WebSocket`, async () => {
       const { records, linkType } = capture(seed, { websocket: true });
       await compare(join(dir, `gen-${seed}-ws.pcap`), records, linkType, seed);
+    });
+  }
+  // RFC 5626 keep-alives (CRLFCRLF ping, CRLF pong) between TCP messages: not messages, and no harm to framing.
+  for (let seed = 1; seed <= Math.ceil(seeds / 4); seed++) {
+    it(`seed ${seed} with CRLF keep-alives on TCP`, async () => {
+      const { records, linkType } = capture(seed, { keepalive: true });
+      await compare(join(dir, `gen-${seed}-keepalive.pcap`), records, linkType, seed);
     });
   }
   // SIP over SCTP (RFC 4168), one or two DATA chunks per packet.
