@@ -131,6 +131,8 @@ interface TcpImpairments {
   sctp?: boolean;
   /** RFC 5626 CRLF keep-alives between the messages of the TCP connection. */
   keepalive?: boolean;
+  /** Some UDP datagrams carry a second message after the first (RFC 3261 §18.3: one message per datagram). */
+  twoPerDatagram?: boolean;
 }
 
 /** A WebSocket frame (RFC 6455 §5.2): FIN, opcode 1 (text), masked with `mask` when given (client to server). */
@@ -206,7 +208,8 @@ function capture(seed: number, tcp: TcpImpairments = {}): { records: RawRecord[]
   // UDP messages
   for (let i = 0; i < 6 + r.int(10); i++) {
     const [s, d] = r.chance(0.5) ? [a, b] : [b, a];
-    const text = message(r, s, d, 'UDP');
+    let text = message(r, s, d, 'UDP');
+    if (tcp.twoPerDatagram && r.chance(0.4)) text += (r.chance(0.5) ? '\r\n' : '') + message(r, s, d, 'UDP');
     t += 0.001 + r.next() * 0.05;
     const l4 = l4Segment({ protocol: 'udp', srcPort: s.port, dstPort: d.port, payload: text });
     if (tcp.fragment && r.chance(0.5)) {
@@ -526,6 +529,13 @@ describe.skipIf(!tshark)('generated captures agree with tshark', () => {
     it(`seed ${seed} with CRLF keep-alives on TCP`, async () => {
       const { records, linkType } = capture(seed, { keepalive: true });
       await compare(join(dir, `gen-${seed}-keepalive.pcap`), records, linkType, seed);
+    });
+  }
+  // Two messages in one UDP datagram: only the first is a message (RFC 3261 §18.3), for tshark too.
+  for (let seed = 1; seed <= Math.ceil(seeds / 4); seed++) {
+    it(`seed ${seed} with two messages in a UDP datagram`, async () => {
+      const { records, linkType } = capture(seed, { twoPerDatagram: true });
+      await compare(join(dir, `gen-${seed}-two.pcap`), records, linkType, seed);
     });
   }
   // SIP over SCTP (RFC 4168), one or two DATA chunks per packet.
