@@ -3,9 +3,9 @@
 // at random points, several messages per segment), on Ethernet, 802.1Q, Linux cooked, PPP, Cisco HDLC, NFLOG,
 // 802.11 (with or without radiotap) and PKTAP links, some inside UDP tunnels (GTP-U, Geneve, VXLAN, TZSP) or an
 // Ethernet pseudowire over MPLS; further seeds add TCP retransmissions, out-of-order segments, captures starting
-// inside a TCP connection, RFC 5626 keep-alives, IP fragments, SIP over WebSocket and over SCTP. For every message
-// tshark dissects: frame, addresses, ports, method/status, Call-ID, CSeq, tags and top-Via branch/received/rport
-// must agree. Skips (with a message) when tshark is not installed.
+// inside a TCP connection, RFC 5626 keep-alives, two messages in a datagram, bodies with UTF-8 and a SIP message
+// inside, IP fragments, SIP over WebSocket and over SCTP. For every message tshark dissects: frame, addresses,
+// ports, method/status, Call-ID, CSeq, tags and top-Via branch/received/rport must agree. Skips (with a message) when tshark is not installed.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,7 +84,11 @@ function addr(r: Rng, user: string, host: string, tag: string | undefined): stri
 }
 
 /** One random SIP message (request or response) from `a` to `b`. */
-function message(r: Rng, a: Party, b: Party, transport: string): string {
+/**
+ * A random SIP message from `a` to `b`. `tricky`: some bodies are text/plain with multibyte UTF-8 (Content-Length
+ * counts bytes) and a whole SIP message inside (a framer that looks for start lines instead of counting splits it).
+ */
+function message(r: Rng, a: Party, b: Party, transport: string, tricky = false): string {
   const request = r.chance(0.55);
   const method = r.pick(METHODS);
   const status = r.pick([100, 180, 183, 200, 202, 401, 403, 404, 407, 486, 487, 488, 500, 503, 603]);
@@ -105,10 +109,13 @@ function message(r: Rng, a: Party, b: Party, transport: string): string {
   if (r.chance(0.3)) lines.push(`User-Agent${sep(r)}gen/${token(r, 3)}`);
   if (r.chance(0.15)) lines.push(`X-Folded${sep(r)}first part\r\n ${token(r, 6)} continued`);
   const withBody = r.chance(0.4);
-  const body = withBody
-    ? `v=0\r\no=- ${r.int(99999)} 1 IN IP4 192.0.2.${r.int(250) + 1}\r\ns=-\r\nc=IN IP4 192.0.2.${r.int(250) + 1}\r\nt=0 0\r\nm=audio ${10000 + r.int(50000)} RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\n`
-    : '';
-  if (withBody) lines.push(`${name(r, 'Content-Type', 'c')}${sep(r)}application/sdp`);
+  const plain = tricky && withBody && r.chance(0.6);
+  const body = plain
+    ? `Grüße, ünïcödé ✓\r\n\r\nINVITE sip:fake@192.0.2.1 SIP/2.0\r\nCall-ID: fake-${token(r, 6)}\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n`
+    : withBody
+      ? `v=0\r\no=- ${r.int(99999)} 1 IN IP4 192.0.2.${r.int(250) + 1}\r\ns=-\r\nc=IN IP4 192.0.2.${r.int(250) + 1}\r\nt=0 0\r\nm=audio ${10000 + r.int(50000)} RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\n`
+      : '';
+  if (withBody) lines.push(`${name(r, 'Content-Type', 'c')}${sep(r)}${plain ? 'text/plain;charset=utf-8' : 'application/sdp'}`);
   // Not the compact `l:` over TCP: tshark 4.0.17 does not use it to reassemble the body (it reports the message at
   // its first segment with a cut body and loses the next message); RFC 3261 §7.3.3 makes `l` equivalent and
   // SIPScope frames by it: test/core/decode/transport-compact-length.test.ts.
@@ -133,6 +140,8 @@ interface TcpImpairments {
   keepalive?: boolean;
   /** Some UDP datagrams carry a second message after the first (RFC 3261 §18.3: one message per datagram). */
   twoPerDatagram?: boolean;
+  /** Bodies with multibyte UTF-8 and a SIP message inside (see message()). */
+  trickyBodies?: boolean;
 }
 
 /** A WebSocket frame (RFC 6455 §5.2): FIN, opcode 1 (text), masked with `mask` when given (client to server). */
@@ -208,7 +217,7 @@ function capture(seed: number, tcp: TcpImpairments = {}): { records: RawRecord[]
   // UDP messages
   for (let i = 0; i < 6 + r.int(10); i++) {
     const [s, d] = r.chance(0.5) ? [a, b] : [b, a];
-    let text = message(r, s, d, 'UDP');
+    let text = message(r, s, d, 'UDP', tcp.trickyBodies);
     if (tcp.twoPerDatagram && r.chance(0.4)) text += (r.chance(0.5) ? '\r\n' : '') + message(r, s, d, 'UDP');
     t += 0.001 + r.next() * 0.05;
     const l4 = l4Segment({ protocol: 'udp', srcPort: s.port, dstPort: d.port, payload: text });
@@ -260,7 +269,7 @@ function capture(seed: number, tcp: TcpImpairments = {}): { records: RawRecord[]
       const units: string[] = [''];
       for (let i = 0; i < 2 + r.int(4); i++) {
         if (tcp.keepalive && r.chance(0.4)) units.push(r.pick(['\r\n\r\n', '\r\n']), '');
-        units[units.length - 1] += message(r, s, d, 'TCP');
+        units[units.length - 1] += message(r, s, d, 'TCP', tcp.trickyBodies);
       }
       if (tcp.keepalive && r.chance(0.5)) units.push('\r\n\r\n');
       for (const unit of units.filter((u) => u !== '')) {
@@ -529,6 +538,13 @@ describe.skipIf(!tshark)('generated captures agree with tshark', () => {
     it(`seed ${seed} with CRLF keep-alives on TCP`, async () => {
       const { records, linkType } = capture(seed, { keepalive: true });
       await compare(join(dir, `gen-${seed}-keepalive.pcap`), records, linkType, seed);
+    });
+  }
+  // Bodies with multibyte UTF-8 and a whole SIP message inside: framed by Content-Length in bytes, over UDP and TCP.
+  for (let seed = 1; seed <= Math.ceil(seeds / 4); seed++) {
+    it(`seed ${seed} with bodies holding UTF-8 and a SIP message`, async () => {
+      const { records, linkType } = capture(seed, { trickyBodies: true });
+      await compare(join(dir, `gen-${seed}-bodies.pcap`), records, linkType, seed);
     });
   }
   // Two messages in one UDP datagram: only the first is a message (RFC 3261 §18.3), for tshark too.
