@@ -5,7 +5,8 @@
 // Ethernet pseudowire over MPLS; further seeds add TCP retransmissions, out-of-order segments, captures starting
 // inside a TCP connection, RFC 5626 keep-alives, two messages in a datagram, bodies with UTF-8 and a SIP message
 // inside, IP fragments, SIP over WebSocket and over SCTP. For every message tshark dissects: frame, addresses,
-// ports, method/status, Call-ID, CSeq, tags and top-Via branch/received/rport must agree. Skips (with a message) when tshark is not installed.
+// ports, method/status, Call-ID, CSeq, tags and top-Via branch/received/rport must agree. Skips (with a message)
+// when tshark is not installed.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
