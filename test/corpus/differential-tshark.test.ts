@@ -131,7 +131,7 @@ interface TcpImpairments {
   reorder?: boolean;
   /** The capture starts inside the connection: no handshake, and the first segment(s) of each direction missing. */
   midstream?: boolean;
-  /** Some UDP datagrams are sent as IP fragments (IPv4 or IPv6), sometimes in reverse order. */
+  /** Some UDP datagrams are sent as IP fragments (IPv4 or IPv6), sometimes in reverse order or a fragment twice. */
   fragment?: boolean;
   /** Also a SIP-over-WebSocket connection (RFC 7118): HTTP upgrade on port 8080, then one SIP message per frame. */
   websocket?: boolean;
@@ -230,6 +230,7 @@ function capture(seed: number, tcp: TcpImpairments = {}): { records: RawRecord[]
       for (const f of frags) {
         t += 0.0001;
         records.push({ time: t, data: wrap(f) });
+        if (r.chance(0.15)) records.push({ time: (t += 0.0001), data: wrap(f) }); // the same fragment again
       }
       continue;
     }
@@ -520,7 +521,8 @@ describe.skipIf(!tshark)('generated captures agree with tshark', () => {
       await compare(join(dir, `gen-${seed}-retrans.pcap`), records, linkType, seed);
     });
   }
-  // UDP datagrams in IP fragments, in order or not: reassembled, reported at the frame that completes the datagram.
+  // UDP datagrams in IP fragments, in order or not, some twice: reassembled once, reported at the frame that completes
+  // the datagram.
   for (let seed = 1; seed <= Math.ceil(seeds / 4); seed++) {
     it(`seed ${seed} with IP fragments`, async () => {
       const { records, linkType } = capture(seed, { fragment: true });
