@@ -6,7 +6,7 @@
 // transferred, so the CLI can run the front in a worker and the back on the main thread. importCapture uses the
 // same batches in one thread, so every import goes through this encoding.
 import type { SipPayload, SipTransport } from '../decode/types';
-import type { CallModelBuilder, CallParties, FactValues, MessageSighting, SipFacts } from '../dialog/reconstruct';
+import { encodeFactValues, type CallModelBuilder, type CallParties, type FactValues, type MessageSighting, type SipFacts } from '../dialog/reconstruct';
 import { FastFacts } from '../sip/fast-facts';
 import { decodeUtf8 } from '../text/decode';
 import { ByteKeyTable, FNV_OFFSET, FNV_PRIME } from '../util/byte-key-table';
@@ -53,7 +53,6 @@ const F_FROM_TAG = 21;
 const F_TO_TAG = 23;
 const STRIDE = 25;
 const IN_TAGS = -2;
-const UTF8 = new TextEncoder();
 /** Entries per column of FactBatchWriter's identity cache of dictionary strings. */
 const CACHE_WAYS = 8;
 
@@ -359,8 +358,8 @@ class BatchFacts implements SipFacts {
   viaSentBy: string | undefined = undefined;
   hasSdp = false;
   problemCount = 0;
-  /** Branch and tags as bytes (the builder reads these); the string getters decode them on demand. */
-  readonly values: FactValues = { bytes: new Uint8Array(0), branchStart: -1, branchEnd: -1, fromTagStart: -1, fromTagEnd: -1, toTagStart: -1, toTagEnd: -1 };
+  /** Branch and tags as bytes (the builder reads these; set per row by FactBatchReader); the getters decode them. */
+  values: FactValues = { bytes: new Uint8Array(0), branchStart: -1, branchEnd: -1, fromTagStart: -1, fromTagEnd: -1, toTagStart: -1, toTagEnd: -1 };
   get viaBranch(): string | undefined {
     const v = this.values;
     return v.branchStart >= 0 ? decodeUtf8(v.bytes, v.branchStart, v.branchEnd) : undefined;
@@ -396,39 +395,17 @@ export class FactBatchReader {
 
   constructor(private readonly builder: CallModelBuilder) {}
 
-  private scratch = new Uint8Array(256);
+  /** FactValues of rows whose values are all plain ASCII (ranges of the batch arena). */
+  private readonly plain: FactValues = { bytes: new Uint8Array(0), branchStart: -1, branchEnd: -1, fromTagStart: -1, fromTagEnd: -1, toTagStart: -1, toTagEnd: -1 };
 
-  /** The facts' values of row offset `o` when some came as strings: all three as UTF-8 in a scratch buffer. */
-  private encodeValues(b: FactBatch, o: number): void {
-    let need = 0;
-    for (const at of [o + F_BRANCH, o + F_FROM_TAG, o + F_TO_TAG]) {
-      const s = b.num[at]!;
-      if (s >= 0) need += b.num[at + 1]! - s;
-      else if (s === IN_TAGS) need += 3 * b.tags[b.num[at + 1]!]!.length;
-    }
-    if (this.scratch.length < need) this.scratch = new Uint8Array(need * 2);
-    const out = this.scratch;
-    let used = 0;
-    const put = (at: number): number => {
-      const s = b.num[at]!;
-      if (s === IN_TAGS) used += UTF8.encodeInto(b.tags[b.num[at + 1]!]!, out.subarray(used)).written;
-      else if (s >= 0) {
-        out.set(b.arena.subarray(s, b.num[at + 1]!), used);
-        used += b.num[at + 1]! - s;
-      } else return -1;
-      return used;
-    };
-    const v = this.facts.values;
-    v.bytes = out;
-    v.branchStart = used;
-    v.branchEnd = put(o + F_BRANCH);
-    if (v.branchEnd < 0) v.branchStart = -1;
-    v.fromTagStart = used;
-    v.fromTagEnd = put(o + F_FROM_TAG);
-    if (v.fromTagEnd < 0) v.fromTagStart = -1;
-    v.toTagStart = used;
-    v.toTagEnd = put(o + F_TO_TAG);
-    if (v.toTagEnd < 0) v.toTagStart = -1;
+  /** FactValues of rows with a value given as a string (encoded by encodeFactValues into its own buffer). */
+  private readonly encoded: FactValues = { bytes: new Uint8Array(256), branchStart: -1, branchEnd: -1, fromTagStart: -1, fromTagEnd: -1, toTagStart: -1, toTagEnd: -1 };
+
+  /** The text of the branch/tag column pair at `at` of batch `b` (see F_BRANCH). */
+  private static text(b: FactBatch, at: number): string | undefined {
+    const s = b.num[at]!;
+    if (s >= 0) return decodeUtf8(b.arena, s, b.num[at + 1]!);
+    return s === IN_TAGS ? b.tags[b.num[at + 1]!] : undefined;
   }
 
   /** Add every message of `b` to the builder. Batches must be applied in the order the writer produced them. */
@@ -454,9 +431,9 @@ export class FactBatchReader {
       f.reason = dict[num[o + F_REASON]!];
       f.cseqMethod = dict[num[o + F_CSEQ_METHOD]!];
       f.viaSentBy = dict[num[o + F_SENT_BY]!];
-      const v = f.values;
       if (num[o + F_BRANCH] !== IN_TAGS && num[o + F_FROM_TAG] !== IN_TAGS && num[o + F_TO_TAG] !== IN_TAGS) {
         // Plain ASCII values (or none): ranges of the arena as they are.
+        const v = (f.values = this.plain);
         v.bytes = b.arena;
         v.branchStart = num[o + F_BRANCH]!;
         v.branchEnd = num[o + F_BRANCH + 1]!;
@@ -464,7 +441,12 @@ export class FactBatchReader {
         v.fromTagEnd = num[o + F_FROM_TAG + 1]!;
         v.toTagStart = num[o + F_TO_TAG]!;
         v.toTagEnd = num[o + F_TO_TAG + 1]!;
-      } else this.encodeValues(b, o);
+      } else {
+        // Some value came as a string (not plain ASCII, or from the full parser): all three encoded as the builder
+        // encodes facts given as strings.
+        const text = FactBatchReader.text;
+        f.values = encodeFactValues(text(b, o + F_BRANCH), text(b, o + F_FROM_TAG), text(b, o + F_TO_TAG), this.encoded);
+      }
       const call = num[o + F_CALL]!;
       if (call < 0) f.callId = undefined;
       else if (call < this.callIds.length) f.callId = this.callIds[call];

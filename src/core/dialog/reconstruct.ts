@@ -71,6 +71,30 @@ export type MessageSighting = Pick<
   'frame' | 'firstFrame' | 'timeSec' | 'timeNsec' | 'ipVersion' | 'src' | 'srcPort' | 'dst' | 'dstPort' | 'transport' | 'truncated'
 > & { location: MessageBytesLocation };
 
+/**
+ * Fill `into` with the top Via branch and From/To tags given as strings, UTF-8 encoded into `into.bytes` (a buffer
+ * `into` owns: replaced by a larger one when too small). undefined and '' are absent (start -1), as the fast path
+ * reads an empty `;tag=`. Returns `into`.
+ */
+export function encodeFactValues(branch: string | undefined, fromTag: string | undefined, toTag: string | undefined, into: FactValues): FactValues {
+  const need = 3 * ((branch?.length ?? 0) + (fromTag?.length ?? 0) + (toTag?.length ?? 0));
+  if (into.bytes.length < need) into.bytes = new Uint8Array(need * 2);
+  let at = 0;
+  const put = (text: string | undefined): number => {
+    if (text === undefined || text === '') return -1;
+    const s = at;
+    at += UTF8.encodeInto(text, into.bytes.subarray(at)).written;
+    return s;
+  };
+  into.branchStart = put(branch);
+  into.branchEnd = at;
+  into.fromTagStart = put(fromTag);
+  into.fromTagEnd = at;
+  into.toTagStart = put(toTag);
+  into.toTagEnd = at;
+  return into;
+}
+
 /** What was seen of a call, to derive its state (see callState). Times are capture seconds. */
 interface CallTracker {
   inviteSeen: boolean;
@@ -318,26 +342,7 @@ export class CallModelBuilder {
 
   /** `f` as FactValues: its branch and tags encoded as UTF-8 (into one reused buffer). */
   private valuesOf(f: SipFacts): FactValues {
-    const v = this.encodedValues;
-    const branch = f.viaBranch;
-    const from = f.fromTag;
-    const to = f.toTag;
-    const need = 3 * ((branch?.length ?? 0) + (from?.length ?? 0) + (to?.length ?? 0));
-    if (v.bytes.length < need) v.bytes = new Uint8Array(need * 2);
-    let at = 0;
-    const put = (text: string | undefined): number => {
-      if (text === undefined || text === '') return -1;
-      const s = at;
-      at += UTF8.encodeInto(text, v.bytes.subarray(at)).written;
-      return s;
-    };
-    v.branchStart = put(branch);
-    v.branchEnd = at;
-    v.fromTagStart = put(from);
-    v.fromTagEnd = at;
-    v.toTagStart = put(to);
-    v.toTagEnd = at;
-    return v;
+    return encodeFactValues(f.viaBranch, f.fromTag, f.toTag, this.encodedValues);
   }
 
   /**

@@ -37,6 +37,11 @@ const ok = (callId: string | number[], tag: string, branch: string) =>
 const folded = (callId: string) =>
   bytes(`OPTIONS sip:bob@b.example SIP/2.0\nVia: SIP/2.0/UDP a.example;branch=z9hG4bK-f\nFrom: <sip:alice@a.example>\n ;tag=ft\nTo: <sip:bob@b.example>\nCall-ID: ${callId}\nCSeq: 1 OPTIONS\nContent-Length: 0\n\n`);
 
+// Folded, with an empty To tag (`;tag=`): the full parser's toTag is '', which counts as no To tag (as the fast path,
+// which reads the empty range as absent), whichever path carries it.
+const foldedEmptyTag = (callId: string) =>
+  bytes(`INVITE sip:bob@b.example SIP/2.0\nVia: SIP/2.0/UDP a.example;branch=z9hG4bK-e\nFrom: <sip:alice@a.example>\n ;tag=fe\nTo: <sip:bob@b.example>;tag=\nCall-ID: ${callId}\nCSeq: 1 INVITE\nContent-Length: 0\n\n`);
+
 const messages: [typeof A, typeof B, Uint8Array][] = [
   [A, B, invite('plain-1@a.example', 'a1', 'z9hG4bK-1')],
   [A, B, invite('ütf8-2@a.example', 'a2', 'z9hG4bK-ü2', true)],
@@ -47,6 +52,8 @@ const messages: [typeof A, typeof B, Uint8Array][] = [
   [B, A, ok('ütf8-2@a.example', 'a2', 'z9hG4bK-ü2')],
   [A, B, folded('folded-5@a.example')],
   [B, A, ok([0x62, 0xfe, 0x31], 'a4', 'z9hG4bK-4')],
+  [A, B, foldedEmptyTag('empty-tag-6@a.example')],
+  [A, B, foldedEmptyTag('empty-tag-6@a.example')], // the same request again: a retransmission
 ];
 
 function capture(): Uint8Array {
@@ -79,7 +86,7 @@ describe('FactBatch hand-off', () => {
     for (const b of batches) reader.apply(b);
     builder.finish();
     expect(builder.hints.map(([hint]) => hint)).toEqual(builder.hints.map(([, actual]) => actual));
-    expect(builder.calls.map((c) => c.callId)).toEqual(['plain-1@a.example', 'ütf8-2@a.example', 'b\uFFFD1', 'folded-5@a.example']);
+    expect(builder.calls.map((c) => c.callId)).toEqual(['plain-1@a.example', 'ütf8-2@a.example', 'b\uFFFD1', 'folded-5@a.example', 'empty-tag-6@a.example']);
 
     // Reference: the same messages through the full parser straight into a builder.
     const ref = new CallModelBuilder();
