@@ -44,7 +44,7 @@ export { parseSdp, findSdpBodies } from './sdp/parse-sdp';
 
 export type * from './dialog/types';
 export { CallModelBuilder, BRANCH_MAGIC_COOKIE } from './dialog/reconstruct';
-export type { SipFacts, MessageSighting } from './dialog/reconstruct';
+export type { FactValues, SipFacts, MessageSighting } from './dialog/reconstruct';
 export { MessageStore, messageLabel } from './dialog/message-store';
 export { transactionMessageIds, dialogMessageIds } from './dialog/queries';
 export type { MessageBytesLocation } from './dialog/message-store';

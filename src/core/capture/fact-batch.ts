@@ -483,7 +483,7 @@ export class FactBatchReader {
         this.inMemory.bytes = b.kept[kept++]!;
         seen.location = this.inMemory;
       }
-      this.builder.add(seen, f, call);
+      this.builder.add(seen, f, call, f.values);
     }
   }
 }

@@ -36,16 +36,12 @@ export interface SipFacts {
   viaSentBy: string | undefined;
   hasSdp: boolean;
   problemCount: number;
-  /**
-   * viaBranch, fromTag and toTag as UTF-8 bytes, when the facts have them so (FactBatchReader): the builder matches
-   * on these and builds no strings. Without it the builder encodes the three strings.
-   */
-  values?: FactValues;
 }
 
 /**
  * The top Via branch and the From/To tags of a message as UTF-8 bytes: [start, end) in `bytes`, start -1 when
- * absent (an empty value counts as absent, as in SipFacts). Valid during CallModelBuilder.add only.
+ * absent (an empty value counts as absent). Callers that have them so (FactBatchReader, BuilderSink) pass them to
+ * CallModelBuilder.add, which then matches on bytes and builds no strings. Valid during that call only.
  */
 export interface FactValues {
   bytes: Uint8Array;
@@ -225,7 +221,7 @@ export class CallModelBuilder {
   /**
    * Add one message (in capture order). Returns its message id. `seen` is not retained (callers may reuse it).
    * `callHint`: the call index the caller expects for f.callId (FactBatchReader knows it); checked, saves a lookup.
-   * `values`: f's branch and tags as bytes, when the caller has them so (else f.values, else f's strings encoded).
+   * `values`: f's branch and tags as bytes, when the caller has them so (else f's strings are encoded).
    */
   add(seen: MessageSighting, f: SipFacts, callHint = -1, values?: FactValues): number {
     const now = t(seen.timeSec, seen.timeNsec);
@@ -240,7 +236,7 @@ export class CallModelBuilder {
     call.endSec = seen.timeSec;
     call.endNsec = seen.timeNsec;
 
-    const v = values ?? f.values ?? this.valuesOf(f);
+    const v = values ?? this.valuesOf(f);
     const toTag = v.toTagStart >= 0 ? this.tags.id(v.bytes, v.toTagStart, v.toTagEnd) : -1;
     let tx: TransactionMatch | undefined;
     if (f.kind !== 'invalid') {

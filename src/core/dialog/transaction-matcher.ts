@@ -6,6 +6,7 @@
 import type { FactValues, SipFacts } from './reconstruct';
 import { TransactionStore } from './stores';
 import { ByteKeyTable, hashBytes } from '../util/byte-key-table';
+import { equalsAscii } from '../text/decode';
 
 /** RFC 3261 §8.1.1.7: branch values starting with this magic cookie are globally unique per transaction. */
 export const BRANCH_MAGIC_COOKIE = 'z9hG4bK';
@@ -99,7 +100,7 @@ class SignatureLog {
   }
 }
 
-const COOKIE = [0x7a, 0x39, 0x68, 0x47, 0x34, 0x62, 0x4b]; // z9hG4bK
+const COOKIE_LENGTH = BRANCH_MAGIC_COOKIE.length;
 
 export class TransactionMatcher {
   /** The transactions, in creation order. */
@@ -153,8 +154,7 @@ export class TransactionMatcher {
     const vb = v.bytes;
     const bs = v.branchStart;
     const be = v.branchEnd;
-    let rfc3261 = bs >= 0 && be - bs >= 7;
-    for (let k = 0; rfc3261 && k < 7; k++) if (vb[bs + k] !== COOKIE[k]) rfc3261 = false;
+    const rfc3261 = bs >= 0 && be - bs >= COOKIE_LENGTH && equalsAscii(vb, bs, bs + COOKIE_LENGTH, BRANCH_MAGIC_COOKIE);
     // RFC 3261 branches are unique per transaction, so the branch alone finds the (few) candidates; the
     // RFC 2543 fallback needs the composite key.
     let kb = vb;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CallModelBuilder, FactBatchReader, ProblemCollector, factsFromMessage, memoryByteSource, parseSipMessage, runImportFront,
-  type FactBatch, type MessageSighting, type SipFacts,
+  type FactBatch, type FactValues, type MessageSighting, type SipFacts,
 } from '../../../src/core/index';
 import { pcapOf, type FrameSpec } from '../../helpers/pcap-writer';
 
@@ -66,8 +66,8 @@ function capture(): Uint8Array {
 /** A builder that checks every call index the batch reader hints against the one it assigns itself. */
 class CheckingBuilder extends CallModelBuilder {
   hints: [number, number][] = [];
-  override add(seen: MessageSighting, f: SipFacts, callHint = -1): number {
-    const id = super.add(seen, f, callHint);
+  override add(seen: MessageSighting, f: SipFacts, callHint = -1, values?: FactValues): number {
+    const id = super.add(seen, f, callHint, values);
     this.hints.push([callHint, this.messages.callOf(id)]);
     return id;
   }
