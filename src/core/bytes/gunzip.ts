@@ -88,7 +88,7 @@ export async function gunzipSource(source: ByteSource, opts: { chunkSize?: numbe
           return;
         }
         if (piece.length === 0) break;
-        await writer.write(piece.slice()); // a copy: the stream may hold it after the source reuses its buffer
+        await writer.write(piece); // `read` (not readTransient) results stay valid: no copy needed
       }
       await writer.close();
     } catch {
