@@ -88,7 +88,9 @@ export async function gunzipSource(source: ByteSource, opts: { chunkSize?: numbe
           return;
         }
         if (piece.length === 0) break;
-        await writer.write(piece); // `read` (not readTransient) results stay valid: no copy needed
+        // `read` (not readTransient) results stay valid, so no copy, unless they live in a SharedArrayBuffer (which
+        // the stream does not take).
+        await writer.write(piece.buffer instanceof ArrayBuffer ? (piece as Uint8Array<ArrayBuffer>) : piece.slice());
       }
       await writer.close();
     } catch {
