@@ -30,18 +30,13 @@ function callRow(c: CallInfo): string[] {
   ];
 }
 
-export function callRows(model: CaptureModel, calls: readonly CallInfo[] = model.calls): string[][] {
-  return calls.map(callRow);
-}
 
 export const CALL_HEADER = ['#', 'Start (UTC)', 'Method', 'From', 'To', 'State', 'Final', 'Msgs', 'Duration', 'Call-ID'];
 
-/** Text output of `calls`. */
-export function renderCalls(model: CaptureModel, opts: { summary: boolean }): string {
-  return [...callsOutput(model, opts)].join('\n');
-}
-
-/** renderCalls line by line (no line ends): the table is never held whole (100 000 calls are 15 MB of text). */
+/**
+ * Text output of `calls`, line by line (no line ends): the call table, the totals line and the capture problems; with
+ * `summary` only the totals line. The table is never held whole (100 000 calls are 15 MB of text).
+ */
 export function* callsOutput(model: CaptureModel, opts: { summary: boolean }): Generator<string> {
   if (opts.summary) {
     yield summaryLine(model);

@@ -5,11 +5,6 @@ export function safeCell(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
-/** Render rows as left-aligned columns separated by two spaces; cells longer than `maxWidth` are cut with `…`. */
-export function formatTable(header: string[], rows: string[][], maxWidth = 48): string {
-  return [...tableLines(header, rows.length, (i) => rows[i]!, { maxWidth })].join('\n');
-}
-
 /**
  * The lines (without line ends) of a fixed-width table of `count` rows, `row(i)` giving row i's cells: columns
  * separated by two spaces, left-aligned except the `right` ones, the last left-aligned column not padded, trailing
