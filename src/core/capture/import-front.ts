@@ -74,7 +74,7 @@ export async function runImportFront(source: ByteSource, opts: ImportFrontOption
     // One FastFacts for every datagram: onSip consumes each before the next is scanned.
     scanUnit: (b, start, end, max) => scanSipDatagram(b, start, end, max, reusedFacts),
   });
-  const writer: FactSink = opts.sink ?? new FactBatchWriter(opts.onBatch ?? (() => {}), opts.batchSize, opts.transferBatches === true, opts.batchPool);
+  const sink: FactSink = opts.sink ?? new FactBatchWriter(opts.onBatch ?? (() => {}), opts.batchSize, opts.transferBatches === true, opts.batchPool);
 
   const onSip = (p: SipPayload): void => {
     let facts: SipFacts | undefined = (p.prescan as FastFacts | undefined) ?? scanSipFacts(p.bytes);
@@ -89,8 +89,8 @@ export async function runImportFront(source: ByteSource, opts: ImportFrontOption
       facts = factsFromMessage(message, parseProblems.length);
     }
     if (p.truncated) problems.report('sip/truncated-message', 'warning', 'SIP message body shorter than its Content-Length', p.frame);
-    const id = writer.messages;
-    const callIndex = writer.add(p, facts);
+    const id = sink.messages;
+    const callIndex = sink.add(p, facts);
     // RTP analysis: SDP bodies declare the media endpoints (bytes are valid during this call).
     if (rtp !== undefined && facts.hasSdp) {
       const at = sdpScratch;
@@ -126,13 +126,13 @@ export async function runImportFront(source: ByteSource, opts: ImportFrontOption
       problems,
       isCancelled: opts.isCancelled,
       onProgress: (done, total) => {
-        writer.flush();
+        sink.flush();
         opts.onProgress?.(done, total);
       },
     },
   );
   decoder.flush();
   assembler.flush(onSip);
-  writer.flush();
+  sink.flush();
   return { ...result, lastTime: lastSec + lastNsec / 1e9 };
 }
