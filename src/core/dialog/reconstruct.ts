@@ -4,6 +4,7 @@
 import { MessageStore, type MessageBytesLocation } from './message-store';
 import { DIALOG_CONFIRMED, DIALOG_EARLY, DIALOG_TERMINATED, DialogStore, TagTable, type TransactionStore } from './stores';
 import { TRANSACTION_HORIZON_SEC, TransactionMatcher, type TransactionMatch } from './transaction-matcher';
+import { grown } from '../util/typed-array';
 import type { CallInfo, CallState, MessageInfo } from './types';
 
 export { BRANCH_MAGIC_COOKIE } from './transaction-matcher';
@@ -133,14 +134,14 @@ class CallTrackers {
     const i = this.count++;
     if (i === this.flags.length) {
       const n = i * 2;
-      this.flags = grow(this.flags, new Uint8Array(n));
-      this.inviteTime = grow(this.inviteTime, new Float64Array(n));
-      this.ringTime = grow(this.ringTime, new Float64Array(n));
-      this.answerTime = grow(this.answerTime, new Float64Array(n));
-      this.byeTime = grow(this.byeTime, new Float64Array(n));
-      this.lastTime = grow(this.lastTime, new Float64Array(n));
-      this.lastInviteFinal = grow(this.lastInviteFinal, new Uint16Array(n));
-      this.lastFinal = grow(this.lastFinal, new Uint16Array(n));
+      this.flags = grown(this.flags, n);
+      this.inviteTime = grown(this.inviteTime, n);
+      this.ringTime = grown(this.ringTime, n);
+      this.answerTime = grown(this.answerTime, n);
+      this.byeTime = grown(this.byeTime, n);
+      this.lastTime = grown(this.lastTime, n);
+      this.lastInviteFinal = grown(this.lastInviteFinal, n);
+      this.lastFinal = grown(this.lastFinal, n);
     }
     this.flags[i] = 0;
     this.inviteTime[i] = NaN;
@@ -173,10 +174,6 @@ class CallTrackers {
   }
 }
 
-function grow<T extends Uint8Array | Uint16Array | Float64Array>(from: T, to: T): T {
-  to.set(from as never);
-  return to;
-}
 
 /**
  * Append `value` to one of a call's index arrays. The first element makes an exact one-element array: pushing onto

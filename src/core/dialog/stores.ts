@@ -4,22 +4,7 @@
 import type { CallInfo, DialogInfo, DialogState, TransactionInfo } from './types';
 import { ByteKeyTable, hashBytes } from '../util/byte-key-table';
 import { decodeUtf8 } from '../text/decode';
-
-function grownInt32(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
-  const g = new Int32Array(n);
-  g.set(a);
-  return g;
-}
-function grownUint16(a: Uint16Array, n: number): Uint16Array<ArrayBuffer> {
-  const g = new Uint16Array(n);
-  g.set(a);
-  return g;
-}
-function grownUint8(a: Uint8Array, n: number): Uint8Array<ArrayBuffer> {
-  const g = new Uint8Array(n);
-  g.set(a);
-  return g;
-}
+import { grown } from '../util/typed-array';
 
 /**
  * From/To tag values (RFC 3261 §19.3) by their UTF-8 bytes: each distinct value gets an id (0, 1, 2... in order of
@@ -86,14 +71,14 @@ export class TransactionStore {
     const i = this.n++;
     if (i === this.callIndex.length) {
       const n = i * 2;
-      this.callIndex = grownInt32(this.callIndex, n);
-      this.cseqSeq = grownInt32(this.cseqSeq, n);
-      this.messageCount = grownInt32(this.messageCount, n);
-      this.finalStatus = grownUint16(this.finalStatus, n);
-      this.flags = grownUint8(this.flags, n);
-      this.next = grownInt32(this.next, n);
-      this.branchStart = grownInt32(this.branchStart, n);
-      this.branchLength = grownInt32(this.branchLength, n);
+      this.callIndex = grown(this.callIndex, n);
+      this.cseqSeq = grown(this.cseqSeq, n);
+      this.messageCount = grown(this.messageCount, n);
+      this.finalStatus = grown(this.finalStatus, n);
+      this.flags = grown(this.flags, n);
+      this.next = grown(this.next, n);
+      this.branchStart = grown(this.branchStart, n);
+      this.branchLength = grown(this.branchLength, n);
     }
     this.callIndex[i] = callIndex;
     this.cseqSeq[i] = cseqSeq;
@@ -105,7 +90,7 @@ export class TransactionStore {
     this.sentBy.push(sentBy);
     const len = bs >= 0 && be > bs ? be - bs : 0;
     if (this.branchesUsed + len > this.branches.length) {
-      this.branches = grownUint8(this.branches, Math.max(this.branches.length * 2, this.branchesUsed + len));
+      this.branches = grown(this.branches, Math.max(this.branches.length * 2, this.branchesUsed + len));
     }
     for (let k = 0; k < len; k++) this.branches[this.branchesUsed + k] = b[bs + k]!;
     this.branchStart[i] = this.branchesUsed;
@@ -176,11 +161,11 @@ export class DialogStore {
     const i = this.n++;
     if (i === this.callIndex.length) {
       const n = i * 2;
-      this.callIndex = grownInt32(this.callIndex, n);
-      this.fromTag = grownInt32(this.fromTag, n);
-      this.toTag = grownInt32(this.toTag, n);
-      this.state = grownUint8(this.state, n);
-      this.messageCount = grownInt32(this.messageCount, n);
+      this.callIndex = grown(this.callIndex, n);
+      this.fromTag = grown(this.fromTag, n);
+      this.toTag = grown(this.toTag, n);
+      this.state = grown(this.state, n);
+      this.messageCount = grown(this.messageCount, n);
     }
     this.callIndex[i] = callIndex;
     this.fromTag[i] = fromTag;

@@ -7,6 +7,7 @@ import type { FactValues, SipFacts } from './reconstruct';
 import { TransactionStore } from './stores';
 import { ByteKeyTable, hashBytes } from '../util/byte-key-table';
 import { equalsAscii } from '../text/decode';
+import { grown } from '../util/typed-array';
 
 /** RFC 3261 §8.1.1.7: branch values starting with this magic cookie are globally unique per transaction. */
 export const BRANCH_MAGIC_COOKIE = 'z9hG4bK';
@@ -84,12 +85,8 @@ class SignatureLog {
   }
 
   private append(tx: number, src: number, dst: number, code: number, tag: number): void {
-    let o = (this.next - this.youngBase) * SIG_FIELDS;
-    if (o === this.young.length) {
-      const g = new Float64Array(this.young.length * 2);
-      g.set(this.young);
-      this.young = g;
-    }
+    const o = (this.next - this.youngBase) * SIG_FIELDS;
+    if (o === this.young.length) this.young = grown(this.young, this.young.length * 2);
     const a = this.young;
     a[o] = src;
     a[o + 1] = dst;

@@ -1,5 +1,6 @@
 // Open-addressing hash table keyed by byte strings (FNV-1a, linear probing), for hot lookups where building a JS
 // string per probe would cost more than the lookup: the import front keys calls by their Call-ID bytes.
+import { grown } from './typed-array';
 
 const EMPTY = -1;
 
@@ -68,9 +69,9 @@ export class ByteKeyTable {
     if ((this.count + 1) * 2 > this.slots.length) this.grow();
     const entry = this.count++;
     if (entry === this.values.length) {
-      this.keyStart = grown(this.keyStart);
-      this.keyLength = grown(this.keyLength);
-      this.values = grown(this.values);
+      this.keyStart = grown(this.keyStart, this.keyStart.length * 2);
+      this.keyLength = grown(this.keyLength, this.keyLength.length * 2);
+      this.values = grown(this.values, this.values.length * 2);
     }
     const len = e - s;
     if (this.keysUsed + len > this.keys.length) {
@@ -118,8 +119,3 @@ export function hashBytes(b: Uint8Array, s: number, e: number): number {
   return h;
 }
 
-function grown(a: Int32Array): Int32Array<ArrayBuffer> {
-  const g = new Int32Array(a.length * 2);
-  g.set(a);
-  return g;
-}
