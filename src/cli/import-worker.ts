@@ -44,6 +44,7 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
     const result = await runImportFront(source, {
       problems,
       chunkSize: req.chunkSize,
+      tls: req.tls,
       transferBatches: true,
       batchPool: pool,
       onBatch: (b: FactBatch) => {

@@ -12,6 +12,8 @@ import { rtpOutput } from './commands/rtp';
 import { runNat } from './commands/nat';
 import { DEFAULT_LINT_SETTINGS, type RuleSeverity, type RuleSeveritySetting } from '../core/index';
 import { InputError, loadCapture } from './load';
+import { readTlsSecrets } from './tls-secrets';
+import type { ImportOptions } from '../core/index';
 
 const USAGE = `sipscope - SIP calls, ladders and checks from pcap/pcapng captures
 
@@ -32,6 +34,10 @@ Usage:
                                                   RFC/NAT findings for SIP traces (.sip .siptrace .txt .log) and .sdp
   sipscope --help | --version
 
+Capture commands also take --tls-key KEY.pem (RSA private key, TLS_RSA key exchange) and --tls-keylog FILE (NSS key
+log: any TLS 1.0-1.3 session), both repeatable, to decrypt SIP over TLS. The key log named by SSLKEYLOGFILE and files
+beside the capture (CAPTURE.key, CAPTURE.pem, CAPTURE.keylog, CAPTURE.sslkeylog, CAPTURE.keys) are used as well.
+
 Exit codes: 0 ok, 1 errors found (lint), 2 usage error or unreadable input.
 Environment: SIPSCOPE_THREADS=0 imports in one thread (calls reads the capture in a worker thread by default).`;
 
@@ -47,10 +53,10 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'calls': {
-      const a = parseArgs(rest, { values: [], flags: ['summary'] });
+      const a = parseArgs(rest, { values: [...TLS_OPTIONS], flags: ['summary'] });
       const file = onlyFile(a.positionals, 'calls');
       // The call list shows no media: skip RTP analysis (the import to a complete call index).
-      const cap = await loadCapture(file, { rtp: false });
+      const cap = await loadCapture(file, { rtp: false, ...(await tlsOptions(a, file)) });
       try {
         await new ChunkedWriter(process.stdout).writeAll(linesOf(callsOutput(cap.model, { summary: a.flags.has('summary') })));
       } finally {
@@ -59,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'ladder': {
-      const a = parseArgs(rest, { values: ['call', 'o', 'format', 'columns', 'time', 'max-messages'], flags: [], aliases: { output: 'o' } });
+      const a = parseArgs(rest, { values: ['call', 'o', 'format', 'columns', 'time', 'max-messages', ...TLS_OPTIONS], flags: [], aliases: { output: 'o' } });
       const file = onlyFile(a.positionals, 'ladder');
       const out = lastOption(a, 'o');
       guardOutput(file, out);
@@ -70,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
       if (!['absolute', 'relative', 'delta'].includes(time)) throw new UsageError('--time must be absolute, relative or delta');
       const max = Number(lastOption(a, 'max-messages') ?? 20000);
       if (!Number.isInteger(max) || max < 1) throw new UsageError('--max-messages must be a positive integer');
-      const cap = await loadCapture(file);
+      const cap = await loadCapture(file, await tlsOptions(a, file));
       try {
         const r = await renderLadder(cap.model, { title: file, callIds: a.options.get('call') ?? [], format, columns, time, max });
         if (r.cut) process.stderr.write(`sipscope: ladder cut at ${max} messages (use --call or --max-messages)\n`);
@@ -84,13 +90,13 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'export': {
-      const a = parseArgs(rest, { values: ['format', 'o'], flags: [], aliases: { output: 'o' } });
+      const a = parseArgs(rest, { values: ['format', 'o', ...TLS_OPTIONS], flags: [], aliases: { output: 'o' } });
       const file = onlyFile(a.positionals, 'export');
       const format = lastOption(a, 'format') ?? 'json';
       if (format !== 'json') throw new UsageError(`export format '${format}' is not supported (use --format json)`);
       const out = lastOption(a, 'o');
       guardOutput(file, out);
-      const cap = await loadCapture(file);
+      const cap = await loadCapture(file, await tlsOptions(a, file));
       try {
         await writeExportJson(cap.model, out);
       } finally {
@@ -99,8 +105,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'rtp': {
-      const a = parseArgs(rest, { values: [], flags: ['json', 'heuristic'] });
-      const cap = await loadCapture(onlyFile(a.positionals, 'rtp'), { rtpHeuristic: a.flags.has('heuristic') });
+      const a = parseArgs(rest, { values: [...TLS_OPTIONS], flags: ['json', 'heuristic'] });
+      const file = onlyFile(a.positionals, 'rtp');
+      const cap = await loadCapture(file, { rtpHeuristic: a.flags.has('heuristic'), ...(await tlsOptions(a, file)) });
       try {
         await new ChunkedWriter(process.stdout).writeAll(followedBy(rtpOutput(cap.model, { json: a.flags.has('json') }), '\n'));
       } finally {
@@ -109,13 +116,13 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'nat': {
-      const a = parseArgs(rest, { values: ['format', 'trusted', 'min-severity'], flags: [] });
+      const a = parseArgs(rest, { values: ['format', 'trusted', 'min-severity', ...TLS_OPTIONS], flags: [] });
       const file = onlyFile(a.positionals, 'nat');
       const format = (lastOption(a, 'format') ?? 'text') as LintFormat;
       if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError('--format must be text, json or sarif');
       const minSeverity = (lastOption(a, 'min-severity') ?? 'hint') as RuleSeverity;
       if (!['error', 'warning', 'info', 'hint'].includes(minSeverity)) throw new UsageError('--min-severity must be error, warning, info or hint');
-      const cap = await loadCapture(file);
+      const cap = await loadCapture(file, await tlsOptions(a, file));
       try {
         const settings = { ...DEFAULT_LINT_SETTINGS, trustedNetworks: a.options.get('trusted') ?? [] };
         const r = await runNat(cap.model, { format, settings, path: file, minSeverity });
@@ -152,6 +159,17 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
+}
+
+/** Options of every capture command that name TLS secrets files. */
+const TLS_OPTIONS = ['tls-key', 'tls-keylog'] as const;
+
+/** ImportOptions.tls from --tls-key / --tls-keylog, SSLKEYLOGFILE and files beside the capture (noted on stderr). */
+async function tlsOptions(a: ReturnType<typeof parseArgs>, file: string): Promise<Pick<ImportOptions, 'tls'>> {
+  const r = await readTlsSecrets(file, { keys: a.options.get('tls-key') ?? [], keyLogs: a.options.get('tls-keylog') ?? [] });
+  if (r === undefined) return {};
+  process.stderr.write(`sipscope: TLS secrets from ${r.used.join(', ')}\n`);
+  return { tls: r.input };
 }
 
 /** Each line of `lines` with its line end. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   CallModelBuilder, FactBatchReader, emptyModel, finishModel,
-  type CaptureModel, type CaptureProblemSummary, type FactBatch, type ImportFrontResult,
+  type CaptureModel, type CaptureProblemSummary, type FactBatch, type ImportFrontResult, type TlsKeyInput,
 } from '../core/index';
 import type { FileByteSource } from './node-byte-source';
 
@@ -15,6 +15,8 @@ import type { FileByteSource } from './node-byte-source';
 export interface WorkerRequest {
   path: string;
   chunkSize?: number;
+  /** TLS secrets (texts: structured-cloned to the worker). */
+  tls?: TlsKeyInput;
 }
 
 /** A batch applied: its buffers go back to the worker for reuse (transferred). */
@@ -46,12 +48,12 @@ export function importCaptureThreaded(
   script: string,
   path: string,
   source: FileByteSource,
-  opts: { chunkSize?: number; onProgress?: (done: number, total: number) => void } = {},
+  opts: { chunkSize?: number; onProgress?: (done: number, total: number) => void; tls?: TlsKeyInput } = {},
 ): Promise<CaptureModel> {
   const builder = new CallModelBuilder();
   const reader = new FactBatchReader(builder);
   const model = emptyModel(source, builder);
-  const request: WorkerRequest = { path, chunkSize: opts.chunkSize };
+  const request: WorkerRequest = { path, chunkSize: opts.chunkSize, tls: opts.tls };
   const ack: WorkerAck = { type: 'ack', num: new Float64Array(0), arena: new Uint8Array(0) };
   return new Promise<CaptureModel>((resolve, reject) => {
     const worker = new Worker(script, { workerData: request });

@@ -16,6 +16,8 @@ export { detectCaptureFormat } from './capture/detect';
 export { importCapture, loadMessageBytes, emptyModel, finishModel, MessageBytesReader } from './capture/import-capture';
 export { gunzipSource, isGzip, type GunzipResult } from './bytes/gunzip';
 export { runImportFront } from './capture/import-front';
+export { TlsKeyStore, type TlsKeyInput, type TlsKeyProblem } from './tls/keys';
+export { tlsSidecarPaths, type TlsSidecar } from './tls/sidecars';
 export type { ImportFrontOptions, ImportFrontResult } from './capture/import-front';
 export { FactBatchReader, FactBatchWriter } from './capture/fact-batch';
 export type { BatchBufferPool, FactBatch } from './capture/fact-batch';

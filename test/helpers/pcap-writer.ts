@@ -166,8 +166,11 @@ export function writePcap(records: RawRecord[], opts: { linkType?: number; nanos
 
 const pad4 = (n: number) => (n + 3) & ~3;
 
-/** pcapng: one SHB, one IDB per distinct link type used (records may name an interface), EPBs (µs resolution). */
-export function writePcapng(records: (RawRecord & { interfaceId?: number })[], interfaces: { linkType: number; snaplen?: number }[] = [{ linkType: 1 }]): Uint8Array {
+/**
+ * pcapng: one SHB, one IDB per distinct link type used (records may name an interface), EPBs (µs resolution).
+ * `tlsKeyLog`: NSS key log text written as a Decryption Secrets Block (type 'TLSK') before the packets.
+ */
+export function writePcapng(records: (RawRecord & { interfaceId?: number })[], interfaces: { linkType: number; snaplen?: number }[] = [{ linkType: 1 }], opts: { tlsKeyLog?: string } = {}): Uint8Array {
   const parts: Uint8Array[] = [];
   const block = (type: number, body: Uint8Array) => {
     const len = 12 + pad4(body.length);
@@ -192,6 +195,15 @@ export function writePcapng(records: (RawRecord & { interfaceId?: number })[], i
     v.setUint16(0, itf.linkType, true);
     v.setUint32(4, itf.snaplen ?? 262144, true);
     block(1, b);
+  }
+  if (opts.tlsKeyLog !== undefined) {
+    const secrets = enc.encode(opts.tlsKeyLog);
+    const b = new Uint8Array(8 + secrets.length);
+    const v = new DataView(b.buffer);
+    v.setUint32(0, 0x544c534b, true);
+    v.setUint32(4, secrets.length, true);
+    b.set(secrets, 8);
+    block(0x0000000a, b);
   }
   records.forEach((r, i) => {
     const t = r.time ?? 1_700_000_000 + i * 0.01;

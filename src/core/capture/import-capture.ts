@@ -19,6 +19,7 @@ import { BuilderSink } from './builder-sink';
 import { runImportFront } from './import-front';
 import type { CaptureReadResult } from './read-capture';
 import type { CaptureFormat, CaptureInterface } from './types';
+import type { TlsKeyInput } from '../tls/keys';
 
 export interface ImportOptions {
   /** Bytes read per ByteSource call (default 4 MiB). */
@@ -42,6 +43,11 @@ export interface ImportOptions {
    */
   natEvidence?: boolean;
   // ---- end NAT evidence ----
+  /**
+   * TLS secrets to decrypt SIP over TLS: PEM RSA private keys (TLS_RSA_* key exchange) and NSS key-log texts
+   * (SSLKEYLOGFILE: any key exchange, TLS 1.0-1.3). Texts, not paths: the adapters read the files.
+   */
+  tls?: TlsKeyInput;
 }
 
 /** Everything SIPScope knows about a capture after import. Message text is re-read with `loadMessageBytes`. */
@@ -103,6 +109,7 @@ export async function importCapture(input: ByteSource, opts: ImportOptions = {})
     evidence: ev,
     chunkSize: opts.chunkSize,
     isCancelled: opts.isCancelled,
+    tls: opts.tls,
     // One thread: facts go straight to the builder (batches are for a thread boundary: src/cli/threaded-import.ts).
     sink: new BuilderSink(builder),
     onProgress: (done, total) => {

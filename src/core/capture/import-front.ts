@@ -16,6 +16,8 @@ import { FastFacts, scanSipDatagram, scanSipFacts } from '../sip/fast-facts';
 import { factsFromMessage } from '../sip/facts';
 import { parseSipMessage } from '../sip/parse-message';
 import type { SipMessage } from '../sip/types';
+import { decodeUtf8 } from '../text/decode';
+import { TlsKeyStore, type TlsKeyInput } from '../tls/keys';
 import type { FactSink } from './builder-sink';
 import { FactBatchWriter, type BatchBufferPool, type FactBatch } from './fact-batch';
 import type { ProblemCollector } from './problems';
@@ -47,6 +49,11 @@ export interface ImportFrontOptions {
   rtp?: RtpAnalyzer;
   /** NAT evidence: ICMP errors from the decoder, keep-alives from the assembler. */
   evidence?: EvidenceCollector;
+  /**
+   * TLS secrets: PEM RSA private keys and NSS key-log texts (SSLKEYLOGFILE format). pcapng Decryption Secrets
+   * Blocks add to them. Problems with the key texts are reported as `tls/key-*` codes.
+   */
+  tls?: TlsKeyInput;
 }
 
 export interface ImportFrontResult extends CaptureReadResult {
@@ -67,7 +74,16 @@ export async function runImportFront(source: ByteSource, opts: ImportFrontOption
   const onNonSipUdp =
     rtp && ev ? (pkt: NetPacket) => (ev.keepAliveCandidate(pkt), rtp.onUdp(pkt)) : rtp ? (pkt: NetPacket) => rtp.onUdp(pkt) : ev ? (pkt: NetPacket) => ev.keepAliveCandidate(pkt) : undefined;
   const reusedFacts = new FastFacts(new Uint8Array(0));
+  const tlsKeys = TlsKeyStore.from(opts.tls);
+  const reportKeyProblems = (from: number): void => {
+    for (let k = from; k < tlsKeys.problems.length; k++) {
+      const x = tlsKeys.problems[k]!;
+      problems.report(x.code, 'warning', x.message);
+    }
+  };
+  reportKeyProblems(0);
   const assembler = new TransportAssembler(problems, {
+    tlsKeys,
     onNonSipUdp,
     onKeepAlive: ev ? (pkt) => ev.keepAliveCandidate(pkt) : undefined,
     // Datagrams are framed and scanned in one pass; what the fast path declines is framed and parsed as usual.
@@ -125,6 +141,12 @@ export async function runImportFront(source: ByteSource, opts: ImportFrontOption
       chunkSize: opts.chunkSize,
       problems,
       isCancelled: opts.isCancelled,
+      onSecrets: (type, data) => {
+        if (type !== 'tls-keylog') return;
+        const before = tlsKeys.problems.length;
+        tlsKeys.addKeyLog(decodeUtf8(data, 0, data.length));
+        reportKeyProblems(before);
+      },
       onProgress: (done, total) => {
         sink.flush();
         opts.onProgress?.(done, total);

@@ -10,6 +10,10 @@ const BT_IDB = 0x00000001;
 const BT_OPB = 0x00000002;
 const BT_SPB = 0x00000003;
 const BT_EPB = 0x00000006;
+/** Decryption Secrets Block (pcapng spec §4.7): Secrets Type(4) Secrets Length(4) data. */
+const BT_DSB = 0x0000000a;
+/** DSB secrets type: TLS key log (NSS SSLKEYLOGFILE format), 'TLSK'. */
+const SECRETS_TLS_KEYLOG = 0x544c534b;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 
 // IDB options, pcapng draft §4.2.
@@ -271,7 +275,17 @@ export async function readPcapng(ctx: ReadContext, first: { littleEndian: boolea
       emitRecord(ts.sec, ts.nsec, itf.linkType, itf.globalId, b, p + 28, p + 28 + cap, orig, abs + 28);
       return true;
     }
-    // NRB, ISB, DSB, custom blocks, systemd journal export...: not needed for packets (§4.5-§4.8).
+    if (type === BT_DSB && len >= 20) {
+      // §4.7: secrets apply to the packets that follow; a TLS key log is handed on (other secret types are skipped).
+      const stype = u32(b, p + 8, le);
+      const slen = u32(b, p + 12, le);
+      if (stype === SECRETS_TLS_KEYLOG && ctx.onSecrets) {
+        if (16 + slen + 4 > len) problems.report('capture/bad-block', 'warning', `decryption secrets block length ${slen} exceeds its block (${len} bytes); skipped`, undefined, abs);
+        else ctx.onSecrets('tls-keylog', b.subarray(p + 16, p + 16 + slen));
+      }
+      return true;
+    }
+    // NRB, ISB, custom blocks, systemd journal export...: not needed for packets (§4.5-§4.8).
     return true;
   };
 

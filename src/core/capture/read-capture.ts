@@ -16,6 +16,11 @@ export interface ReadCaptureOptions {
   onProgress?: (bytesDone: number, total: number) => void;
   /** Polled between chunks; returning true stops reading (`cancelled: true` in the result). */
   isCancelled?: () => boolean;
+  /**
+   * pcapng Decryption Secrets Blocks (§4.7) of a known type, in file order, before the packets they apply to:
+   * 'tls-keylog' = NSS key log text (bytes valid only during the call).
+   */
+  onSecrets?: (type: 'tls-keylog', data: Uint8Array) => void;
 }
 
 export interface CaptureReadResult {
@@ -37,6 +42,7 @@ export interface ReadContext {
   onRecord: (r: CaptureRecord) => void;
   problems: ProblemCollector;
   isCancelled?: () => boolean;
+  onSecrets?: (type: 'tls-keylog', data: Uint8Array) => void;
   interfaces: CaptureInterface[];
   records: number;
   bytesRead: number;
@@ -90,6 +96,7 @@ export async function readCapture(
     },
   };
   if (opts.isCancelled) ctx.isCancelled = opts.isCancelled;
+  if (opts.onSecrets) ctx.onSecrets = opts.onSecrets;
 
   await cursor.fill(0, Math.min(total, 512));
   const det = detectCaptureFormat(cursor.buf.subarray(0, Math.min(cursor.buf.length, 512)));

@@ -27,6 +27,8 @@ import {
   type TcpStream,
 } from './tcp-stream';
 import { httpStartKind, parseHttpHandshake, WebSocketDecoder, type WsMessage } from './websocket';
+import { TlsConnection } from '../tls/connection';
+import type { TlsKeyStore } from '../tls/keys';
 import { IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, type FramedUnit, type NetPacket, type SipPayload, type SipTransport } from './types';
 
 const CR = 0x0d;
@@ -78,6 +80,12 @@ export interface TransportAssemblerOptions {
    * counted in stats.keepAlives). Views valid during the call only. Used to collect NAT evidence during the import.
    */
   onKeepAlive?: (p: NetPacket) => void;
+  /**
+   * TLS secrets (RSA private keys, key-log entries): TLS connections are decrypted and the SIP inside is framed as
+   * on TCP (transport 'TLS'; WebSocket inside is 'WSS'). Without secrets (or when none matches a session) a TLS
+   * connection is reported once as `tls/encrypted-stream` and ignored.
+   */
+  tlsKeys?: TlsKeyStore;
 }
 
 /** Counters (cheap to keep, handy for tests and a capture summary). */
@@ -89,6 +97,9 @@ export interface TransportStats {
   /** CRLF keep-alives skipped (RFC 5626 §3.5.1): UDP datagrams of only CR/LF, runs between stream messages, WS CRLF messages. */
   keepAlives: number;
   tlsStreams: number;
+  /** TLS connections whose application data was decrypted. */
+  tlsDecrypted: number;
+  tlsMessages: number;
   webSocketStreams: number;
 }
 
@@ -97,6 +108,15 @@ const M_SIP = 1;
 const M_HTTP = 2;
 const M_WS = 3;
 const M_IGNORE = 4;
+/** TLS records go to the connection's TlsConnection; the plaintext is framed by `Dir.plain`. */
+const M_TLS = 5;
+
+/** A TLS connection and the two TCP directions it decrypts (side 0: the first one seen). */
+interface TlsLink {
+  conn: TlsConnection;
+  streams: [TcpStream<Dir> | undefined, TcpStream<Dir> | undefined];
+  decrypting: boolean;
+}
 
 /** Consumer state of one TCP direction. */
 interface Dir {
@@ -118,6 +138,12 @@ interface Dir {
   ws: WebSocketDecoder | undefined;
   wsEmit: ((m: WsMessage) => void) | undefined;
   tls: boolean;
+  /** M_TLS: the connection, this direction's side in it, and the consumer of the decrypted bytes. */
+  tlsLink: TlsLink | undefined;
+  tlsSide: 0 | 1;
+  inner: Dir | undefined;
+  /** This Dir consumes decrypted TLS bytes (transport 'TLS', WebSocket inside 'WSS'). */
+  plain: boolean;
   src: string;
   dst: string;
 }
@@ -131,8 +157,10 @@ interface Dir {
  *   a segment start (or, on SIP ports, after any line end); then messages are framed by Content-Length and
  *   reported at the record that delivered their LAST byte (`frame`; `firstFrame` = first byte), as tshark does.
  *   Whole messages inside one segment are emitted as views with their file offset; only partial tails are copied.
- *   HTTP Upgrade to WebSocket switches a direction to WebSocket frames (transport 'WS'); TLS records (0x14-0x17,
- *   0x03) mark the connection encrypted (`tls/encrypted-stream`, info, once) and it is ignored.
+ *   HTTP Upgrade to WebSocket switches a direction to WebSocket frames (transport 'WS'). TLS records (0x14-0x17,
+ *   0x03) start TLS: with secrets (options.tlsKeys) the connection is decrypted (tls/connection.ts) and its plaintext
+ *   framed the same way (transport 'TLS'; WebSocket inside: 'WSS'; reported at the record that completed the message,
+ *   kept in memory); without, it is reported (`tls/encrypted-stream`, info, once) and ignored.
  * - SCTP: each user message is framed like a bounded stream (several messages possible; no Content-Length means
  *   the rest of the user message).
  * Bounds: maxStreams directions, maxBufferedBytes over all buffers, 64 KiB headers, 16 MiB bodies (never allocated
@@ -151,7 +179,8 @@ export class TransportAssembler {
   private readonly onKeepAlive: ((p: NetPacket) => void) | undefined;
   private emit: (m: SipPayload) => void = () => {};
   private nextTick = 0;
-  readonly stats: TransportStats = { udpMessages: 0, tcpMessages: 0, wsMessages: 0, sctpMessages: 0, keepAlives: 0, tlsStreams: 0, webSocketStreams: 0 };
+  private readonly tlsKeys: TlsKeyStore | undefined;
+  readonly stats: TransportStats = { udpMessages: 0, tcpMessages: 0, wsMessages: 0, sctpMessages: 0, keepAlives: 0, tlsStreams: 0, tlsDecrypted: 0, tlsMessages: 0, webSocketStreams: 0 };
 
   constructor(
     private readonly problems: ProblemCollector,
@@ -163,6 +192,7 @@ export class TransportAssembler {
     this.onNonSipUdp = opts.onNonSipUdp;
     this.onKeepAlive = opts.onKeepAlive;
     this.scanUnit = opts.scanUnit;
+    this.tlsKeys = opts.tlsKeys;
     this.limits = { maxHeaderBytes: opts.maxHeaderBytes ?? MAX_HEADER_BYTES, maxContentLength: opts.maxContentLength ?? MAX_CONTENT_LENGTH };
     this.tcp = new TcpReassembler<Dir>(
       problems,
@@ -332,7 +362,7 @@ export class TransportAssembler {
 
   // ---------------------------------------------------------------- TCP
 
-  private newDir(s: TcpStream<Dir>): Dir {
+  private newDir(s: TcpStream<Dir>, plain = false): Dir {
     return {
       mode: M_PROBE,
       buf: undefined,
@@ -348,6 +378,10 @@ export class TransportAssembler {
       ws: undefined,
       wsEmit: undefined,
       tls: false,
+      tlsLink: undefined,
+      tlsSide: 0,
+      inner: undefined,
+      plain,
       src: '',
       dst: '',
     };
@@ -359,8 +393,17 @@ export class TransportAssembler {
       d = this.newDir(s);
       s.user = d;
     }
+    this.consume(s, d, bytes, meta);
+  }
+
+  /** Bytes of a direction in order (`d` is the direction's Dir, or the consumer of its decrypted TLS bytes). */
+  private consume(s: TcpStream<Dir>, d: Dir, bytes: Uint8Array, meta: DeliveryMeta): void {
     if (d.mode === M_WS) {
       d.ws!.push(bytes, meta, d.wsEmit!);
+      return;
+    }
+    if (d.mode === M_TLS) {
+      this.pushTls(s, d, bytes, meta);
       return;
     }
     if (d.mode === M_IGNORE) return;
@@ -377,6 +420,59 @@ export class TransportAssembler {
     if (!this.append(s, d, bytes, meta)) return;
     const used = this.process(s, d, buf.bytes(), buf, false);
     buf.consume(used);
+  }
+
+  // ---------------------------------------------------------------- TLS
+
+  /** A TLS record starts this direction: decrypt when secrets are given, else report and ignore the connection. */
+  private startTls(s: TcpStream<Dir>, d: Dir, meta: DeliveryMeta): void {
+    const keys = this.tlsKeys;
+    if (keys === undefined || keys.empty || d.plain) {
+      this.markTls(s, d, meta);
+      return;
+    }
+    const other = s.reverse?.user;
+    let link = other?.tlsLink;
+    if (link === undefined || link.streams[1] !== undefined) {
+      const l: TlsLink = { conn: undefined as unknown as TlsConnection, streams: [s, undefined], decrypting: false };
+      l.conn = new TlsConnection(keys, this.problems, this.label(s, d), (side, plaintext, m) => this.onPlaintext(l, side, plaintext, m));
+      link = l;
+      d.tlsSide = 0;
+      this.stats.tlsStreams++;
+    } else {
+      link.streams[1] = s;
+      d.tlsSide = 1;
+    }
+    d.tlsLink = link;
+    d.tls = true;
+    d.mode = M_TLS;
+    d.buf?.clear();
+    d.inner = this.newDir(s, true);
+  }
+
+  private pushTls(s: TcpStream<Dir>, d: Dir, bytes: Uint8Array, meta: DeliveryMeta): void {
+    const link = d.tlsLink!;
+    link.conn.push(d.tlsSide, bytes, meta);
+    if (link.conn.dead) {
+      // Neither direction can be decrypted: stop reassembling the connection.
+      for (const t of link.streams) {
+        if (t === undefined || t.user === undefined) continue;
+        t.user.mode = M_IGNORE;
+        t.ignore = true;
+      }
+    }
+  }
+
+  /** Decrypted application data of one side: framed by that direction's plaintext consumer. */
+  private onPlaintext(link: TlsLink, side: 0 | 1, plaintext: Uint8Array, meta: DeliveryMeta): void {
+    const s = link.streams[side];
+    const inner = s?.user?.inner;
+    if (s === undefined || inner === undefined) return;
+    if (!link.decrypting) {
+      link.decrypting = true;
+      this.stats.tlsDecrypted++;
+    }
+    this.consume(s, inner, plaintext, meta);
   }
 
   /** Buffer bytes for a direction; on budget exhaustion the direction loses them (as a gap). */
@@ -414,6 +510,9 @@ export class TransportAssembler {
           src.slices(i, n, (a, e, m) => ws.push(b.subarray(a, e), m, wsEmit));
           return n;
         }
+        case M_TLS:
+          src.slices(i, n, (a, e, m) => this.pushTls(s, d, b.subarray(a, e), m));
+          return n;
         default:
           return n;
       }
@@ -434,9 +533,9 @@ export class TransportAssembler {
     if (c0 >= 0x14 && c0 <= 0x17) {
       // TLS record: ContentType 20..23, ProtocolVersion major 3 (RFC 8446 §5.1, RFC 5246 §6.2.1)
       if (n - i < 3) return i;
-      if (b[i + 1] === 3 && b[i + 2]! <= 4) {
-        this.markTls(s, d, src.metaAt(i));
-        return n;
+      if (b[i + 1] === 3 && b[i + 2]! <= 4 && !d.plain) {
+        this.startTls(s, d, src.metaAt(i));
+        return d.mode === M_TLS ? i : n;
       }
     }
     const cls = classifySipStart(b, i, n, false);
@@ -477,7 +576,7 @@ export class TransportAssembler {
       d.probed += n - i;
       if (d.probed > PROBE_LIMIT_BYTES) {
         d.mode = M_IGNORE;
-        s.ignore = true;
+        if (!d.plain) s.ignore = true; // decrypted bytes that are not SIP: the TLS records still flow (cheaply)
         d.buf?.clear();
       }
     }
@@ -491,7 +590,7 @@ export class TransportAssembler {
     d.buf?.clear();
     if (s.reverse?.user?.tls) return; // once per connection
     this.stats.tlsStreams++;
-    this.problems.report('tls/encrypted-stream', 'info', `TLS on ${this.label(s, d)}: encrypted, SIP inside cannot be decoded`, meta.frame, meta.fileOffset >= 0 ? meta.fileOffset : undefined);
+    this.problems.report('tls/encrypted-stream', 'info', `TLS on ${this.label(s, d)}: encrypted and no TLS secrets were given (RSA private key or key log), so SIP inside cannot be decoded`, meta.frame, meta.fileOffset >= 0 ? meta.fileOffset : undefined);
   }
 
   /** HTTP/1.x header section: a WebSocket upgrade (RFC 6455 §4) switches the direction to WebSocket frames. */
@@ -593,7 +692,8 @@ export class TransportAssembler {
     if (r.truncated && !r.notes?.some((x) => x.code === 'sip/content-length-too-large' || x.code === 'sip/unterminated-headers')) {
       this.problems.report('sip/truncated-message', 'warning', `SIP message on ${this.label(s, d)} ended before its Content-Length body (${r.end - r.start} bytes kept)`, last.frame);
     }
-    this.stats.tcpMessages++;
+    if (d.plain) this.stats.tlsMessages++;
+    else this.stats.tcpMessages++;
     this.names(s, d);
     this.emit({
       frame: last.frame,
@@ -605,7 +705,7 @@ export class TransportAssembler {
       dst: d.dst,
       srcPort: s.srcPort,
       dstPort: s.dstPort,
-      transport: 'TCP',
+      transport: d.plain ? 'TLS' : 'TCP',
       bytes: b.subarray(r.start, r.end),
       fileOffset,
       truncated: r.truncated,
@@ -650,7 +750,7 @@ export class TransportAssembler {
       dst: d.dst,
       srcPort: s.srcPort,
       dstPort: s.dstPort,
-      transport: 'WS',
+      transport: d.plain ? 'WSS' : 'WS',
       bytes: b.subarray(0, r.end),
       fileOffset: m.fileOffset,
       truncated: r.truncated || m.truncated,
@@ -694,6 +794,11 @@ export class TransportAssembler {
       case M_WS:
         d.ws!.gap(lost < 0 ? 1 : lost, meta);
         return;
+      case M_TLS:
+        // The TLS direction cannot be decrypted past lost bytes: the message in progress ends truncated.
+        d.tlsLink!.conn.gap(d.tlsSide, lost, meta);
+        if (d.inner !== undefined) this.lose(s, d.inner, -1, meta);
+        return;
       case M_HTTP:
         d.mode = M_PROBE;
         d.buf?.clear();
@@ -706,6 +811,11 @@ export class TransportAssembler {
   private onClose(s: TcpStream<Dir>, reason: TcpCloseReason): void {
     const d = s.user;
     if (!d) return;
+    if (d.inner !== undefined) this.closeDir(s, d.inner, reason);
+    this.closeDir(s, d, reason);
+  }
+
+  private closeDir(s: TcpStream<Dir>, d: Dir, reason: TcpCloseReason): void {
     const pending = (d.buf?.length ?? 0) > 0;
     if (reason === 'evicted' && pending) {
       this.problems.report('tcp/stream-evicted', 'info', `TCP stream ${this.label(s, d)} evicted (idle or stream limit) with ${d.buf!.length} bytes pending`, d.buf!.metaAt(0).frame);

@@ -2,7 +2,7 @@
 // read-only ByteSource open for message re-reads and the NAT analysis, and publishes model updates while the call
 // list fills in and when the NAT findings arrive.
 import * as vscode from 'vscode';
-import { importCapture, type LintSettings } from '../../core/index';
+import { importCapture, tlsSidecarPaths, type ImportOptions, type LintSettings } from '../../core/index';
 import { SETTINGS_SECTION } from '../../protocol/settings';
 import type { CaptureSummary } from '../../protocol/webview';
 import { openCaptureByteSource, type ClosableByteSource } from './byte-source';
@@ -13,6 +13,32 @@ import { CaptureSession, IMPORT_CHUNK_BYTES } from './session';
 export function readLintSettings(): LintSettings {
   const cfg = vscode.workspace.getConfiguration(SETTINGS_SECTION);
   return captureLintSettings({ rules: cfg.get('rules'), nat: cfg.get('nat'), sipPorts: cfg.get('sipPorts') });
+}
+
+/**
+ * TLS secrets for the capture at `uri`: `sipscope.tls.keyFiles` / `keyLogFiles` (a missing file is logged) and the
+ * secrets files beside the capture (tlsSidecarPaths). Returns undefined when there are none.
+ */
+export async function readTlsSecrets(uri: vscode.Uri, log: vscode.LogOutputChannel): Promise<ImportOptions['tls']> {
+  const cfg = vscode.workspace.getConfiguration(SETTINGS_SECTION, uri);
+  const rsaKeys: string[] = [];
+  const keyLogs: string[] = [];
+  const decoder = new TextDecoder();
+  const read = async (target: vscode.Uri, into: string[], named: boolean): Promise<void> => {
+    try {
+      into.push(decoder.decode(await vscode.workspace.fs.readFile(target)));
+      log.info(`TLS secrets from ${target.fsPath || target.toString()}`);
+    } catch (e) {
+      if (named) log.warn(`cannot read TLS secrets file ${target.fsPath || target.toString()}: ${(e as Error).message}`);
+    }
+  };
+  // Relative paths: from the capture's workspace folder (else the capture's folder).
+  const base = vscode.workspace.getWorkspaceFolder(uri)?.uri ?? vscode.Uri.joinPath(uri, '..');
+  const resolve = (p: string): vscode.Uri => (/^([a-zA-Z]:[\\/]|[\\/])/.test(p) ? vscode.Uri.file(p) : vscode.Uri.joinPath(base, p));
+  for (const p of cfg.get<string[]>('tls.keyFiles') ?? []) await read(resolve(p), rsaKeys, true);
+  for (const p of cfg.get<string[]>('tls.keyLogFiles') ?? []) await read(resolve(p), keyLogs, true);
+  for (const s of tlsSidecarPaths(uri.path)) await read(uri.with({ path: s.path }), s.kind === 'rsa-key' ? rsaKeys : keyLogs, false);
+  return rsaKeys.length > 0 || keyLogs.length > 0 ? { rsaKeys, keyLogs } : undefined;
 }
 
 /** Least time between two update events while importing (the first and the last are never delayed). */
@@ -94,6 +120,7 @@ export class CaptureDocument implements vscode.CustomDocument {
       return;
     }
     const source = this.source;
+    const tls = await readTlsSecrets(this.uri, this.log);
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `SIPScope: reading ${name}`, cancellable: true },
       async (progress, token) => {
@@ -102,6 +129,7 @@ export class CaptureDocument implements vscode.CustomDocument {
         try {
           const model = await importCapture(source, {
             chunkSize: IMPORT_CHUNK_BYTES,
+            tls,
             isCancelled: () => this.cancelled,
             onProgress: (done, total) => {
               const pct = total > 0 ? Math.floor((100 * done) / total) : 100;
