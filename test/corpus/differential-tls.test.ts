@@ -10,48 +10,35 @@ import { join } from 'node:path';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { exportMessage, importCapture, memoryByteSource, type ExportedMessage, type ImportOptions } from '../../src/core/index';
-import { ethernetFrame, ipv4Packet, l4Segment, writePcap, writePcapng, type RawRecord } from '../helpers/pcap-writer';
+import { writePcap, writePcapng } from '../helpers/pcap-writer';
 import { ourRows, tshark, tsharkRows } from '../helpers/tshark-rows';
-import { rng, SERVER_KEY as KEY, sipConversation, TlsLab, type Session } from '../core/tls/tls-harness';
+import { SERVER_KEY as KEY, sessionRecords, sipConversation, TlsLab, type Session } from '../core/tls/tls-harness';
 
 const MESSAGES = 9; // sipConversation(): INVITE, 100, 180, MESSAGE, 200, 200, ACK, BYE, 200
 
-/** The session as a capture: TCP handshake, each written chunk cut into segments at random points, FIN. */
-function toRecords(seed: number, s: Session): RawRecord[] {
-  const next = rng(seed);
-  const rand = (n: number) => Math.floor(next() * n);
-  const c = { ip: '10.0.0.1', port: 40000 + rand(20000) };
-  const sv = { ip: '192.0.2.5', port: 5061 };
-  let seqC = 1000 + rand(100000);
-  let seqS = 50000 + rand(100000);
-  let t = 1_700_000_000 + seed;
-  const records: RawRecord[] = [];
-  const seg = (fromClient: boolean, flags: number, payload: Uint8Array) => {
-    const [a, b] = fromClient ? [c, sv] : [sv, c];
-    const seq = fromClient ? seqC : seqS;
-    const ack = fromClient ? seqS : seqC;
-    t += 0.0005 + rand(1000) / 1e5;
-    records.push({ time: t, data: ethernetFrame(ipv4Packet(a.ip, b.ip, 6, l4Segment({ protocol: 'tcp', srcPort: a.port, dstPort: b.port, seq, ack, flags, payload }))) });
-    if (fromClient) seqC += payload.length;
-    else seqS += payload.length;
-  };
-  seg(true, 0x02, new Uint8Array(0));
-  seqC++;
-  seg(false, 0x12, new Uint8Array(0));
-  seqS++;
-  seg(true, 0x10, new Uint8Array(0));
-  for (const ev of s.events) {
-    const bytes = new Uint8Array(ev.bytes);
-    let off = 0;
-    while (off < bytes.length) {
-      const n = Math.min(bytes.length - off, rand(2) === 0 ? 1 + rand(300) : 300 + rand(1160));
-      seg(ev.dir === 0, 0x18, bytes.subarray(off, off + n));
-      off += n;
-    }
+/** The SIP messages of one write (framed by Content-Length). */
+function splitSip(b: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let at = 0;
+  while (at < b.length) {
+    const he = b.indexOf('\r\n\r\n', at);
+    const len = Number(/Content-Length: (\d+)/i.exec(b.subarray(at, he).toString('latin1'))?.[1] ?? 0);
+    out.push(b.subarray(at, he + 4 + len));
+    at = he + 4 + len;
   }
-  seg(true, 0x11, new Uint8Array(0));
-  seg(false, 0x11, new Uint8Array(0));
-  return records;
+  return out;
+}
+
+/** A WebSocket text frame (RFC 6455 §5.2) holding `payload`; client frames are masked. */
+function wsText(payload: Uint8Array, masked: boolean): Uint8Array {
+  const n = payload.length;
+  const len = n < 126 ? [n] : n < 65536 ? [126, n >> 8, n & 0xff] : [127, 0, 0, 0, 0, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+  const mask = masked ? [0x12, 0x34, 0x56, 0x78] : [];
+  const head = Uint8Array.from([0x81, (masked ? 0x80 : 0) | len[0]!, ...len.slice(1), ...mask]);
+  const out = new Uint8Array(head.length + n);
+  out.set(head);
+  for (let i = 0; i < n; i++) out[head.length + i] = masked ? payload[i]! ^ mask[i % 4]! : payload[i]!;
+  return out;
 }
 
 async function ours(bytes: Uint8Array, tls: ImportOptions['tls']): Promise<ExportedMessage[]> {
@@ -69,13 +56,13 @@ writeFileSync(keyFile, KEY);
  * Write the capture, decode it with tshark (`extra` options name the secrets) and with SIPScope (`tls`), and compare
  * message by message. `expected`: how many SIP messages the session carried.
  */
-async function compare(name: string, bytes: Uint8Array, extra: string[], tls: ImportOptions['tls'], expected: number): Promise<void> {
+async function compare(name: string, bytes: Uint8Array, extra: string[], tls: ImportOptions['tls'], expected: number, transport = 'TLS'): Promise<void> {
   const file = join(dir, name);
   writeFileSync(file, bytes);
   const theirs = tsharkRows(file, extra);
   expect(theirs.length, `tshark decrypted every SIP message of ${file}`).toBe(expected);
   const msgs = await ours(bytes, tls);
-  expect(msgs.every((m) => m.transport === 'TLS'), 'transport TLS').toBe(true);
+  expect(msgs.map((m) => m.transport)).toEqual(msgs.map(() => transport));
   const a = ourRows(msgs).sort((x, y) => x.frame - y.frame);
   expect(a.length, `message count (capture kept at ${file})`).toBe(theirs.length);
   for (let i = 0; i < theirs.length; i++) expect(a[i], `message ${i}, frame ${theirs[i]!.frame} of ${file}`).toEqual(theirs[i]);
@@ -117,7 +104,7 @@ describe.skipIf(!tshark)('SIP over TLS agrees with tshark', () => {
     it(c.name, async () => {
       const seed = 101 + k;
       const s = await record(seed, c.client, c.server);
-      const bytes = writePcap(toRecords(seed, s));
+      const bytes = writePcap(sessionRecords(seed, s));
       if (c.rsaOnly) {
         await compare(`tls-${seed}.pcap`, bytes, ['-o', `uat:rsa_keys:"${keyFile}",""`], { rsaKeys: [KEY] }, MESSAGES);
       } else {
@@ -131,7 +118,7 @@ describe.skipIf(!tshark)('SIP over TLS agrees with tshark', () => {
   it('TLS 1.3 with the key log in a pcapng Decryption Secrets Block (no other secrets)', async () => {
     const seed = 201;
     const s = await record(seed, { minVersion: 'TLSv1.3' });
-    const bytes = writePcapng(toRecords(seed, s), [{ linkType: 1 }], { tlsKeyLog: s.keylog });
+    const bytes = writePcapng(sessionRecords(seed, s), [{ linkType: 1 }], { tlsKeyLog: s.keylog });
     await compare(`tls-${seed}.pcapng`, bytes, [], undefined, MESSAGES);
   }, 30_000);
 
@@ -144,9 +131,31 @@ describe.skipIf(!tshark)('SIP over TLS agrees with tshark', () => {
       expect(first.session, 'the client got a session to resume').toBeDefined();
       const second = await lab.connect({ ...opts, session: first.session }, sipConversation('tls-call-203'));
       expect(second.reused, 'the second connection resumed the first session').toBe(true);
-      const records = [...toRecords(seed, first), ...toRecords(seed + 1, second)];
+      const records = [...sessionRecords(seed, first), ...sessionRecords(seed + 1, second)];
       records.forEach((r, i) => (r.time = 1_700_000_000 + i * 0.001));
       await compare(`tls-${seed}-resumed.pcap`, writePcap(records), ['-o', `uat:rsa_keys:"${keyFile}",""`], { rsaKeys: [KEY] }, 2 * MESSAGES);
+    } finally {
+      await lab.close();
+    }
+  }, 30_000);
+
+  it('SIP over secure WebSocket (RFC 7118 WSS on 443): TLS 1.3, HTTP upgrade, masked frames', async () => {
+    const seed = 204;
+    const lab = await TlsLab.start({});
+    try {
+      const enc = (t: string) => Buffer.from(t, 'latin1');
+      const conv = sipConversation('tls-call-204');
+      const steps = [
+        { from: 'client' as const, writes: [enc('GET / HTTP/1.1\r\nHost: wss.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: sip\r\nSec-WebSocket-Version: 13\r\n\r\n')] },
+        { from: 'server' as const, writes: [enc('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: sip\r\n\r\n')] },
+        // One SIP message per WebSocket message (RFC 7118 §5): each write of the conversation split into its messages.
+        ...conv.map((st) => ({ from: st.from, writes: st.writes.flatMap((w) => splitSip(w)).map((m) => Buffer.from(wsText(m, st.from === 'client'))) })),
+      ];
+      const s = await lab.connect({ minVersion: 'TLSv1.3' }, steps);
+      const log = join(dir, `tls-${seed}.keylog`);
+      writeFileSync(log, s.keylog);
+      const bytes = writePcap(sessionRecords(seed, s, 443));
+      await compare(`tls-${seed}-wss.pcap`, bytes, ['-o', `tls.keylog_file:${log}`], { keyLogs: [s.keylog] }, MESSAGES, 'WSS');
     } finally {
       await lab.close();
     }
@@ -155,7 +164,7 @@ describe.skipIf(!tshark)('SIP over TLS agrees with tshark', () => {
   it('without secrets: no SIP messages, one tls/encrypted-stream finding per connection', async () => {
     const seed = 203;
     const s = await record(seed, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' });
-    const model = await importCapture(memoryByteSource(writePcap(toRecords(seed, s))), {});
+    const model = await importCapture(memoryByteSource(writePcap(sessionRecords(seed, s))), {});
     expect(model.messages.count).toBe(0);
     expect(model.problems.find((p) => p.code === 'tls/encrypted-stream')?.count).toBe(1);
   }, 30_000);

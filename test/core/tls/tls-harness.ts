@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ProblemCollector } from '../../../src/core/capture/problems';
 import type { DeliveryMeta } from '../../../src/core/decode/tcp-stream';
 import { TlsConnection } from '../../../src/core/tls/connection';
+import { ethernetFrame, ipv4Packet, l4Segment, type RawRecord } from '../../helpers/pcap-writer';
 import type { TlsKeyStore } from '../../../src/core/tls/keys';
 
 export const FIXTURES = join(__dirname, '../../fixtures/tls');
@@ -320,4 +321,45 @@ export function sipConversation(callId = 'tls-call-1'): Step[] {
     { from: 'client', writes: [Buffer.concat([sipMessage('ACK sips:bob@example.com SIP/2.0', callId, '1 ACK'), sipMessage('BYE sips:bob@example.com SIP/2.0', callId, '3 BYE')])] },
     { from: 'server', writes: [sipMessage('SIP/2.0 200 OK', callId, '3 BYE')] },
   ];
+}
+
+/**
+ * The session as capture records (Ethernet/IPv4/TCP, client 10.0.0.1, server 192.0.2.5:`serverPort`): the TCP handshake,
+ * each read of the proxy cut into segments at random points (from `seed`), then FIN both ways.
+ */
+export function sessionRecords(seed: number, s: Session, serverPort = 5061): RawRecord[] {
+  const next = rng(seed);
+  const rand = (n: number) => Math.floor(next() * n);
+  const c = { ip: '10.0.0.1', port: 40000 + rand(20000) };
+  const sv = { ip: '192.0.2.5', port: serverPort };
+  let seqC = 1000 + rand(100000);
+  let seqS = 50000 + rand(100000);
+  let t = 1_700_000_000 + seed;
+  const records: RawRecord[] = [];
+  const seg = (fromClient: boolean, flags: number, payload: Uint8Array) => {
+    const [a, b] = fromClient ? [c, sv] : [sv, c];
+    const seq = fromClient ? seqC : seqS;
+    const ack = fromClient ? seqS : seqC;
+    t += 0.0005 + rand(1000) / 1e5;
+    records.push({ time: t, data: ethernetFrame(ipv4Packet(a.ip, b.ip, 6, l4Segment({ protocol: 'tcp', srcPort: a.port, dstPort: b.port, seq, ack, flags, payload }))) });
+    if (fromClient) seqC += payload.length;
+    else seqS += payload.length;
+  };
+  seg(true, 0x02, new Uint8Array(0));
+  seqC++;
+  seg(false, 0x12, new Uint8Array(0));
+  seqS++;
+  seg(true, 0x10, new Uint8Array(0));
+  for (const ev of s.events) {
+    const bytes = new Uint8Array(ev.bytes);
+    let off = 0;
+    while (off < bytes.length) {
+      const n = Math.min(bytes.length - off, rand(2) === 0 ? 1 + rand(300) : 300 + rand(1160));
+      seg(ev.dir === 0, 0x18, bytes.subarray(off, off + n));
+      off += n;
+    }
+  }
+  seg(true, 0x11, new Uint8Array(0));
+  seg(false, 0x11, new Uint8Array(0));
+  return records;
 }
