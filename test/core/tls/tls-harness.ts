@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ProblemCollector } from '../../../src/core/capture/problems';
 import type { DeliveryMeta } from '../../../src/core/decode/tcp-stream';
 import { TlsConnection } from '../../../src/core/tls/connection';
+import { rng } from '../decode/transport-helpers';
 import { ethernetFrame, ipv4Packet, l4Segment, type RawRecord } from '../../helpers/pcap-writer';
 import type { TlsKeyStore } from '../../../src/core/tls/keys';
 
@@ -195,17 +196,8 @@ export class TlsLab {
 
 // ---------------------------------------------------------------------------------------------------------------------
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32), shared with the transport tests. */
+export { rng };
 
 export interface FeedResult {
   conn: TlsConnection;
