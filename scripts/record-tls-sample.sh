@@ -116,8 +116,8 @@ net_interface		$2
 EOF
   : >"$d/contacts"
 }
-mkconf alice "$A_IP" 16000-16009 ""
-mkconf bob "$B_IP" 17000-17009 "sip_certificate		$WORK/bob-cert.pem"
+mkconf alice "$A_IP" 16000-16001 ""
+mkconf bob "$B_IP" 17000-17001 "sip_certificate		$WORK/bob-cert.pem"
 # regint=0: no registrar, direct call. audio_codecs: PCMA only.
 echo "<sip:alice@$A_IP;transport=tls>;regint=0;audio_codecs=PCMA;answermode=manual" >"$WORK/alice/accounts"
 echo "<sip:bob@$B_IP;transport=tls>;regint=0;audio_codecs=PCMA;answermode=auto" >"$WORK/bob/accounts"

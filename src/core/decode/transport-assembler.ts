@@ -473,6 +473,11 @@ export class TransportAssembler {
       this.stats.tlsDecrypted++;
     }
     this.consume(s, inner, plaintext, meta);
+    if (inner.mode === M_IGNORE) {
+      // The decrypted bytes are not SIP (HTTPS...): stop decrypting this direction.
+      s.user!.mode = M_IGNORE;
+      s.ignore = true;
+    }
   }
 
   /** Buffer bytes for a direction; on budget exhaustion the direction loses them (as a gap). */
