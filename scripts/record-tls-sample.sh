@@ -2,7 +2,8 @@
 # record-tls-sample.sh — record samples/captures/tls/baresip-call-tls.pcap: a real SIP-over-TLS call between two
 # baresip 1.0.0 instances (Debian package), decryptable with the callee's RSA private key published beside it.
 #
-#   alice  baresip  127.0.0.10 (TLS client, ephemeral port)  --sips:-->  bob  baresip  127.0.0.20:5061 (TLS server)
+#   alice  baresip  127.0.0.10 (TLS client, ephemeral port)  --SIP/TLS-->  bob  baresip  127.0.0.20:5061 (TLS server)
+#   RTP/RTCP (plain, PCMA)   127.0.0.10:16000/16001  <------------------>  127.0.0.20:17000/17001
 #
 # Everything runs inside a private network namespace ($NS, created and deleted by this script) so nothing else on
 # the host's loopback can interfere and the capture holds only this call: `tcpdump -i lo 'port 5061 or udp'`.
@@ -17,7 +18,7 @@
 # exists only to decrypt this sample. An existing pair is reused, so re-recording keeps the published key
 # (REGEN_KEY=1 makes a new one).
 #
-# Needs (Debian 12): baresip tcpdump tshark (editcap) openssl iproute2; root (network namespace, tcpdump).
+# Needs (Debian 12): baresip tcpdump tshark openssl iproute2; root (network namespace, tcpdump). ~10 s.
 # Idempotent: removes a leftover namespace of its own from an earlier aborted run, overwrites its outputs. Every wait is
 # bounded (timeout); only the processes it started are stopped, by PID.
 #
@@ -39,7 +40,7 @@ log() { printf '[record-tls] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "needs root (ip netns, tcpdump)"
-for c in baresip tcpdump tshark editcap openssl ip timeout; do command -v "$c" >/dev/null || die "$c not installed"; done
+for c in baresip tcpdump tshark openssl ip ss timeout mkfifo; do command -v "$c" >/dev/null || die "$c not installed"; done
 [ -f "$MODDIR/g711.so" ] && [ -f "$MODDIR/ausine.so" ] && [ -f "$MODDIR/aufile.so" ] || die "baresip modules missing in $MODDIR"
 
 PIDS=()
@@ -71,6 +72,7 @@ if [ "${REGEN_KEY:-0}" = 1 ] || [ ! -s "$KEY" ] || [ ! -s "$CRT" ]; then
     -subj "/O=SIPScope sample (private key published on purpose)/CN=$B_IP" \
     -addext "subjectAltName=IP:$B_IP" 2>"$WORK/openssl-req.log"
 fi
+chmod 644 "$KEY" "$CRT"   # published files, not secrets
 openssl x509 -in "$CRT" -noout -pubkey | cmp -s - <(openssl pkey -in "$KEY" -pubout) || die "$KEY does not match $CRT"
 cat "$CRT" "$KEY" >"$WORK/bob-cert.pem"     # baresip sip_certificate: certificate + key in one PEM
 
@@ -145,10 +147,10 @@ exec 3>"$WORK/alice.in"
 for _ in $(seq 100); do grep -q 'Call established' "$WORK/alice.log" && break; sleep 0.1; done
 grep -q 'Call established' "$WORK/alice.log" || log "WARNING: call not established after 10 s (see $WORK/alice.log, $WORK/bob.log)"
 sleep "$TALK"
-printf '/hangup\n' >&3
+( printf '/hangup\n' >&3 ) 2>/dev/null || log "alice is gone before /hangup (see $WORK/alice.log)"
 for _ in $(seq 50); do grep -q 'terminated (duration' "$WORK/alice.log" && break; sleep 0.1; done
 sleep 1
-printf '/quit\n' >&3
+( printf '/quit\n' >&3 ) 2>/dev/null || true
 exec 3>&-
 wait "$ALICE" || log "alice exited with status $? (see $WORK/alice.log)"
 sleep 0.5
