@@ -1,7 +1,8 @@
 // End-to-end in real VS Code (code-server + Debian chromium via playwright-core): install the built .vsix, double-click
 // a project sample .pcap, and check that the SIPScope capture editor (not a hex dump) shows the calls, the ladder of
 // the selected call, the message of a clicked arrow, the status bar counts, and "Open as text" opens a SIP document;
-// then open a lab capture of a call behind NAT: the findings panel shows nat/one-way-audio, the ladder its RTP streams.
+// then open a lab capture of a call behind NAT: the findings panel shows nat/one-way-audio, the ladder its RTP streams;
+// then a SIP-over-TLS capture with its key beside it: decrypted, its messages shown with transport TLS.
 // Run: npm run test:e2e   (or: node --test --test-concurrency=1 test/e2e/ after scripts/install-e2e-tools.sh)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,8 @@ import { missingTools, openWorkbench, startCodeServer, vsixPath } from './code-s
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SAMPLE = path.join(REPO, 'samples/captures/calls-mixed-outcomes.pcap');
 const LAB_NAT = path.join(REPO, 'samples/captures/lab/02-call-private-sdp-pub.pcap');
+const TLS = path.join(REPO, 'samples/captures/tls/baresip-call-tls.pcap');
+const TLS_KEY = path.join(REPO, 'samples/captures/tls/baresip-call-tls.key');
 const SHOTS = process.env.SHOTS ?? path.join(REPO, 'test-output/e2e');
 const EXTENSION_ID = 'sipscope.sipscope';
 
@@ -39,6 +42,9 @@ before(async () => {
   fs.mkdirSync(ws, { recursive: true });
   fs.copyFileSync(SAMPLE, path.join(ws, path.basename(SAMPLE)));
   fs.copyFileSync(LAB_NAT, path.join(ws, path.basename(LAB_NAT)));
+  // SIP over TLS with the server's key beside the capture (used without any setting).
+  fs.copyFileSync(TLS, path.join(ws, path.basename(TLS)));
+  fs.copyFileSync(TLS_KEY, path.join(ws, path.basename(TLS_KEY)));
   // A one-line SIP file: once its editor shows the language mode "SIP", the remote extension host has registered
   // the extension's contributions (languages and custom editors arrive together), so the .pcap double-click below
   // is resolved to the custom editor instead of racing the registration.
@@ -140,4 +146,35 @@ test('a call behind NAT: the findings panel shows nat/one-way-audio, the ladder 
   await webview.locator('g.stream-label').nth(1).waitFor();
   await page.screenshot({ path: path.join(SHOTS, 'capture-editor-nat.png') });
   lap('NAT findings ok');
+});
+
+/** Close every editor (the webview locator expects a single capture editor); answers "Don't Save" if asked. */
+async function closeAllEditors() {
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').waitFor();
+  await page.keyboard.insertText('View: Close All Editors');
+  await page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: 'Close All Editors' }).waitFor();
+  await page.keyboard.press('Enter');
+  await webview.locator('#app').waitFor({ state: 'detached' });
+}
+
+test('SIP over TLS with the key beside the capture: decrypted, shown with transport TLS', { skip, timeout: 120_000 }, async () => {
+  await closeAllEditors();
+  if (!(await page.locator('.part.sidebar').isVisible())) {
+    await page.keyboard.press('Control+B');
+    await page.locator('.part.sidebar').waitFor();
+  }
+  await page.getByRole('treeitem', { name: path.basename(TLS) }).dblclick();
+  await webview.locator('.calls[data-state="ready"]').waitFor();
+  await webview.locator('.call-row[data-call="0"]').waitFor();
+  assert.equal(await webview.locator('.call-row:not([hidden])').count(), 1);
+  await webview.locator('.call-row[data-call="0"]').click();
+  await webview.locator('.ladder[data-state="ready"]').waitFor();
+  await webview.locator('g.arrow').nth(5).waitFor();
+  assert.deepEqual(await webview.locator('g.arrow .label').allTextContents(), ['INVITE (SDP)', '180 Ringing', '200 Answering (SDP)', 'ACK', 'BYE', '200 OK']);
+  await webview.locator('g.arrow').first().locator('.label').click();
+  await webview.locator('.detail[data-state="ready"]').waitFor();
+  assert.match(await webview.locator('.detail .transport').textContent(), /^TLS, \d+ bytes$/);
+  await page.screenshot({ path: path.join(SHOTS, 'capture-editor-tls.png') });
+  lap('SIP over TLS ok');
 });

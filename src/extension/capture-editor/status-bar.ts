@@ -19,7 +19,8 @@ export class CaptureStatusBar implements vscode.Disposable {
       return;
     }
     const pct = summary.size > 0 ? Math.floor((100 * summary.bytesRead) / summary.size) : 100;
-    const counts = `${summary.calls} calls · ${summary.messages} messages · ${summary.problems} problems`;
+    const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`;
+    const counts = `${n(summary.calls, 'call')} · ${n(summary.messages, 'message')} · ${n(summary.problems, 'problem')}`;
     const nat = natStatusText(summary.nat);
     this.item.text = `$(call-outgoing) ${counts}${summary.done ? '' : ` · ${pct}%`}${nat.text ? ` · ${nat.text}` : ''}`;
     this.item.tooltip = `${summary.fileName}: ${counts}${summary.cancelled ? ' (import cancelled, partial)' : ''}${summary.fatal ? `\n${summary.fatal}` : ''}${nat.tooltip ? `\n${nat.tooltip}` : ''}`;
