@@ -36,7 +36,8 @@ Usage:
 
 Capture commands also take --tls-key KEY.pem (RSA private key, TLS_RSA key exchange) and --tls-keylog FILE (NSS key
 log: any TLS 1.0-1.3 session), both repeatable, to decrypt SIP over TLS. The key log named by SSLKEYLOGFILE and files
-beside the capture (CAPTURE.key, CAPTURE.pem, CAPTURE.keylog, CAPTURE.sslkeylog, CAPTURE.keys) are used as well.
+beside the capture (CAPTURE.key, .pem, .keylog, .sslkeylog, .keys, .keylog.txt, .log) holding a PEM private key or
+key-log lines are used as well.
 
 Exit codes: 0 ok, 1 errors found (lint), 2 usage error or unreadable input.
 Environment: SIPSCOPE_THREADS=0 imports in one thread (calls reads the capture in a worker thread by default).`;

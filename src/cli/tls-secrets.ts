@@ -1,8 +1,9 @@
 // TLS secrets for a capture import: files named on the command line (--tls-key, --tls-keylog), the SSLKEYLOGFILE
-// environment variable, and key files beside the capture (core tlsSidecarPaths). Files are only read.
-import { readFile } from 'node:fs/promises';
+// environment variable, and secrets files beside the capture (core tlsSidecarPaths). Files are only read; what a file
+// holds is decided by its content (classifyTlsSecrets), so a key log given as --tls-key still works.
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { tlsSidecarPaths, type TlsKeyInput } from '../core/index';
+import { classifyTlsSecrets, MAX_SECRETS_FILE_BYTES, tlsSidecarPaths, type TlsKeyInput } from '../core/index';
 import { InputError } from './load';
 
 export interface TlsSecretFiles {
@@ -13,39 +14,36 @@ export interface TlsSecretFiles {
 }
 
 /**
- * Read the TLS secrets for `capturePath`: the named files (a missing one is an InputError), the key log named by
- * `env.SSLKEYLOGFILE` when that file exists, and any sidecar file that exists. Returns undefined when there are
- * none, else the texts and the paths used (for a note on stderr).
+ * Read the TLS secrets for `capturePath`: the named files (a missing or unreadable one is an InputError), the key log
+ * named by `env.SSLKEYLOGFILE` when that file exists, and every sidecar file that exists and holds a private key or
+ * key-log lines (others, and files over MAX_SECRETS_FILE_BYTES, are skipped). Returns undefined when there are none,
+ * else the texts and the paths used (for a note on stderr).
  */
 export async function readTlsSecrets(capturePath: string, files: TlsSecretFiles, env: NodeJS.ProcessEnv = process.env): Promise<{ input: TlsKeyInput; used: string[] } | undefined> {
-  const rsaKeys: string[] = [];
-  const keyLogs: string[] = [];
+  const input = { rsaKeys: [] as string[], keyLogs: [] as string[] };
   const used: string[] = [];
   const seen = new Set<string>();
-  const must = async (path: string, into: string[]): Promise<void> => {
+  /** Read `path`; `named`: given by the user (errors are errors, content of any kind is passed on as `kind`). */
+  const take = async (path: string, kind: 'rsa-key' | 'keylog', named: boolean): Promise<void> => {
     if (seen.has(resolve(path))) return;
     seen.add(resolve(path));
+    let text: string;
     try {
-      into.push(await readFile(path, 'utf8'));
-      used.push(path);
+      if (!named && (await stat(path)).size > MAX_SECRETS_FILE_BYTES) return;
+      text = await readFile(path, 'utf8');
     } catch (e) {
+      if (!named) return; // absent: nothing to use
       throw new InputError(`${path}: cannot read TLS secrets file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
+    const found = classifyTlsSecrets(text);
+    if (found === 'rsa-key' || found === 'keylog') kind = found;
+    else if (!named) return; // a certificate or an unrelated file beside the capture
+    (kind === 'rsa-key' ? input.rsaKeys : input.keyLogs).push(text);
+    used.push(path);
   };
-  const may = async (path: string, into: string[]): Promise<void> => {
-    if (seen.has(resolve(path))) return;
-    seen.add(resolve(path));
-    try {
-      into.push(await readFile(path, 'utf8'));
-      used.push(path);
-    } catch {
-      // absent: nothing to use
-    }
-  };
-  for (const p of files.keys) await must(p, rsaKeys);
-  for (const p of files.keyLogs) await must(p, keyLogs);
-  if (env.SSLKEYLOGFILE) await may(env.SSLKEYLOGFILE, keyLogs);
-  for (const s of tlsSidecarPaths(capturePath)) await may(s.path, s.kind === 'rsa-key' ? rsaKeys : keyLogs);
-  if (used.length === 0) return undefined;
-  return { input: { rsaKeys, keyLogs }, used };
+  for (const p of files.keys) await take(p, 'rsa-key', true);
+  for (const p of files.keyLogs) await take(p, 'keylog', true);
+  if (env.SSLKEYLOGFILE) await take(env.SSLKEYLOGFILE, 'keylog', false);
+  for (const s of tlsSidecarPaths(capturePath)) await take(s.path, s.kind, false);
+  return used.length === 0 ? undefined : { input, used };
 }

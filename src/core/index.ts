@@ -17,7 +17,7 @@ export { importCapture, loadMessageBytes, emptyModel, finishModel, MessageBytesR
 export { gunzipSource, isGzip, type GunzipResult } from './bytes/gunzip';
 export { runImportFront } from './capture/import-front';
 export { TlsKeyStore, type TlsKeyInput, type TlsKeyProblem } from './tls/keys';
-export { tlsSidecarPaths, type TlsSidecar } from './tls/sidecars';
+export { classifyTlsSecrets, MAX_SECRETS_FILE_BYTES, tlsSidecarPaths, type TlsSecretsKind, type TlsSidecar } from './tls/sidecars';
 export type { ImportFrontOptions, ImportFrontResult } from './capture/import-front';
 export { FactBatchReader, FactBatchWriter } from './capture/fact-batch';
 export type { BatchBufferPool, FactBatch } from './capture/fact-batch';

@@ -86,6 +86,21 @@ describe('sipscope and SIP over TLS', () => {
     expect(r.err).toContain(join(dir, 'call.key'));
   });
 
+  it('goes by content: a key log given as --tls-key works; a .log beside the capture is used only if it is a key log', () => {
+    expect(run(['calls', ecdheCapture, '--summary', '--tls-key', join(tmp, 'tls13.keylog')]).out.trim()).toBe('1 calls, 9 messages, 0 problems');
+    const dir = join(tmp, 'logs');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'call.pcap'), readFileSync(ecdheCapture));
+    writeFileSync(join(dir, 'call.log'), 'baresip 1.0.0: call established\n');
+    const plain = run(['calls', join(dir, 'call.pcap'), '--summary']);
+    expect(plain.out).toMatch(/^0 calls, 0 messages/);
+    expect(plain.err).not.toContain('call.log');
+    writeFileSync(join(dir, 'call.log'), ecdhe.keylog);
+    const r = run(['calls', join(dir, 'call.pcap'), '--summary']);
+    expect(r.out.trim()).toBe('1 calls, 9 messages, 0 problems');
+    expect(r.err).toContain('call.log');
+  });
+
   it('a missing secrets file is an input error (exit 2), not a silent miss', () => {
     const r = run(['calls', rsaCapture, '--tls-key', join(tmp, 'nope.key')]);
     expect(r.code).toBe(2);

@@ -4,16 +4,37 @@
 /** File extensions of a capture (longest first), stripped to find its base name. */
 const CAPTURE_EXTENSIONS = ['.pcapng.gz', '.pcap.gz', '.cap.gz', '.pcapng', '.pcap', '.cap'];
 
-/** A secrets file that may sit beside a capture: its path and what it holds. */
+/** A secrets file that may sit beside a capture: its path and what it usually holds (its content decides). */
 export interface TlsSidecar {
   path: string;
   kind: 'rsa-key' | 'keylog';
 }
 
+/** Bytes read of a sidecar at most (a key log of a long browser session is a few MB). */
+export const MAX_SECRETS_FILE_BYTES = 64 * 1024 * 1024;
+
+/** What a secrets text holds, by content (RFC 7468 PEM private key, NSS key log lines), whatever its file name. */
+export type TlsSecretsKind = 'rsa-key' | 'keylog' | 'certificate' | 'unknown';
+
+const PEM_PRIVATE_KEY = /-----BEGIN (?:RSA |ENCRYPTED |EC )?PRIVATE KEY-----/;
+const KEYLOG_LINE = /^(?:CLIENT_RANDOM|CLIENT_HANDSHAKE_TRAFFIC_SECRET|SERVER_HANDSHAKE_TRAFFIC_SECRET|CLIENT_TRAFFIC_SECRET_0|SERVER_TRAFFIC_SECRET_0|EXPORTER_SECRET|CLIENT_EARLY_TRAFFIC_SECRET|EARLY_EXPORTER_SECRET)\s+[0-9a-fA-F]{64}\s+[0-9a-fA-F]+\s*$/m;
+
+/**
+ * Classify a secrets text: a PEM private key block -> 'rsa-key' (TlsKeyStore reports non-RSA or encrypted keys),
+ * any NSS key-log line -> 'keylog', a PEM certificate only -> 'certificate' (no secret in it), else 'unknown'.
+ */
+export function classifyTlsSecrets(text: string): TlsSecretsKind {
+  if (PEM_PRIVATE_KEY.test(text)) return 'rsa-key';
+  if (KEYLOG_LINE.test(text)) return 'keylog';
+  if (text.includes('-----BEGIN CERTIFICATE-----')) return 'certificate';
+  return 'unknown';
+}
+
 /**
  * Paths of TLS secrets files that may sit beside `capturePath` (same directory, same base name): `.key` and `.pem`
- * (PEM RSA private keys), `.keylog`, `.sslkeylog` and `.keys` (NSS key logs, SSLKEYLOGFILE format). Works on '/' and
- * '\\' paths; returns candidates, not files known to exist.
+ * (PEM RSA private keys), `.keylog`, `.sslkeylog`, `.keys`, `.keylog.txt` and `.log` (NSS key logs, SSLKEYLOGFILE
+ * format). Works on '/' and '\\' paths; returns candidates, not files known to exist. Callers classify each file's
+ * content (classifyTlsSecrets) and skip what holds no secret.
  */
 export function tlsSidecarPaths(capturePath: string): TlsSidecar[] {
   const lower = capturePath.toLowerCase();
@@ -25,5 +46,7 @@ export function tlsSidecarPaths(capturePath: string): TlsSidecar[] {
     { path: `${base}.keylog`, kind: 'keylog' },
     { path: `${base}.sslkeylog`, kind: 'keylog' },
     { path: `${base}.keys`, kind: 'keylog' },
+    { path: `${base}.keylog.txt`, kind: 'keylog' },
+    { path: `${base}.log`, kind: 'keylog' },
   ];
 }

@@ -2,7 +2,7 @@
 // read-only ByteSource open for message re-reads and the NAT analysis, and publishes model updates while the call
 // list fills in and when the NAT findings arrive.
 import * as vscode from 'vscode';
-import { importCapture, tlsSidecarPaths, type ImportOptions, type LintSettings } from '../../core/index';
+import { classifyTlsSecrets, importCapture, MAX_SECRETS_FILE_BYTES, tlsSidecarPaths, type ImportOptions, type LintSettings } from '../../core/index';
 import { SETTINGS_SECTION } from '../../protocol/settings';
 import type { CaptureSummary } from '../../protocol/webview';
 import { openCaptureByteSource, type ClosableByteSource } from './byte-source';
@@ -21,24 +21,35 @@ export function readLintSettings(): LintSettings {
  */
 export async function readTlsSecrets(uri: vscode.Uri, log: vscode.LogOutputChannel): Promise<ImportOptions['tls']> {
   const cfg = vscode.workspace.getConfiguration(SETTINGS_SECTION, uri);
-  const rsaKeys: string[] = [];
-  const keyLogs: string[] = [];
+  const input = { rsaKeys: [] as string[], keyLogs: [] as string[] };
   const decoder = new TextDecoder();
-  const read = async (target: vscode.Uri, into: string[], named: boolean): Promise<void> => {
+  const seen = new Set<string>();
+  /** Read `target`; `named`: from a setting (a failure is logged; content of any kind is passed on as `kind`). */
+  const take = async (target: vscode.Uri, kind: 'rsa-key' | 'keylog', named: boolean): Promise<void> => {
+    const name = target.fsPath || target.toString();
+    if (seen.has(target.toString())) return;
+    seen.add(target.toString());
+    let text: string;
     try {
-      into.push(decoder.decode(await vscode.workspace.fs.readFile(target)));
-      log.info(`TLS secrets from ${target.fsPath || target.toString()}`);
+      if (!named && (await vscode.workspace.fs.stat(target)).size > MAX_SECRETS_FILE_BYTES) return;
+      text = decoder.decode(await vscode.workspace.fs.readFile(target));
     } catch (e) {
-      if (named) log.warn(`cannot read TLS secrets file ${target.fsPath || target.toString()}: ${(e as Error).message}`);
+      if (named) log.warn(`cannot read TLS secrets file ${name}: ${(e as Error).message}`);
+      return;
     }
+    const found = classifyTlsSecrets(text);
+    if (found === 'rsa-key' || found === 'keylog') kind = found;
+    else if (!named) return; // a certificate or an unrelated file beside the capture
+    (kind === 'rsa-key' ? input.rsaKeys : input.keyLogs).push(text);
+    log.info(`TLS secrets from ${name}`);
   };
   // Relative paths: from the capture's workspace folder (else the capture's folder).
   const base = vscode.workspace.getWorkspaceFolder(uri)?.uri ?? vscode.Uri.joinPath(uri, '..');
   const resolve = (p: string): vscode.Uri => (/^([a-zA-Z]:[\\/]|[\\/])/.test(p) ? vscode.Uri.file(p) : vscode.Uri.joinPath(base, p));
-  for (const p of cfg.get<string[]>('tls.keyFiles') ?? []) await read(resolve(p), rsaKeys, true);
-  for (const p of cfg.get<string[]>('tls.keyLogFiles') ?? []) await read(resolve(p), keyLogs, true);
-  for (const s of tlsSidecarPaths(uri.path)) await read(uri.with({ path: s.path }), s.kind === 'rsa-key' ? rsaKeys : keyLogs, false);
-  return rsaKeys.length > 0 || keyLogs.length > 0 ? { rsaKeys, keyLogs } : undefined;
+  for (const p of cfg.get<string[]>('tls.keyFiles') ?? []) await take(resolve(p), 'rsa-key', true);
+  for (const p of cfg.get<string[]>('tls.keyLogFiles') ?? []) await take(resolve(p), 'keylog', true);
+  for (const s of tlsSidecarPaths(uri.path)) await take(uri.with({ path: s.path }), s.kind, false);
+  return input.rsaKeys.length > 0 || input.keyLogs.length > 0 ? input : undefined;
 }
 
 /** Least time between two update events while importing (the first and the last are never delayed). */

@@ -1,0 +1,30 @@
+// Secrets files beside a capture: candidate names from the capture's base name, and what a file holds by content.
+import { describe, expect, it } from 'vitest';
+import { classifyTlsSecrets, tlsSidecarPaths } from '../../../src/core/index';
+import { SERVER_CERT, SERVER_KEY } from './tls-harness';
+
+describe('tlsSidecarPaths', () => {
+  it('strips the capture extension (also .gz) and lists key and key-log names beside it', () => {
+    for (const capture of ['/x/call.pcap', '/x/call.pcapng', '/x/call.pcap.gz', '/x/call.PCAPNG.GZ', '/x/call.cap']) {
+      const paths = tlsSidecarPaths(capture).map((s) => s.path);
+      expect(paths).toContain('/x/call.key');
+      expect(paths).toContain('/x/call.keylog');
+      expect(paths).toContain('/x/call.log');
+    }
+    expect(tlsSidecarPaths('C:\\caps\\a.b.pcapng').map((s) => s.path)).toContain('C:\\caps\\a.b.pem');
+    expect(tlsSidecarPaths('/x/noext').map((s) => s.path)).toContain('/x/noext.key');
+  });
+});
+
+describe('classifyTlsSecrets', () => {
+  const random = 'ab'.repeat(32);
+  it('tells a private key, a key log, a certificate and anything else apart', () => {
+    expect(classifyTlsSecrets(SERVER_KEY)).toBe('rsa-key');
+    expect(classifyTlsSecrets(SERVER_CERT + SERVER_KEY)).toBe('rsa-key');
+    expect(classifyTlsSecrets(SERVER_CERT)).toBe('certificate');
+    expect(classifyTlsSecrets(`# SSL/TLS secrets log file\nCLIENT_RANDOM ${random} ${'cd'.repeat(48)}\n`)).toBe('keylog');
+    expect(classifyTlsSecrets(`SERVER_TRAFFIC_SECRET_0 ${random.toUpperCase()} ${'ef'.repeat(32)}\r\n`)).toBe('keylog');
+    expect(classifyTlsSecrets('11:41:56 baresip: call established\nCLIENT_RANDOM too short\n')).toBe('unknown');
+    expect(classifyTlsSecrets('')).toBe('unknown');
+  });
+});
