@@ -16,6 +16,7 @@ export { detectCaptureFormat } from './capture/detect';
 export { importCapture, loadMessageBytes, emptyModel, finishModel, MessageBytesReader } from './capture/import-capture';
 export { gunzipSource, isGzip, type GunzipResult } from './bytes/gunzip';
 export { runImportFront } from './capture/import-front';
+export type { IcmpQuotedSip } from './decode/icmp';
 export { TlsKeyStore, type TlsKeyInput, type TlsKeyProblem } from './tls/keys';
 export { classifyTlsSecrets, MAX_SECRETS_FILE_BYTES, tlsSidecarPaths, type TlsSecretsKind, type TlsSidecar } from './tls/sidecars';
 export type { ImportFrontOptions, ImportFrontResult } from './capture/import-front';
@@ -53,7 +54,7 @@ export type { MessageBytesLocation } from './dialog/message-store';
 
 export * from './ladder/index';
 
-export { exportMessage, exportCall, exportHeader, epochString, EXPORT_SCHEMA_VERSION } from './export/export-json';
+export { exportMessage, exportIcmpQuoted, exportOrder, exportCall, exportHeader, epochString, EXPORT_SCHEMA_VERSION } from './export/export-json';
 export type { ExportedMessage, ExportedCall, ExportedSdp } from './export/export-json';
 
 export { formatIp, parseIp, classifyIp, ipInCidr } from './util/ip';

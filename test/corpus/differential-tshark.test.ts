@@ -11,10 +11,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportMessage, importCapture, memoryByteSource, type ExportedMessage } from '../../src/core/index';
+import { exportIcmpQuoted, exportMessage, exportOrder, importCapture, memoryByteSource, type ExportedMessage } from '../../src/core/index';
 import { ourRows, tshark, tsharkRows, type Row } from '../helpers/tshark-rows';
 import { ethernetFrame, ipv4Packet, ipv6Packet, l4Segment, writePcap, type RawRecord } from '../helpers/pcap-writer';
-import { cHdlc, concat, dot11, ether, geneve, gtpu, ipv4Fragments, ipv6Fragments, nflog, pktap, ppp, radiotap, sctpData, sctpPacket, tzsp } from '../helpers/packet-builders';
+import { cHdlc, concat, dot11, ether, geneve, gtpu, icmpError, ipv4Fragments, ipv6Fragments, nflog, pktap, ppp, radiotap, sctpData, sctpPacket, tzsp } from '../helpers/packet-builders';
 
 
 /** Small deterministic PRNG (mulberry32) so failures reproduce. */
@@ -142,6 +142,11 @@ interface TcpImpairments {
   twoPerDatagram?: boolean;
   /** Bodies with multibyte UTF-8 and a SIP message inside (see message()). */
   trickyBodies?: boolean;
+  /**
+   * Some UDP datagrams are answered with an ICMP/ICMPv6 error quoting them (port unreachable, time exceeded), the
+   * quote whole or cut: tshark lists the quoted SIP message at the ICMP frame, with the ICMP error's addresses.
+   */
+  icmp?: boolean;
 }
 
 /** A WebSocket frame (RFC 6455 §5.2): FIN, opcode 1 (text), masked with `mask` when given (client to server). */
@@ -233,7 +238,18 @@ function capture(seed: number, tcp: TcpImpairments = {}): { records: RawRecord[]
       }
       continue;
     }
-    records.push({ time: t, data: wrap(ipPacket(s, d, 17, l4)) });
+    const datagram = ipPacket(s, d, 17, l4);
+    records.push({ time: t, data: wrap(datagram) });
+    // Not inside a UDP tunnel: tshark's rows then take the ports of the tunnel's outer UDP header (the only UDP
+    // layer at the top level for an ICMP error), which says nothing about the quoted message.
+    if (tcp.icmp && tunnel === undefined && r.chance(0.4)) {
+      // The receiver (or a NAT on the way) refuses it: the error goes back to the sender, quoting the datagram.
+      const v6 = s.ip.includes(':');
+      const [type, code] = r.chance(0.7) ? (v6 ? [1, 4] : [3, 3]) : v6 ? [3, 0] : [11, 0];
+      const cut = r.chance(0.5) ? undefined : (v6 ? 48 : 28) + 20 + r.int(400);
+      t += 0.0002;
+      records.push({ time: t, data: wrap(ipPacket(d, s, v6 ? 58 : 1, icmpError(v6, type, code, datagram, cut))) });
+    }
   }
   // One TCP connection: SYN handshake, then messages in both directions cut at random points
   if (r.chance(0.7)) {
@@ -365,7 +381,7 @@ async function compare(file: string, records: RawRecord[], linkType: number, see
   writeFileSync(file, bytes);
   const model = await importCapture(memoryByteSource(bytes), { chunkSize: 1 + (seed % 3) * 4096 });
   const ours: ExportedMessage[] = [];
-  for (let id = 0; id < model.messages.count; id++) ours.push(await exportMessage(model, id));
+  for (const k of exportOrder(model)) ours.push(k >= 0 ? await exportMessage(model, k) : exportIcmpQuoted(model.icmpQuoted[-k - 1]!));
   let theirs = tsharkRows(file, extra);
   expect(theirs.length, `tshark saw messages in ${file}`).toBeGreaterThan(0);
   // A segment that begins inside a request line ("SSAGE sip:..." for the tail of MESSAGE) reads as a request of an
@@ -444,6 +460,13 @@ describe.skipIf(!tshark)('generated captures agree with tshark', () => {
     it(`seed ${seed} with two messages in a UDP datagram`, async () => {
       const { records, linkType } = capture(seed, { twoPerDatagram: true });
       await compare(join(dir, `gen-${seed}-two.pcap`), records, linkType, seed);
+    });
+  }
+  // SIP quoted in ICMP/ICMPv6 errors (port unreachable, time exceeded), whole or cut: listed at the ICMP frame.
+  for (let seed = 1; seed <= Math.ceil(seeds / 4); seed++) {
+    it(`seed ${seed} with SIP quoted in ICMP errors`, async () => {
+      const { records, linkType } = capture(seed, { icmp: true });
+      await compare(join(dir, `gen-${seed}-icmp.pcap`), records, linkType, seed);
     });
   }
   // SIP over SCTP (RFC 4168), one or two DATA chunks per packet.

@@ -409,3 +409,17 @@ export function writePcapngSections(sections: NgSection[]): Uint8Array {
   }
   return concatList(parts);
 }
+
+/**
+ * ICMP (RFC 792) or ICMPv6 (RFC 4443) error message quoting `quoted` (the invoking IP packet), cut to `max` bytes
+ * of it (RFC 792 asks for the IP header + 8 bytes; Linux quotes up to 548, RFC 4443 up to the minimum MTU). Checksum
+ * left zero, as for the other builders.
+ */
+export function icmpError(v6: boolean, type: number, code: number, quoted: Uint8Array, max = v6 ? 1232 : 548): Uint8Array {
+  const q = quoted.subarray(0, Math.min(quoted.length, max));
+  const b = new Uint8Array(8 + q.length);
+  b[0] = type;
+  b[1] = code;
+  b.set(q, 8);
+  return b;
+}

@@ -9,9 +9,10 @@ export const tshark = spawnSync('sh', ['-c', 'command -v tshark'], { encoding: '
 export interface Row {
   frame: number;
   src: string;
-  src_port: number;
+  /** null for a SIP message quoted in an ICMP error (tshark has no transport layer for it at the top level). */
+  src_port: number | null;
   dst: string;
-  dst_port: number;
+  dst_port: number | null;
   method: string | null;
   status_code: number | null;
   call_id: string | null;
@@ -80,8 +81,8 @@ export function tsharkRows(file: string, extra: string[] = []): Row[] {
         frame: Number(find(L['frame'], 'frame.number')),
         src: find(ip, 'ip.src') ?? find(ip, 'ipv6.src') ?? '',
         dst: find(ip, 'ip.dst') ?? find(ip, 'ipv6.dst') ?? '',
-        src_port: Number(find(l4, 'tcp.srcport') ?? find(l4, 'sctp.srcport') ?? find(l4, 'udp.srcport')),
-        dst_port: Number(find(l4, 'tcp.dstport') ?? find(l4, 'sctp.dstport') ?? find(l4, 'udp.dstport')),
+        src_port: l4 === undefined ? null : Number(find(l4, 'tcp.srcport') ?? find(l4, 'sctp.srcport') ?? find(l4, 'udp.srcport')),
+        dst_port: l4 === undefined ? null : Number(find(l4, 'tcp.dstport') ?? find(l4, 'sctp.dstport') ?? find(l4, 'udp.dstport')),
         method: find(sip, 'sip.Method') ?? null,
         status_code: num('sip.Status-Code'),
         call_id: find(sip, 'sip.Call-ID') ?? null,

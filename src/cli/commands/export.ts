@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { ChunkedWriter } from '../format/chunked-writer';
-import { exportCall, exportFinding, exportHeader, exportMessage, exportStream, exportVerdict, lintCapture, MessageBytesReader, type CaptureModel } from '../../core/index';
+import { exportCall, exportFinding, exportHeader, exportIcmpQuoted, exportMessage, exportOrder, exportStream, exportVerdict, lintCapture, MessageBytesReader, type CaptureModel } from '../../core/index';
 
 /**
  * Write the JSON export; messages are re-read in capture order through one window of the capture and the output
@@ -21,7 +21,13 @@ export async function writeExportJson(model: CaptureModel, outPath: string | und
   };
   const header = JSON.stringify(exportHeader(model), null, 1);
   await write(header.slice(0, -2) + ',');
-  await array('messages', model.messages.count, async (id) => exportMessage(model, id, await reader.bytes(id)), true);
+  // Messages in capture order; SIP messages quoted in ICMP errors go in at their frame (after the messages of
+  // earlier frames), as tshark lists them.
+  const order = exportOrder(model);
+  await array('messages', order.length, async (i) => {
+    const k = order[i]!;
+    return k >= 0 ? exportMessage(model, k, await reader.bytes(k)) : exportIcmpQuoted(model.icmpQuoted[-k - 1]!);
+  }, true);
   await array('calls', model.calls.length, (i) => exportCall(model.calls[i]!));
   await array('streams', model.streams.length, (i) => exportStream(model.streams[i]!));
   // Capture NAT findings (issue #5): declared vs observed addresses, per call verdicts, evidence frames.

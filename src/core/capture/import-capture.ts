@@ -20,6 +20,7 @@ import { runImportFront } from './import-front';
 import type { CaptureReadResult } from './read-capture';
 import type { CaptureFormat, CaptureInterface } from './types';
 import type { TlsKeyInput } from '../tls/keys';
+import type { IcmpQuotedSip } from '../decode/icmp';
 
 export interface ImportOptions {
   /** Bytes read per ByteSource call (default 4 MiB). */
@@ -72,6 +73,12 @@ export interface CaptureModel {
   problemCount: number;
   /** The source the capture was read from; message bytes are re-read from it. */
   source: ByteSource;
+  /**
+   * SIP messages quoted in ICMP errors (a port unreachable answering a SIP response...), in capture order: not part
+   * of calls, transactions or dialogs (the message itself is in `messages` when it was captured), but evidence of
+   * where it could not go. tshark lists them as SIP messages of the ICMP frame; the export does too.
+   */
+  icmpQuoted: IcmpQuotedSip[];
   // ---- RTP analysis (issue #5) ----
   /** RTP streams (rtp/stream.ts), in order of their first packet; a call's streams have its index as `callIndex`. */
   streams: RtpStreamInfo[];
@@ -153,6 +160,7 @@ export function emptyModel(source: ByteSource, builder: CallModelBuilder, rtp?: 
     problems: [],
     problemCount: 0,
     source,
+    icmpQuoted: [],
     streams: rtp?.streams ?? [],
     media: rtp?.media ?? new MediaStore(),
     evidence: undefined,
@@ -160,7 +168,8 @@ export function emptyModel(source: ByteSource, builder: CallModelBuilder, rtp?: 
 }
 
 /** Copy the reader's result and the problem totals into `model`. */
-export function finishModel(model: CaptureModel, result: CaptureReadResult, problems: CaptureProblemSummary[], problemCount: number): void {
+export function finishModel(model: CaptureModel, result: CaptureReadResult & { icmpQuoted?: IcmpQuotedSip[] }, problems: CaptureProblemSummary[], problemCount: number): void {
+  model.icmpQuoted = result.icmpQuoted ?? [];
   model.format = result.format;
   model.records = result.records;
   model.interfaces = result.interfaces;

@@ -4,6 +4,7 @@
 // builder in this thread (builder-sink.ts). It needs nothing from the back half.
 // RTP analysis and NAT evidence ride along when given (same thread as the front only: their state is not batched).
 import type { ByteSource } from '../bytes/byte-source';
+import { MAX_ICMP_QUOTED, parseIcmpError, quotedSipStart, type IcmpQuotedSip } from '../decode/icmp';
 import { PacketDecoder } from '../decode/packet-decoder';
 import { TransportAssembler } from '../decode/transport-assembler';
 import type { NetPacket, SipPayload } from '../decode/types';
@@ -16,6 +17,7 @@ import { FastFacts, scanSipDatagram, scanSipFacts } from '../sip/fast-facts';
 import { factsFromMessage } from '../sip/facts';
 import { parseSipMessage } from '../sip/parse-message';
 import type { SipMessage } from '../sip/types';
+import { formatIp } from '../util/ip';
 import { decodeUtf8 } from '../text/decode';
 import { TlsKeyStore, type TlsKeyInput } from '../tls/keys';
 import type { FactSink } from './builder-sink';
@@ -59,6 +61,8 @@ export interface ImportFrontOptions {
 export interface ImportFrontResult extends CaptureReadResult {
   /** Capture time of the last record, in seconds since the epoch (0 when none). */
   lastTime: number;
+  /** SIP messages quoted in ICMP errors (port unreachable...), in capture order, at most MAX_ICMP_QUOTED. */
+  icmpQuoted: IcmpQuotedSip[];
 }
 
 /** RTP analysis: reused for every SDP (MediaRegistry.addSdp does not retain it). */
@@ -70,7 +74,25 @@ const sdpScratch: SdpSighting = { callIndex: -1, messageId: 0, frame: 0, timeSec
  */
 export async function runImportFront(source: ByteSource, opts: ImportFrontOptions): Promise<ImportFrontResult> {
   const { problems, rtp, evidence: ev } = opts;
-  const decoder = new PacketDecoder(problems, ev ? { onIcmp: (v, d, s, e, rep, frame, time) => ev.onIcmp(v, d, s, e, rep, frame, time) } : {});
+  // ICMP errors: NAT evidence, and the SIP message a quote carries (tshark dissects it as SIP too).
+  const icmpQuoted: IcmpQuotedSip[] = [];
+  const decoder = new PacketDecoder(problems, {
+    onIcmp: (v, d, s, e, rep, frame, time, dst, timeSec, timeNsec) => {
+      ev?.onIcmp(v, d, s, e, rep, frame, time);
+      const q = parseIcmpError(v, d, s, e);
+      const at = q === undefined ? -1 : quotedSipStart(q, d, e);
+      if (q === undefined || at < 0) return;
+      if (icmpQuoted.length >= MAX_ICMP_QUOTED) {
+        problems.report('icmp/quoted-sip-limit', 'info', `more than ${MAX_ICMP_QUOTED} SIP messages quoted in ICMP errors; the rest are not listed`, frame);
+        return;
+      }
+      icmpQuoted.push({
+        frame, timeSec, timeNsec, ipVersion: v, src: formatIp(rep), dst: formatIp(dst), icmpType: q.type, icmpCode: q.code,
+        quotedSrc: formatIp(q.src), quotedSrcPort: q.srcPort, quotedDst: formatIp(q.dst), quotedDstPort: q.dstPort,
+        bytes: d.slice(at, e),
+      });
+    },
+  });
   const onNonSipUdp =
     rtp && ev ? (pkt: NetPacket) => (ev.keepAliveCandidate(pkt), rtp.onUdp(pkt)) : rtp ? (pkt: NetPacket) => rtp.onUdp(pkt) : ev ? (pkt: NetPacket) => ev.keepAliveCandidate(pkt) : undefined;
   const reusedFacts = new FastFacts(new Uint8Array(0));
@@ -156,5 +178,5 @@ export async function runImportFront(source: ByteSource, opts: ImportFrontOption
   decoder.flush();
   assembler.flush(onSip);
   sink.flush();
-  return { ...result, lastTime: lastSec + lastNsec / 1e9 };
+  return { ...result, lastTime: lastSec + lastNsec / 1e9, icmpQuoted };
 }

@@ -33,10 +33,11 @@ export interface PacketDecoderOptions {
   fragmentTimeoutSec?: number;
   /**
    * Called with every ICMP (IPv4 protocol 1, RFC 792) or ICMPv6 (next header 58, RFC 4443) message, which is otherwise
-   * not decoded: `d[s, e)` is the message, `reporter` the sender's address bytes, at frame / capture time `time`. Views
-   * are valid during the call only. Used to collect NAT evidence (destination unreachable) during the import.
+   * not decoded: `d[s, e)` is the message, `reporter` the sender's and `dst` the receiver's address bytes, at frame /
+   * capture time `time` (seconds; also as `timeSec` + `timeNsec`). Views are valid during the call only. Used to
+   * collect NAT evidence (destination unreachable) and SIP messages quoted in ICMP errors during the import.
    */
-  onIcmp?: (ipVersion: 4 | 6, d: Uint8Array, s: number, e: number, reporter: Uint8Array, frame: number, time: number) => void;
+  onIcmp?: (ipVersion: 4 | 6, d: Uint8Array, s: number, e: number, reporter: Uint8Array, frame: number, time: number, dst: Uint8Array, timeSec: number, timeNsec: number) => void;
 }
 
 const IPPROTO_ICMP = 1;
@@ -325,7 +326,8 @@ export class PacketDecoder implements SctpSink {
       case IPPROTO_ICMPV6:
         // Not signalling, but a NAT's answer to it (port unreachable): handed over only when someone asked.
         if (this.onIcmp !== undefined && (proto === IPPROTO_ICMP) === (this.ipVersion === 4)) {
-          this.onIcmp(this.ipVersion, d, s, e, this.ipVersion === 4 ? this.src4 : this.src16, this.frame, this.time);
+          const v4 = this.ipVersion === 4;
+          this.onIcmp(this.ipVersion, d, s, e, v4 ? this.src4 : this.src16, this.frame, this.time, v4 ? this.dst4 : this.dst16, this.timeSec, this.timeNsec);
         }
         return;
       default:

@@ -8,6 +8,7 @@ import { summarizeSipMessage } from '../sip/summary';
 import { findSdpBodies, parseSdp } from '../sdp/parse-sdp';
 import type { RtpStreamInfo } from '../rtp/stream';
 import { formatSsrc } from '../rtp/queries';
+import type { IcmpQuotedSip } from '../decode/icmp';
 
 export const EXPORT_SCHEMA_VERSION = 1;
 
@@ -25,10 +26,11 @@ export interface ExportedMessage {
   time_epoch: string;
   ip_version: 4 | 6;
   src: string;
-  src_port: number;
+  /** null for a message quoted in an ICMP error (src/dst are then the ICMP error's, as tshark shows them). */
+  src_port: number | null;
   dst: string;
-  dst_port: number;
-  transport: string;
+  dst_port: number | null;
+  transport: string | null;
   kind: 'request' | 'response' | 'invalid';
   method: string | null;
   request_uri: string | null;
@@ -58,6 +60,11 @@ export interface ExportedMessage {
   call_index: number;
   transaction_index: number;
   dialog_index: number;
+  /**
+   * Only on a SIP message quoted in an ICMP error (id, call/transaction/dialog indexes -1): the error's type and
+   * code, and the quoted datagram's addresses (where the message was going when it was refused).
+   */
+  icmp?: { type: number; code: number; quoted: { src: string; src_port: number; dst: string; dst_port: number } };
 }
 
 export interface ExportedCall {
@@ -91,6 +98,60 @@ export function epochString(sec: number, nsec: number): string {
 export async function exportMessage(model: CaptureModel, id: number, bytes?: Uint8Array): Promise<ExportedMessage> {
   const info = model.messages.get(id);
   bytes ??= await loadMessageBytes(model, id);
+  return {
+    id,
+    frame: info.frame,
+    first_frame: info.firstFrame,
+    time_epoch: epochString(info.timeSec, info.timeNsec),
+    ip_version: info.ipVersion,
+    src: info.src,
+    src_port: info.srcPort,
+    dst: info.dst,
+    dst_port: info.dstPort,
+    transport: info.transport,
+    ...sipFields(bytes, info.kind),
+    retransmission: info.retransmission,
+    truncated: info.truncated,
+    problem_count: info.problemCount,
+    call_index: info.callIndex,
+    transaction_index: info.transactionIndex,
+    dialog_index: info.dialogIndex,
+  };
+}
+
+/**
+ * Export a SIP message quoted in an ICMP error, as tshark lists it: at the ICMP frame, with the ICMP error's
+ * addresses, no ports or transport, the SIP fields of the quoted (possibly cut) message, and `icmp` set.
+ */
+export function exportIcmpQuoted(q: IcmpQuotedSip): ExportedMessage {
+  const { message, problems } = parseSipMessage(q.bytes);
+  const fields = sipFields(q.bytes, message.kind);
+  return {
+    id: -1,
+    frame: q.frame,
+    first_frame: q.frame,
+    time_epoch: epochString(q.timeSec, q.timeNsec),
+    ip_version: q.ipVersion,
+    src: q.src,
+    src_port: null,
+    dst: q.dst,
+    dst_port: null,
+    transport: null,
+    ...fields,
+    retransmission: false,
+    truncated: problems.some((p) => p.severity === 'error'),
+    problem_count: problems.length,
+    call_index: -1,
+    transaction_index: -1,
+    dialog_index: -1,
+    icmp: { type: q.icmpType, code: q.icmpCode, quoted: { src: q.quotedSrc, src_port: q.quotedSrcPort, dst: q.quotedDst, dst_port: q.quotedDstPort } },
+  };
+}
+
+/** The fields of ExportedMessage read from the SIP message's bytes (re-parsed), `kind` as the model has it. */
+function sipFields(bytes: Uint8Array, kind: ExportedMessage['kind']): Pick<ExportedMessage,
+  'kind' | 'method' | 'request_uri' | 'status_code' | 'reason' | 'call_id' | 'cseq_seq' | 'cseq_method' | 'from_tag' | 'to_tag' |
+  'via_count' | 'via_top' | 'contact_uris' | 'has_sdp' | 'sdp'> {
   const { message } = parseSipMessage(bytes);
   const s = summarizeSipMessage(message);
   let sdp: ExportedSdp | null = null;
@@ -112,17 +173,7 @@ export async function exportMessage(model: CaptureModel, id: number, bytes?: Uin
   }
   const v = s.viaTop;
   return {
-    id,
-    frame: info.frame,
-    first_frame: info.firstFrame,
-    time_epoch: epochString(info.timeSec, info.timeNsec),
-    ip_version: info.ipVersion,
-    src: info.src,
-    src_port: info.srcPort,
-    dst: info.dst,
-    dst_port: info.dstPort,
-    transport: info.transport,
-    kind: info.kind,
+    kind,
     method: s.method ?? null,
     request_uri: s.requestUri ?? null,
     status_code: s.statusCode ?? null,
@@ -147,13 +198,30 @@ export async function exportMessage(model: CaptureModel, id: number, bytes?: Uin
     contact_uris: [...s.contactUris],
     has_sdp: s.hasSdp,
     sdp,
-    retransmission: info.retransmission,
-    truncated: info.truncated,
-    problem_count: info.problemCount,
-    call_index: info.callIndex,
-    transaction_index: info.transactionIndex,
-    dialog_index: info.dialogIndex,
   };
+}
+
+/**
+ * Order of the export's messages[]: message ids (>= 0) and ICMP-quoted messages (-1 - index into
+ * `model.icmpQuoted`), by frame: a quoted message goes after the messages of earlier frames, as tshark lists them.
+ */
+export function exportOrder(model: CaptureModel): Int32Array {
+  const q = model.icmpQuoted;
+  const n = model.messages.count;
+  const order = new Int32Array(n + q.length);
+  if (q.length === 0) {
+    for (let id = 0; id < n; id++) order[id] = id;
+    return order;
+  }
+  let k = 0;
+  let j = 0;
+  for (let id = 0; id < n; id++) {
+    const frame = model.messages.get(id).frame;
+    while (j < q.length && q[j]!.frame < frame) order[k++] = -1 - j++;
+    order[k++] = id;
+  }
+  while (j < q.length) order[k++] = -1 - j++;
+  return order;
 }
 
 export function exportCall(c: CallInfo): ExportedCall {
@@ -186,7 +254,7 @@ export function exportHeader(model: CaptureModel): Record<string, unknown> {
     records: model.records,
     size_bytes: model.size,
     interfaces: model.interfaces.map((i) => ({ id: i.id, link_type: i.linkType, snap_length: i.snapLength, name: i.name ?? null })),
-    summary: { calls: model.calls.length, messages: model.messages.count, problems: model.problemCount },
+    summary: { calls: model.calls.length, messages: model.messages.count, icmp_quoted_messages: model.icmpQuoted.length, problems: model.problemCount },
   };
 }
 

@@ -10,6 +10,7 @@ import { ProblemCollector } from '../../capture/problems';
 import { decodeLinkHeader, ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINK_OK, type LinkOut } from '../../decode/link';
 import { IP_OK, newIpv4Out, parseIpv4 } from '../../decode/ipv4';
 import { newIpv6Out, parseIpv6 } from '../../decode/ipv6';
+import { parseIcmpError } from '../../decode/icmp';
 import { PacketDecoder } from '../../decode/packet-decoder';
 import { IPPROTO_UDP } from '../../decode/types';
 import { RtpAnalyzer } from '../../rtp/analyzer';
@@ -181,48 +182,29 @@ export class EvidenceCollector {
     this.keepAlives.push({ frame, time, kind, src: formatIp(src), srcPort, dst: formatIp(dst), dstPort });
   }
 
-  // RFC 792: type 3 = Destination Unreachable; the body quotes the IP header + first 8 bytes of the datagram.
+  // RFC 792 type 3 / RFC 4443 type 1 = Destination Unreachable; the body quotes the invoking packet's start.
   private icmpV4(d: Uint8Array, s: number, e: number, reporter: Uint8Array, frame: number, time: number): void {
-    if (s + 8 + 20 > e || d[s] !== 3 || this.icmp.length >= MAX_ICMP) return;
-    const io = s + 8;
-    // The quoted header's total length names the original datagram, not the quote: parse against a generous end.
-    if (d[io]! >> 4 !== 4) return;
-    const ihl = (d[io]! & 0x0f) * 4;
-    if (ihl < 20 || io + ihl > e) return;
-    const protocol = d[io + 9]!;
-    const l4 = io + ihl;
-    const ports = l4 + 4 <= e && (protocol === 17 || protocol === 6);
-    this.icmp.push({
-      frame,
-      time,
-      kind: icmp4Kind(d[s + 1]!),
-      reporter: formatIp(reporter),
-      src: formatIp(d.subarray(io + 12, io + 16)),
-      dst: formatIp(d.subarray(io + 16, io + 20)),
-      srcPort: ports ? (d[l4]! << 8) | d[l4 + 1]! : 0,
-      dstPort: ports ? (d[l4 + 2]! << 8) | d[l4 + 3]! : 0,
-      protocol,
-    });
+    this.unreachable(4, d, s, e, reporter, frame, time);
   }
 
-  // RFC 4443 §3.1: type 1 = Destination Unreachable; the body quotes as much of the invoking packet as fits.
   private icmpV6(d: Uint8Array, s: number, e: number, reporter: Uint8Array, frame: number, time: number): void {
-    if (s + 8 + 40 > e || d[s] !== 1 || this.icmp.length >= MAX_ICMP) return;
-    const io = s + 8;
-    if (d[io]! >> 4 !== 6) return;
-    const nh = d[io + 6]!;
-    const l4 = io + 40;
-    const ports = l4 + 4 <= e && (nh === 17 || nh === 6);
+    this.unreachable(6, d, s, e, reporter, frame, time);
+  }
+
+  private unreachable(v: 4 | 6, d: Uint8Array, s: number, e: number, reporter: Uint8Array, frame: number, time: number): void {
+    if (this.icmp.length >= MAX_ICMP) return;
+    const q = parseIcmpError(v, d, s, e);
+    if (q === undefined || q.type !== (v === 4 ? 3 : 1)) return;
     this.icmp.push({
       frame,
       time,
-      kind: icmp6Kind(d[s + 1]!),
+      kind: v === 4 ? icmp4Kind(q.code) : icmp6Kind(q.code),
       reporter: formatIp(reporter),
-      src: formatIp(d.subarray(io + 8, io + 24)),
-      dst: formatIp(d.subarray(io + 24, io + 40)),
-      srcPort: ports ? (d[l4]! << 8) | d[l4 + 1]! : 0,
-      dstPort: ports ? (d[l4 + 2]! << 8) | d[l4 + 3]! : 0,
-      protocol: nh,
+      src: formatIp(q.src),
+      dst: formatIp(q.dst),
+      srcPort: Math.max(0, q.srcPort),
+      dstPort: Math.max(0, q.dstPort),
+      protocol: q.protocol,
     });
   }
 }
