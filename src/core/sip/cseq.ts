@@ -22,12 +22,16 @@ export function methodString(b: Uint8Array, s: number, e: number): string {
 /** Largest CSeq sequence number: "MUST be expressible as a 32-bit unsigned integer... less than 2**31" (§8.1.1.5). */
 export const CSEQ_MAX = 2 ** 31 - 1;
 
+/** Largest `seq` reported: 2**32-1 (a larger number is an error; tshark shows this value for it too). */
+const CSEQ_CAP = 0xffffffff;
+
 /**
  * Parse a CSeq value `1*DIGIT LWS Method` (RFC 3261 §20.16; LWS may be folded, e.g. `0009\r\n  INVITE`).
  * `baseOffset` is the absolute byte offset of `input[0]`; `start`/`end` select a byte range.
  * Returns `value: undefined` when the number or the method is missing (`sip/cseq-bad-number`,
  * `sip/cseq-missing-method`); a value with `seq` possibly above the limit (then `sip/cseq-too-large`, RFC 4475
- * §3.1.2.4/§3.1.2.5; seq is then an approximate double) and `sip/unexpected-text` for trailing garbage.
+ * §3.1.2.4/§3.1.2.5; `seq` is then capped at 4294967295, the value tshark's 32-bit sip.CSeq.seq takes for any larger
+ * number) and `sip/unexpected-text` for trailing garbage.
  */
 export function parseCSeq(input: TextInput, baseOffset = 0, start?: number, end?: number): SubParseResult<SipCSeq | undefined> {
   const { b, s, e } = inputRange(input, start, end);
@@ -44,7 +48,7 @@ export function parseCSeqRange(b: Uint8Array, s: number, e: number, base: number
     problems.push(problem('sip/cseq-bad-number', 'error', 'CSeq must start with a sequence number (RFC 3261 §20.16)', base + s, base + trimLwsEnd(b, s, e)));
     return undefined;
   }
-  const seq = digitsValue(b, i, j);
+  const seq = Math.min(digitsValue(b, i, j), CSEQ_CAP);
   if (seq > CSEQ_MAX) {
     problems.push(
       problem('sip/cseq-too-large', 'error', `CSeq number ${decodeUtf8(b, i, j)} is larger than 2**31-1 (RFC 3261 §8.1.1.5)`, base + i, base + j),

@@ -100,7 +100,9 @@ describe('parseCSeq and scalar values', () => {
     const r = parseCSeq('36893488147419103232 REGISTER');
     expect(codes(r.problems)).toEqual(['sip/cseq-too-large']);
     expect(r.value!.method).toBe('REGISTER');
+    expect(r.value!.seq, 'capped at 2**32-1, as tshark shows it').toBe(4294967295);
     expect(codes(parseCSeq('2147483648 INVITE').problems)).toEqual(['sip/cseq-too-large']);
+    expect(parseCSeq('2147483648 INVITE').value!.seq).toBe(2147483648);
     expect(parseCSeq('2147483647 INVITE').problems).toEqual([]);
   });
 
