@@ -13,6 +13,7 @@ import { formatIp } from '../util/ip';
 import { ProblemCollector } from './problems';
 import { readCapture } from './read-capture';
 import type { CaptureInterface, CaptureRecord } from './types';
+import { concatBytes } from '../util/bytes';
 
 /** Frames between a message's first and last record that belong to the same flow. */
 export interface FlowRange {
@@ -348,11 +349,5 @@ export function writePcapng(records: readonly KeptRecord[], interfaces: readonly
     body.set(r.data, 20);
     block(6, body);
   }
-  const out = new Uint8Array(blocks.reduce((n, b) => n + b.length, 0));
-  let o = 0;
-  for (const b of blocks) {
-    out.set(b, o);
-    o += b.length;
-  }
-  return out;
+  return concatBytes(blocks);
 }

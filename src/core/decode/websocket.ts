@@ -3,6 +3,7 @@
 import type { ProblemCollector } from '../capture/problems';
 import { DeliveryBuffer, SingleDelivery, type ByteBudget, type DeliveryMeta, type DeliverySource } from './tcp-stream';
 import { findHeaderEnd, MAX_HEADER_BYTES } from './sip-framing';
+import { concatBytes } from '../util/bytes';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -507,15 +508,7 @@ export function unmask(data: Uint8Array, key: Uint8Array, keyOffset: number): vo
   for (let j = 0; j < data.length; j++) data[j] = data[j]! ^ k[(j + keyOffset) & 3]!;
 }
 
+/** The fragments as one array (a single fragment as it is, no copy). */
 function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return parts.length === 1 ? parts[0]! : concatBytes(parts);
 }

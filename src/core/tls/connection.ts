@@ -4,6 +4,7 @@
 import type { ProblemCollector, ProblemSeverity } from '../capture/problems';
 import type { DeliveryMeta } from '../decode/tcp-stream';
 import { md5, sha1 } from '@noble/hashes/legacy.js';
+import { concatBytes } from '../util/bytes';
 import { equalBytes, toHex, u16 } from './bytes';
 import {
   HandshakeReader,
@@ -63,18 +64,13 @@ class SessionHash {
   }
   /** The digest of everything fed plus `tail`, leaving this hash unchanged. */
   digestWith(tail: Uint8Array[]): Uint8Array {
-    const outs = this.parts.map((h) => {
-      const c = h.clone();
-      for (const t of tail) c.update(t);
-      return c.digest();
-    });
-    const out = new Uint8Array(outs.reduce((n, o) => n + o.length, 0));
-    let at = 0;
-    for (const o of outs) {
-      out.set(o, at);
-      at += o.length;
-    }
-    return out;
+    return concatBytes(
+      this.parts.map((h) => {
+        const c = h.clone();
+        for (const t of tail) c.update(t);
+        return c.digest();
+      }),
+    );
   }
 }
 

@@ -5,7 +5,8 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha384 } from '@noble/hashes/sha2.js';
 import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { expand } from '@noble/hashes/hkdf.js';
-import { ascii, concat } from './bytes';
+import { concatBytes } from '../util/bytes';
+import { ascii } from './bytes';
 import type { SuiteHash } from './suites';
 
 /** A noble hash function (callable, with `create()`), as taken by hmac/hkdf. */
@@ -37,7 +38,7 @@ function pHash(hash: HashFn, secret: Uint8Array, seed: Uint8Array, len: number):
  * the secret (RFC 2246 §5). TLS 1.2: P_<prfHash> (RFC 5246 §5).
  */
 export function prf(version: number, prfHash: SuiteHash, secret: Uint8Array, label: string, seed: Uint8Array, len: number): Uint8Array {
-  const labelSeed = concat(ascii(label), seed);
+  const labelSeed = concatBytes([ascii(label), seed]);
   if (version >= 0x0303) return pHash(hashFn(prfHash), secret, labelSeed, len);
   const half = Math.ceil(secret.length / 2);
   const s1 = secret.subarray(0, half);
@@ -66,12 +67,12 @@ export function masterSecret(
   sessionHash: Uint8Array | undefined,
 ): Uint8Array {
   if (sessionHash) return prf(version, prfHash, preMaster, 'extended master secret', sessionHash, 48);
-  return prf(version, prfHash, preMaster, 'master secret', concat(clientRandom, serverRandom), 48);
+  return prf(version, prfHash, preMaster, 'master secret', concatBytes([clientRandom, serverRandom]), 48);
 }
 
 /** key_block = PRF(master_secret, "key expansion", server_random + client_random) (RFC 5246 §6.3). */
 export function keyBlock(version: number, prfHash: SuiteHash, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, len: number): Uint8Array {
-  return prf(version, prfHash, master, 'key expansion', concat(serverRandom, clientRandom), len);
+  return prf(version, prfHash, master, 'key expansion', concatBytes([serverRandom, clientRandom]), len);
 }
 
 /** HKDF-Expand-Label(secret, label, context, length) with the "tls13 " prefix (RFC 8446 §7.1). */
