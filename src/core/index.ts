@@ -54,7 +54,7 @@ export type { MessageBytesLocation } from './dialog/message-store';
 
 export * from './ladder/index';
 
-export { exportMessage, exportIcmpQuoted, exportOrder, exportCall, exportHeader, epochString, EXPORT_SCHEMA_VERSION } from './export/export-json';
+export { exportMessage, exportIcmpQuoted, exportOrder, exportEntry, exportCall, exportHeader, epochString, EXPORT_SCHEMA_VERSION } from './export/export-json';
 export type { ExportedMessage, ExportedCall, ExportedSdp } from './export/export-json';
 
 export { formatIp, parseIp, classifyIp, ipInCidr } from './util/ip';

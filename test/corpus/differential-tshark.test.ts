@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportIcmpQuoted, exportMessage, exportOrder, importCapture, memoryByteSource, type ExportedMessage } from '../../src/core/index';
+import { exportEntry, exportOrder, importCapture, memoryByteSource, type ExportedMessage } from '../../src/core/index';
 import { ourRows, tshark, tsharkRows, type Row } from '../helpers/tshark-rows';
 import { ethernetFrame, ipv4Packet, ipv6Packet, l4Segment, writePcap, type RawRecord } from '../helpers/pcap-writer';
 import { cHdlc, concat, dot11, ether, geneve, gtpu, icmpError, ipv4Fragments, ipv6Fragments, nflog, pktap, ppp, radiotap, sctpData, sctpPacket, tzsp } from '../helpers/packet-builders';
@@ -381,7 +381,7 @@ async function compare(file: string, records: RawRecord[], linkType: number, see
   writeFileSync(file, bytes);
   const model = await importCapture(memoryByteSource(bytes), { chunkSize: 1 + (seed % 3) * 4096 });
   const ours: ExportedMessage[] = [];
-  for (const k of exportOrder(model)) ours.push(k >= 0 ? await exportMessage(model, k) : exportIcmpQuoted(model.icmpQuoted[-k - 1]!));
+  for (const k of exportOrder(model)) ours.push(await exportEntry(model, k));
   let theirs = tsharkRows(file, extra);
   expect(theirs.length, `tshark saw messages in ${file}`).toBeGreaterThan(0);
   // A segment that begins inside a request line ("SSAGE sip:..." for the tail of MESSAGE) reads as a request of an

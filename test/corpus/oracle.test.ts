@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportIcmpQuoted, exportMessage, exportOrder, importCapture, memoryByteSource, type ExportedMessage, type ImportOptions } from '../../src/core/index';
+import { exportEntry, exportOrder, importCapture, memoryByteSource, type ExportedMessage, type ImportOptions } from '../../src/core/index';
 
 const CORPUS = join(__dirname, '../../../shared/corpus/captures');
 const present = existsSync(CORPUS);
@@ -132,7 +132,7 @@ describe.skipIf(!present)('corpus captures agree with the tshark oracle', () => 
       const model = await importCapture(memoryByteSource(readFileSync(join(CORPUS, file))), { chunkSize: 65536, tls: tlsFromTsharkArgs(file) });
       expect(model.fatal).toBeUndefined();
       let ours: ExportedMessage[] = [];
-      for (const k of exportOrder(model)) ours.push(k >= 0 ? await exportMessage(model, k) : exportIcmpQuoted(model.icmpQuoted[-k - 1]!));
+      for (const k of exportOrder(model)) ours.push(await exportEntry(model, k));
       const known = KNOWN[file];
       if (known) {
         expect(ours.length, known.reason).toBe(known.expectMessages);

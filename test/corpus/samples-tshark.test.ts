@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportIcmpQuoted, exportMessage, exportOrder, importCapture, memoryByteSource, type ExportedMessage } from '../../src/core/index';
+import { exportEntry, exportOrder, importCapture, memoryByteSource, type ExportedMessage } from '../../src/core/index';
 import { ourRows, tshark, tsharkRows } from '../helpers/tshark-rows';
 
 const SAMPLES = join(__dirname, '../../samples/captures');
@@ -20,7 +20,7 @@ describe.skipIf(!tshark)('sample captures agree with tshark', () => {
       const key = existsSync(keyFile) ? readFileSync(keyFile, 'utf8') : undefined;
       const model = await importCapture(memoryByteSource(new Uint8Array(readFileSync(file))), { tls: key ? { rsaKeys: [key] } : undefined });
       const ours: ExportedMessage[] = [];
-      for (const k of exportOrder(model)) ours.push(k >= 0 ? await exportMessage(model, k) : exportIcmpQuoted(model.icmpQuoted[-k - 1]!));
+      for (const k of exportOrder(model)) ours.push(await exportEntry(model, k));
       const theirs = tsharkRows(file, key ? ['-o', `uat:rsa_keys:"${keyFile}",""`] : []);
       const a = ourRows(ours);
       expect(a.length, 'message count').toBe(theirs.length);

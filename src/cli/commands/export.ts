@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { ChunkedWriter } from '../format/chunked-writer';
-import { exportCall, exportFinding, exportHeader, exportIcmpQuoted, exportMessage, exportOrder, exportStream, exportVerdict, lintCapture, MessageBytesReader, type CaptureModel } from '../../core/index';
+import { exportCall, exportEntry, exportFinding, exportHeader, exportOrder, exportStream, exportVerdict, lintCapture, MessageBytesReader, type CaptureModel } from '../../core/index';
 
 /**
  * Write the JSON export; messages are re-read in capture order through one window of the capture and the output
@@ -26,7 +26,7 @@ export async function writeExportJson(model: CaptureModel, outPath: string | und
   const order = exportOrder(model);
   await array('messages', order.length, async (i) => {
     const k = order[i]!;
-    return k >= 0 ? exportMessage(model, k, await reader.bytes(k)) : exportIcmpQuoted(model.icmpQuoted[-k - 1]!);
+    return exportEntry(model, k, k >= 0 ? await reader.bytes(k) : undefined);
   }, true);
   await array('calls', model.calls.length, (i) => exportCall(model.calls[i]!));
   await array('streams', model.streams.length, (i) => exportStream(model.streams[i]!));

@@ -78,10 +78,11 @@ export async function runImportFront(source: ByteSource, opts: ImportFrontOption
   const icmpQuoted: IcmpQuotedSip[] = [];
   const decoder = new PacketDecoder(problems, {
     onIcmp: (v, d, s, e, rep, frame, time, dst, timeSec, timeNsec) => {
-      ev?.onIcmp(v, d, s, e, rep, frame, time);
       const q = parseIcmpError(v, d, s, e);
-      const at = q === undefined ? -1 : quotedSipStart(q, d, e);
-      if (q === undefined || at < 0) return;
+      if (q === undefined) return;
+      ev?.onIcmpError(v, q, rep, frame, time);
+      const at = quotedSipStart(q, d, e);
+      if (at < 0) return;
       if (icmpQuoted.length >= MAX_ICMP_QUOTED) {
         problems.report('icmp/quoted-sip-limit', 'info', `more than ${MAX_ICMP_QUOTED} SIP messages quoted in ICMP errors; the rest are not listed`, frame);
         return;

@@ -3,7 +3,7 @@
 import { classifySipStart, START_YES } from './sip-framing';
 
 /** An ICMP/ICMPv6 error and the start of the packet it quotes. Addresses are views into the message bytes. */
-export interface IcmpError {
+export interface ParsedIcmpError {
   /** ICMP type and code (RFC 792 / RFC 4443 numbering of the message's own version). */
   type: number;
   code: number;
@@ -29,7 +29,7 @@ const ERRORS_V6 = new Set([1, 2, 3, 4]);
  * IP packet of the same version with at least its whole IP header. The quoted header's lengths describe the original
  * packet, not the quote, so the quote is read up to `e`. Never throws.
  */
-export function parseIcmpError(ipVersion: 4 | 6, d: Uint8Array, s: number, e: number): IcmpError | undefined {
+export function parseIcmpError(ipVersion: 4 | 6, d: Uint8Array, s: number, e: number): ParsedIcmpError | undefined {
   if (s + 8 > e || !(ipVersion === 4 ? ERRORS_V4 : ERRORS_V6).has(d[s]!)) return undefined;
   const io = s + 8;
   let l4: number;
@@ -69,7 +69,7 @@ export function parseIcmpError(ipVersion: 4 | 6, d: Uint8Array, s: number, e: nu
  * Where the SIP message in a quoted UDP datagram starts (its bytes run to `e`, the quote's end, and may be cut), or -1
  * when the quote is not UDP or its payload does not begin with a SIP start line.
  */
-export function quotedSipStart(q: IcmpError, d: Uint8Array, e: number): number {
+export function quotedSipStart(q: ParsedIcmpError, d: Uint8Array, e: number): number {
   if (q.protocol !== 17) return -1;
   const ps = q.l4 + 8;
   if (ps >= e) return -1;

@@ -4,6 +4,7 @@ import type { CaptureModel } from '../capture/import-capture';
 import { loadMessageBytes } from '../capture/import-capture';
 import type { CallInfo } from '../dialog/types';
 import { parseSipMessage } from '../sip/parse-message';
+import type { SipMessage } from '../sip/types';
 import { summarizeSipMessage } from '../sip/summary';
 import { findSdpBodies, parseSdp } from '../sdp/parse-sdp';
 import type { RtpStreamInfo } from '../rtp/stream';
@@ -98,6 +99,7 @@ export function epochString(sec: number, nsec: number): string {
 export async function exportMessage(model: CaptureModel, id: number, bytes?: Uint8Array): Promise<ExportedMessage> {
   const info = model.messages.get(id);
   bytes ??= await loadMessageBytes(model, id);
+  const { message } = parseSipMessage(bytes);
   return {
     id,
     frame: info.frame,
@@ -109,7 +111,7 @@ export async function exportMessage(model: CaptureModel, id: number, bytes?: Uin
     dst: info.dst,
     dst_port: info.dstPort,
     transport: info.transport,
-    ...sipFields(bytes, info.kind),
+    ...sipFields(message, bytes, info.kind),
     retransmission: info.retransmission,
     truncated: info.truncated,
     problem_count: info.problemCount,
@@ -125,7 +127,7 @@ export async function exportMessage(model: CaptureModel, id: number, bytes?: Uin
  */
 export function exportIcmpQuoted(q: IcmpQuotedSip): ExportedMessage {
   const { message, problems } = parseSipMessage(q.bytes);
-  const fields = sipFields(q.bytes, message.kind);
+  const fields = sipFields(message, q.bytes, message.kind);
   return {
     id: -1,
     frame: q.frame,
@@ -148,11 +150,10 @@ export function exportIcmpQuoted(q: IcmpQuotedSip): ExportedMessage {
   };
 }
 
-/** The fields of ExportedMessage read from the SIP message's bytes (re-parsed), `kind` as the model has it. */
-function sipFields(bytes: Uint8Array, kind: ExportedMessage['kind']): Pick<ExportedMessage,
+/** The fields of ExportedMessage read from the parsed SIP `message` (its `bytes` for SDP), `kind` as the model has it. */
+function sipFields(message: SipMessage, bytes: Uint8Array, kind: ExportedMessage['kind']): Pick<ExportedMessage,
   'kind' | 'method' | 'request_uri' | 'status_code' | 'reason' | 'call_id' | 'cseq_seq' | 'cseq_method' | 'from_tag' | 'to_tag' |
   'via_count' | 'via_top' | 'contact_uris' | 'has_sdp' | 'sdp'> {
-  const { message } = parseSipMessage(bytes);
   const s = summarizeSipMessage(message);
   let sdp: ExportedSdp | null = null;
   if (s.hasSdp) {
@@ -222,6 +223,11 @@ export function exportOrder(model: CaptureModel): Int32Array {
   }
   while (j < q.length) order[k++] = -1 - j++;
   return order;
+}
+
+/** The messages[] entry for `k` of exportOrder(): message `k` (its `bytes` when given), or ICMP-quoted `-1 - k`. */
+export async function exportEntry(model: CaptureModel, k: number, bytes?: Uint8Array): Promise<ExportedMessage> {
+  return k >= 0 ? exportMessage(model, k, bytes) : exportIcmpQuoted(model.icmpQuoted[-k - 1]!);
 }
 
 export function exportCall(c: CallInfo): ExportedCall {

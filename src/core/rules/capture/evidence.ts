@@ -10,7 +10,7 @@ import { ProblemCollector } from '../../capture/problems';
 import { decodeLinkHeader, ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINK_OK, type LinkOut } from '../../decode/link';
 import { IP_OK, newIpv4Out, parseIpv4 } from '../../decode/ipv4';
 import { newIpv6Out, parseIpv6 } from '../../decode/ipv6';
-import { parseIcmpError } from '../../decode/icmp';
+import { parseIcmpError, type ParsedIcmpError } from '../../decode/icmp';
 import { PacketDecoder } from '../../decode/packet-decoder';
 import { IPPROTO_UDP } from '../../decode/types';
 import { RtpAnalyzer } from '../../rtp/analyzer';
@@ -140,12 +140,12 @@ export class EvidenceCollector {
     if (this.link.etherType === ETHERTYPE_IPV4) {
       const h = this.ip4;
       if (parseIpv4(d, off, d.length, h) !== IP_OK || h.fragOffset !== 0) return;
-      if (h.protocol === 1) this.icmpV4(d, h.payloadStart, h.payloadEnd, d.subarray(h.srcOff, h.srcOff + 4), frame, time);
+      if (h.protocol === 1) this.onIcmp(4, d, h.payloadStart, h.payloadEnd, d.subarray(h.srcOff, h.srcOff + 4), frame, time);
       else if (h.protocol === IPPROTO_UDP && this.wantKeepAlives && !h.moreFragments) this.udp(d, h.payloadStart, h.payloadEnd, h.srcOff, h.dstOff, 4, frame, time);
     } else if (this.link.etherType === ETHERTYPE_IPV6) {
       const h = this.ip6;
       if (parseIpv6(d, off, d.length, h) !== IP_OK || h.fragment) return;
-      if (h.nextHeader === 58) this.icmpV6(d, h.payloadStart, h.payloadEnd, d.subarray(h.srcOff, h.srcOff + 16), frame, time);
+      if (h.nextHeader === 58) this.onIcmp(6, d, h.payloadStart, h.payloadEnd, d.subarray(h.srcOff, h.srcOff + 16), frame, time);
       else if (h.nextHeader === IPPROTO_UDP && this.wantKeepAlives) this.udp(d, h.payloadStart, h.payloadEnd, h.srcOff, h.dstOff, 16, frame, time);
     }
   }
@@ -162,10 +162,30 @@ export class EvidenceCollector {
     this.datagram(d, s, e, p.srcIp, p.srcPort, p.dstIp, p.dstPort, p.frame, p.timeSec + p.timeNsec / 1e9);
   }
 
-  /** Import path: an ICMP (protocol 1) or ICMPv6 (58) message in d[s, e), sent by `reporter` (views valid during the call). */
+  /** An ICMP (protocol 1) or ICMPv6 (58) message in d[s, e), sent by `reporter` (views valid during the call). */
   onIcmp(ipVersion: 4 | 6, d: Uint8Array, s: number, e: number, reporter: Uint8Array, frame: number, time: number): void {
-    if (ipVersion === 4) this.icmpV4(d, s, e, reporter, frame, time);
-    else this.icmpV6(d, s, e, reporter, frame, time);
+    if (this.icmp.length >= MAX_ICMP) return;
+    const q = parseIcmpError(ipVersion, d, s, e);
+    if (q !== undefined) this.onIcmpError(ipVersion, q, reporter, frame, time);
+  }
+
+  /**
+   * Import path: an ICMP error the importer already parsed (parseIcmpError). Kept when it is a Destination Unreachable
+   * (RFC 792 type 3 / RFC 4443 type 1), whose quote names the refused packet.
+   */
+  onIcmpError(v: 4 | 6, q: ParsedIcmpError, reporter: Uint8Array, frame: number, time: number): void {
+    if (this.icmp.length >= MAX_ICMP || q.type !== (v === 4 ? 3 : 1)) return;
+    this.icmp.push({
+      frame,
+      time,
+      kind: v === 4 ? icmp4Kind(q.code) : icmp6Kind(q.code),
+      reporter: formatIp(reporter),
+      src: formatIp(q.src),
+      dst: formatIp(q.dst),
+      srcPort: Math.max(0, q.srcPort),
+      dstPort: Math.max(0, q.dstPort),
+      protocol: q.protocol,
+    });
   }
 
   private udp(d: Uint8Array, s: number, e: number, so: number, dO: number, alen: number, frame: number, time: number): void {
@@ -180,32 +200,6 @@ export class EvidenceCollector {
     const kind = keepAliveKind(d, s, e);
     if (kind === undefined) return;
     this.keepAlives.push({ frame, time, kind, src: formatIp(src), srcPort, dst: formatIp(dst), dstPort });
-  }
-
-  // RFC 792 type 3 / RFC 4443 type 1 = Destination Unreachable; the body quotes the invoking packet's start.
-  private icmpV4(d: Uint8Array, s: number, e: number, reporter: Uint8Array, frame: number, time: number): void {
-    this.unreachable(4, d, s, e, reporter, frame, time);
-  }
-
-  private icmpV6(d: Uint8Array, s: number, e: number, reporter: Uint8Array, frame: number, time: number): void {
-    this.unreachable(6, d, s, e, reporter, frame, time);
-  }
-
-  private unreachable(v: 4 | 6, d: Uint8Array, s: number, e: number, reporter: Uint8Array, frame: number, time: number): void {
-    if (this.icmp.length >= MAX_ICMP) return;
-    const q = parseIcmpError(v, d, s, e);
-    if (q === undefined || q.type !== (v === 4 ? 3 : 1)) return;
-    this.icmp.push({
-      frame,
-      time,
-      kind: v === 4 ? icmp4Kind(q.code) : icmp6Kind(q.code),
-      reporter: formatIp(reporter),
-      src: formatIp(q.src),
-      dst: formatIp(q.dst),
-      srcPort: Math.max(0, q.srcPort),
-      dstPort: Math.max(0, q.dstPort),
-      protocol: q.protocol,
-    });
   }
 }
 
