@@ -1,9 +1,9 @@
 // TLS secrets for a capture import: files named on the command line (--tls-key, --tls-keylog), the SSLKEYLOGFILE
 // environment variable, and secrets files beside the capture (core tlsSidecarPaths). Files are only read; what a file
-// holds is decided by its content (classifyTlsSecrets), so a key log given as --tls-key still works.
+// holds is decided by its content (core gatherTlsSecrets), so a key log given as --tls-key still works.
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { classifyTlsSecrets, MAX_SECRETS_FILE_BYTES, tlsSidecarPaths, type TlsKeyInput } from '../core/index';
+import { gatherTlsSecrets, MAX_SECRETS_FILE_BYTES, tlsSidecarPaths, type TlsKeyInput, type TlsSecretsCandidate } from '../core/index';
 import { InputError } from './load';
 
 export interface TlsSecretFiles {
@@ -20,30 +20,20 @@ export interface TlsSecretFiles {
  * else the texts and the paths used (for a note on stderr).
  */
 export async function readTlsSecrets(capturePath: string, files: TlsSecretFiles, env: NodeJS.ProcessEnv = process.env): Promise<{ input: TlsKeyInput; used: string[] } | undefined> {
-  const input = { rsaKeys: [] as string[], keyLogs: [] as string[] };
-  const used: string[] = [];
-  const seen = new Set<string>();
-  /** Read `path`; `named`: given by the user (errors are errors, content of any kind is passed on as `kind`). */
-  const take = async (path: string, kind: 'rsa-key' | 'keylog', named: boolean): Promise<void> => {
-    if (seen.has(resolve(path))) return;
-    seen.add(resolve(path));
-    let text: string;
+  const at = (path: string, kind: TlsSecretsCandidate['kind'], named: boolean): TlsSecretsCandidate => ({ path, id: resolve(path), kind, named });
+  const candidates = [
+    ...files.keys.map((p) => at(p, 'rsa-key', true)),
+    ...files.keyLogs.map((p) => at(p, 'keylog', true)),
+    ...(env.SSLKEYLOGFILE ? [at(env.SSLKEYLOGFILE, 'keylog', false)] : []),
+    ...tlsSidecarPaths(capturePath).map((s) => at(s.path, s.kind, false)),
+  ];
+  return gatherTlsSecrets(candidates, async (c) => {
     try {
-      if (!named && (await stat(path)).size > MAX_SECRETS_FILE_BYTES) return;
-      text = await readFile(path, 'utf8');
+      if (!c.named && (await stat(c.path)).size > MAX_SECRETS_FILE_BYTES) return undefined;
+      return await readFile(c.path, 'utf8');
     } catch (e) {
-      if (!named) return; // absent: nothing to use
-      throw new InputError(`${path}: cannot read TLS secrets file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      if (!c.named) return undefined; // absent: nothing to use
+      throw new InputError(`${c.path}: cannot read TLS secrets file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    const found = classifyTlsSecrets(text);
-    if (found === 'rsa-key' || found === 'keylog') kind = found;
-    else if (!named) return; // a certificate or an unrelated file beside the capture
-    (kind === 'rsa-key' ? input.rsaKeys : input.keyLogs).push(text);
-    used.push(path);
-  };
-  for (const p of files.keys) await take(p, 'rsa-key', true);
-  for (const p of files.keyLogs) await take(p, 'keylog', true);
-  if (env.SSLKEYLOGFILE) await take(env.SSLKEYLOGFILE, 'keylog', false);
-  for (const s of tlsSidecarPaths(capturePath)) await take(s.path, s.kind, false);
-  return used.length === 0 ? undefined : { input, used };
+  });
 }

@@ -18,7 +18,7 @@ export { gunzipSource, isGzip, type GunzipResult } from './bytes/gunzip';
 export { runImportFront } from './capture/import-front';
 export type { IcmpQuotedSip } from './decode/icmp';
 export { TlsKeyStore, type TlsKeyInput, type TlsKeyProblem } from './tls/keys';
-export { classifyTlsSecrets, MAX_SECRETS_FILE_BYTES, tlsSidecarPaths, type TlsSecretsKind, type TlsSidecar } from './tls/sidecars';
+export { classifyTlsSecrets, gatherTlsSecrets, MAX_SECRETS_FILE_BYTES, tlsSidecarPaths, type TlsSecretsCandidate, type TlsSecretsKind, type TlsSidecar } from './tls/sidecars';
 export type { ImportFrontOptions, ImportFrontResult } from './capture/import-front';
 export { FactBatchReader, FactBatchWriter } from './capture/fact-batch';
 export type { BatchBufferPool, FactBatch } from './capture/fact-batch';

@@ -50,3 +50,41 @@ export function tlsSidecarPaths(capturePath: string): TlsSidecar[] {
     { path: `${base}.log`, kind: 'keylog' },
   ];
 }
+
+/** A secrets file to consider: a display `path`, a dedupe `id` (default: the path), its expected `kind`, and whether the user named it. */
+export interface TlsSecretsCandidate {
+  path: string;
+  id?: string;
+  kind: 'rsa-key' | 'keylog';
+  named: boolean;
+}
+
+/**
+ * Collect TLS secrets from `candidates`, in order, each file once (by `id`). What a file holds is decided by its
+ * content (classifyTlsSecrets): a private key or key-log lines go where they belong whatever the name; other
+ * content counts as the candidate's `kind` when the user named the file (TlsKeyStore then reports what is wrong with
+ * it) and is skipped otherwise (a certificate or an unrelated file beside the capture). `read` gives the text, or
+ * undefined to skip the file (absent, too large); it may throw for a named file it cannot read. Returns undefined
+ * when no file was used, else the texts and the paths used.
+ */
+export async function gatherTlsSecrets(
+  candidates: readonly TlsSecretsCandidate[],
+  read: (c: TlsSecretsCandidate) => Promise<string | undefined>,
+): Promise<{ input: { rsaKeys: string[]; keyLogs: string[] }; used: string[] } | undefined> {
+  const input = { rsaKeys: [] as string[], keyLogs: [] as string[] };
+  const used: string[] = [];
+  const seen = new Set<string>();
+  for (const c of candidates) {
+    const id = c.id ?? c.path;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const text = await read(c);
+    if (text === undefined) continue;
+    const found = classifyTlsSecrets(text);
+    const kind = found === 'rsa-key' || found === 'keylog' ? found : c.named ? c.kind : undefined;
+    if (kind === undefined) continue;
+    (kind === 'rsa-key' ? input.rsaKeys : input.keyLogs).push(text);
+    used.push(c.path);
+  }
+  return used.length === 0 ? undefined : { input, used };
+}

@@ -2,7 +2,7 @@
 // read-only ByteSource open for message re-reads and the NAT analysis, and publishes model updates while the call
 // list fills in and when the NAT findings arrive.
 import * as vscode from 'vscode';
-import { classifyTlsSecrets, importCapture, MAX_SECRETS_FILE_BYTES, tlsSidecarPaths, type ImportOptions, type LintSettings } from '../../core/index';
+import { gatherTlsSecrets, importCapture, MAX_SECRETS_FILE_BYTES, tlsSidecarPaths, type ImportOptions, type LintSettings, type TlsSecretsCandidate } from '../../core/index';
 import { SETTINGS_SECTION } from '../../protocol/settings';
 import type { CaptureSummary } from '../../protocol/webview';
 import { openCaptureByteSource, type ClosableByteSource } from './byte-source';
@@ -21,35 +21,32 @@ export function readLintSettings(): LintSettings {
  */
 export async function readTlsSecrets(uri: vscode.Uri, log: vscode.LogOutputChannel): Promise<ImportOptions['tls']> {
   const cfg = vscode.workspace.getConfiguration(SETTINGS_SECTION, uri);
-  const input = { rsaKeys: [] as string[], keyLogs: [] as string[] };
-  const decoder = new TextDecoder();
-  const seen = new Set<string>();
-  /** Read `target`; `named`: from a setting (a failure is logged; content of any kind is passed on as `kind`). */
-  const take = async (target: vscode.Uri, kind: 'rsa-key' | 'keylog', named: boolean): Promise<void> => {
-    const name = target.fsPath || target.toString();
-    if (seen.has(target.toString())) return;
-    seen.add(target.toString());
-    let text: string;
-    try {
-      if (!named && (await vscode.workspace.fs.stat(target)).size > MAX_SECRETS_FILE_BYTES) return;
-      text = decoder.decode(await vscode.workspace.fs.readFile(target));
-    } catch (e) {
-      if (named) log.warn(`cannot read TLS secrets file ${name}: ${(e as Error).message}`);
-      return;
-    }
-    const found = classifyTlsSecrets(text);
-    if (found === 'rsa-key' || found === 'keylog') kind = found;
-    else if (!named) return; // a certificate or an unrelated file beside the capture
-    (kind === 'rsa-key' ? input.rsaKeys : input.keyLogs).push(text);
-    log.info(`TLS secrets from ${name}`);
-  };
   // Relative paths: from the capture's workspace folder (else the capture's folder).
   const base = vscode.workspace.getWorkspaceFolder(uri)?.uri ?? vscode.Uri.joinPath(uri, '..');
   const resolve = (p: string): vscode.Uri => (/^([a-zA-Z]:[\\/]|[\\/])/.test(p) ? vscode.Uri.file(p) : vscode.Uri.joinPath(base, p));
-  for (const p of cfg.get<string[]>('tls.keyFiles') ?? []) await take(resolve(p), 'rsa-key', true);
-  for (const p of cfg.get<string[]>('tls.keyLogFiles') ?? []) await take(resolve(p), 'keylog', true);
-  for (const s of tlsSidecarPaths(uri.path)) await take(uri.with({ path: s.path }), s.kind, false);
-  return input.rsaKeys.length > 0 || input.keyLogs.length > 0 ? input : undefined;
+  const targets = new Map<string, vscode.Uri>();
+  const at = (target: vscode.Uri, kind: TlsSecretsCandidate['kind'], named: boolean): TlsSecretsCandidate => {
+    targets.set(target.toString(), target);
+    return { path: target.fsPath || target.toString(), id: target.toString(), kind, named };
+  };
+  const candidates = [
+    ...(cfg.get<string[]>('tls.keyFiles') ?? []).map((p) => at(resolve(p), 'rsa-key', true)),
+    ...(cfg.get<string[]>('tls.keyLogFiles') ?? []).map((p) => at(resolve(p), 'keylog', true)),
+    ...tlsSidecarPaths(uri.path).map((s) => at(uri.with({ path: s.path }), s.kind, false)),
+  ];
+  const decoder = new TextDecoder();
+  const r = await gatherTlsSecrets(candidates, async (c) => {
+    const target = targets.get(c.id!)!;
+    try {
+      if (!c.named && (await vscode.workspace.fs.stat(target)).size > MAX_SECRETS_FILE_BYTES) return undefined;
+      return decoder.decode(await vscode.workspace.fs.readFile(target));
+    } catch (e) {
+      if (c.named) log.warn(`cannot read TLS secrets file ${c.path}: ${(e as Error).message}`);
+      return undefined;
+    }
+  });
+  for (const p of r?.used ?? []) log.info(`TLS secrets from ${p}`);
+  return r?.input;
 }
 
 /** Least time between two update events while importing (the first and the last are never delayed). */

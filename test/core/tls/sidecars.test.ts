@@ -1,6 +1,6 @@
 // Secrets files beside a capture: candidate names from the capture's base name, and what a file holds by content.
 import { describe, expect, it } from 'vitest';
-import { classifyTlsSecrets, tlsSidecarPaths } from '../../../src/core/index';
+import { classifyTlsSecrets, gatherTlsSecrets, tlsSidecarPaths } from '../../../src/core/index';
 import { SERVER_CERT, SERVER_KEY } from './tls-harness';
 
 describe('tlsSidecarPaths', () => {
@@ -26,5 +26,28 @@ describe('classifyTlsSecrets', () => {
     expect(classifyTlsSecrets(`SERVER_TRAFFIC_SECRET_0 ${random.toUpperCase()} ${'ef'.repeat(32)}\r\n`)).toBe('keylog');
     expect(classifyTlsSecrets('11:41:56 baresip: call established\nCLIENT_RANDOM too short\n')).toBe('unknown');
     expect(classifyTlsSecrets('')).toBe('unknown');
+  });
+});
+
+describe('gatherTlsSecrets', () => {
+  it('reads each file once, goes by content, and keeps unclear content only from files the user named', async () => {
+    const log = `CLIENT_RANDOM ${'ab'.repeat(32)} ${'cd'.repeat(48)}\n`;
+    const files: Record<string, string> = { '/k.pem': SERVER_KEY, '/log.txt': log, '/cert.pem': SERVER_CERT, '/notes.log': 'hello' };
+    const reads: string[] = [];
+    const r = await gatherTlsSecrets(
+      [
+        { path: '/log.txt', kind: 'rsa-key', named: true }, // a key log given as a key: used as a key log
+        { path: '/cert.pem', kind: 'rsa-key', named: true }, // named: passed on (the key store reports it)
+        { path: '/k.pem', kind: 'keylog', named: false },
+        { path: '/k.pem', kind: 'rsa-key', named: false }, // the same file again: not read twice
+        { path: '/notes.log', kind: 'keylog', named: false }, // beside the capture, no secret: skipped
+        { path: '/absent.key', kind: 'rsa-key', named: false },
+      ],
+      async (c) => (reads.push(c.path), files[c.path]),
+    );
+    expect(reads).toEqual(['/log.txt', '/cert.pem', '/k.pem', '/notes.log', '/absent.key']);
+    expect(r?.input).toEqual({ rsaKeys: [SERVER_CERT, SERVER_KEY], keyLogs: [log] });
+    expect(r?.used).toEqual(['/log.txt', '/cert.pem', '/k.pem']);
+    expect(await gatherTlsSecrets([{ path: '/notes.log', kind: 'keylog', named: false }], async (c) => files[c.path])).toBeUndefined();
   });
 });
