@@ -434,8 +434,8 @@ export class TransportAssembler {
     const other = s.reverse?.user;
     let link = other?.tlsLink;
     if (link === undefined || link.streams[1] !== undefined) {
-      const l: TlsLink = { conn: undefined as unknown as TlsConnection, streams: [s, undefined], decrypting: false };
-      l.conn = new TlsConnection(keys, this.problems, this.label(s, d), (side, plaintext, m) => this.onPlaintext(l, side, plaintext, m));
+      // The connection's callback refers to its link (only called later, from push).
+      const l: TlsLink = { conn: new TlsConnection(keys, this.problems, this.label(s, d), (side, plaintext, m) => this.onPlaintext(l, side, plaintext, m)), streams: [s, undefined], decrypting: false };
       link = l;
       d.tlsSide = 0;
       this.stats.tlsStreams++;
