@@ -366,7 +366,7 @@ describe.skipIf(!haveChromium)('capture editor webview: NAT findings and RTP str
       const invite = model.messages.get(call.messageIds[0]!);
       expect(await page.locator(`g.arrow[data-message="${invite.id}"] .finding-marker title`).textContent()).toContain('nat/one-way-audio');
       const labels = await page.locator('g.stream-label text').allTextContents();
-      expect(labels).toEqual(expect.arrayContaining(['→ RTP PCMA 236 pkts, 0 lost', '→ RTP PCMA 236 pkts, 0 lost']));
+      expect(labels).toEqual(expect.arrayContaining(['→ RTP PCMA 236 pkts, 0 lost [ICMP net unreachable x2]', '→ RTP PCMA 236 pkts, 0 lost [ICMP net unreachable x2]']));
       expect(await page.locator('g.stream-label.finding-error').count()).toBe(2);
       await page.screenshot({ path: join(OUT, 'webview-nat-findings-light.png') });
 
@@ -470,6 +470,37 @@ describe.skipIf(!haveChromium)('capture editor webview: NAT findings and RTP str
       expect(await page.locator('.findings script, .findings img, .detail script, .detail img, .ladder script, .ladder img').count()).toBe(0);
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       await page.screenshot({ path: join(OUT, 'webview-nat-hostile.png') });
+      await expectClean(p);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe.skipIf(!haveChromium)('capture editor webview: ICMP errors on the ladder', () => {
+  it('lab capture 01b: each 200 OK the NAT refused ends in a cross, labelled with the ICMP error', async () => {
+    // REGISTER without rport (RFC 3581): the registrar answers to the Via port 5060, which the NAT never opened.
+    const model = await importCapture(memoryByteSource(new Uint8Array(readFileSync('samples/captures/lab/01b-register-norport-lost-reply-pub.pcap'))));
+    const session = new CaptureSession('01b-register-norport-lost-reply-pub.pcap');
+    session.update(model, true);
+    const p = await openCapturePage(browser, session);
+    const { page } = p;
+    try {
+      await page.locator('.call-row[data-call="0"]').click();
+      await page.locator('.ladder[data-state="ready"]').waitFor();
+      const call = model.calls[0]!;
+      await expect.poll(() => page.locator('g.arrow').count()).toBe(call.messageIds.length);
+      const lost = page.locator('g.arrow.lost');
+      expect(await lost.count()).toBe(model.icmpQuoted.length);
+      expect(model.icmpQuoted.length).toBe(5);
+      for (let i = 0; i < 5; i++) {
+        expect(await lost.nth(i).locator('.label').textContent()).toMatch(/^200 OK.* \[ICMP port unreachable\]$/);
+        expect(await lost.nth(i).locator('path.head').count()).toBe(0);
+        expect(await lost.nth(i).locator('path.lost-x title').textContent()).toBe(`ICMP port unreachable from 203.0.113.2 (frame ${model.icmpQuoted[i]!.frame})`);
+      }
+      // The REGISTERs got through: no cross on them.
+      expect(await page.locator('g.arrow:not(.lost) path.lost-x').count()).toBe(0);
+      await page.screenshot({ path: join(OUT, 'webview-icmp-lost-replies.png') });
       await expectClean(p);
     } finally {
       await p.close();

@@ -2,6 +2,7 @@
 import {
   buildLadder,
   loadMessageBytes,
+  matchIcmpAnswers,
   renderLadderAscii,
   renderLadderHtml,
   renderLadderMermaid,
@@ -66,7 +67,8 @@ export async function renderLadder(
   const { messages, cut } = ladderMessages(model, calls, opts.max);
   const callSet = new Set(calls.map((c) => c.index));
   const streams = model.streams.filter((s) => callSet.has(s.callIndex));
-  const ladder = buildLadder(messages, { columns: opts.columns, calls, streams });
+  const icmp = matchIcmpAnswers(model.icmpQuoted, model.evidence?.icmp ?? [], messages, streams);
+  const ladder = buildLadder(messages, { columns: opts.columns, calls, streams, icmp });
   let text: string;
   switch (opts.format) {
     case 'text':

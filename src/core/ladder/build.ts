@@ -4,6 +4,7 @@
 import type { CallInfo, MessageInfo } from '../dialog/types';
 import type { RtpStreamInfo } from '../rtp/stream';
 import { streamSummary } from '../rtp/queries';
+import type { LadderIcmpAnswers } from './icmp';
 import type {
   LadderCall,
   LadderColumn,
@@ -13,6 +14,7 @@ import type {
   LadderStream,
   StatusClass,
 } from './model';
+import { icmpNote } from './model';
 
 export interface BuildLadderOptions {
   /** `endpoint` (default): one column per ip:port. `ip`: one column per IP address, ports merged. */
@@ -25,6 +27,11 @@ export interface BuildLadderOptions {
    * ports), else a new column appended for the media address. Ignored when there are no messages.
    */
   streams?: readonly RtpStreamInfo[];
+  /**
+   * ICMP errors answering the messages and streams (matchIcmpAnswers, on the messages' real addresses): set as
+   * LadderRow.icmp and LadderStream.icmp, and summarised at the end of stream labels.
+   */
+  icmp?: LadderIcmpAnswers;
 }
 
 interface Stamped {
@@ -156,6 +163,7 @@ export function buildLadder(messages: readonly MessageInfo[], opts: BuildLadderO
       truncated: m.truncated,
       transport: m.transport,
       callIndex: m.callIndex,
+      ...(icmpOf(opts.icmp, m.id)),
       timeSec: s.sec,
       timeNsec: s.nsec,
       relativeSec: secondsBetween(startSec, startNsec, s),
@@ -192,11 +200,24 @@ export function buildLadder(messages: readonly MessageInfo[], opts: BuildLadderO
       const toColumn = mediaColumn(st.dst, st.dstPort, st.ipVersion);
       const startRow = Math.max(0, lastRowAtOrBefore(rows, st.startSec, st.startNsec));
       const endRow = Math.max(startRow, firstRowAtOrAfter(rows, st.endSec, st.endNsec));
-      streams.push({ fromColumn, toColumn, startRow, endRow, label: streamSummary(st), streamIndex: st.index, callIndex: st.callIndex });
+      const ic = opts.icmp?.streams.get(st.index);
+      const stream: LadderStream = { fromColumn, toColumn, startRow, endRow, label: streamSummary(st), streamIndex: st.index, callIndex: st.callIndex };
+      if (ic !== undefined && ic.count > 0) {
+        stream.icmp = ic.icmp;
+        stream.icmpCount = ic.count;
+        stream.label += icmpNote(ic.icmp, ic.count);
+      }
+      streams.push(stream);
     }
   }
 
   return { columns, rows, calls, streams, startSec, startNsec, warnings };
+}
+
+/** `{icmp}` for a row whose message has ICMP answers, else {} (rows without any carry no `icmp` key). */
+function icmpOf(answers: LadderIcmpAnswers | undefined, id: number): { icmp?: LadderRow['icmp'] } {
+  const l = answers?.messages.get(id);
+  return l !== undefined && l.length > 0 ? { icmp: l } : {};
 }
 
 /** Index of the last row with time <= (sec, nsec), or -1 (rows are sorted by time). */

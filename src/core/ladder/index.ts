@@ -5,13 +5,16 @@ export type {
   LadderCall,
   LadderColumn,
   LadderColumnMode,
+  LadderIcmp,
   LadderModel,
   LadderRow,
   LadderStream,
   LadderTimeMode,
   StatusClass,
 } from './model';
-export { arrowLabel, formatClock, formatDateTime, formatRowTime } from './model';
+export { arrowFlagsText, arrowLabel, formatClock, formatDateTime, formatRowTime, icmpNote } from './model';
+export type { LadderIcmpAnswers } from './icmp';
+export { icmpErrorText, matchIcmpAnswers, ICMP_ANSWER_WINDOW_SEC, MAX_STREAM_ICMP } from './icmp';
 export type { BuildLadderOptions } from './build';
 export { buildLadder } from './build';
 export type { ArrowGeometry, LadderGeometryOptions, LadderLayout } from './geometry';

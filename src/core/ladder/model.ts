@@ -60,6 +60,11 @@ export interface LadderRow {
   transport: SipTransport;
   /** Index into CaptureModel.calls, or -1 (message without Call-ID). */
   callIndex: number;
+  /**
+   * ICMP/ICMPv6 errors that answered this arrow's datagram (a port unreachable from a closed NAT pinhole...), in
+   * capture order; absent when none (see icmp.ts, BuildLadderOptions.icmp).
+   */
+  icmp?: LadderIcmp[];
   /** Capture timestamp: whole seconds since the Unix epoch (UTC) + nanoseconds. */
   timeSec: number;
   timeNsec: number;
@@ -67,6 +72,19 @@ export interface LadderRow {
   relativeSec: number;
   /** Seconds (fractional, ns-rounded) since the previous row. 0 for the first row. */
   deltaSec: number;
+}
+
+/**
+ * An ICMP or ICMPv6 error (RFC 792, RFC 4443 §3) quoting the datagram of an arrow or stream: it was refused or lost
+ * on the way, and by whom.
+ */
+export interface LadderIcmp {
+  /** 1-based capture record of the ICMP error. */
+  frame: number;
+  /** Who sent the error: the refusing host, a router, the NAT. */
+  reporter: string;
+  /** What it says: `port unreachable`, `host unreachable`, `time exceeded`... (icmpErrorText). */
+  error: string;
 }
 
 /** Alias: an arrow is a row (one arrow per row). */
@@ -100,6 +118,12 @@ export interface LadderStream {
   streamIndex?: number;
   /** Index into CaptureModel.calls of the stream's call (-1 unsignalled), when built from one. */
   callIndex?: number;
+  /**
+   * ICMP errors quoting the stream's RTP or RTCP packets (at most MAX_STREAM_ICMP kept, in capture order) and how many
+   * there were; absent when none. The label ends with their summary (`[ICMP port unreachable x12]`).
+   */
+  icmp?: LadderIcmp[];
+  icmpCount?: number;
 }
 
 export interface LadderModel {
@@ -117,14 +141,30 @@ export interface LadderModel {
 
 /**
  * Arrow text with its markers: `INVITE (SDP)`, `INVITE (retrans)`, `200 OK (SDP, retrans)`,
- * `BYE (truncated)`. Raw text: callers escape for their format.
+ * `BYE (truncated)`, `200 OK (SDP) [ICMP port unreachable]`. Raw text: callers escape for their format.
  */
 export function arrowLabel(row: LadderRow): string {
+  return row.label + arrowFlagsText(row) + icmpNote(row.icmp, row.icmp?.length ?? 0);
+}
+
+/** The flags part of arrowLabel: ` (SDP, retrans, truncated)`, or '' when none. */
+export function arrowFlagsText(row: LadderRow): string {
   const flags: string[] = [];
   if (row.hasSdp) flags.push('SDP');
   if (row.retransmission) flags.push('retrans');
   if (row.truncated) flags.push('truncated');
-  return flags.length === 0 ? row.label : `${row.label} (${flags.join(', ')})`;
+  return flags.length === 0 ? '' : ` (${flags.join(', ')})`;
+}
+
+/**
+ * The ICMP part of an arrow or stream label: ` [ICMP port unreachable]`, ` [ICMP port unreachable x12]` (`count`
+ * errors, `icmp` the first ones), ` [ICMP host unreachable, time exceeded]` when they say different things; '' when
+ * there are none.
+ */
+export function icmpNote(icmp: readonly LadderIcmp[] | undefined, count: number): string {
+  if (icmp === undefined || icmp.length === 0 || count <= 0) return '';
+  const kinds = [...new Set(icmp.map((x) => x.error))];
+  return ` [ICMP ${kinds.join(', ')}${count > 1 ? ` x${count}` : ''}]`;
 }
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');

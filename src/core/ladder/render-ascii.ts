@@ -24,6 +24,8 @@ interface Glyphs {
   cross: string;
   right: string;
   left: string;
+  /** Head of an arrow an ICMP error answered (a lost message). */
+  lost: string;
   selfOut: string;
   selfLoop: string;
   headerRule: string;
@@ -40,6 +42,7 @@ const UNICODE: Glyphs = {
   cross: '┼',
   right: '>',
   left: '<',
+  lost: '×',
   selfOut: '├',
   selfLoop: '──┐',
   headerRule: '─',
@@ -55,6 +58,7 @@ const ASCII: Glyphs = {
   cross: '+',
   right: '>',
   left: '<',
+  lost: 'x',
   selfOut: '+',
   selfLoop: "--'",
   headerRule: '-',
@@ -232,8 +236,9 @@ function drawArrow(buf: string[], row: LadderRow, text: string, cx: number[], li
   const rightward = to > from;
   // Interior cells a+1 .. b-1; the head takes the cell next to the receiver's lifeline.
   for (let x = a + 1; x < b; x++) buf[x] = buf[x] === g.life ? g.cross : shaft;
-  if (rightward) buf[b - 1] = g.right;
-  else buf[a + 1] = g.left;
+  const lost = row.icmp !== undefined && row.icmp.length > 0;
+  if (rightward) buf[b - 1] = lost ? g.lost : g.right;
+  else buf[a + 1] = lost ? g.lost : g.left;
   const shaftStart = rightward ? a + 1 : a + 2;
   const shaftLen = b - a - 2;
   const label = truncate(text, shaftLen - 2, g.ellipsis);

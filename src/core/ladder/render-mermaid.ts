@@ -31,7 +31,8 @@ export function escapeMermaidText(text: string): string {
 
 /**
  * Render `model` as Mermaid source: `sequenceDiagram`, one `participant Pn as <label>` per column (in column
- * order), `->>` for requests (and invalid messages), `-->>` for responses. Ends with `\n`.
+ * order), `->>` for requests (and invalid messages), `-->>` for responses; `-x` / `--x` (a cross at the end) for a
+ * message an ICMP error answered (it did not get there). Ends with `\n`.
  */
 export function renderLadderMermaid(model: LadderModel, opts: MermaidLadderOptions = {}): string {
   const lines: string[] = ['sequenceDiagram'];
@@ -43,7 +44,8 @@ export function renderLadderMermaid(model: LadderModel, opts: MermaidLadderOptio
     if (timeMode !== 'none') {
       lines.push(`    Note left of P${Math.min(row.fromColumn, row.toColumn)}: ${escapeMermaidText(formatRowTime(row, timeMode))}`);
     }
-    const arrow = row.kind === 'response' ? '-->>' : '->>';
+    const lost = row.icmp !== undefined && row.icmp.length > 0;
+    const arrow = row.kind === 'response' ? (lost ? '--x' : '-->>') : lost ? '-x' : '->>';
     lines.push(`    P${row.fromColumn}${arrow}P${row.toColumn}: ${escapeMermaidText(arrowLabel(row))}`);
   }
   return lines.join('\n') + '\n';

@@ -34,7 +34,8 @@ export function escapePlantUmlText(text: string): string {
 
 /**
  * Render `model` as PlantUML source between `@startuml` and `@enduml`: `participant "<label>" as Pn` per column,
- * `->` for requests (and invalid messages), `-->` for responses. Ends with `\n`.
+ * `->` for requests (and invalid messages), `-->` for responses; `->x` / `-->x` (a lost message) for a message an ICMP
+ * error answered. Ends with `\n`.
  */
 export function renderLadderPlantUml(model: LadderModel, opts: PlantUmlLadderOptions = {}): string {
   const lines: string[] = ['@startuml'];
@@ -43,7 +44,8 @@ export function renderLadderPlantUml(model: LadderModel, opts: PlantUmlLadderOpt
   for (const col of model.columns) lines.push(`participant "${escapePlantUmlText(col.label)}" as P${col.index}`);
   const timeMode = opts.time ?? 'none';
   for (const row of model.rows) {
-    const arrow = row.kind === 'response' ? '-->' : '->';
+    const lost = row.icmp !== undefined && row.icmp.length > 0;
+    const arrow = (row.kind === 'response' ? '-->' : '->') + (lost ? 'x' : '');
     lines.push(`P${row.fromColumn} ${arrow} P${row.toColumn} : ${escapePlantUmlText(arrowLabel(row))}`);
     if (timeMode !== 'none') lines.push(`note left : ${escapePlantUmlText(formatRowTime(row, timeMode))}`);
   }

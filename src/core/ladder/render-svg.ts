@@ -5,7 +5,7 @@ import { escapeXml } from './escape';
 import type { LadderGeometryOptions, LadderLayout } from './geometry';
 import { arrowGeometry, arrowY, fmt, headerBox, layoutLadder, rowTop, streamBox, timePosition } from './geometry';
 import type { LadderModel, LadderRow, LadderTimeMode } from './model';
-import { arrowLabel, formatClock, formatRowTime } from './model';
+import { arrowFlagsText, arrowLabel, formatClock, formatRowTime, icmpNote } from './model';
 
 export type LadderTheme = 'light' | 'dark' | 'auto';
 
@@ -192,10 +192,14 @@ function renderRow(
   if (g.direction === 'self') cls.push('self');
   const marker = `url(#${prefix}head-${row.kind === 'invalid' ? 7 : row.statusClass})`;
 
+  const icmp = row.icmp ?? [];
+  const lost = icmp.length > 0 && g.direction !== 'self';
+  if (icmp.length > 0) cls.push('lost');
   const tooltip = [
     row.detail,
     `${endpoint(row.src, row.srcPort)} → ${endpoint(row.dst, row.dstPort)}`,
     `${row.transport}, frame ${row.frame}, ${formatClock(row.timeSec, row.timeNsec)} UTC`,
+    ...icmp.map((x) => `ICMP ${x.error} from ${x.reporter} (frame ${x.frame})`),
   ]
     .filter((t) => t !== '')
     .join('\n');
@@ -219,14 +223,22 @@ function renderRow(
     parts.push(`<text class="time" x="${fmt(t.x)}" y="${fmt(t.y)}">${escapeXml(formatRowTime(row, timeMode))}</text>`);
   }
   const dash = row.retransmission ? ` stroke-dasharray="${fmt(5 * layout.zoom)} ${fmt(3 * layout.zoom)}"` : '';
-  parts.push(`<path class="shaft" d="${g.path}"${dash} marker-end="${marker}"/>`);
+  parts.push(`<path class="shaft" d="${g.path}"${dash}${lost ? '' : ` marker-end="${marker}"`}/>`);
+  if (lost) {
+    // A lost message (UML): the shaft ends in a cross instead of a head.
+    const r = 4.5 * layout.zoom;
+    const cx = g.direction === 'right' ? g.x2 - r : g.x2 + r;
+    parts.push(`<path class="lost-x" d="M${fmt(cx - r)},${fmt(g.y - r)} L${fmt(cx + r)},${fmt(g.y + r)} M${fmt(cx - r)},${fmt(g.y + r)} L${fmt(cx + r)},${fmt(g.y - r)}"/>`);
+  }
   if (row.hasSdp) {
     const cy = g.y;
     const cx = g.direction === 'left' ? g.x1 - 5 * layout.zoom : g.x1 + 5 * layout.zoom;
     parts.push(`<circle class="sdp-dot" cx="${fmt(cx)}" cy="${fmt(cy)}" r="${fmt(3 * layout.zoom)}"/>`);
   }
   parts.push(
-    `<text class="label" x="${fmt(g.labelX)}" y="${fmt(g.labelY)}" text-anchor="${g.labelAnchor}">${escapeXml(arrowLabel(row))}</text>`,
+    `<text class="label" x="${fmt(g.labelX)}" y="${fmt(g.labelY)}" text-anchor="${g.labelAnchor}">${escapeXml(row.label + arrowFlagsText(row))}` +
+      (icmp.length > 0 ? `<tspan class="icmp-note">${escapeXml(icmpNote(icmp, icmp.length))}</tspan>` : '') +
+      `</text>`,
   );
   parts.push('</g>');
 
@@ -280,6 +292,8 @@ function svgCss(theme: LadderTheme, layout: LadderLayout): string {
       `${s} .header-box{fill:${p.headerFill};stroke:${p.headerStroke}}`,
       `${s} .stream rect{fill:${p.stream}}`,
       `${s} .sdp-dot{fill:${p.status[2]}}`,
+      `${s} .lost-x{fill:none;stroke:${p.status[5]};stroke-width:${fmt(1.6 * layout.zoom)}}`,
+      `${s} .label .icmp-note{fill:${p.status[5]}}`,
     ];
     p.status.forEach((color, i) => {
       rules.push(`${s} .s${i} .shaft{stroke:${color}}`, `${s} .head.s${i}{fill:${color}}`, `${s} .s${i} .label{fill:${color}}`);

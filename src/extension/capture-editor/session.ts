@@ -10,6 +10,7 @@ import {
   findSdpBodies,
   formatSsrc,
   loadMessageBytes,
+  matchIcmpAnswers,
   parseNameAddrList,
   parseSipMessage,
   streamSummary,
@@ -285,12 +286,14 @@ export class CaptureSession {
     const job = (async (): Promise<LadderEntry> => {
       let messages = this.messagesOfCalls(callIndexes);
       let media: RtpStreamInfo[] = streams;
+      // ICMP errors are matched on the captured addresses, before the host column mode renames endpoints.
+      const icmp = m ? matchIcmpAnswers(m.icmpQuoted, m.evidence?.icmp ?? [], messages, streams) : undefined;
       if (columns === 'host' && m) {
         const hosts = await declaredHosts(m, messages);
         messages = messages.map((x) => ({ ...x, src: hosts.ofEndpoint(x.src, x.srcPort), dst: hosts.ofEndpoint(x.dst, x.dstPort) }));
         media = streams.map((st) => ({ ...st, src: hosts.ofIp(st.src), dst: hosts.ofIp(st.dst) }));
       }
-      const model = buildLadder(messages, { columns: columns === 'endpoint' ? 'endpoint' : 'ip', calls: m?.calls, streams: media });
+      const model = buildLadder(messages, { columns: columns === 'endpoint' ? 'endpoint' : 'ip', calls: m?.calls, streams: media, icmp });
       if (callIndexesIn.length > MAX_LADDER_CALLS) model.warnings.push(`only the first ${MAX_LADDER_CALLS} selected calls are drawn`);
       const entry: LadderEntry = { key, model, widthRows: ladderWidthRows(model) };
       this.ladders.unshift(entry);

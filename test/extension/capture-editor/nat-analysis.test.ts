@@ -112,9 +112,16 @@ describe('NAT analysis in the capture session (lab capture 02-call-private-sdp-p
     const { s, model } = await labSession();
     const page = await s.handlers().getLadder({ callIndexes: [1], from: 0, count: 100, columns: 'endpoint' });
     expect(page.nat).toBe('done');
-    expect(page.streams.map((st) => st.label)).toEqual(['RTP PCMA 236 pkts, 0 lost', 'RTP PCMA 236 pkts, 0 lost']);
+    // Each stream's RTP and RTCP to the private SDP address drew an ICMP net unreachable from the router.
+    expect(page.streams.map((st) => st.label)).toEqual(['RTP PCMA 236 pkts, 0 lost [ICMP net unreachable x2]', 'RTP PCMA 236 pkts, 0 lost [ICMP net unreachable x2]']);
     for (const st of page.streams) {
       const info = model.streams[st.streamIndex]!;
+      expect(st.icmpCount).toBe(2);
+      for (const x of st.icmp ?? []) {
+        const e = model.evidence!.icmp.find((y) => y.frame === x.frame)!;
+        expect(e).toMatchObject({ kind: 'net-unreachable', reporter: x.reporter, dst: info.dst });
+        expect([info.dstPort, info.dstPort + 1]).toContain(e.dstPort);
+      }
       const from = page.columns[st.fromColumn]!;
       const to = page.columns[st.toColumn]!;
       expect(from.ip).toBe(info.src);
