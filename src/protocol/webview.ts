@@ -1,14 +1,15 @@
 // The host <-> capture-editor webview contract, imported by both sides: events in each direction (discriminated
 // unions on `type`), the request map the webview calls on the host (`Requests`), and PROTOCOL_VERSION. Payloads
 // are plain, structured-clone-safe data. Strings taken from a capture are RAW: the webview sets them as text.
-import type { CallState, LadderCall, LadderColumn, LadderRow, LadderStream, MessageInfo, RuleSeverity, SipTransport } from '../core/index';
+import type { CallState, LadderCall, LadderColumn, LadderIcmp, LadderRow, LadderStream, MessageInfo, RuleSeverity, SipTransport } from '../core/index';
 
 /**
  * Bumped on any incompatible change; both messengers stamp it on every envelope and refuse other versions.
  * 2: NAT findings (getFindings, CaptureSummary.nat), RTP streams and finding markers on ladder pages, getStream,
  *    ladderRowOf, openExternal.
+ * 3: ICMP errors on ladder rows and streams (LadderRow.icmp, LadderStream.icmp), ICMP evidence frames, MessageDetail.icmp.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Call list
@@ -174,6 +175,8 @@ export interface MessageDetail
   /** Body text ('' when none; a placeholder note for binary bodies). */
   body: string;
   bodyKind: BodyKind;
+  /** ICMP errors that answered this message's datagram (it did not get there), in capture order. */
+  icmp: LadderIcmp[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -265,11 +268,13 @@ export interface NatSummary {
 
 /**
  * One piece of evidence of a finding: a frame that is a SIP message (clickable: selects its arrow), the first packet
- * of an RTP stream (selects the stream), or another packet (RTP, RTCP, ICMP...: shown as a frame number).
+ * of an RTP stream (selects the stream), an ICMP error that answered an arrow or stream of the call (selects what it
+ * answered: `messageId` or `streamIndex`), or another packet (RTP, RTCP...: shown as a frame number).
  */
 export type EvidenceFrame =
   | { kind: 'sip'; frame: number; messageId: number; label: string }
   | { kind: 'rtp'; frame: number; streamIndex: number }
+  | { kind: 'icmp'; frame: number; error: string; reporter: string; messageId?: number; streamIndex?: number }
   | { kind: 'packet'; frame: number };
 
 /** A capture finding as the findings panel shows it. Strings are RAW (the message quotes capture text). */

@@ -397,14 +397,21 @@ describe.skipIf(!haveChromium)('capture editor webview: NAT findings and RTP str
       expect(await page.locator('.detail .stream-findings li[data-rule="nat/rtp-unreachable"]').count()).toBe(1);
       await page.screenshot({ path: join(OUT, 'webview-nat-stream-detail.png') });
 
-      // A packet that is not a SIP message (ICMP here): an info line with its frame number.
-      const packetChip = unreachable.locator('.frame-chip.packet').first();
-      const packetFrame = await packetChip.getAttribute('data-frame');
-      await packetChip.click();
-      expect(await unreachable.locator('.frame-info').textContent()).toContain(`frame.number == ${packetFrame}`);
+      // An ICMP error: an info line saying what it is, and the stream it answered selected.
+      const icmpChip = unreachable.locator('.frame-chip.icmp').first();
+      const icmpFrame = Number(await icmpChip.getAttribute('data-frame'));
+      const answered = Number(await icmpChip.getAttribute('data-stream'));
+      const icmpError = model.evidence!.icmp.find((e) => e.frame === icmpFrame)!;
+      expect(model.streams[answered]).toMatchObject({ dst: icmpError.dst, srcPort: icmpError.srcPort });
+      expect(await icmpChip.textContent()).toBe(`f${icmpFrame} ICMP`);
+      await icmpChip.click();
+      await page.locator(`g.stream-label.selected[data-stream="${answered}"]`).waitFor();
+      const info = await unreachable.locator('.frame-info').textContent();
+      expect(info).toContain(`Frame ${icmpFrame}: ICMP net unreachable from ${icmpError.reporter}, answering the selected stream`);
+      expect(info).toContain(`frame.number == ${icmpFrame}`);
 
       // Clicking a stream label on the ladder selects the stream too.
-      const other = model.streams.find((st) => st.index !== streamIndex && st.callIndex === call.index)!;
+      const other = model.streams.find((st) => st.index !== answered && st.callIndex === call.index)!;
       await page.locator(`g.stream-label[data-stream="${other.index}"] text`).click();
       await page.locator(`g.stream-label.selected[data-stream="${other.index}"]`).waitFor();
       await expect.poll(() => page.locator('.detail .observed-src').textContent()).toBe(`${other.src}:${other.srcPort}`);
@@ -500,6 +507,18 @@ describe.skipIf(!haveChromium)('capture editor webview: ICMP errors on the ladde
       }
       // The REGISTERs got through: no cross on them.
       expect(await page.locator('g.arrow:not(.lost) path.lost-x').count()).toBe(0);
+      // The detail of a lost message names the error.
+      await lost.first().locator('.label').click();
+      await page.locator('.detail[data-state="ready"][data-kind="message"]').waitFor();
+      expect(await page.locator('.detail dd.icmp').textContent()).toBe(`port unreachable from 203.0.113.2 (frame ${model.icmpQuoted[0]!.frame})`);
+      // In the NAT findings, an ICMP chip selects the response it answered.
+      const chip = page.locator('.finding[data-rule="nat/response-via-port"] .frame-chip.icmp').nth(1);
+      await chip.waitFor();
+      const answered = model.messages.get(Number(await chip.getAttribute('data-message')));
+      expect(answered.label).toBe('200 OK');
+      expect(Number(await chip.getAttribute('data-frame'))).toBe(model.icmpQuoted[1]!.frame);
+      await chip.click();
+      await page.locator(`g.arrow.lost.selected[data-message="${answered.id}"]`).waitFor();
       await page.screenshot({ path: join(OUT, 'webview-icmp-lost-replies.png') });
       await expectClean(p);
     } finally {

@@ -182,6 +182,9 @@ export class DetailPane {
         h('dd', { class: 'transport' }, `${d.transport}, ${d.byteLength} bytes`),
         h('dt', {}, 'Time'),
         h('dd', {}, `${formatDateTime(d.timeSec, d.timeNsec)} UTC`),
+        ...(d.icmp.length > 0
+          ? [h('dt', {}, 'ICMP'), h('dd', { class: 'icmp' }, d.icmp.map((x) => `${x.error} from ${x.reporter} (frame ${x.frame})`).join('; '))]
+          : []),
       ),
     );
     this.content.appendChild(renderLines(tokenizeSipHead(d.head), 'sip'));

@@ -26,6 +26,8 @@ export function chipText(f: EvidenceFrame): string {
       return `f${f.frame} ${f.label}`;
     case 'rtp':
       return `f${f.frame} RTP`;
+    case 'icmp':
+      return `f${f.frame} ICMP`;
     case 'packet':
       return `f${f.frame}`;
     default:
@@ -163,6 +165,13 @@ export class FindingsPanel {
         return h('button', { class: 'frame-chip sip', 'data-frame': f.frame, 'data-message': f.messageId, title: `Frame ${f.frame}: ${f.label} — show it in the ladder` }, chipText(f));
       case 'rtp':
         return h('button', { class: 'frame-chip rtp', 'data-frame': f.frame, 'data-stream': f.streamIndex, title: `Frame ${f.frame}: first packet of an RTP stream — show the stream` }, chipText(f));
+      case 'icmp': {
+        const what = f.messageId !== undefined ? 'the message it answered' : 'the stream it answered';
+        const attrs: Record<string, string | number> = { class: 'frame-chip icmp', 'data-frame': f.frame, 'data-icmp': `ICMP ${f.error} from ${f.reporter}`, title: `Frame ${f.frame}: ICMP ${f.error} from ${f.reporter} — show ${what}` };
+        if (f.messageId !== undefined) attrs['data-message'] = f.messageId;
+        else if (f.streamIndex !== undefined) attrs['data-stream'] = f.streamIndex;
+        return h('button', attrs, chipText(f));
+      }
       case 'packet':
         return h('button', { class: 'frame-chip packet', 'data-frame': f.frame, title: `Frame ${f.frame}: not a SIP message` }, chipText(f));
       default:
@@ -177,14 +186,17 @@ export class FindingsPanel {
       this.activate(chip);
       const item = chip.closest('.finding');
       const info = item?.querySelector<HTMLElement>('.frame-info');
+      const frame = chip.dataset.frame ?? '?';
+      if (info && chip.dataset.icmp !== undefined) {
+        // An ICMP error: say what it is, and select what it answered (the arrow ends in a cross).
+        setText(info, `Frame ${frame}: ${chip.dataset.icmp}, answering the ${chip.dataset.message !== undefined ? 'selected message' : 'selected stream'}. In Wireshark: frame.number == ${frame}`);
+        info.hidden = false;
+      } else if (info) info.hidden = true;
       if (chip.dataset.message !== undefined) {
-        if (info) info.hidden = true;
         this.opts.onSelectMessage(Number(chip.dataset.message));
       } else if (chip.dataset.stream !== undefined) {
-        if (info) info.hidden = true;
         this.opts.onSelectStream(Number(chip.dataset.stream));
       } else if (info) {
-        const frame = chip.dataset.frame ?? '?';
         setText(info, `Frame ${frame} is a packet, not a SIP message (RTP, RTCP or ICMP evidence). In Wireshark: frame.number == ${frame}`);
         info.hidden = false;
       }

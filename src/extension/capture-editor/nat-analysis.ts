@@ -4,6 +4,7 @@
 import {
   getRule,
   lintCapture,
+  matchIcmpAnswers,
   ruleMetas,
   severityRank,
   type CallVerdict,
@@ -152,6 +153,26 @@ export function indexFindings(model: CaptureModel, findings: readonly Finding[],
     return map;
   };
 
+  // ICMP errors of each call, by frame: what they answered among the call's messages and streams.
+  type IcmpAnswer = { error: string; reporter: string; messageId?: number; streamIndex?: number };
+  const icmpOfCall = new Map<number, Map<number, IcmpAnswer>>();
+  const icmpFrames = (callIndex: number): Map<number, IcmpAnswer> => {
+    let map = icmpOfCall.get(callIndex);
+    if (!map) {
+      map = new Map();
+      const call = model.calls[callIndex];
+      if (call && (model.icmpQuoted.length > 0 || (model.evidence?.icmp.length ?? 0) > 0)) {
+        const messages = call.messageIds.map((id) => model.messages.get(id));
+        const streams = model.streams.filter((st) => st.callIndex === callIndex);
+        const answers = matchIcmpAnswers(model.icmpQuoted, model.evidence?.icmp ?? [], messages, streams);
+        for (const [messageId, l] of answers.messages) for (const x of l) map.set(x.frame, { error: x.error, reporter: x.reporter, messageId });
+        for (const [streamIndex, e] of answers.streams) for (const x of e.icmp) map.set(x.frame, { error: x.error, reporter: x.reporter, streamIndex });
+      }
+      icmpOfCall.set(callIndex, map);
+    }
+    return map;
+  };
+
   const views: FindingView[] = [];
   const byStream = new Map<number, Finding[]>();
   const messageMarkers = new Map<number, Marker>();
@@ -188,7 +209,8 @@ export function indexFindings(model: CaptureModel, findings: readonly Finding[],
         frames.push({ kind: 'rtp', frame, streamIndex: si });
         streamIndexes.push(si);
       } else {
-        frames.push({ kind: 'packet', frame });
+        const icmp = callIndex >= 0 ? icmpFrames(callIndex).get(frame) : undefined;
+        frames.push(icmp ? { kind: 'icmp', frame, ...icmp } : { kind: 'packet', frame });
       }
     }
     for (const id of f.messageIds ?? []) if (Number.isInteger(id) && id >= 0 && id < model.messages.count) markedMessages.add(id);

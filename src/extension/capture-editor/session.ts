@@ -15,6 +15,7 @@ import {
   parseSipMessage,
   streamSummary,
   type CaptureModel,
+  type LadderIcmp,
   type LadderModel,
   type LintSettings,
   type MediaDeclaration,
@@ -311,12 +312,16 @@ export class CaptureSession {
     if (!m || !Number.isInteger(id) || id < 0 || id >= m.messages.count) throw new Error(`no message ${id}`);
     const info = m.messages.get(id);
     const bytes = await loadMessageBytes(m, id);
-    return messageDetail(info, bytes, m.calls[info.callIndex]?.callId ?? '');
+    // ICMP errors are matched among the messages of the call (a later retransmission may be the one answered).
+    const call = m.calls[info.callIndex];
+    const peers = call ? call.messageIds.map((x) => m.messages.get(x)) : [info];
+    const icmp = m.icmpQuoted.length > 0 ? (matchIcmpAnswers(m.icmpQuoted, [], peers).messages.get(id) ?? []) : [];
+    return messageDetail(info, bytes, call?.callId ?? '', icmp);
   }
 }
 
 /** Build the detail payload of one message from its index entry and bytes. */
-export function messageDetail(info: MessageInfo, bytes: Uint8Array, callId: string): MessageDetail {
+export function messageDetail(info: MessageInfo, bytes: Uint8Array, callId: string, icmp: LadderIcmp[] = []): MessageDetail {
   const { message } = parseSipMessage(bytes);
   const bodyStart = Math.max(0, Math.min(bytes.length, message.bodyStart - message.baseOffset));
   const head = decodeUtf8(bytes, 0, bodyStart);
@@ -354,6 +359,7 @@ export function messageDetail(info: MessageInfo, bytes: Uint8Array, callId: stri
     head,
     body,
     bodyKind,
+    icmp,
   };
 }
 

@@ -83,11 +83,18 @@ describe('NAT analysis in the capture session (lab capture 02-call-private-sdp-p
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     const oneWay = r.findings.find((f) => f.ruleId === 'nat/one-way-audio')!;
     expect(oneWay).toMatchObject({ severity: 'error', url: 'https://www.rfc-editor.org/rfc/rfc8866#section-5.7', refTitle: 'RFC 8866 §5.7' });
-    // f9: the INVITE (message 4); f19/f21: first packets of the two streams; f20/f22...: ICMP errors (packets).
+    // f9: the INVITE (message 4); f19/f21: first packets of the two streams; f20/f22...: ICMP errors.
     expect(oneWay.frames.find((f) => f.frame === 9)).toEqual({ kind: 'sip', frame: 9, messageId: 4, label: 'INVITE' });
     expect(oneWay.frames.find((f) => f.frame === 19)).toEqual({ kind: 'rtp', frame: 19, streamIndex: 0 });
     expect(oneWay.frames.find((f) => f.frame === 21)).toEqual({ kind: 'rtp', frame: 21, streamIndex: 1 });
-    expect(oneWay.frames.find((f) => f.frame === 20)).toEqual({ kind: 'packet', frame: 20 });
+    // f20: an ICMP net unreachable answering one of the streams (its RTP to the private SDP address).
+    const f20 = oneWay.frames.find((f) => f.frame === 20)!;
+    expect(f20).toMatchObject({ kind: 'icmp', frame: 20, error: 'net unreachable' });
+    const e20 = model.evidence!.icmp.find((e) => e.frame === 20)!;
+    const answered = f20.kind === 'icmp' ? model.streams[f20.streamIndex!]! : undefined;
+    expect(f20.kind === 'icmp' && f20.reporter).toBe(e20.reporter);
+    expect(answered && [answered.src, answered.srcPort, answered.dst, answered.dstPort]).toEqual([e20.src, e20.srcPort, e20.dst, e20.dstPort]);
+    expect(oneWay.frames.filter((f) => f.kind === 'icmp').map((f) => f.frame)).toEqual([20, 22, 24, 26]);
     expect(oneWay.streamIndexes.sort()).toEqual([0, 1]);
     expect(oneWay.frames.map((f) => f.frame)).toEqual([9, 11, 15, 16, 19, 20, 21, 22, 24, 26]);
     for (const f of r.findings) {
