@@ -135,7 +135,9 @@ test('a call behind NAT: the findings panel shows nat/one-way-audio, the ladder 
   assert.match(await oneWay.locator('.finding-message').textContent(), /No audio either way/);
   assert.match(await webview.locator('.findings .verdict-text').textContent(), /caller behind NAT/);
   await webview.locator('g.stream-label').nth(1).waitFor();
-  assert.deepEqual(await webview.locator('g.stream-label text').allTextContents(), ['→ RTP PCMA 236 pkts, 0 lost', '→ RTP PCMA 236 pkts, 0 lost']);
+  // Both streams' RTP to the private SDP addresses drew ICMP net unreachables from the routers.
+  const streamLabel = '→ RTP PCMA 236 pkts, 0 lost [ICMP net unreachable x2]';
+  assert.deepEqual(await webview.locator('g.stream-label text').allTextContents(), [streamLabel, streamLabel]);
   // Evidence: the INVITE's chip selects its arrow and shows it.
   await oneWay.locator('.frame-chip.sip[data-frame="9"]').click();
   await webview.locator('g.arrow.selected.has-finding').waitFor();
@@ -145,6 +147,10 @@ test('a call behind NAT: the findings panel shows nat/one-way-audio, the ladder 
   await page.locator('.part.sidebar').waitFor({ state: 'hidden' });
   await webview.locator('g.stream-label').nth(1).waitFor();
   await page.screenshot({ path: path.join(SHOTS, 'capture-editor-nat.png') });
+  // An ICMP error's chip selects the stream it answered and says what it was.
+  await oneWay.locator('.frame-chip.icmp').first().click();
+  await webview.locator('g.stream-label.selected').waitFor();
+  assert.match(await oneWay.locator('.frame-info').textContent(), /ICMP net unreachable from [\d.]+, answering the selected stream/);
   lap('NAT findings ok');
 });
 
