@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { oraclePathOf, readOracleMessages, type OracleMessage } from '../helpers/oracle';
 import { exportEntry, exportOrder, importCapture, memoryByteSource, type ExportedMessage, type ImportOptions } from '../../src/core/index';
 
 const CORPUS = join(__dirname, '../../../shared/corpus/captures');
@@ -77,23 +78,6 @@ function correctViaFromLaterViaParm(o: OracleMessage): number {
 /** Captures where correctViaFromLaterViaParm applies, with how many fields it corrects. */
 const CORRECTIONS_EXPECTED: Record<string, number> = { 'sngrep_ipv6frag.pcap': 16 };
 
-interface OracleMessage {
-  frame: number;
-  src: string;
-  src_port: number;
-  dst: string;
-  dst_port: number;
-  transport: string;
-  kind: string;
-  method: string | null;
-  status_code: number | null;
-  call_id: string | null;
-  cseq_seq: number | null;
-  cseq_method: string | null;
-  from_tag: string | null;
-  to_tag: string | null;
-  via_top: { raw: string; branch: string | null; received: string | null; rport_present: boolean; rport: number | null } | null;
-}
 
 /** The fields the issue asks to agree on, in one comparable object. */
 function pick(m: OracleMessage | ExportedMessage) {
@@ -127,8 +111,7 @@ describe.skipIf(!present)('corpus captures agree with the tshark oracle', () => 
   });
   for (const file of captures) {
     it(file, async () => {
-      const oraclePath = join(CORPUS, file.replace(/\.(pcap|pcapng|cap)$/, '.oracle.json'));
-      const oracle = JSON.parse(readFileSync(oraclePath, 'utf8')) as { messages: OracleMessage[] };
+      const oracleMessages = readOracleMessages(oraclePathOf(join(CORPUS, file)));
       const model = await importCapture(memoryByteSource(readFileSync(join(CORPUS, file))), { chunkSize: 65536, tls: tlsFromTsharkArgs(file) });
       expect(model.fatal).toBeUndefined();
       let ours: ExportedMessage[] = [];
@@ -138,7 +121,7 @@ describe.skipIf(!present)('corpus captures agree with the tshark oracle', () => 
         expect(ours.length, known.reason).toBe(known.expectMessages);
         return;
       }
-      const corrected = oracle.messages.reduce((n, m) => n + correctViaFromLaterViaParm(m), 0);
+      const corrected = oracleMessages.reduce((n, m) => n + correctViaFromLaterViaParm(m), 0);
       expect(corrected, 'oracle Via corrections stay exceptional').toBeLessThanOrEqual(CORRECTIONS_EXPECTED[file] ?? 0);
       const extra = EXTRA_IN_OURS[file];
       if (extra) {
@@ -146,7 +129,7 @@ describe.skipIf(!present)('corpus captures agree with the tshark oracle', () => 
         ours = ours.filter((m) => !extra.extra(m));
       }
       const a = ours.map(pick);
-      const b = oracle.messages.map(pick);
+      const b = oracleMessages.map(pick);
       expect(a.length, 'message count').toBe(b.length);
       for (let i = 0; i < b.length; i++) expect(a[i], `message ${i} (oracle frame ${b[i]!.frame})`).toEqual(b[i]);
     });

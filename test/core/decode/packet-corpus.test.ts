@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { oraclePathOf, readOracleMessages } from '../../helpers/oracle';
 import { memoryByteSource } from '../../../src/core/bytes/byte-source';
 import { readCapture } from '../../../src/core/capture/read-capture';
 import { ProblemCollector } from '../../../src/core/capture/problems';
@@ -12,15 +13,6 @@ import { formatIp } from '../../../src/core/util/ip';
 const CORPUS = '/work/shared/corpus/captures';
 const present = existsSync(CORPUS);
 
-interface OracleMessage {
-  frame: number;
-  ip_version: number;
-  src: string;
-  src_port: number;
-  dst: string;
-  dst_port: number;
-  transport: string;
-}
 
 const PROTO: Record<string, number> = { UDP: 17, SCTP: 132, TCP: 6, TLS: 6, WS: 6, WSS: 6 };
 
@@ -58,16 +50,16 @@ describe.skipIf(!present)('corpus captures (tshark oracle)', () => {
       expect(result.format).not.toBe('unknown');
       expect(result.bytesRead).toBe(size);
       expect(problems.summaries().filter((s) => s.severity === 'error')).toEqual([]);
-      const oraclePath = join(CORPUS, f.replace(/\.(pcap|pcapng|cap)$/, '.oracle.json'));
+      const oraclePath = oraclePathOf(join(CORPUS, f));
       if (!existsSync(oraclePath)) return;
-      const oracle = JSON.parse(readFileSync(oraclePath, 'utf8')) as { messages: OracleMessage[] };
+      const oracleMessages = readOracleMessages(oraclePath);
       const emitted = new Set(rows);
-      const missing = oracle.messages
+      const missing = oracleMessages
         .map((m) => `${m.frame} ${PROTO[m.transport]} ${m.src} ${m.src_port} ${m.dst} ${m.dst_port}`)
         .filter((key) => !emitted.has(key));
       expect(missing).toEqual([]);
       // UDP/SCTP: one emitted packet (datagram / user message) per frame holding at least one SIP message.
-      const udpFrames = new Set(oracle.messages.filter((m) => m.transport === 'UDP').map((m) => m.frame));
+      const udpFrames = new Set(oracleMessages.filter((m) => m.transport === 'UDP').map((m) => m.frame));
       const emittedUdpFrames = new Set(rows.filter((r) => r.split(' ')[1] === '17').map((r) => Number(r.split(' ')[0])));
       for (const fr of udpFrames) expect(emittedUdpFrames.has(fr)).toBe(true);
     });

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { oraclePathOf, readOracleMessages } from '../../helpers/oracle';
 import { memoryByteSource } from '../../../src/core/bytes/byte-source';
 import { readCapture } from '../../../src/core/capture/read-capture';
 import { ProblemCollector } from '../../../src/core/capture/problems';
@@ -13,15 +14,6 @@ import type { SipPayload } from '../../../src/core/decode/types';
 const CORPUS = '/work/shared/corpus/captures';
 const present = existsSync(CORPUS);
 
-interface OracleMessage {
-  frame: number;
-  src: string;
-  src_port: number;
-  dst: string;
-  dst_port: number;
-  transport: string;
-  start_line: string;
-}
 
 type Row = [number, string, number, string, number, string, string];
 
@@ -63,9 +55,8 @@ const captures = present
 
 describe.skipIf(!present)(`transport layer vs tshark oracles (${CORPUS})`, () => {
   it.each(captures)('%s', async (file) => {
-    const oraclePath = join(CORPUS, file.replace(/\.(pcap|pcapng|cap)$/, '.oracle.json'));
-    const oracle = JSON.parse(readFileSync(oraclePath, 'utf8')) as { messages: OracleMessage[] };
-    const expected: Row[] = oracle.messages.map((m) => [m.frame, m.src, m.src_port, m.dst, m.dst_port, m.transport, m.start_line]);
+    const oracleMessages = readOracleMessages(oraclePathOf(join(CORPUS, file)));
+    const expected: Row[] = oracleMessages.map((m) => [m.frame, m.src, m.src_port, m.dst, m.dst_port, m.transport, m.start_line]);
     const { rows, badOffsets } = await run(join(CORPUS, file));
     expect(badOffsets).toBe(0);
     const key = (r: Row): string => JSON.stringify(r);
