@@ -142,7 +142,7 @@ export function buildLadder(messages: readonly MessageInfo[], opts: BuildLadderO
       callSlot.set(m.callIndex, call);
     }
 
-    rows.push({
+    const row: LadderRow = {
       index: rows.length,
       messageId: m.id,
       frame: m.frame,
@@ -163,12 +163,15 @@ export function buildLadder(messages: readonly MessageInfo[], opts: BuildLadderO
       truncated: m.truncated,
       transport: m.transport,
       callIndex: m.callIndex,
-      ...(icmpOf(opts.icmp, m.id)),
       timeSec: s.sec,
       timeNsec: s.nsec,
       relativeSec: secondsBetween(startSec, startNsec, s),
       deltaSec: prev === undefined ? 0 : secondsBetween(prev.sec, prev.nsec, s),
-    });
+    };
+    // Only rows an ICMP error answered carry the key.
+    const icmp = opts.icmp?.messages.get(m.id);
+    if (icmp !== undefined && icmp.length > 0) row.icmp = icmp;
+    rows.push(row);
     prev = s;
   }
   if (unknownCalls.size > 0) {
@@ -212,12 +215,6 @@ export function buildLadder(messages: readonly MessageInfo[], opts: BuildLadderO
   }
 
   return { columns, rows, calls, streams, startSec, startNsec, warnings };
-}
-
-/** `{icmp}` for a row whose message has ICMP answers, else {} (rows without any carry no `icmp` key). */
-function icmpOf(answers: LadderIcmpAnswers | undefined, id: number): { icmp?: LadderRow['icmp'] } {
-  const l = answers?.messages.get(id);
-  return l !== undefined && l.length > 0 ? { icmp: l } : {};
 }
 
 /** Index of the last row with time <= (sec, nsec), or -1 (rows are sorted by time). */

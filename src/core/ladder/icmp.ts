@@ -6,6 +6,7 @@ import type { IcmpQuotedSip } from '../decode/icmp';
 import type { MessageInfo } from '../dialog/types';
 import type { IcmpError, IcmpKind } from '../rules/capture/evidence';
 import type { RtpStreamInfo } from '../rtp/stream';
+import { parseSipMessage } from '../sip/parse-message';
 import type { LadderIcmp } from './model';
 
 /** How long after a datagram an ICMP error quoting it still counts as its answer, in seconds. */
@@ -72,17 +73,6 @@ function kindText(kind: IcmpKind): string {
 
 const key = (src: string, srcPort: number, dst: string, dstPort: number): string => `${src}|${srcPort}|${dst}|${dstPort}`;
 
-/** The start line of a quoted SIP message: method of a request, status code of a response (undefined: neither). */
-function quotedStart(b: Uint8Array): { method?: string; status?: number } | undefined {
-  let e = 0;
-  while (e < b.length && e < 256 && b[e] !== 0x0d && b[e] !== 0x0a) e++;
-  const line = String.fromCharCode(...b.subarray(0, e));
-  const resp = /^SIP\/2\.0 ([1-6]\d\d)(?: |$)/i.exec(line);
-  if (resp) return { status: Number(resp[1]) };
-  const req = /^([!%'*+\-.0-9A-Z_`a-z~]+) /.exec(line);
-  return req ? { method: req[1] } : undefined;
-}
-
 const seconds = (sec: number, nsec: number): number => sec + nsec / 1e9;
 
 /**
@@ -112,15 +102,17 @@ export function matchIcmpAnswers(
     for (const q of quoted) {
       sipFrames.add(q.frame);
       const candidates = byTuple.get(key(q.quotedSrc, q.quotedSrcPort, q.quotedDst, q.quotedDstPort));
-      const start = candidates && quotedStart(q.bytes);
-      if (!candidates || !start) continue;
+      if (candidates === undefined) continue;
+      // The quote's start line, read by the parser the export uses for the same (possibly cut) message.
+      const quotedMsg = parseSipMessage(q.bytes).message;
+      if (quotedMsg.kind === 'invalid') continue;
       const t = seconds(q.timeSec, q.timeNsec);
       let best: MessageInfo | undefined;
       let bestTime = -Infinity;
       for (const m of candidates) {
         const mt = seconds(m.timeSec, m.timeNsec);
         if (mt > t + CLOCK_SKEW_SEC || t - mt > ICMP_ANSWER_WINDOW_SEC || mt < bestTime) continue;
-        const same = start.status !== undefined ? m.kind === 'response' && m.statusCode === start.status : m.kind === 'request' && m.method === start.method;
+        const same = m.kind === quotedMsg.kind && (quotedMsg.kind === 'response' ? m.statusCode === quotedMsg.statusCode : m.method === quotedMsg.method);
         if (!same) continue;
         best = m;
         bestTime = mt;
