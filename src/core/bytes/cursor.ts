@@ -6,6 +6,10 @@ import type { ByteSource } from './byte-source';
 export function u16be(b: Uint8Array, o: number): number {
   return (b[o]! << 8) | b[o + 1]!;
 }
+/** Big-endian uint24 at `o` (TLS handshake lengths, RFC 8446 §4). The caller checks bounds. */
+export function u24be(b: Uint8Array, o: number): number {
+  return (b[o]! << 16) | (b[o + 1]! << 8) | b[o + 2]!;
+}
 /** Little-endian uint16 at `o`. */
 export function u16le(b: Uint8Array, o: number): number {
   return b[o]! | (b[o + 1]! << 8);

@@ -4,6 +4,7 @@
 import type { ProblemCollector } from '../capture/problems';
 import type { NetPacket } from './types';
 import { formatIp } from '../util/ip';
+import { equalBytes } from '../util/bytes';
 
 const FIN = 0x01;
 const SYN = 0x02;
@@ -344,7 +345,7 @@ export class TcpReassembler<U> {
     // One-entry cache: consecutive segments of one direction (bulk transfers) skip building the key string.
     let s = this.last;
     let key: string;
-    if (s && s.srcPort === p.srcPort && s.dstPort === p.dstPort && sameBytes(s.srcIp, p.srcIp) && sameBytes(s.dstIp, p.dstIp)) {
+    if (s && s.srcPort === p.srcPort && s.dstPort === p.dstPort && equalBytes(s.srcIp, p.srcIp) && equalBytes(s.dstIp, p.dstIp)) {
       key = s.key;
     } else {
       key = streamKey(p.srcIp, p.srcPort, p.dstIp, p.dstPort);
@@ -622,12 +623,6 @@ export class TcpReassembler<U> {
 /** Map key for one direction: source address/port -> destination address/port. */
 export function streamKey(srcIp: Uint8Array, srcPort: number, dstIp: Uint8Array, dstPort: number): string {
   return `${ipKey(srcIp)}:${srcPort}>${ipKey(dstIp)}:${dstPort}`;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function ipKey(b: Uint8Array): string {

@@ -1,4 +1,4 @@
-// Small byte helpers for the TLS decoder: hex, base64 (RFC 4648 §4), concatenation, big-endian integers.
+// Small byte helpers for the TLS decoder: hex, base64 (RFC 4648 §4), record sequence numbers.
 // Pure: no Buffer, no atob (not in the ES2022 lib the core compiles against).
 
 /** Lower-case hex of `b` (two characters per byte). */
@@ -56,20 +56,6 @@ export function fromBase64(text: string): Uint8Array | undefined {
   return out.slice(0, n);
 }
 
-/** Byte-wise equality. */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** ASCII bytes of a label such as "master secret". */
-export function ascii(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
-  return out;
-}
-
 /** Write a 64-bit sequence number (0 <= seq < 2^53) big-endian into `out` at `at`. */
 export function writeSeq(out: Uint8Array, at: number, seq: number): void {
   const hi = Math.floor(seq / 0x100000000);
@@ -82,14 +68,4 @@ export function writeSeq(out: Uint8Array, at: number, seq: number): void {
   out[at + 5] = (lo >>> 16) & 0xff;
   out[at + 6] = (lo >>> 8) & 0xff;
   out[at + 7] = lo & 0xff;
-}
-
-/** Big-endian 16-bit value at `i` (caller checks bounds). */
-export function u16(b: Uint8Array, i: number): number {
-  return (b[i]! << 8) | b[i + 1]!;
-}
-
-/** Big-endian 24-bit value at `i` (caller checks bounds). */
-export function u24(b: Uint8Array, i: number): number {
-  return (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!;
 }

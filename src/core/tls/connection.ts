@@ -5,7 +5,9 @@ import type { ProblemCollector, ProblemSeverity } from '../capture/problems';
 import type { DeliveryMeta } from '../decode/tcp-stream';
 import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { concatBytes } from '../util/bytes';
-import { equalBytes, toHex, u16 } from './bytes';
+import { u16be } from '../bytes/cursor';
+import { equalBytes } from '../util/bytes';
+import { toHex } from './bytes';
 import {
   HandshakeReader,
   HS_CERTIFICATE_VERIFY,
@@ -200,7 +202,7 @@ export class TlsConnection {
     while (i < n && !d.stopped) {
       if (d.hdrHave === 0 && n - i >= 5) {
         if (!this.checkHeader(dir, bytes, i)) return;
-        const len = u16(bytes, i + 3);
+        const len = u16be(bytes, i + 3);
         if (n - i - 5 >= len) {
           this.onRecord(dir, bytes.subarray(i, i + 5), bytes.subarray(i + 5, i + 5 + len), false);
           i += 5 + len;
@@ -211,7 +213,7 @@ export class TlsConnection {
         while (d.hdrHave < 5 && i < n) d.hdr[d.hdrHave++] = bytes[i++]!;
         if (d.hdrHave < 5) break;
         if (!this.checkHeader(dir, d.hdr, 0)) return;
-        d.body = new Uint8Array(u16(d.hdr, 3));
+        d.body = new Uint8Array(u16be(d.hdr, 3));
         d.bodyHave = 0;
       }
       const body = d.body!;
@@ -234,13 +236,13 @@ export class TlsConnection {
   private checkHeader(dir: 0 | 1, b: Uint8Array, at: number): boolean {
     const type = b[at]!;
     const major = b[at + 1]!;
-    const len = u16(b, at + 3);
+    const len = u16be(b, at + 3);
     if (type >= CT_CHANGE_CIPHER_SPEC && type <= CT_HEARTBEAT && major === 3 && len <= MAX_RECORD_LENGTH) return true;
     const d = this.dirs[dir];
     if (d.records === 0 && !this.anyHello) {
       this.report('tls/encrypted-stream', 'info', `no TLS record boundary at the start of the ${this.dirName(dir)} stream (the capture starts after the TLS handshake, or this is not TLS), so SIP inside cannot be decoded`);
     } else {
-      const ver = '0x' + u16(b, at + 1).toString(16).padStart(4, '0');
+      const ver = '0x' + u16be(b, at + 1).toString(16).padStart(4, '0');
       this.report('tls/bad-record', 'warning', `bad TLS record header in the ${this.dirName(dir)} direction (content type ${type}, version ${ver}, length ${len}, limit ${MAX_RECORD_LENGTH}); the rest of that direction is not decoded`);
     }
     d.stop();

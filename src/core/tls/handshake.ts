@@ -2,7 +2,8 @@
 // records, a record may hold several messages) and parsing of the messages the decoder needs: ClientHello
 // (RFC 5246 §7.4.1.2), ServerHello (§7.4.1.3; RFC 8446 §4.1.3 supported_versions and HelloRetryRequest),
 // NewSessionTicket (RFC 5077 §3.3) and ClientKeyExchange with RSA (RFC 5246 §7.4.7.1).
-import { equalBytes, u16, u24 } from './bytes';
+import { u16be, u24be } from '../bytes/cursor';
+import { equalBytes } from '../util/bytes';
 
 export const HS_HELLO_REQUEST = 0;
 export const HS_CLIENT_HELLO = 1;
@@ -61,7 +62,7 @@ export class HandshakeReader {
     let i = 0;
     while (i < data.length && !stop()) {
       if (this.hdrHave === 0 && data.length - i >= 4) {
-        const len = u24(data, i + 1);
+        const len = u24be(data, i + 1);
         if (len > MAX_HANDSHAKE_MESSAGE) return `handshake message of ${len} bytes`;
         if (data.length - i - 4 >= len) {
           const raw = data.subarray(i, i + 4 + len);
@@ -73,7 +74,7 @@ export class HandshakeReader {
       if (this.hdrHave < 4) {
         while (this.hdrHave < 4 && i < data.length) this.hdr[this.hdrHave++] = data[i++]!;
         if (this.hdrHave < 4) break;
-        const len = u24(this.hdr, 1);
+        const len = u24be(this.hdr, 1);
         if (len > MAX_HANDSHAKE_MESSAGE) return `handshake message of ${len} bytes`;
         this.msg = new Uint8Array(4 + len);
         this.msg.set(this.hdr, 0);
@@ -100,12 +101,12 @@ function parseExtensions(b: Uint8Array, at: number): Extensions | undefined {
   const ext: Extensions = new Map();
   if (at === b.length) return ext; // no extensions block (RFC 5246 §7.4.1.2)
   if (at + 2 > b.length) return undefined;
-  const end = at + 2 + u16(b, at);
+  const end = at + 2 + u16be(b, at);
   if (end > b.length) return undefined;
   let p = at + 2;
   while (p + 4 <= end) {
-    const type = u16(b, p);
-    const len = u16(b, p + 2);
+    const type = u16be(b, p);
+    const len = u16be(b, p + 2);
     if (p + 4 + len > end) return undefined;
     ext.set(type, b.subarray(p + 4, p + 4 + len));
     p += 4 + len;
@@ -134,7 +135,7 @@ export function parseClientHello(b: Uint8Array): ClientHello | undefined {
   const sessionId = b.slice(p + 1, p + 1 + sidLen);
   p += 1 + sidLen;
   if (p + 2 > b.length) return undefined;
-  p += 2 + u16(b, p);
+  p += 2 + u16be(b, p);
   if (p + 1 > b.length) return undefined;
   p += 1 + b[p]!;
   if (p > b.length) return undefined;
@@ -142,7 +143,7 @@ export function parseClientHello(b: Uint8Array): ClientHello | undefined {
   if (!ext) return undefined;
   const ticket = ext.get(EXT_SESSION_TICKET);
   return {
-    version: u16(b, 0),
+    version: u16be(b, 0),
     random: b.slice(2, 34),
     sessionId,
     ticket: ticket ? ticket.slice() : undefined,
@@ -176,14 +177,14 @@ export function parseServerHello(b: Uint8Array): ServerHello | undefined {
   if (sidLen > 32 || p + 1 + sidLen + 3 > b.length) return undefined;
   const sessionId = b.slice(p + 1, p + 1 + sidLen);
   p += 1 + sidLen;
-  const cipherSuite = u16(b, p);
+  const cipherSuite = u16be(b, p);
   const compression = b[p + 2]!;
   const ext = parseExtensions(b, p + 3);
   if (!ext) return undefined;
   const sv = ext.get(EXT_SUPPORTED_VERSIONS);
   const random = b.slice(2, 34);
   return {
-    version: sv && sv.length === 2 ? u16(sv, 0) : u16(b, 0),
+    version: sv && sv.length === 2 ? u16be(sv, 0) : u16be(b, 0),
     random,
     sessionId,
     cipherSuite,
@@ -198,13 +199,13 @@ export function parseServerHello(b: Uint8Array): ServerHello | undefined {
 /** The ticket of a TLS 1.2 NewSessionTicket (RFC 5077 §3.3: lifetime_hint(4) + ticket<0..2^16-1>), copied. */
 export function parseNewSessionTicket(b: Uint8Array): Uint8Array | undefined {
   if (b.length < 6) return undefined;
-  const len = u16(b, 4);
+  const len = u16be(b, 4);
   if (6 + len > b.length) return undefined;
   return b.slice(6, 6 + len);
 }
 
 /** EncryptedPreMasterSecret of an RSA ClientKeyExchange: 2-byte length-prefixed in TLS 1.x (RFC 5246 §7.4.7.1), copied. */
 export function parseRsaClientKeyExchange(b: Uint8Array): Uint8Array | undefined {
-  if (b.length >= 2 && u16(b, 0) === b.length - 2) return b.slice(2);
+  if (b.length >= 2 && u16be(b, 0) === b.length - 2) return b.slice(2);
   return b.length > 0 ? b.slice() : undefined; // SSL 3.0 style without the length prefix
 }

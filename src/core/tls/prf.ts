@@ -6,7 +6,7 @@ import { sha256, sha384 } from '@noble/hashes/sha2.js';
 import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { expand } from '@noble/hashes/hkdf.js';
 import { concatBytes } from '../util/bytes';
-import { ascii } from './bytes';
+import { encodeUtf8 } from '../text/decode';
 import type { SuiteHash } from './suites';
 
 /** A noble hash function (callable, with `create()`), as taken by hmac/hkdf. */
@@ -38,7 +38,7 @@ function pHash(hash: HashFn, secret: Uint8Array, seed: Uint8Array, len: number):
  * the secret (RFC 2246 §5). TLS 1.2: P_<prfHash> (RFC 5246 §5).
  */
 export function prf(version: number, prfHash: SuiteHash, secret: Uint8Array, label: string, seed: Uint8Array, len: number): Uint8Array {
-  const labelSeed = concatBytes([ascii(label), seed]);
+  const labelSeed = concatBytes([encodeUtf8(label), seed]);
   if (version >= 0x0303) return pHash(hashFn(prfHash), secret, labelSeed, len);
   const half = Math.ceil(secret.length / 2);
   const s1 = secret.subarray(0, half);
@@ -77,7 +77,7 @@ export function keyBlock(version: number, prfHash: SuiteHash, master: Uint8Array
 
 /** HKDF-Expand-Label(secret, label, context, length) with the "tls13 " prefix (RFC 8446 §7.1). */
 export function hkdfExpandLabel(hash: SuiteHash, secret: Uint8Array, label: string, context: Uint8Array, length: number): Uint8Array {
-  const full = ascii('tls13 ' + label);
+  const full = encodeUtf8('tls13 ' + label);
   const info = new Uint8Array(2 + 1 + full.length + 1 + context.length);
   info[0] = length >> 8;
   info[1] = length & 0xff;

@@ -6,7 +6,8 @@
 import { cbc, gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { hmac } from '@noble/hashes/hmac.js';
-import { equalBytes, writeSeq } from './bytes';
+import { equalBytes } from '../util/bytes';
+import { writeSeq } from './bytes';
 import { hashFn, hkdfExpandLabel } from './prf';
 import { macLength, type CipherSuite } from './suites';
 
