@@ -1,6 +1,6 @@
 // One target table for every bundle SIPScope ships. `node esbuild.mjs [--watch] [target...]`.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 
 const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning' };
 
@@ -17,11 +17,29 @@ const targets = {
   },
 };
 
+/**
+ * WebAssembly modules (AssemblyScript sources in wasm/, compiled with the assemblyscript package's asc) -> dist/.
+ * The hosts load them from next to their bundle (src/cli/wasm.ts). Rebuilt when the source is newer.
+ */
+const wasmModules = [{ source: 'wasm/fact-scanner.ts', out: 'dist/fact-scanner.wasm' }];
+async function buildWasm() {
+  const stale = wasmModules.filter((m) => !existsSync(m.out) || statSync(m.out).mtimeMs < statSync(m.source).mtimeMs);
+  if (stale.length === 0) return;
+  const { default: asc } = await import('assemblyscript/asc');
+  mkdirSync('dist', { recursive: true });
+  for (const m of stale) {
+    // -O3, SIMD (line ends 16 bytes at a time), the stub runtime (no GC: the module allocates once), no assertions.
+    const { error, stderr } = await asc.main([m.source, '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--outFile', m.out]);
+    if (error) throw new Error(`asc ${m.source}: ${error.message}\n${stderr.toString()}`);
+  }
+}
+
 const args = process.argv.slice(2);
 const watch = args.includes('--watch');
 const wanted = args.filter((a) => !a.startsWith('--'));
 const names = wanted.length ? wanted : Object.keys(targets);
 
+await buildWasm();
 await Promise.all(
   names.map(async (name) => {
     const opts = targets[name];

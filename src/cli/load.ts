@@ -2,6 +2,7 @@
 import { importCapture, isGzip, type CaptureModel, type ImportOptions } from '../core/index';
 import { openFileByteSource, type FileByteSource } from './node-byte-source';
 import { importCaptureThreaded, importWorkerScript } from './threaded-import';
+import { loadFactScanner } from './wasm';
 
 export class InputError extends Error {}
 
@@ -33,7 +34,7 @@ export async function loadCapture(path: string, opts: ImportOptions = {}): Promi
     script !== undefined && process.env.SIPSCOPE_THREADS !== '0' && !gzip && opts.rtp === false && opts.natEvidence !== true && !opts.onUpdate && !opts.isCancelled;
   let model: CaptureModel;
   try {
-    model = threaded ? await importCaptureThreaded(script, path, source, opts) : await importCapture(source, opts);
+    model = threaded ? await importCaptureThreaded(script, path, source, opts) : await importCapture(source, { factScanner: loadFactScanner(), ...opts });
   } catch (e) {
     await source.close();
     throw e;

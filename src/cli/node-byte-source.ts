@@ -12,8 +12,10 @@ export interface FileByteSource extends ByteSource {
  * Open `path` read-only ('r'). Rejects with the fs error (ENOENT, EISDIR, EACCES...) when it cannot be opened.
  * `sync`: reads block the calling thread (still returned as promises); for worker threads only.
  * `read(offset, length)` returns a fresh Uint8Array (a Buffer) of at most `length` bytes.
+ * `transient`: two buffers for readTransient to use in turn (a read longer than one gets a buffer of its own), e.g.
+ * halves of WasmFactScanner.arena, so that messages are scanned where they were read.
  */
-export async function openFileByteSource(path: string, opts: { sync?: boolean } = {}): Promise<FileByteSource> {
+export async function openFileByteSource(path: string, opts: { sync?: boolean; transient?: [Uint8Array, Uint8Array] } = {}): Promise<FileByteSource> {
   const handle: FileHandle = await open(path, 'r');
   const st = await handle.stat();
   if (st.isDirectory()) {
@@ -21,7 +23,7 @@ export async function openFileByteSource(path: string, opts: { sync?: boolean } 
     throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
   }
   const size = st.size;
-  const readInto = async (buf: Buffer, offset: number, n: number): Promise<Uint8Array> => {
+  const readInto = async (buf: Uint8Array, offset: number, n: number): Promise<Uint8Array> => {
     let done = 0;
     while (done < n) {
       // sync: for a thread that does nothing else meanwhile (the import worker); a page-cache read of a chunk takes
@@ -35,7 +37,7 @@ export async function openFileByteSource(path: string, opts: { sync?: boolean } 
     return new Uint8Array(buf.buffer, buf.byteOffset, done);
   };
   // Two chunk buffers used in turn by readTransient (the ByteSource contract: valid until the next-but-one call).
-  const transient: (Buffer | undefined)[] = [undefined, undefined];
+  const transient: (Uint8Array | undefined)[] = opts.transient ? [...opts.transient] : [undefined, undefined];
   let turn = 0;
   return {
     size,
@@ -49,7 +51,11 @@ export async function openFileByteSource(path: string, opts: { sync?: boolean } 
       if (n === 0) return new Uint8Array(0);
       turn ^= 1;
       let buf = transient[turn];
-      if (!buf || buf.length < n) buf = transient[turn] = Buffer.allocUnsafe(Math.max(n, buf?.length ?? 0));
+      if (!buf || buf.length < n) {
+        // Given buffers stay in use for later reads; this longer one gets a buffer of its own.
+        buf = Buffer.allocUnsafe(Math.max(n, buf?.length ?? 0));
+        if (!opts.transient) transient[turn] = buf;
+      }
       return readInto(buf, offset, n);
     },
     close: () => handle.close(),

@@ -33,6 +33,8 @@ export { parseSipMessage, spanText, parseFieldValue, headerDef, bodySpan } from 
 export { summarizeSipMessage } from './sip/summary';
 export type { SipSummary, SipViaSummary } from './sip/summary';
 export { factsFromMessage } from './sip/facts';
+export { WasmFactScanner, TS_FACT_SCANNER } from './sip/fast-facts-wasm';
+export type { FactScanner } from './sip/fast-facts-wasm';
 export { SIP_HEADERS, lookupHeader, canonicalHeaderName } from './sip/header-table';
 export type { SipHeaderDef } from './sip/header-table';
 export { parseUri } from './sip/uri';

@@ -20,6 +20,7 @@ import { runImportFront } from './import-front';
 import type { CaptureReadResult } from './read-capture';
 import type { CaptureFormat, CaptureInterface } from './types';
 import type { TlsKeyInput } from '../tls/keys';
+import type { FactScanner } from '../sip/fast-facts-wasm';
 import type { IcmpQuotedSip } from '../decode/icmp';
 
 export interface ImportOptions {
@@ -49,6 +50,8 @@ export interface ImportOptions {
    * (SSLKEYLOGFILE: any key exchange, TLS 1.0-1.3). Texts, not paths: the adapters read the files.
    */
   tls?: TlsKeyInput;
+  /** The fast path's fact scanner (runImportFront): a WasmFactScanner the host loaded; default the TypeScript one. */
+  factScanner?: FactScanner;
 }
 
 /** Everything SIPScope knows about a capture after import. Message text is re-read with `loadMessageBytes`. */
@@ -117,6 +120,7 @@ export async function importCapture(input: ByteSource, opts: ImportOptions = {})
     chunkSize: opts.chunkSize,
     isCancelled: opts.isCancelled,
     tls: opts.tls,
+    factScanner: opts.factScanner,
     // One thread: facts go straight to the builder (batches are for a thread boundary: src/cli/threaded-import.ts).
     sink: new BuilderSink(builder),
     onProgress: (done, total) => {

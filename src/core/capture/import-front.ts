@@ -13,7 +13,8 @@ import type { EvidenceCollector } from '../rules/capture/evidence';
 import type { RtpAnalyzer } from '../rtp/analyzer';
 import { sipBodyStart, type SdpSighting } from '../rtp/media';
 import { findSdpBodies } from '../sdp/parse-sdp';
-import { FastFacts, scanSipDatagram, scanSipFacts } from '../sip/fast-facts';
+import { FastFacts } from '../sip/fast-facts';
+import { TS_FACT_SCANNER, type FactScanner } from '../sip/fast-facts-wasm';
 import { factsFromMessage } from '../sip/facts';
 import { parseSipMessage } from '../sip/parse-message';
 import type { SipMessage } from '../sip/types';
@@ -56,6 +57,11 @@ export interface ImportFrontOptions {
    * Blocks add to them. Problems with the key texts are reported as `tls/key-*` codes.
    */
   tls?: TlsKeyInput;
+  /**
+   * The fast path's fact scanner: a WasmFactScanner (same facts, faster) when the host loaded one; default the
+   * TypeScript scanner.
+   */
+  factScanner?: FactScanner;
 }
 
 export interface ImportFrontResult extends CaptureReadResult {
@@ -97,6 +103,7 @@ export async function runImportFront(source: ByteSource, opts: ImportFrontOption
   const onNonSipUdp =
     rtp && ev ? (pkt: NetPacket) => (ev.keepAliveCandidate(pkt), rtp.onUdp(pkt)) : rtp ? (pkt: NetPacket) => rtp.onUdp(pkt) : ev ? (pkt: NetPacket) => ev.keepAliveCandidate(pkt) : undefined;
   const reusedFacts = new FastFacts(new Uint8Array(0));
+  const scanner = opts.factScanner ?? TS_FACT_SCANNER;
   const tlsKeys = TlsKeyStore.from(opts.tls);
   const reportKeyProblems = (from: number): void => {
     for (let k = from; k < tlsKeys.problems.length; k++) {
@@ -111,12 +118,12 @@ export async function runImportFront(source: ByteSource, opts: ImportFrontOption
     onKeepAlive: ev ? (pkt) => ev.keepAliveCandidate(pkt) : undefined,
     // Datagrams are framed and scanned in one pass; what the fast path declines is framed and parsed as usual.
     // One FastFacts for every datagram: onSip consumes each before the next is scanned.
-    scanUnit: (b, start, end, max) => scanSipDatagram(b, start, end, max, reusedFacts),
+    scanUnit: (b, start, end, max) => scanner.scanDatagram(b, start, end, max, reusedFacts),
   });
   const sink: FactSink = opts.sink ?? new FactBatchWriter(opts.onBatch ?? (() => {}), opts.batchSize, opts.transferBatches === true, opts.batchPool);
 
   const onSip = (p: SipPayload): void => {
-    let facts: SipFacts | undefined = (p.prescan as FastFacts | undefined) ?? scanSipFacts(p.bytes);
+    let facts: SipFacts | undefined = (p.prescan as FastFacts | undefined) ?? scanner.scanMessage(p.bytes);
     let parsed: SipMessage | undefined; // the full parse, when the fast path declined
     if (facts === undefined) {
       // Not simple enough for the fast path: full parse (same facts, plus problem positions).

@@ -16,12 +16,15 @@ const LF = 0x0a;
 /** RFC 3261 §25.1 token characters (one table for the framing layer and this fast path). */
 const TOKEN = TOKEN_CHAR;
 
-/** Small cache of short ASCII strings (methods, reason phrases, hosts) keyed by their bytes, to avoid re-decoding. */
+/**
+ * Small cache of short ASCII strings (methods, reason phrases, hosts) keyed by their bytes, to avoid re-decoding.
+ * `intern(b, s, e, lower)`: the text of b[s, e) (UTF-8; `lower`: ASCII-lowercased), shared with fast-facts-wasm.ts.
+ */
 const INTERN_SIZE = 4096;
 const internKeys: (Uint8Array | undefined)[] = new Array(INTERN_SIZE);
 const internVals: string[] = new Array(INTERN_SIZE);
 
-function intern(b: Uint8Array, s: number, e: number, lower: boolean): string {
+export function intern(b: Uint8Array, s: number, e: number, lower: boolean): string {
   const len = e - s;
   if (len > 64) return lower ? decodeLowerAscii(b, s, e) : decodeUtf8(b, s, e);
   // The lowercasing is in the seed: the same bytes interned both ways differ by 7 * 31^len (odd) in the hash, so they

@@ -1,8 +1,10 @@
 // One opened capture file: starts the streaming import (progress notification with percent and Cancel), keeps the
 // read-only ByteSource open for message re-reads and the NAT analysis, and publishes model updates while the call
 // list fills in and when the NAT findings arrive.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { gatherTlsSecrets, importCapture, MAX_SECRETS_FILE_BYTES, tlsSidecarPaths, type ImportOptions, type LintSettings, type TlsSecretsCandidate } from '../../core/index';
+import { gatherTlsSecrets, importCapture, MAX_SECRETS_FILE_BYTES, tlsSidecarPaths, WasmFactScanner, type ImportOptions, type LintSettings, type TlsSecretsCandidate } from '../../core/index';
 import { SETTINGS_SECTION } from '../../protocol/settings';
 import type { CaptureSummary } from '../../protocol/webview';
 import { openCaptureByteSource, type ClosableByteSource } from './byte-source';
@@ -53,6 +55,15 @@ export async function readTlsSecrets(uri: vscode.Uri, log: vscode.LogOutputChann
 const UPDATE_INTERVAL_MS = 100;
 
 /** The custom document of the capture editor. */
+/** The WebAssembly fact scanner shipped next to this bundle (dist/fact-scanner.wasm), or undefined (running from sources). */
+function loadFactScanner(): WasmFactScanner | undefined {
+  try {
+    return WasmFactScanner.create(readFileSync(join(__dirname, 'fact-scanner.wasm')));
+  } catch {
+    return undefined;
+  }
+}
+
 export class CaptureDocument implements vscode.CustomDocument {
   readonly session: CaptureSession;
   /** Resolves when the import ended (finished, cancelled or failed); never rejects. */
@@ -138,6 +149,7 @@ export class CaptureDocument implements vscode.CustomDocument {
           const model = await importCapture(source, {
             chunkSize: IMPORT_CHUNK_BYTES,
             tls,
+            factScanner: loadFactScanner(),
             isCancelled: () => this.cancelled,
             onProgress: (done, total) => {
               const pct = total > 0 ? Math.floor((100 * done) / total) : 100;

@@ -1,0 +1,166 @@
+// The WebAssembly fact scanner (wasm/fact-scanner.ts -> dist/fact-scanner.wasm, host side src/core/sip/fast-facts-wasm.ts)
+// must give exactly what the TypeScript scanner (fast-facts.ts, the reference) gives: the same decision to decline,
+// and every field and byte range, for datagrams (framing in the same pass) and whole messages, on bytes scanned in
+// place in the module's memory and on bytes copied in. Checked on every SIP message of the samples and the corpus,
+// the RFC 4475/5118 torture messages, and seeded mutations of them that hit the scanner's decision points.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PacketDecoder, ProblemCollector, TransportAssembler, memoryByteSource, readCapture } from '../../../src/core/index';
+import { FastFacts, scanSipDatagram, scanSipFacts } from '../../../src/core/sip/fast-facts';
+import { WasmFactScanner } from '../../../src/core/sip/fast-facts-wasm';
+import { loadFactScanner } from '../../../src/cli/wasm';
+import { MAX_CONTENT_LENGTH } from '../../../src/core/decode/sip-framing';
+import { rng } from '../decode/transport-helpers';
+
+const root = join(__dirname, '../../..');
+const ARENA = 1 << 20;
+const scanner = loadFactScanner({ dir: join(root, 'dist'), arenaBytes: ARENA });
+if (scanner === undefined) throw new Error('dist/fact-scanner.wasm is missing or does not load: `npm run build` builds it (npm test does)');
+const wasm: WasmFactScanner = scanner;
+
+/** Every field a consumer reads (plain fields, byte ranges and their texts). */
+function snapshot(f: FastFacts | undefined) {
+  if (f === undefined) return undefined;
+  return {
+    kind: f.kind, method: f.method, statusCode: f.statusCode, reason: f.reason, cseqSeq: f.cseqSeq, cseqMethod: f.cseqMethod,
+    viaSentBy: f.viaSentBy, hasSdp: f.hasSdp, problemCount: f.problemCount, messageEnd: f.messageEnd,
+    callId: [f.callIdStart, f.callIdEnd, f.callId], branch: [f.branchStart, f.branchEnd, f.viaBranch],
+    fromTag: [f.fromTagStart, f.fromTagEnd, f.fromTag], toTag: [f.toTagStart, f.toTagEnd, f.toTag],
+    from: [f.fromStart, f.fromEnd], to: [f.toStart, f.toEnd],
+  };
+}
+
+let placed = 0;
+/** `m` copied into the arena (at a varying offset, the last one right at its end), for in-place scans. */
+function inArena(m: Uint8Array): Uint8Array {
+  const at = placed++ % 3 === 2 ? ARENA - m.length : (placed * 977) % Math.max(1, ARENA - m.length);
+  wasm.arena.set(m, at);
+  return wasm.arena.subarray(at, at + m.length);
+}
+
+const tally = { compared: 0, fast: 0 };
+/** TypeScript and WebAssembly agree on `m`: as a whole message, and as a datagram with `max`, copied and in place. */
+function agree(m: Uint8Array, max = MAX_CONTENT_LENGTH): void {
+  tally.compared++;
+  const ts = snapshot(scanSipFacts(m));
+  if (ts) tally.fast++;
+  expect(snapshot(wasm.scanMessage(m))).toEqual(ts);
+  const dg = snapshot(scanSipDatagram(m, 0, m.length, max));
+  expect(snapshot(wasm.scanDatagram(m, 0, m.length, max))).toEqual(dg);
+  const here = inArena(m);
+  expect(snapshot(wasm.scanMessage(here))).toEqual(ts);
+  expect(snapshot(wasm.scanDatagram(here, 0, here.length, max, new FastFacts(here)))).toEqual(dg);
+  // A range inside a larger buffer (a datagram after a first message): positions stay those of the buffer.
+  if (m.length > 8) {
+    const s = Math.floor(m.length / 3);
+    expect(snapshot(wasm.scanDatagram(m, s, m.length, max))).toEqual(snapshot(scanSipDatagram(m, s, m.length, max)));
+    expect(snapshot(wasm.scanDatagram(here, s, here.length, max))).toEqual(snapshot(scanSipDatagram(here, s, here.length, max)));
+  }
+}
+
+async function sipPayloads(file: string): Promise<Uint8Array[]> {
+  const problems = new ProblemCollector();
+  const dec = new PacketDecoder(problems);
+  const asm = new TransportAssembler(problems);
+  const out: Uint8Array[] = [];
+  await readCapture(memoryByteSource(readFileSync(file)), (r) => dec.decode(r, (p) => asm.push(p, (m) => out.push(m.bytes.slice()))));
+  asm.flush((m) => out.push(m.bytes.slice()));
+  return out;
+}
+
+const captureDirs = [join(root, 'samples/captures'), join(root, 'samples/captures/lab'), join(root, '../shared/corpus/captures')].filter(existsSync);
+const tortureDirs = [join(root, '../shared/corpus/sip-messages/rfc4475'), join(root, '../shared/corpus/sip-messages/rfc5118')].filter(existsSync);
+const enc = new TextEncoder();
+
+/** Bytes the scanner decides on. */
+const SPECIAL = [...':\r\n \t;"<>,=[]\\/0123456789aAzZ.-'].map((c) => c.charCodeAt(0)).concat([0x00, 0x80, 0xff]);
+
+/** Seeded mutations of `m`: replaced, deleted, duplicated and cut bytes, biased to the bytes the scanner looks at. */
+function mutations(m: Uint8Array, seed: number, count: number): Uint8Array[] {
+  const r = rng(seed);
+  const out: Uint8Array[] = [];
+  for (let k = 0; k < count; k++) {
+    let b = m.slice();
+    const edits = 1 + Math.floor(r() * 3);
+    for (let e = 0; e < edits && b.length > 0; e++) {
+      const at = Math.floor(r() * b.length);
+      const op = r();
+      if (op < 0.5) b[at] = SPECIAL[Math.floor(r() * SPECIAL.length)]!;
+      else if (op < 0.7) b = Uint8Array.from([...b.subarray(0, at), ...b.subarray(at + 1)]);
+      else if (op < 0.85) {
+        const len = Math.min(b.length - at, 1 + Math.floor(r() * 40));
+        b = Uint8Array.from([...b.subarray(0, at + len), ...b.subarray(at, at + len), ...b.subarray(at + len)]);
+      } else b = b.slice(0, at);
+    }
+    out.push(b);
+  }
+  return out;
+}
+
+describe('WasmFactScanner agrees with the TypeScript fact scanner', () => {
+  it('on inline messages, including LF-only lines, compact forms, IPv6 sent-by and declined ones', () => {
+    const msgs = [
+      'INVITE sip:bob@b.example SIP/2.0\r\nVia: SIP/2.0/UDP [2001:DB8::1]:5060;rport;branch=z9hG4bK-1\r\nv: SIP/2.0/TCP o.example;branch=z9hG4bK-2\r\nf: "Alice A" <sip:alice@a.example>;tag=abc\r\nTo: sip:bob@b.example\r\ni: call-1@a.example\r\nCSeq: 7 INVITE\r\nc: Application/SDP\r\nl: 4\r\n\r\nv=0\r\n',
+      'SIP/2.0 180 Ringing\nVia: SIP/2.0/UDP A.Example:05060;branch=z9hG4bK-x\nTo: <sip:b@b>;tag=xyz\nFrom: <sip:a@a>;tag=1\nCall-ID: c\nCSeq: 1 INVITE\n\n',
+      'SIP/2.0 200\r\nVia: SIP/2.0/UDP a.example\r\nCall-ID: c\r\n\r\n',
+      'OPTIONS sip:b.example SIP/2.0\r\nVia: SIP/2.0/UDP a.example\r\n ;branch=z9hG4bK-1\r\nCall-ID: x\r\n\r\n',
+      'OPTIONS sip:b.example SIP/2.0\r\nFrom: "A \\"B\\"" <sip:a@a.example>;tag=1\r\nCall-ID: x\r\n\r\n',
+      'MESSAGE sip:b@b SIP/2.0\r\nContent-Type: multipart/mixed;boundary=x\r\nCall-ID: m\r\n\r\n--x--',
+      'MESSAGE sip:b@b SIP/2.0\r\nContent-Length: 5\r\nContent-Length: 5\r\nCall-ID: m\r\n\r\nhello',
+      'MESSAGE sip:b@b SIP/2.0\r\nContent-Length: 99999999999\r\n\r\n',
+      'MESSAGE sip:b@b SIP/2.0\r\nCSeq: 4294967296 MESSAGE\r\n\r\n',
+      'REGISTER sip:r SIP/2.0\r\nVia: SIP/2.0/UDP h:99999\r\n\r\n',
+      'garbage',
+      '',
+      'A'.repeat(100),
+      'INVITE sip:x SIP/2.0\r\nVia: SIP/2.0/UDP [::1;branch=z\r\n\r\n',
+      `INVITE sip:x SIP/2.0\r\nX-Long: ${'y'.repeat(70_000)}\r\nCall-ID: long\r\n\r\n`, // longer than the copy area
+    ];
+    for (const m of msgs) agree(enc.encode(m));
+    for (const max of [0, 3, 4, 5]) agree(enc.encode('MESSAGE sip:b@b SIP/2.0\r\nCall-ID: m\r\nl: 4\r\n\r\nbody'), max);
+    expect(snapshot(wasm.scanMessage(enc.encode(msgs[0]!)))).toMatchObject({ method: 'INVITE', viaSentBy: '2001:db8::1:5060', hasSdp: true });
+    expect(snapshot(wasm.scanMessage(enc.encode(msgs[1]!)))).toMatchObject({ statusCode: 180, reason: 'Ringing', viaSentBy: 'a.example:5060' });
+  });
+
+  for (const dir of captureDirs) {
+    for (const file of readdirSync(dir).filter((f) => /\.(pcap|pcapng)$/.test(f))) {
+      it(`${dir.split('/').slice(-2).join('/')}/${file}, and mutations`, async () => {
+        const msgs = await sipPayloads(join(dir, file));
+        msgs.forEach((m, k) => {
+          agree(m);
+          if (k < 40) for (const x of mutations(m, k * 7919 + file.length, 25)) agree(x, k % 5 === 0 ? Math.floor(m.length / 4) : MAX_CONTENT_LENGTH);
+        });
+      });
+    }
+  }
+
+  it.skipIf(tortureDirs.length === 0)('RFC 4475/5118 torture messages, and mutations (skipped without ../shared)', () => {
+    let n = 0;
+    for (const dir of tortureDirs) {
+      for (const file of readdirSync(dir).filter((f) => f.endsWith('.dat'))) {
+        const m = new Uint8Array(readFileSync(join(dir, file)));
+        agree(m);
+        for (const x of mutations(m, n++ * 104729, 40)) agree(x);
+      }
+    }
+    expect(n).toBeGreaterThan(40);
+  });
+
+  it('compared a meaningful set, most of it on the fast path', () => {
+    expect(tally.compared).toBeGreaterThan(2000);
+    expect(tally.fast).toBeGreaterThan(2000);
+  });
+});
+
+describe('WasmFactScanner.create', () => {
+  it('returns undefined for bytes that are not the module', () => {
+    expect(WasmFactScanner.create(new Uint8Array([0, 1, 2, 3]))).toBeUndefined();
+    expect(WasmFactScanner.create(enc.encode('<html>'))).toBeUndefined();
+  });
+  it('gives an arena of the size asked for, in the module memory', () => {
+    expect(wasm.arena.length).toBe(ARENA);
+    const other = loadFactScanner({ dir: join(root, 'dist') });
+    expect(other?.arena.length).toBe(0);
+  });
+});

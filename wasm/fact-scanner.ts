@@ -1,0 +1,518 @@
+// AssemblyScript, compiled to WebAssembly by esbuild.mjs (dist/fact-scanner.wasm): the import fast path's SIP fact
+// scanner, src/core/sip/fast-facts.ts scan() step for step, over bytes in linear memory, finding line ends 16 bytes
+// at a time (SIMD). The TypeScript scan() is the reference: test/core/sip/fast-facts-wasm.test.ts checks that both
+// give the same facts on every corpus and sample message and on mutated ones. The host side, the memory layout and
+// the result slots are in src/core/sip/fast-facts-wasm.ts.
+
+const SP: u32 = 0x20;
+const HT: u32 = 0x09;
+const CR: u32 = 0x0d;
+const LF: u32 = 0x0a;
+
+// Result slots (i32 each, at `out`), positions relative to the scanned range: keep in step with fast-facts-wasm.ts.
+const R_KIND = 0; // 0 request, 1 response
+const R_STATUS = 1;
+const R_METHOD_S = 2;
+const R_METHOD_E = 3;
+const R_REASON_S = 4; // -1: empty reason phrase
+const R_REASON_E = 5;
+const R_CSEQ_SEQ = 6; // -1: no CSeq
+const R_CSEQ_M_S = 7;
+const R_CSEQ_M_E = 8;
+const R_VIA_HS = 9; // -1: no Via
+const R_VIA_HE = 10;
+const R_VIA_PORT = 11; // -1: no port
+const R_VIA_END = 12; // end of sent-by (host and port)
+const R_VIA_PLAIN = 13; // 1: the sent-by bytes are the text as they are (lowercased)
+const R_HAS_SDP = 14;
+const R_CALLID_S = 15;
+const R_CALLID_E = 16;
+const R_BRANCH_S = 17;
+const R_BRANCH_E = 18;
+const R_FTAG_S = 19;
+const R_FTAG_E = 20;
+const R_TTAG_S = 21;
+const R_TTAG_E = 22;
+const R_MSG_END = 23;
+const R_FROM_S = 24;
+const R_FROM_E = 25;
+const R_TO_S = 26;
+const R_TO_E = 27;
+const R_SLOTS = 28;
+
+/** 16 bytes after every area: SIMD loads read up to 15 bytes past the end of a scanned range. */
+const GUARD: usize = 16;
+
+/** 256-byte RFC 3261 §25.1 token table (1 = token character), filled by the host from TOKEN_CHAR. */
+let token: usize = 0;
+let out: usize = 0;
+let copyArea: usize = 0;
+let arenaArea: usize = 0;
+/** The range being scanned. */
+let input: usize = 0;
+
+/**
+ * Allocate, once, before the host makes views of the memory (they stay valid: nothing allocates later): the token
+ * table, the result slots, a copy area of `copyBytes` bytes for messages outside linear memory, and an arena of
+ * `arenaBytes` bytes the host may read captures into (then messages are scanned in place).
+ */
+export function init(copyBytes: i32, arenaBytes: i32): void {
+  token = heap.alloc(256);
+  out = heap.alloc(R_SLOTS * 4);
+  copyArea = heap.alloc(<usize>copyBytes + GUARD);
+  arenaArea = heap.alloc(<usize>arenaBytes + GUARD);
+}
+export function tokenTable(): usize {
+  return token;
+}
+export function results(): usize {
+  return out;
+}
+export function copyAreaAt(): usize {
+  return copyArea;
+}
+export function arenaAt(): usize {
+  return arenaArea;
+}
+
+@inline function at(i: i32): u32 {
+  return <u32>load<u8>(input + <usize>i);
+}
+@inline function isToken(c: u32): bool {
+  return load<u8>(token + <usize>c) != 0;
+}
+@inline function lc(c: u32): u32 {
+  return c | 0x20;
+}
+@inline function set(slot: i32, v: i32): void {
+  store<i32>(out + (<usize>slot << 2), v);
+}
+@inline function get(slot: i32): i32 {
+  return load<i32>(out + (<usize>slot << 2));
+}
+
+/** First LF in [i, n), or n: 16 bytes at a time. */
+@inline function findLf(i: i32, n: i32): i32 {
+  const lf = i8x16.splat(<i8>LF);
+  while (i + 16 <= n) {
+    const m = i8x16.bitmask(i8x16.eq(v128.load(input + <usize>i), lf));
+    if (m != 0) return i + <i32>ctz(m);
+    i += 16;
+  }
+  while (i < n && at(i) != LF) i++;
+  return i;
+}
+
+/** First ':' or LF in [i, n), or n: 16 bytes at a time. */
+@inline function findColonOrLf(i: i32, n: i32): i32 {
+  const lf = i8x16.splat(<i8>LF);
+  const colon = i8x16.splat(0x3a);
+  while (i + 16 <= n) {
+    const v = v128.load(input + <usize>i);
+    const m = i8x16.bitmask(v128.or(i8x16.eq(v, lf), i8x16.eq(v, colon)));
+    if (m != 0) return i + <i32>ctz(m);
+    i += 16;
+  }
+  while (i < n) {
+    const c = at(i);
+    if (c == 0x3a || c == LF) break;
+    i++;
+  }
+  return i;
+}
+
+function eqLower(s: i32, w: u64, len: i32): bool {
+  // w: the lowercase name, little-endian, up to 8 bytes
+  for (let k = 0; k < len; k++) {
+    if (lc(at(s + k)) != <u32>((w >> (<u64>k * 8)) & 0xff)) return false;
+  }
+  return true;
+}
+
+// little-endian packed lowercase names
+const W_TO: u64 = 0x6f74;
+const W_VIA: u64 = 0x616976;
+const W_FROM: u64 = 0x6d6f7266;
+const W_CSEQ: u64 = 0x71657363;
+const W_CALL_ID: u64 = 0x64692d6c6c6163; // "call-id"
+const W_SIP20: u64 = 0x2f302e322f706973; // "sip/2.0/"
+const W_TAG: u64 = 0x676174;
+const W_BRANCH: u64 = 0x68636e617262;
+
+function eqLowerStr(s: i32, str: string): bool {
+  for (let k = 0; k < str.length; k++) if (lc(at(s + k)) != <u32>str.charCodeAt(k)) return false;
+  return true;
+}
+
+const H_OTHER = 0;
+const H_CALLID = 1;
+const H_CSEQ = 2;
+const H_FROM = 3;
+const H_TO = 4;
+const H_VIA = 5;
+const H_CTYPE = 6;
+const H_CLEN = 7;
+
+function headerKind(s: i32, e: i32): i32 {
+  switch (e - s) {
+    case 1: {
+      const c = lc(at(s));
+      if (c == 0x69) return H_CALLID;
+      if (c == 0x66) return H_FROM;
+      if (c == 0x74) return H_TO;
+      if (c == 0x76) return H_VIA;
+      if (c == 0x63) return H_CTYPE;
+      if (c == 0x6c) return H_CLEN;
+      return H_OTHER;
+    }
+    case 2:
+      return eqLower(s, W_TO, 2) ? H_TO : H_OTHER;
+    case 3:
+      return eqLower(s, W_VIA, 3) ? H_VIA : H_OTHER;
+    case 4:
+      return eqLower(s, W_FROM, 4) ? H_FROM : eqLower(s, W_CSEQ, 4) ? H_CSEQ : H_OTHER;
+    case 7:
+      return eqLower(s, W_CALL_ID, 7) ? H_CALLID : H_OTHER;
+    case 12:
+      return eqLowerStr(s, 'content-type') ? H_CTYPE : H_OTHER;
+    case 14:
+      return eqLowerStr(s, 'content-length') ? H_CLEN : H_OTHER;
+    default:
+      return H_OTHER;
+  }
+}
+
+/** Unsigned decimal digits in [s, e); -1 when empty, not all digits or longer than 10 digits. */
+function digits(s: i32, e: i32): f64 {
+  if (s >= e || e - s > 10) return -1;
+  let n: f64 = 0;
+  for (let i = s; i < e; i++) {
+    const c = <i32>at(i) - 0x30;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + <f64>c;
+  }
+  return n;
+}
+
+let valueEnd: i32 = 0;
+const ABSENT: i32 = -1;
+const NOT_SIMPLE: i32 = -2;
+
+@inline function isWs(c: u32): bool {
+  return c == SP || c == HT;
+}
+
+/** fast-facts.ts param(): `want` is a packed lowercase name of `wantLen` bytes. */
+function param(s: i32, e: i32, want: u64, wantLen: i32): i32 {
+  let i = s;
+  let found = ABSENT;
+  let foundEnd = 0;
+  while (i < e) {
+    while (i < e && isWs(at(i))) i++;
+    if (i >= e) break;
+    if (at(i) != 0x3b) return NOT_SIMPLE;
+    i++;
+    while (i < e && isWs(at(i))) i++;
+    const ns = i;
+    while (i < e && isToken(at(i))) i++;
+    const ne = i;
+    if (ne == ns) return NOT_SIMPLE;
+    while (i < e && isWs(at(i))) i++;
+    let vs = i;
+    let ve = i;
+    if (i < e && at(i) == 0x3d) {
+      i++;
+      while (i < e && isWs(at(i))) i++;
+      vs = i;
+      if (at(i) == 0x22) return NOT_SIMPLE;
+      while (i < e) {
+        const c = at(i);
+        if (c == 0x3b || c == SP || c == HT || c == 0x2c) break;
+        i++;
+      }
+      ve = i;
+      if (at(i) == 0x2c) return NOT_SIMPLE;
+    }
+    if (found == ABSENT && ne - ns == wantLen && eqLower(ns, want, wantLen)) {
+      found = vs;
+      foundEnd = ve;
+    }
+  }
+  valueEnd = foundEnd;
+  return found;
+}
+
+/** fast-facts.ts addrTag(). */
+function addrTag(s: i32, e: i32): i32 {
+  let i = s;
+  let paramsFrom = -1;
+  if (at(i) == 0x22) {
+    i++;
+    while (i < e && at(i) != 0x22) {
+      if (at(i) == 0x5c) return NOT_SIMPLE;
+      i++;
+    }
+    if (i >= e) return NOT_SIMPLE;
+    i++;
+  }
+  let lt = -1;
+  for (let j = i; j < e; j++) {
+    const c = at(j);
+    if (c == 0x3c) {
+      lt = j;
+      break;
+    }
+    if (c == 0x22 || c == 0x2c) return NOT_SIMPLE;
+    if (c == 0x3b && lt < 0) {
+      paramsFrom = j;
+      break;
+    }
+  }
+  if (lt >= 0) {
+    let gt = lt;
+    while (gt < e && at(gt) != 0x3e) gt++;
+    if (gt >= e) return NOT_SIMPLE;
+    paramsFrom = gt + 1;
+  } else if (paramsFrom < 0) {
+    paramsFrom = e;
+  }
+  return param(paramsFrom, e, W_TAG, 3);
+}
+
+/**
+ * Scan the `n` bytes at `at0` (fast-facts.ts scan() with s = 0; at least GUARD readable bytes must follow them).
+ * `maxContentLength` >= 0: datagram mode. Returns 1 with the result slots filled, or 0 when the fast path declines.
+ */
+export function scan(at0: usize, n: i32, maxContentLength: f64): i32 {
+  input = at0;
+  const datagram = maxContentLength >= 0;
+  let lf = findLf(0, n);
+  if (lf >= n) return 0;
+  let le = lf > 0 && at(lf - 1) == CR ? lf - 1 : lf;
+  set(R_KIND, 0);
+  set(R_STATUS, 0);
+  set(R_METHOD_S, -1);
+  set(R_METHOD_E, -1);
+  set(R_REASON_S, -1);
+  set(R_REASON_E, -1);
+  set(R_CSEQ_SEQ, -1);
+  set(R_VIA_HS, -1);
+  set(R_HAS_SDP, 0);
+  set(R_CALLID_S, -1);
+  set(R_CALLID_E, -1);
+  set(R_BRANCH_S, -1);
+  set(R_BRANCH_E, -1);
+  set(R_FTAG_S, -1);
+  set(R_FTAG_E, -1);
+  set(R_TTAG_S, -1);
+  set(R_TTAG_E, -1);
+  set(R_MSG_END, -1);
+  set(R_FROM_S, -1);
+  set(R_FROM_E, -1);
+  set(R_TO_S, -1);
+  set(R_TO_E, -1);
+  if (le >= 12 && at(0) == 0x53 && at(1) == 0x49 && at(2) == 0x50 && at(3) == 0x2f && at(4) == 0x32 && at(5) == 0x2e && at(6) == 0x30 && at(7) == SP) {
+    set(R_KIND, 1);
+    const code = digits(8, 11);
+    if (code < 100 || code > 699) return 0;
+    set(R_STATUS, <i32>code);
+    if (le > 11) {
+      if (at(11) != SP) return 0;
+      if (le > 12) {
+        set(R_REASON_S, 12);
+        set(R_REASON_E, le);
+      }
+    }
+  } else {
+    let i = 0;
+    while (i < le && isToken(at(i))) i++;
+    if (i == 0 || at(i) != SP) return 0;
+    set(R_METHOD_S, 0);
+    set(R_METHOD_E, i);
+    const uriStart = i + 1;
+    let j = uriStart;
+    while (j < le && at(j) != SP) j++;
+    if (j == uriStart || le - j != 8) return 0;
+    if (!(at(j + 1) == 0x53 && at(j + 2) == 0x49 && at(j + 3) == 0x50 && at(j + 4) == 0x2f && at(j + 5) == 0x32 && at(j + 6) == 0x2e && at(j + 7) == 0x30)) return 0;
+  }
+
+  let viaSeen = false;
+  let sdpType = false;
+  let typeSeen = false;
+  let contentLength: f64 = -1;
+  let lengthSeen = false;
+  let cseqSeen = false;
+
+  let i = lf + 1;
+  let bodyStart = -1;
+  while (i < n) {
+    const c0 = at(i);
+    const colon = findColonOrLf(i, n);
+    if (colon >= n) return 0;
+    const c = at(colon);
+    if (c == LF) {
+      if (colon == i || (colon == i + 1 && c0 == CR)) {
+        bodyStart = colon + 1;
+        break;
+      }
+      return 0;
+    }
+    if (c0 == SP || c0 == HT) return 0;
+    lf = findLf(colon + 1, n);
+    if (lf >= n) return 0;
+    le = at(lf - 1) == CR ? lf - 1 : lf;
+    let ne = colon;
+    while (ne > i && isWs(at(ne - 1))) ne--;
+    // headerKind only for the name lengths it knows (1, 2, 3, 4, 7, 12, 14)
+    const nameLength = ne - i;
+    const kindOf = nameLength <= 4 || nameLength == 7 || nameLength == 12 || nameLength == 14 ? headerKind(i, ne) : H_OTHER;
+    if (kindOf != H_OTHER) {
+      let vs = colon + 1;
+      while (vs < le && isWs(at(vs))) vs++;
+      let ve = le;
+      while (ve > vs && isWs(at(ve - 1))) ve--;
+      switch (kindOf) {
+        case H_CALLID: {
+          if (get(R_CALLID_S) < 0) {
+            if (ve == vs) return 0;
+            set(R_CALLID_S, vs);
+            set(R_CALLID_E, ve);
+          }
+          break;
+        }
+        case H_CSEQ: {
+          if (!cseqSeen) {
+            let d = vs;
+            while (d < ve && at(d) >= 0x30 && at(d) <= 0x39) d++;
+            const seq = digits(vs, d);
+            if (seq < 0 || seq > 2147483647) return 0;
+            let m = d;
+            while (m < ve && isWs(at(m))) m++;
+            if (m == d || m == ve) return 0;
+            let me = m;
+            while (me < ve && isToken(at(me))) me++;
+            if (me != ve) return 0;
+            cseqSeen = true;
+            set(R_CSEQ_SEQ, <i32>seq);
+            set(R_CSEQ_M_S, m);
+            set(R_CSEQ_M_E, me);
+          }
+          break;
+        }
+        case H_FROM: {
+          if (get(R_FROM_S) < 0) {
+            const tag = addrTag(vs, ve);
+            if (tag == NOT_SIMPLE) return 0;
+            set(R_FTAG_S, tag);
+            set(R_FTAG_E, valueEnd);
+            set(R_FROM_S, vs);
+            set(R_FROM_E, ve);
+          }
+          break;
+        }
+        case H_TO: {
+          if (get(R_TO_S) < 0) {
+            const tag = addrTag(vs, ve);
+            if (tag == NOT_SIMPLE) return 0;
+            set(R_TTAG_S, tag);
+            set(R_TTAG_E, valueEnd);
+            set(R_TO_S, vs);
+            set(R_TO_E, ve);
+          }
+          break;
+        }
+        case H_VIA: {
+          if (!viaSeen) {
+            viaSeen = true;
+            if (ve - vs < 9 || !eqLower(vs, W_SIP20, 8)) return 0;
+            let k = vs + 8;
+            while (k < ve && isToken(at(k))) k++;
+            if (k == vs + 8 || !isWs(at(k))) return 0;
+            while (k < ve && isWs(at(k))) k++;
+            let hs = k;
+            let he: i32;
+            if (at(k) == 0x5b) {
+              let rb = k;
+              while (rb < ve && at(rb) != 0x5d) rb++;
+              if (rb >= ve) return 0;
+              hs = k + 1;
+              he = rb;
+              k = rb + 1;
+            } else {
+              while (k < ve) {
+                const ch = at(k);
+                if (!(isToken(ch) || ch == 0x2e) || ch == 0x3a) break;
+                k++;
+              }
+              he = k;
+            }
+            if (he == hs) return 0;
+            let port = -1;
+            if (at(k) == 0x3a) {
+              const ps = ++k;
+              while (k < ve && at(k) >= 0x30 && at(k) <= 0x39) k++;
+              const p = digits(ps, k);
+              if (p < 0 || p > 65535) return 0;
+              port = <i32>p;
+            }
+            let pe = k;
+            while (pe < ve && at(pe) != 0x2c) pe++;
+            const br = param(k, pe, W_BRANCH, 6);
+            if (br == NOT_SIMPLE) return 0;
+            set(R_BRANCH_S, br);
+            set(R_BRANCH_E, valueEnd);
+            set(R_VIA_HS, hs);
+            set(R_VIA_HE, he);
+            set(R_VIA_PORT, port);
+            set(R_VIA_END, k);
+            set(R_VIA_PLAIN, at(hs - 1) != 0x5b && port >= 0 && at(he + 1) != 0x30 ? 1 : 0);
+          }
+          break;
+        }
+        case H_CTYPE: {
+          if (!typeSeen) {
+            typeSeen = true;
+            let te = vs;
+            while (te < ve && at(te) != 0x3b) te++;
+            while (te > vs && isWs(at(te - 1))) te--;
+            if (te - vs == 15 && eqLowerStr(vs, 'application/sdp')) sdpType = true;
+            else if (te - vs >= 10 && eqLowerStr(vs, 'multipart/')) return 0;
+            else {
+              for (let q = vs; q < te; q++) if (isWs(at(q))) return 0;
+            }
+          }
+          break;
+        }
+        case H_CLEN: {
+          if (!lengthSeen) {
+            lengthSeen = true;
+            contentLength = digits(vs, ve);
+            if (contentLength < 0) return 0;
+          } else if (datagram) return 0;
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    i = lf + 1;
+  }
+  if (bodyStart < 0) return 0;
+  if (datagram) {
+    if (contentLength > maxContentLength || <f64>bodyStart + contentLength > <f64>n) return 0;
+    n = contentLength >= 0 ? bodyStart + <i32>contentLength : n;
+    set(R_MSG_END, n);
+  }
+  if (sdpType) {
+    const end = contentLength >= 0 && <f64>bodyStart + contentLength <= <f64>n ? bodyStart + <i32>contentLength : n;
+    for (let q = bodyStart; q < end; q++) {
+      const c = at(q);
+      if (c != SP && c != HT && c != CR && c != LF) {
+        set(R_HAS_SDP, 1);
+        break;
+      }
+    }
+  }
+  return 1;
+}
+
