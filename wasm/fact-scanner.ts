@@ -38,7 +38,15 @@ const R_FROM_S = 24;
 const R_FROM_E = 25;
 const R_TO_S = 26;
 const R_TO_E = 27;
-const R_SLOTS = 28;
+// Hashes for the host's lookups, so that it does not loop over the bytes again: intern() hashes (fast-facts.ts) of
+// the method or reason phrase, the CSeq method and the sent-by text; the FNV-1a hash of the Call-ID
+// (util/byte-key-table.ts hashBytes) and whether it is ASCII.
+const R_START_H = 28;
+const R_CSEQ_M_H = 29;
+const R_VIA_H = 30;
+const R_CALLID_H = 31;
+const R_CALLID_ASCII = 32;
+const R_SLOTS = 33;
 
 /** 16 bytes after every area: SIMD loads read up to 15 bytes past the end of a scanned range. */
 const GUARD: usize = 16;
@@ -194,6 +202,16 @@ function digits(s: i32, e: i32): f64 {
   return n;
 }
 
+/** fast-facts.ts intern()'s hash of [s, e): seeded with the length and `lower`, over the bytes as they are. */
+function internHash(s: i32, e: i32, lower: bool): i32 {
+  let h: i32 = (e - s) * 31 + (lower ? 7 : 0);
+  for (let i = s; i < e; i++) h = h * 31 + <i32>at(i);
+  return h;
+}
+
+const FNV_OFFSET: i32 = 0x811c9dc5;
+const FNV_PRIME: i32 = 0x01000193;
+
 let valueEnd: i32 = 0;
 const ABSENT: i32 = -1;
 const NOT_SIMPLE: i32 = -2;
@@ -321,6 +339,7 @@ export function scan(at0: usize, n: i32, maxContentLength: f64): i32 {
       if (le > 12) {
         set(R_REASON_S, 12);
         set(R_REASON_E, le);
+        set(R_START_H, internHash(12, le, false));
       }
     }
   } else {
@@ -329,6 +348,7 @@ export function scan(at0: usize, n: i32, maxContentLength: f64): i32 {
     if (i == 0 || at(i) != SP) return 0;
     set(R_METHOD_S, 0);
     set(R_METHOD_E, i);
+    set(R_START_H, internHash(0, i, false));
     const uriStart = i + 1;
     let j = uriStart;
     while (j < le && at(j) != SP) j++;
@@ -377,6 +397,15 @@ export function scan(at0: usize, n: i32, maxContentLength: f64): i32 {
             if (ve == vs) return 0;
             set(R_CALLID_S, vs);
             set(R_CALLID_E, ve);
+            let h = FNV_OFFSET;
+            let any: u32 = 0;
+            for (let q = vs; q < ve; q++) {
+              const ch = at(q);
+              any |= ch;
+              h = (h ^ <i32>ch) * FNV_PRIME;
+            }
+            set(R_CALLID_H, h);
+            set(R_CALLID_ASCII, any < 0x80 ? 1 : 0);
           }
           break;
         }
@@ -396,6 +425,7 @@ export function scan(at0: usize, n: i32, maxContentLength: f64): i32 {
             set(R_CSEQ_SEQ, <i32>seq);
             set(R_CSEQ_M_S, m);
             set(R_CSEQ_M_E, me);
+            set(R_CSEQ_M_H, internHash(m, me, false));
           }
           break;
         }
@@ -465,7 +495,9 @@ export function scan(at0: usize, n: i32, maxContentLength: f64): i32 {
             set(R_VIA_HE, he);
             set(R_VIA_PORT, port);
             set(R_VIA_END, k);
-            set(R_VIA_PLAIN, at(hs - 1) != 0x5b && port >= 0 && at(he + 1) != 0x30 ? 1 : 0);
+            const plain = at(hs - 1) != 0x5b && port >= 0 && at(he + 1) != 0x30;
+            set(R_VIA_PLAIN, plain ? 1 : 0);
+            set(R_VIA_H, plain ? internHash(hs, k, true) : internHash(hs, he, true));
           }
           break;
         }

@@ -308,15 +308,18 @@ export class CallIdIndex {
     if (s < 0) return -1;
     const e = f.callIdEnd;
     const b = f.bytes;
-    // One pass: the key's hash, and whether it is ASCII.
-    let h = FNV_OFFSET;
-    let any = 0;
-    for (let i = s; i < e; i++) {
-      const c = b[i] as number;
-      any |= c;
-      h = Math.imul(h ^ c, FNV_PRIME);
-    }
-    if (any >= 0x80) return this.callOfText(f);
+    let h = f.callIdHash;
+    if (f.callIdAscii < 0) {
+      // Not from the scanner: one pass for the key's hash and whether it is ASCII.
+      h = FNV_OFFSET;
+      let any = 0;
+      for (let i = s; i < e; i++) {
+        const c = b[i] as number;
+        any |= c;
+        h = Math.imul(h ^ c, FNV_PRIME);
+      }
+      if (any >= 0x80) return this.callOfText(f);
+    } else if (f.callIdAscii === 0) return this.callOfText(f);
     const known = this.callByBytes.getHashed(b, s, e, h);
     if (known >= 0) return known;
     this.callByBytes.addHashed(b, s, e, h, this.calls);

@@ -4,7 +4,7 @@
 // (the CLI's import worker, the extension) reads the module's bytes and hands them to WasmFactScanner.create.
 // Bytes inside the module's memory (a capture read into `arena`) are scanned in place; others are copied first.
 import { TOKEN_CHAR } from '../decode/sip-framing';
-import { FastFacts, intern, scanSipDatagram, scanSipFacts } from './fast-facts';
+import { FastFacts, internHashed, scanSipDatagram, scanSipFacts } from './fast-facts';
 
 /** The scanner interface runImportFront uses: scanSipDatagram / scanSipFacts semantics (see fast-facts.ts). */
 export interface FactScanner {
@@ -49,6 +49,11 @@ const R_FROM_S = 24;
 const R_FROM_E = 25;
 const R_TO_S = 26;
 const R_TO_E = 27;
+const R_START_H = 28;
+const R_CSEQ_M_H = 29;
+const R_VIA_H = 30;
+const R_CALLID_H = 31;
+const R_CALLID_ASCII = 32;
 /** Bytes that must be readable after a range scanned in place (the module's GUARD). */
 const GUARD = 16;
 /** Default size of the copy area: messages longer than this (outside the arena) are scanned by the TypeScript path. */
@@ -150,20 +155,21 @@ export class WasmFactScanner implements FactScanner {
       f.kind = 'response';
       f.statusCode = r[o + R_STATUS]!;
       const rs = r[o + R_REASON_S]!;
-      f.reason = rs >= 0 ? intern(b, s + rs, s + r[o + R_REASON_E]!, false) : '';
+      f.reason = rs >= 0 ? internHashed(b, s + rs, s + r[o + R_REASON_E]!, false, r[o + R_START_H]!) : '';
     } else {
-      f.method = intern(b, s + r[o + R_METHOD_S]!, s + r[o + R_METHOD_E]!, false);
+      f.method = internHashed(b, s + r[o + R_METHOD_S]!, s + r[o + R_METHOD_E]!, false, r[o + R_START_H]!);
     }
     const seq = r[o + R_CSEQ_SEQ]!;
     if (seq >= 0) {
       f.cseqSeq = seq;
-      f.cseqMethod = intern(b, s + r[o + R_CSEQ_M_S]!, s + r[o + R_CSEQ_M_E]!, false);
+      f.cseqMethod = internHashed(b, s + r[o + R_CSEQ_M_S]!, s + r[o + R_CSEQ_M_E]!, false, r[o + R_CSEQ_M_H]!);
     }
     const hs = r[o + R_VIA_HS]!;
     if (hs >= 0) {
-      if (r[o + R_VIA_PLAIN] === 1) f.viaSentBy = intern(b, s + hs, s + r[o + R_VIA_END]!, true);
+      const h = r[o + R_VIA_H]!;
+      if (r[o + R_VIA_PLAIN] === 1) f.viaSentBy = internHashed(b, s + hs, s + r[o + R_VIA_END]!, true, h);
       else {
-        const host = intern(b, s + hs, s + r[o + R_VIA_HE]!, true);
+        const host = internHashed(b, s + hs, s + r[o + R_VIA_HE]!, true, h);
         const port = r[o + R_VIA_PORT]!;
         f.viaSentBy = port >= 0 ? `${host}:${port}` : host;
       }
@@ -174,6 +180,8 @@ export class WasmFactScanner implements FactScanner {
     if (x >= 0) {
       f.callIdStart = s + x;
       f.callIdEnd = s + r[o + R_CALLID_E]!;
+      f.callIdHash = r[o + R_CALLID_H]!;
+      f.callIdAscii = r[o + R_CALLID_ASCII]!;
     }
     x = r[o + R_BRANCH_S]!;
     if (x >= 0) {

@@ -18,19 +18,31 @@ const TOKEN = TOKEN_CHAR;
 
 /**
  * Small cache of short ASCII strings (methods, reason phrases, hosts) keyed by their bytes, to avoid re-decoding.
- * `intern(b, s, e, lower)`: the text of b[s, e) (UTF-8; `lower`: ASCII-lowercased), shared with fast-facts-wasm.ts.
+ * `intern(b, s, e, lower)`: the text of b[s, e) (UTF-8; `lower`: ASCII-lowercased); `internHashed` takes the hash
+ * already computed (`internHash`; the WebAssembly scanner computes it while scanning, fast-facts-wasm.ts).
  */
 const INTERN_SIZE = 4096;
 const internKeys: (Uint8Array | undefined)[] = new Array(INTERN_SIZE);
 const internVals: string[] = new Array(INTERN_SIZE);
 
+/**
+ * intern()'s hash of b[s, e). The lowercasing is in the seed: the same bytes interned both ways differ by
+ * 7 * 31^len (odd) in the hash, so they never share a slot and a slot's value is always for its own lowercasing.
+ */
+export function internHash(b: Uint8Array, s: number, e: number, lower: boolean): number {
+  let h = (e - s) * 31 + (lower ? 7 : 0);
+  for (let i = s; i < e; i++) h = (Math.imul(h, 31) + (b[i] as number)) | 0;
+  return h;
+}
+
 export function intern(b: Uint8Array, s: number, e: number, lower: boolean): string {
+  return e - s > 64 ? internHashed(b, s, e, lower, 0) : internHashed(b, s, e, lower, internHash(b, s, e, lower));
+}
+
+/** intern() with `h` = internHash(b, s, e, lower) (ignored for texts longer than 64 bytes, which are not cached). */
+export function internHashed(b: Uint8Array, s: number, e: number, lower: boolean, h: number): string {
   const len = e - s;
   if (len > 64) return lower ? decodeLowerAscii(b, s, e) : decodeUtf8(b, s, e);
-  // The lowercasing is in the seed: the same bytes interned both ways differ by 7 * 31^len (odd) in the hash, so they
-  // never share a slot and a slot's value is always for its own lowercasing.
-  let h = len * 31 + (lower ? 7 : 0);
-  for (let i = s; i < e; i++) h = (Math.imul(h, 31) + (b[i] as number)) | 0;
   const slot = (h >>> 0) & (INTERN_SIZE - 1);
   const k = internKeys[slot];
   if (k !== undefined && k.length === len) {
@@ -228,6 +240,12 @@ export class FastFacts implements SipFacts {
   /** Call-ID value in `bytes` (-1: absent; never empty). */
   callIdStart = -1;
   callIdEnd = -1;
+  /**
+   * When the scanner computed them (WebAssembly): the Call-ID's FNV-1a hash (util/byte-key-table.ts hashBytes) in
+   * `callIdHash`, and `callIdAscii` 1 (all bytes < 0x80) or 0; -1 when not computed.
+   */
+  callIdHash = 0;
+  callIdAscii = -1;
   /** Top Via branch, From tag and To tag values in `bytes` (-1: absent; an empty range reads as undefined). */
   branchStart = -1;
   branchEnd = -1;
@@ -261,6 +279,7 @@ export class FastFacts implements SipFacts {
     this.problemCount = 0;
     this.bytes = bytes;
     this.callIdStart = this.callIdEnd = -1;
+    this.callIdAscii = -1;
     this.branchStart = this.branchEnd = -1;
     this.fromTagStart = this.fromTagEnd = -1;
     this.toTagStart = this.toTagEnd = -1;

@@ -12,6 +12,7 @@ import { WasmFactScanner } from '../../../src/core/sip/fast-facts-wasm';
 import { loadFactScanner } from '../../../src/cli/wasm';
 import { MAX_CONTENT_LENGTH } from '../../../src/core/decode/sip-framing';
 import { rng } from '../decode/transport-helpers';
+import { hashBytes } from '../../../src/core/util/byte-key-table';
 
 const root = join(__dirname, '../../..');
 const ARENA = 1 << 20;
@@ -54,6 +55,15 @@ function agree(m: Uint8Array, max = MAX_CONTENT_LENGTH, real = false): void {
   expect(snapshot(wasm.scanMessage(m))).toEqual(ts);
   const dg = snapshot(scanSipDatagram(m, 0, m.length, max));
   expect(snapshot(wasm.scanDatagram(m, 0, m.length, max))).toEqual(dg);
+  const w = wasm.scanMessage(m);
+  if (w !== undefined && w.callIdStart >= 0 && w.callIdAscii !== -1) {
+    // The Call-ID hash the scanner hands CallIdIndex is hashBytes' (a wrong one would split or merge calls); -1: not
+    // computed (a message longer than the copy area went to the TypeScript scanner).
+    let any = 0;
+    for (let i = w.callIdStart; i < w.callIdEnd; i++) any |= m[i]!;
+    expect(w.callIdAscii).toBe(any < 0x80 ? 1 : 0);
+    if (any < 0x80) expect(w.callIdHash).toBe(hashBytes(m, w.callIdStart, w.callIdEnd));
+  }
   const here = inArena(m);
   expect(snapshot(wasm.scanMessage(here))).toEqual(ts);
   expect(snapshot(wasm.scanDatagram(here, 0, here.length, max, new FastFacts(here)))).toEqual(dg);
@@ -126,6 +136,8 @@ describe('WasmFactScanner agrees with the TypeScript fact scanner', () => {
     for (const m of msgs) agree(enc.encode(m));
     for (const max of [0, 3, 4, 5]) agree(enc.encode('MESSAGE sip:b@b SIP/2.0\r\nCall-ID: m\r\nl: 4\r\n\r\nbody'), max);
     expect(snapshot(wasm.scanMessage(enc.encode(msgs[0]!)))).toMatchObject({ method: 'INVITE', viaSentBy: '2001:db8::1:5060', hasSdp: true });
+    expect(wasm.scanMessage(enc.encode(msgs[0]!))?.callIdAscii).toBe(1);
+    expect(wasm.scanMessage(enc.encode('OPTIONS sip:b SIP/2.0\r\nCall-ID: caf\u00e9\r\n\r\n'))?.callIdAscii).toBe(0);
     expect(snapshot(wasm.scanMessage(enc.encode(msgs[1]!)))).toMatchObject({ statusCode: 180, reason: 'Ringing', viaSentBy: 'a.example:5060' });
   });
 
