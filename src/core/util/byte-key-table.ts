@@ -79,7 +79,9 @@ export class ByteKeyTable {
       k.set(this.keys.subarray(0, this.keysUsed));
       this.keys = k;
     }
-    this.keys.set(b.subarray(s, e), this.keysUsed);
+    // Keys are short (branches, tags, Call-IDs): a loop, not set(b.subarray()), which allocates a view per key.
+    const keys = this.keys;
+    for (let i = s, j = this.keysUsed; i < e; i++, j++) keys[j] = b[i]!;
     this.keyStart[entry] = this.keysUsed;
     this.keyLength[entry] = len;
     this.values[entry] = value;
