@@ -6,7 +6,7 @@
 import type { CallParties, SipFacts } from '../dialog/reconstruct';
 import { TOKEN_CHAR } from '../decode/sip-framing';
 import { decodeLowerAscii, decodeUtf8 } from '../text/decode';
-import { parseNameAddrRange } from './name-addr';
+import { nameAddrParty } from './name-addr';
 
 const SP = 0x20;
 const HT = 0x09;
@@ -204,8 +204,8 @@ function addrTag(b: Uint8Array, s: number, e: number): number {
 
 /** The call parties from the From and To header values at [fs, fe) and [ts, te) of `b` (-1: header absent). */
 function partiesFromRanges(b: Uint8Array, fs: number, fe: number, ts: number, te: number): CallParties {
-  // Without the URI parse (withUri = false): uriText is the same text as uri.raw.
-  const na = (s: number, e: number) => (s >= 0 ? parseNameAddrRange(b, s, e, 0, [], false) : undefined);
+  // parseNameAddrRange's display name and URI text (withUri = false), without reading the parameters.
+  const na = (s: number, e: number) => (s >= 0 ? nameAddrParty(b, s, e) : undefined);
   const f = na(fs, fe);
   const t = na(ts, te);
   return {

@@ -145,22 +145,23 @@ function looksLikeScheme(b: Uint8Array, i: number, e: number): boolean {
   return false;
 }
 
-function parseElement(b: Uint8Array, i: number, e: number, base: number, problems: ParseProblem[], list: boolean, withUri: boolean): ElementResult {
-  const start = i;
-  // Contact: * (RFC 3261 §20.10, only meaningful in REGISTER)
-  if (b[i] === 0x2a) {
-    const j = skipLws(b, i + 1, e);
-    if (j >= e || b[j] === 0x2c || b[j] === 0x3b) {
-      const params: SipParam[] = [];
-      const end = scanGenericParams(b, i + 1, e, base, problems, params);
-      const last = params.length > 0 ? (params[params.length - 1] as SipParam).span.end - base : i + 1;
-      return {
-        value: { displayName: undefined, uri: undefined, uriText: '*', params, tag: findParam(params, 'tag')?.value, star: true, span: mkSpan(base + start, base + last) },
-        end: end > last ? trimLwsEnd(b, last, end) : last,
-      };
-    }
-  }
+/**
+ * What parseElement reads before the header parameters: display name, URI range, where the parameters start, and
+ * whether the URI was in <>. `failEnd` >= 0: no value (a problem was reported), the element ends there.
+ */
+interface AddrHead {
+  displayName: string | undefined;
+  uriStart: number;
+  uriEnd: number;
+  after: number;
+  bracketed: boolean;
+  failEnd: number;
+}
 
+const fail = (end: number): AddrHead => ({ displayName: undefined, uriStart: 0, uriEnd: 0, after: 0, bracketed: false, failEnd: end });
+
+/** The head of the element at `i` (not `*`): name-addr or addr-spec up to its parameters (RFC 3261 §25.1). */
+function parseAddrHead(b: Uint8Array, i: number, e: number, base: number, problems: ParseProblem[], list: boolean): AddrHead {
   let displayName: string | undefined;
   let uriStart: number;
   let uriEnd: number;
@@ -173,7 +174,7 @@ function parseElement(b: Uint8Array, i: number, e: number, base: number, problem
       const q = scanQuotedString(b, i, e);
       if (q < 0) {
         problems.push(problem('sip/unterminated-quoted-string', 'error', 'Display name has no closing quote', base + i, base + e));
-        return { value: undefined, end: e };
+        return fail(e);
       }
       displayName = unquote(decodeUtf8(b, i, q));
       i = skipLws(b, q, e);
@@ -193,7 +194,7 @@ function parseElement(b: Uint8Array, i: number, e: number, base: number, problem
             base + (dnEnd > i ? dnEnd : j),
           ),
         );
-        return { value: undefined, end: list ? nextTopLevelComma(b, j, e) : e };
+        return fail(list ? nextTopLevelComma(b, j, e) : e);
       }
       for (let k = i; k < dnEnd; k++) {
         const f = CHARS[b[k] as number] as number;
@@ -215,7 +216,7 @@ function parseElement(b: Uint8Array, i: number, e: number, base: number, problem
     }
     if (i >= e || b[i] !== 0x3c) {
       problems.push(problem('sip/bad-name-addr', 'error', 'Display name must be followed by <URI> (RFC 3261 §25.1 name-addr)', base + i, base + i));
-      return { value: undefined, end: list ? nextTopLevelComma(b, i, e) : e };
+      return fail(list ? nextTopLevelComma(b, i, e) : e);
     }
     bracketed = true;
     let j = i + 1;
@@ -272,6 +273,47 @@ function parseElement(b: Uint8Array, i: number, e: number, base: number, problem
       }
     }
   }
+
+  return { displayName, uriStart, uriEnd, after, bracketed, failEnd: -1 };
+}
+
+/** parseElement's star form `*` at `i` (Contact, RFC 3261 §20.10): followed by the end, `,` or `;`. */
+function isStar(b: Uint8Array, i: number, e: number): boolean {
+  if (b[i] !== 0x2a) return false;
+  const j = skipLws(b, i + 1, e);
+  return j >= e || b[j] === 0x2c || b[j] === 0x3b;
+}
+
+/**
+ * Display name and URI text of the single name-addr / addr-spec b[s, e) (a From or To value): exactly what
+ * parseNameAddrRange(b, s, e, base, [], false) gives in `displayName` and `uriText`, undefined where it gives no
+ * value, without reading the header parameters (for call parties on the import's fast path). Never throws.
+ */
+export function nameAddrParty(b: Uint8Array, s: number, e: number): { displayName: string | undefined; uriText: string } | undefined {
+  const i = skipLws(b, s, e);
+  if (i >= e) return undefined;
+  if (isStar(b, i, e)) return { displayName: undefined, uriText: '*' };
+  const h = parseAddrHead(b, i, e, 0, [], false);
+  if (h.failEnd >= 0) return undefined;
+  return { displayName: h.displayName, uriText: decodeUtf8(b, h.uriStart, h.uriEnd) };
+}
+
+function parseElement(b: Uint8Array, i: number, e: number, base: number, problems: ParseProblem[], list: boolean, withUri: boolean): ElementResult {
+  const start = i;
+  // Contact: * (RFC 3261 §20.10, only meaningful in REGISTER)
+  if (isStar(b, i, e)) {
+    const params: SipParam[] = [];
+    const end = scanGenericParams(b, i + 1, e, base, problems, params);
+    const last = params.length > 0 ? (params[params.length - 1] as SipParam).span.end - base : i + 1;
+    return {
+      value: { displayName: undefined, uri: undefined, uriText: '*', params, tag: findParam(params, 'tag')?.value, star: true, span: mkSpan(base + start, base + last) },
+      end: end > last ? trimLwsEnd(b, last, end) : last,
+    };
+  }
+
+  const h = parseAddrHead(b, i, e, base, problems, list);
+  if (h.failEnd >= 0) return { value: undefined, end: h.failEnd };
+  const { displayName, uriStart, uriEnd, after, bracketed } = h;
 
   const uri: SipUri | undefined = withUri ? parseUriRange(b, uriStart, uriEnd, base, problems) : undefined;
   const uriText = uri !== undefined ? uri.raw : decodeUtf8(b, uriStart, uriEnd);

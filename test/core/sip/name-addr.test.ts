@@ -1,6 +1,6 @@
 // Unit tests for parseNameAddr / parseNameAddrList (RFC 3261 §20.10, §25.1) and the generic params scanner.
 import { describe, expect, it } from 'vitest';
-import { parseNameAddr, parseNameAddrList } from '../../../src/core/sip/name-addr';
+import { nameAddrParty, parseNameAddr, parseNameAddrList, parseNameAddrRange } from '../../../src/core/sip/name-addr';
 import { findParam, hasParam, parseMediaType, parseParams, paramValue, unquote } from '../../../src/core/sip/params';
 import { codes } from './helpers';
 
@@ -164,5 +164,37 @@ describe('params', () => {
     expect(m.type).toBe('multipart/mixed');
     expect(m.params.get('boundary')).toBe('unique-boundary-1');
     expect(m.params.get('charset')).toBe('UTF-8');
+  });
+});
+
+describe('nameAddrParty (call parties on the import fast path)', () => {
+  it("gives parseNameAddrRange's display name and URI text, and no value where it gives none", () => {
+    const values = [
+      '"Alice A" <sip:alice@a.example>;tag=abc',
+      'Alice <sip:alice@a.example>',
+      'Alice  Smith   <sip:alice@a.example;transport=tcp>;tag=1;x="a,b"',
+      '<sip:bob@b.example>',
+      'sip:bob@b.example;tag=2',
+      'sip:bob@b.example ;tag=3',
+      'tel:+1-555-0100',
+      '"\\"quoted\\" \\\\ name" <sips:c@c.example>',
+      '"Caf\u00e9" <sip:caf\u00e9@d.example>',
+      '*',
+      '* ;expires=0',
+      '"unterminated <sip:a@b>',
+      'no uri here',
+      'Name <sip:a@b',
+      '< sip:a@b >;tag=4',
+      '',
+      '   ',
+      'sip:a@b, sip:c@d',
+      '\\"arik\\" <sip:arik@e.example>',
+    ];
+    const enc = new TextEncoder();
+    for (const v of values) {
+      const b = enc.encode(`  ${v} `);
+      const full = parseNameAddrRange(b, 1, b.length, 0, [], false);
+      expect(nameAddrParty(b, 1, b.length), v).toEqual(full === undefined ? undefined : { displayName: full.displayName, uriText: full.uriText });
+    }
   });
 });
