@@ -6,12 +6,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PacketDecoder, ProblemCollector, TransportAssembler, memoryByteSource, readCapture } from '../../../src/core/index';
 import { FastFacts, scanSipDatagram, scanSipFacts } from '../../../src/core/sip/fast-facts';
 import { WasmFactScanner } from '../../../src/core/sip/fast-facts-wasm';
 import { loadFactScanner } from '../../../src/cli/wasm';
 import { MAX_CONTENT_LENGTH } from '../../../src/core/decode/sip-framing';
-import { rng } from '../decode/transport-helpers';
+import { prng, sipPayloads } from './helpers';
 import { hashBytes } from '../../../src/core/util/byte-key-table';
 
 const root = join(__dirname, '../../..');
@@ -75,16 +74,6 @@ function agree(m: Uint8Array, max = MAX_CONTENT_LENGTH, real = false): void {
   }
 }
 
-async function sipPayloads(file: string): Promise<Uint8Array[]> {
-  const problems = new ProblemCollector();
-  const dec = new PacketDecoder(problems);
-  const asm = new TransportAssembler(problems);
-  const out: Uint8Array[] = [];
-  await readCapture(memoryByteSource(readFileSync(file)), (r) => dec.decode(r, (p) => asm.push(p, (m) => out.push(m.bytes.slice()))));
-  asm.flush((m) => out.push(m.bytes.slice()));
-  return out;
-}
-
 const captureDirs = [join(root, 'samples/captures'), join(root, 'samples/captures/lab'), join(root, '../shared/corpus/captures')].filter(existsSync);
 const tortureDirs = [join(root, '../shared/corpus/sip-messages/rfc4475'), join(root, '../shared/corpus/sip-messages/rfc5118')].filter(existsSync);
 const enc = new TextEncoder();
@@ -94,7 +83,7 @@ const SPECIAL = [...':\r\n \t;"<>,=[]\\/0123456789aAzZ.-'].map((c) => c.charCode
 
 /** Seeded mutations of `m`: replaced, deleted, duplicated and cut bytes, biased to the bytes the scanner looks at. */
 function mutations(m: Uint8Array, seed: number, count: number): Uint8Array[] {
-  const r = rng(seed);
+  const r = prng(seed);
   const out: Uint8Array[] = [];
   for (let k = 0; k < count; k++) {
     let b = m.slice();
@@ -169,6 +158,17 @@ describe('WasmFactScanner agrees with the TypeScript fact scanner', () => {
     expect(tally.real).toBeGreaterThan(100);
     expect(tally.realFast / tally.real).toBeGreaterThan(0.8);
     expect(tally.mutated).toBeGreaterThan(1000);
+  });
+});
+
+describe('the result slots', () => {
+  it('are numbered the same in the module (wasm/fact-scanner.ts) and the host (fast-facts-wasm.ts)', () => {
+    const slots = (file: string) => new Map([...readFileSync(join(root, file), 'utf8').matchAll(/^const (R_[A-Z_]+) = (\d+);/gm)].map((m) => [m[1]!, Number(m[2])]));
+    const module = slots('wasm/fact-scanner.ts');
+    const host = slots('src/core/sip/fast-facts-wasm.ts');
+    expect(host.size).toBeGreaterThan(20);
+    for (const [name, n] of host) expect(module.get(name), name).toBe(n);
+    expect(module.get('R_SLOTS')).toBe(Math.max(...host.values()) + 1);
   });
 });
 

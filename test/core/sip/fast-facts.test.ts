@@ -3,10 +3,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PacketDecoder, ProblemCollector, TransportAssembler, memoryByteSource, parseSipMessage, readCapture, factsFromMessage } from '../../../src/core/index';
+import { PacketDecoder, ProblemCollector, memoryByteSource, parseSipMessage, readCapture, factsFromMessage } from '../../../src/core/index';
 import { scanSipDatagram, scanSipFacts } from '../../../src/core/sip/fast-facts';
 import { classifySipStart, frameSipDatagram, MAX_CONTENT_LENGTH, START_YES } from '../../../src/core/decode/sip-framing';
 import { crlf } from '../../helpers/pcap-writer';
+import { sipPayloads } from './helpers';
 
 const enc = new TextEncoder();
 
@@ -17,16 +18,6 @@ function comparable(f: ReturnType<typeof factsFromMessage>) {
     cseqMethod: f.cseqMethod, fromTag: f.fromTag, toTag: f.toTag, viaBranch: f.viaBranch, viaSentBy: f.viaSentBy,
     hasSdp: f.hasSdp, ...f.parties(),
   };
-}
-
-async function sipPayloads(file: string): Promise<Uint8Array[]> {
-  const problems = new ProblemCollector();
-  const dec = new PacketDecoder(problems);
-  const asm = new TransportAssembler(problems);
-  const out: Uint8Array[] = [];
-  await readCapture(memoryByteSource(readFileSync(file)), (r) => dec.decode(r, (p) => asm.push(p, (m) => out.push(m.bytes.slice()))));
-  asm.flush((m) => out.push(m.bytes.slice()));
-  return out;
 }
 
 /** UDP payloads of a capture that start with a SIP start line. */

@@ -8,6 +8,8 @@ import { parseViaListRange } from '../../../src/core/sip/via';
 import { parseCSeqRange, parseContentLength, parseDeltaSeconds, parseMaxForwards } from '../../../src/core/sip/cseq';
 import { findParam } from '../../../src/core/sip/params';
 import { findSdpBodies, parseSdp } from '../../../src/core/sdp/parse-sdp';
+import { readFileSync } from 'node:fs';
+import { PacketDecoder, ProblemCollector, TransportAssembler, memoryByteSource, readCapture } from '../../../src/core/index';
 
 export const enc = new TextEncoder();
 
@@ -103,4 +105,15 @@ export function deepCheck(bytes: Uint8Array): { msg: SipMessage; problems: Parse
   }
   for (const body of findSdpBodies(msg)) problems.push(...parseSdp(body.bytes, body.start).problems);
   return { msg, problems };
+}
+
+/** Every SIP message of a capture file, framed as the importer frames them (copies, in completion order). */
+export async function sipPayloads(file: string): Promise<Uint8Array[]> {
+  const problems = new ProblemCollector();
+  const dec = new PacketDecoder(problems);
+  const asm = new TransportAssembler(problems);
+  const out: Uint8Array[] = [];
+  await readCapture(memoryByteSource(readFileSync(file)), (r) => dec.decode(r, (p) => asm.push(p, (m) => out.push(m.bytes.slice()))));
+  asm.flush((m) => out.push(m.bytes.slice()));
+  return out;
 }
