@@ -4,7 +4,7 @@
 import type { ProblemCollector } from '../capture/problems';
 import type { NetPacket } from './types';
 import { formatIp } from '../util/ip';
-import { equalBytes } from '../util/bytes';
+import { equalBytes, toHex } from '../util/bytes';
 
 const FIN = 0x01;
 const SYN = 0x02;
@@ -627,9 +627,7 @@ export function streamKey(srcIp: Uint8Array, srcPort: number, dstIp: Uint8Array,
 
 function ipKey(b: Uint8Array): string {
   if (b.length === 4) return String(((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0);
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += (b[i]! < 16 ? '0' : '') + b[i]!.toString(16);
-  return s;
+  return toHex(b);
 }
 
 function describe(s: TcpStream<unknown>): string {

@@ -1,12 +1,5 @@
-// Small byte helpers for the TLS decoder: hex, base64 (RFC 4648 §4), record sequence numbers.
+// Small byte helpers for the TLS decoder: hex decoding, base64 (RFC 4648 §4), record sequence numbers.
 // Pure: no Buffer, no atob (not in the ES2022 lib the core compiles against).
-
-/** Lower-case hex of `b` (two characters per byte). */
-export function toHex(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += (b[i]! < 16 ? '0' : '') + b[i]!.toString(16);
-  return s;
-}
 
 /** Bytes of a hex string (case-insensitive, even length, nothing else), or undefined when it is not hex. */
 export function fromHex(s: string): Uint8Array | undefined {

@@ -4,10 +4,8 @@
 import type { ProblemCollector, ProblemSeverity } from '../capture/problems';
 import type { DeliveryMeta } from '../decode/tcp-stream';
 import { md5, sha1 } from '@noble/hashes/legacy.js';
-import { concatBytes } from '../util/bytes';
+import { concatBytes, equalBytes, toHex } from '../util/bytes';
 import { u16be } from '../bytes/cursor';
-import { equalBytes } from '../util/bytes';
-import { toHex } from './bytes';
 import {
   HandshakeReader,
   HS_CERTIFICATE_VERIFY,

@@ -1,7 +1,8 @@
 // Key material for TLS decryption: RSA private keys (TLS_RSA key exchange, RFC 5246 §7.4.7.1), NSS key log entries
 // (SSLKEYLOGFILE: CLIENT_RANDOM master secrets for TLS 1.0-1.2, traffic secrets for TLS 1.3), and a bounded cache of
 // master secrets by session id / session ticket for abbreviated handshakes (RFC 5246 §7.3, RFC 5077 §3.1).
-import { fromHex, toHex } from './bytes';
+import { fromHex } from './bytes';
+import { toHex } from '../util/bytes';
 import { parsePemKeys, rsaPkcs1Decrypt, type RsaPrivateKey } from './rsa';
 
 /** User-supplied key material: PEM texts (RSA private keys) and NSS key-log texts. */

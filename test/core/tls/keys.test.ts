@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { constants, createHmac, generateKeyPairSync, publicEncrypt, randomBytes } from 'node:crypto';
 import { SESSION_CACHE_LIMIT, TlsKeyStore } from '../../../src/core/tls/keys';
-import { fromBase64, fromHex, toHex } from '../../../src/core/tls/bytes';
+import { fromBase64, fromHex } from '../../../src/core/tls/bytes';
+import { toHex } from '../../../src/core/util/bytes';
 import { parsePemKeys } from '../../../src/core/tls/rsa';
 import { hkdfExpandLabel, prf } from '../../../src/core/tls/prf';
 import { describeSuite } from '../../../src/core/tls/suites';
