@@ -3,7 +3,7 @@
 // which builds the call model. Flow control: at most MAX_IN_FLIGHT batches are unacknowledged; beyond that the
 // worker stops reading the file until the main thread catches up, so memory stays bounded whichever side is slower.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ByteSource } from '../core/bytes/byte-source';
+import { DEFAULT_CHUNK_BYTES, type ByteSource } from '../core/bytes/byte-source';
 import type { BatchBufferPool, FactBatch } from '../core/capture/fact-batch';
 import { runImportFront } from '../core/capture/import-front';
 import { ProblemCollector } from '../core/capture/problems';
@@ -12,8 +12,6 @@ import { loadFactScanner } from './wasm';
 import type { WorkerAck, WorkerReply, WorkerRequest } from './threaded-import';
 
 const MAX_IN_FLIGHT = 16;
-/** read-capture.ts's default chunk size. */
-const DEFAULT_CHUNK = 4 * 1024 * 1024;
 
 async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Promise<void> {
   let inFlight = 0;
@@ -32,7 +30,7 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
   });
   // The WebAssembly fact scanner, with the file read into its memory (two chunk buffers) so that datagrams are scanned
   // in place; without it, the TypeScript scanner.
-  const chunk = req.chunkSize ?? DEFAULT_CHUNK;
+  const chunk = req.chunkSize ?? DEFAULT_CHUNK_BYTES;
   const scanner = loadFactScanner({ arenaBytes: 2 * chunk });
   const transient: [Uint8Array, Uint8Array] | undefined = scanner ? [scanner.arena.subarray(0, chunk), scanner.arena.subarray(chunk)] : undefined;
   // Synchronous reads: this thread does nothing else meanwhile (measured no slower than asynchronous reads ahead).

@@ -5,7 +5,7 @@ export { LineIndex } from './text/line-index';
 export { decodeUtf8, decodeUtf8 as decodeMessageText, encodeUtf8 } from './text/decode';
 
 export type { ByteSource } from './bytes/byte-source';
-export { memoryByteSource } from './bytes/byte-source';
+export { DEFAULT_CHUNK_BYTES, memoryByteSource } from './bytes/byte-source';
 
 export type { CaptureRecord, CaptureFormat, CaptureInterface } from './capture/types';
 export { ProblemCollector } from './capture/problems';

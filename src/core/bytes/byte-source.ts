@@ -17,6 +17,9 @@ export interface ByteSource {
   readTransient?(offset: number, length: number): Promise<Uint8Array>;
 }
 
+/** Bytes per read when a capture is scanned in chunks (readCapture, gunzipSource, the CLI's import worker): 4 MiB. */
+export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
+
 /** A ByteSource over bytes already in memory (tests, pasted text, small files). Reads return subarray views. */
 export function memoryByteSource(bytes: Uint8Array): ByteSource {
   return {

@@ -1,7 +1,7 @@
 // gzip-compressed captures (`capture.pcap.gz`, `capture.pcapng.gz`), which tshark reads as they are: decompressed
 // once, in memory, through the runtime's DecompressionStream (RFC 1952), into a ByteSource the import and every later
 // message re-read use. Several gzip members one after the other (RFC 1952 §2.2) are read in turn.
-import type { ByteSource } from './byte-source';
+import { DEFAULT_CHUNK_BYTES, type ByteSource } from './byte-source';
 
 /** RFC 1952 §2.3.1: ID1 ID2. */
 export function isGzip(head: Uint8Array): boolean {
@@ -66,7 +66,7 @@ function chunkListSource(chunks: Uint8Array[]): ByteSource {
  * keeping what came before with `problem` set. Rejects only when `source` fails (I/O error).
  */
 export async function gunzipSource(source: ByteSource, opts: { chunkSize?: number; maxBytes?: number } = {}): Promise<GunzipResult> {
-  const chunkSize = opts.chunkSize ?? 4 * 1024 * 1024;
+  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_BYTES;
   const maxBytes = opts.maxBytes ?? 4 * 1024 * 1024 * 1024;
   const out: Uint8Array[] = [];
   let total = 0;

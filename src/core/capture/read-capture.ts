@@ -1,5 +1,5 @@
 // readCapture: the streaming entry point over a ByteSource: detect the format, then run the pcap or pcapng reader.
-import type { ByteSource } from '../bytes/byte-source';
+import { DEFAULT_CHUNK_BYTES, type ByteSource } from '../bytes/byte-source';
 import { ChunkCursor } from '../bytes/cursor';
 import { detectCaptureFormat } from './detect';
 import { readPcap } from './pcap';
@@ -54,8 +54,6 @@ export interface ReadContext {
   progress(bytesDone: number): void;
 }
 
-const DEFAULT_CHUNK = 4 * 1024 * 1024;
-
 /**
  * Stream a pcap or pcapng capture from `source`, calling `onRecord` synchronously once per packet record, in file
  * order, with `frame` = 1-based packet record number. `record.data` is a VIEW into the current read chunk, valid
@@ -70,7 +68,7 @@ export async function readCapture(
   opts: ReadCaptureOptions = {},
 ): Promise<CaptureReadResult> {
   const problems = opts.problems ?? new ProblemCollector();
-  const chunkSize = Math.max(64, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
+  const chunkSize = Math.max(64, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_BYTES));
   const cursor = new ChunkCursor(source, chunkSize);
   const total = source.size;
   const onProgress = opts.onProgress;
