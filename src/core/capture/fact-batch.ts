@@ -10,6 +10,7 @@ import { encodeFactValues, type CallModelBuilder, type CallParties, type FactVal
 import { FastFacts } from '../sip/fast-facts';
 import { decodeUtf8 } from '../text/decode';
 import { ByteKeyTable, FNV_OFFSET, FNV_PRIME } from '../util/byte-key-table';
+import { grown } from '../util/typed-array';
 import type { FactSink } from './builder-sink';
 
 const TRANSPORTS: readonly SipTransport[] = ['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP'];
@@ -207,9 +208,7 @@ export class FactBatchWriter implements FactSink {
 
   private growArena(need: number): void {
     const b = this.batch;
-    const grownArena = new Uint8Array(Math.max(need, b.arena.length * 2));
-    grownArena.set(b.arena.subarray(0, b.arenaUsed));
-    b.arena = grownArena;
+    b.arena = grown(b.arena, Math.max(need, b.arena.length * 2));
   }
 
   /** Column pair at `at`: a value given as a string (or undefined). */

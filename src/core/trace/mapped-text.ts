@@ -1,5 +1,6 @@
 // Derived text for log formats: bytes assembled from pieces of a document (log prefixes and indents removed, escapes
 // decoded, CRs restored) with a map from every derived BYTE offset back to the document BYTE offset it came from.
+import { grown } from '../util/typed-array';
 
 /** Derived bytes plus the offset map. All offsets are UTF-8 byte offsets (never UTF-16). */
 export class MappedText {
@@ -65,9 +66,7 @@ export class MappedTextBuilder {
     if (this.length + extra <= this.buf.length) return;
     let cap = this.buf.length * 2;
     while (cap < this.length + extra) cap *= 2;
-    const nb = new Uint8Array(cap);
-    nb.set(this.buf.subarray(0, this.length));
-    this.buf = nb;
+    this.buf = grown(this.buf, cap);
   }
 
   /** Copy `doc[start, end)`; merged with the previous segment when the two are contiguous in the document. */

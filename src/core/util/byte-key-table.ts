@@ -74,11 +74,7 @@ export class ByteKeyTable {
       this.values = grown(this.values, this.values.length * 2);
     }
     const len = e - s;
-    if (this.keysUsed + len > this.keys.length) {
-      const k = new Uint8Array(Math.max(this.keys.length * 2, this.keysUsed + len));
-      k.set(this.keys.subarray(0, this.keysUsed));
-      this.keys = k;
-    }
+    if (this.keysUsed + len > this.keys.length) this.keys = grown(this.keys, Math.max(this.keys.length * 2, this.keysUsed + len));
     // Keys are short (branches, tags, Call-IDs): a loop, not set(b.subarray()), which allocates a view per key.
     const keys = this.keys;
     for (let i = s, j = this.keysUsed; i < e; i++, j++) keys[j] = b[i]!;
