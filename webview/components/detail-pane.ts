@@ -1,7 +1,7 @@
 // Detail pane: for a selected arrow, frame, addresses, transport and time, then the full SIP message with simple
 // highlighting (start line, header names, values, params) and its SDP body below; for a selected RTP stream band, its
 // statistics, the SDP endpoints against the observed addresses, and its findings. Text only via DOM APIs.
-import { formatDateTime } from '../../src/core/ladder/model';
+import { formatDateTime, icmpAnswerText } from '../../src/core/ladder/model';
 import type { MessageDetail, SdpEndpointView, StreamDetail } from '../../src/protocol/webview';
 import { ce, clear, h } from '../dom';
 import { severityIcon } from '../severity';
@@ -183,7 +183,7 @@ export class DetailPane {
         h('dt', {}, 'Time'),
         h('dd', {}, `${formatDateTime(d.timeSec, d.timeNsec)} UTC`),
         ...(d.icmp.length > 0
-          ? [h('dt', {}, 'ICMP'), h('dd', { class: 'icmp' }, d.icmp.map((x) => `${x.error} from ${x.reporter} (frame ${x.frame})`).join('; '))]
+          ? [h('dt', {}, 'ICMP'), h('dd', { class: 'icmp' }, d.icmp.map(icmpAnswerText).join('; '))]
           : []),
       ),
     );

@@ -8,6 +8,7 @@ import {
   clampZoom,
   estimateTextWidth,
   headerBox,
+  lostCrossPath,
   rowAtY,
   rowTop,
   streamBox,
@@ -15,7 +16,7 @@ import {
   type ArrowGeometry,
   type LadderLayout,
 } from '../../src/core/ladder/geometry';
-import { arrowFlagsText, arrowLabel, formatRowTime, icmpNote, type LadderRow } from '../../src/core/ladder/model';
+import { arrowFlagsText, arrowLabel, formatRowTime, icmpAnswerText, icmpNote, isLostArrow, type LadderRow } from '../../src/core/ladder/model';
 import { LADDER_PAGE_SIZE, layoutPagedLadder } from '../../src/core/ladder/page';
 import type {
   GetLadderParams,
@@ -447,18 +448,18 @@ export class LadderView {
     el.appendChild(s('rect', { class: 'band', x: 0, y: top, width: l.width, height: l.rowHeight }));
     el.appendChild(s('path', { class: 'shaft', d: g.path }));
     const icmp = row.icmp ?? [];
-    if (icmp.length > 0 && g.direction !== 'self') {
+    if (isLostArrow(row) && g.direction !== 'self') {
       // A lost message (UML): the datagram was answered by an ICMP error, so the shaft ends in a cross.
       el.classList.add('lost');
-      const cross = s('path', { class: 'lost-x', d: lostCross(g, l) });
-      cross.appendChild(s('title', {}, icmp.map((x) => `ICMP ${x.error} from ${x.reporter} (frame ${x.frame})`).join('\n')));
+      const cross = s('path', { class: 'lost-x', d: lostCrossPath(g, 4 * l.zoom) });
+      cross.appendChild(s('title', {}, icmp.map((x) => `ICMP ${icmpAnswerText(x)}`).join('\n')));
       el.appendChild(cross);
     } else el.appendChild(s('path', { class: 'head', d: arrowHead(g, l) }));
     const label = s('text', { class: 'label', x: g.labelX, y: g.labelY, 'text-anchor': g.labelAnchor });
     label.appendChild(document.createTextNode(row.label));
     const flags = arrowFlagsText(row);
     if (flags !== '') label.appendChild(s('tspan', { class: row.hasSdp ? 'flag sdp' : 'flag' }, flags));
-    if (icmp.length > 0) label.appendChild(s('tspan', { class: 'icmp-note' }, icmpNote(icmp, icmp.length)));
+    if (isLostArrow(row)) label.appendChild(s('tspan', { class: 'icmp-note' }, icmpNote(icmp, icmp.length)));
     el.appendChild(label);
     const marker = this.markers.get(row.messageId);
     if (marker) {
@@ -635,14 +636,6 @@ export function streamLabelRows(streams: readonly LadderStreamView[]): Map<numbe
 }
 
 /** Triangle at the receiving end of an arrow (self-messages: pointing left at the return leg's end). */
-/** Path of the cross that ends a lost message's shaft (instead of arrowHead), next to the receiver's lifeline. */
-export function lostCross(g: ArrowGeometry, l: LadderLayout): string {
-  const r = 4 * l.zoom;
-  const x = g.direction === 'right' ? g.x2 - r : g.x2 + r;
-  const f = (v: number): string => String(Math.round(v * 100) / 100);
-  return `M${f(x - r)},${f(g.y - r)} L${f(x + r)},${f(g.y + r)} M${f(x - r)},${f(g.y + r)} L${f(x + r)},${f(g.y - r)}`;
-}
-
 export function arrowHead(g: ArrowGeometry, l: LadderLayout): string {
   const len = 8 * l.zoom;
   const half = 3.5 * l.zoom;

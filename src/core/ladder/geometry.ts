@@ -320,6 +320,16 @@ function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }
 
+/**
+ * Path of the cross that ends a lost message's shaft (UML: the message did not arrive; here an ICMP error answered
+ * it) instead of an arrowhead: two strokes of half-size `r` (px, zoom included) centred `r` before the receiver's
+ * lifeline. Not for self-messages.
+ */
+export function lostCrossPath(g: ArrowGeometry, r: number): string {
+  const x = g.direction === 'right' ? g.x2 - r : g.x2 + r;
+  return `M${fmt(x - r)},${fmt(g.y - r)} L${fmt(x + r)},${fmt(g.y + r)} M${fmt(x - r)},${fmt(g.y + r)} L${fmt(x + r)},${fmt(g.y - r)}`;
+}
+
 /** Format a coordinate with at most 2 decimals, no trailing zeros (keeps SVG output small and stable). */
 export function fmt(v: number): string {
   const r = Math.round(v * 100) / 100;

@@ -75,6 +75,13 @@ const key = (src: string, srcPort: number, dst: string, dstPort: number): string
 
 const seconds = (sec: number, nsec: number): number => sec + nsec / 1e9;
 
+/** Append `v` to the list of `k` in `map`, creating it. */
+function pushTo<K, V>(map: Map<K, V[]>, k: K, v: V): void {
+  const l = map.get(k);
+  if (l === undefined) map.set(k, [v]);
+  else l.push(v);
+}
+
 /**
  * Match ICMP errors to the UDP `messages` (with their real addresses, as captured) and RTP `streams` of a ladder.
  * A SIP-quoting error (`quoted`) answers the latest message with the quoted addresses, ports and start line sent at
@@ -92,13 +99,7 @@ export function matchIcmpAnswers(
   const sipFrames = new Set<number>();
   if (quoted.length > 0 && messages.length > 0) {
     const byTuple = new Map<string, MessageInfo[]>();
-    for (const m of messages) {
-      if (m.transport !== 'UDP') continue;
-      const k = key(m.src, m.srcPort, m.dst, m.dstPort);
-      const l = byTuple.get(k);
-      if (l === undefined) byTuple.set(k, [m]);
-      else l.push(m);
-    }
+    for (const m of messages) if (m.transport === 'UDP') pushTo(byTuple, key(m.src, m.srcPort, m.dst, m.dstPort), m);
     for (const q of quoted) {
       sipFrames.add(q.frame);
       const candidates = byTuple.get(key(q.quotedSrc, q.quotedSrcPort, q.quotedDst, q.quotedDstPort));
@@ -118,22 +119,14 @@ export function matchIcmpAnswers(
         bestTime = mt;
       }
       if (best === undefined) continue;
-      const note: LadderIcmp = { frame: q.frame, reporter: q.src, error: icmpErrorText(q.ipVersion, q.icmpType, q.icmpCode) };
-      const l = out.messages.get(best.id);
-      if (l === undefined) out.messages.set(best.id, [note]);
-      else l.push(note);
+      pushTo(out.messages, best.id, { frame: q.frame, reporter: q.src, error: icmpErrorText(q.ipVersion, q.icmpType, q.icmpCode) });
     }
   }
   if (errors.length > 0 && streams.length > 0) {
     const byTuple = new Map<string, RtpStreamInfo[]>();
-    const add = (k: string, st: RtpStreamInfo): void => {
-      const l = byTuple.get(k);
-      if (l === undefined) byTuple.set(k, [st]);
-      else l.push(st);
-    };
     for (const st of streams) {
-      add(key(st.src, st.srcPort, st.dst, st.dstPort), st);
-      if (st.srcPort < 65535 && st.dstPort < 65535) add(key(st.src, st.srcPort + 1, st.dst, st.dstPort + 1), st);
+      pushTo(byTuple, key(st.src, st.srcPort, st.dst, st.dstPort), st);
+      if (st.srcPort < 65535 && st.dstPort < 65535) pushTo(byTuple, key(st.src, st.srcPort + 1, st.dst, st.dstPort + 1), st);
     }
     for (const e of errors) {
       if (e.protocol !== 17 || sipFrames.has(e.frame)) continue;

@@ -12,7 +12,7 @@ export type {
   LadderTimeMode,
   StatusClass,
 } from './model';
-export { arrowFlagsText, arrowLabel, formatClock, formatDateTime, formatRowTime, icmpNote } from './model';
+export { arrowFlagsText, arrowLabel, formatClock, formatDateTime, formatRowTime, icmpAnswerText, icmpNote, isLostArrow } from './model';
 export type { LadderIcmpAnswers } from './icmp';
 export { icmpErrorText, matchIcmpAnswers, ICMP_ANSWER_WINDOW_SEC, MAX_STREAM_ICMP } from './icmp';
 export type { BuildLadderOptions } from './build';

@@ -156,6 +156,16 @@ export function arrowFlagsText(row: LadderRow): string {
   return flags.length === 0 ? '' : ` (${flags.join(', ')})`;
 }
 
+/** One ICMP answer in words, for tooltips and the message detail: `port unreachable from 203.0.113.2 (frame 12)`. */
+export function icmpAnswerText(x: LadderIcmp): string {
+  return `${x.error} from ${x.reporter} (frame ${x.frame})`;
+}
+
+/** The arrow's datagram was answered by an ICMP error: renderers end it in a cross (a lost message) instead of a head. */
+export function isLostArrow(row: LadderRow): boolean {
+  return row.icmp !== undefined && row.icmp.length > 0;
+}
+
 /**
  * The ICMP part of an arrow or stream label: ` [ICMP port unreachable]`, ` [ICMP port unreachable x12]` (`count`
  * errors, `icmp` the first ones), ` [ICMP host unreachable, time exceeded]` when they say different things; '' when

@@ -2,7 +2,7 @@
 // vertical bars and `──INVITE (SDP)──>` / `<──200 OK──` between the right columns. Every output character is
 // one terminal cell wide, so columns never misalign; labels are truncated (never shifted) to fit.
 import type { LadderModel, LadderRow, LadderStream, LadderTimeMode } from './model';
-import { arrowLabel, formatRowTime } from './model';
+import { arrowLabel, formatRowTime, isLostArrow } from './model';
 
 export interface AsciiLadderOptions {
   /** Time shown at the left of each arrow; 'none' hides the column. Default 'absolute' (UTC time of day). */
@@ -236,7 +236,7 @@ function drawArrow(buf: string[], row: LadderRow, text: string, cx: number[], li
   const rightward = to > from;
   // Interior cells a+1 .. b-1; the head takes the cell next to the receiver's lifeline.
   for (let x = a + 1; x < b; x++) buf[x] = buf[x] === g.life ? g.cross : shaft;
-  const lost = row.icmp !== undefined && row.icmp.length > 0;
+  const lost = isLostArrow(row);
   if (rightward) buf[b - 1] = lost ? g.lost : g.right;
   else buf[a + 1] = lost ? g.lost : g.left;
   const shaftStart = rightward ? a + 1 : a + 2;

@@ -3,7 +3,7 @@
 // escapeMermaidText, which uses Mermaid entity codes (`#59;`) for the characters its lexer treats specially.
 import { toSingleLine } from './escape';
 import type { LadderModel, LadderTimeMode } from './model';
-import { arrowLabel, formatRowTime } from './model';
+import { arrowLabel, formatRowTime, isLostArrow } from './model';
 
 export interface MermaidLadderOptions {
   /** Add a `Note` with the row time before each arrow. Default 'none'. */
@@ -44,7 +44,7 @@ export function renderLadderMermaid(model: LadderModel, opts: MermaidLadderOptio
     if (timeMode !== 'none') {
       lines.push(`    Note left of P${Math.min(row.fromColumn, row.toColumn)}: ${escapeMermaidText(formatRowTime(row, timeMode))}`);
     }
-    const lost = row.icmp !== undefined && row.icmp.length > 0;
+    const lost = isLostArrow(row);
     const arrow = row.kind === 'response' ? (lost ? '--x' : '-->>') : lost ? '-x' : '->>';
     lines.push(`    P${row.fromColumn}${arrow}P${row.toColumn}: ${escapeMermaidText(arrowLabel(row))}`);
   }

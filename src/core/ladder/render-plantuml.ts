@@ -3,7 +3,7 @@
 // Creole markup, an HTML-like tag, a `\n` escape, a preprocessor builtin or the end of a quoted name.
 import { toSingleLine } from './escape';
 import type { LadderModel, LadderTimeMode } from './model';
-import { arrowLabel, formatRowTime } from './model';
+import { arrowLabel, formatRowTime, isLostArrow } from './model';
 
 export interface PlantUmlLadderOptions {
   /** Attach a `note left` with the row time to each arrow. Default 'none'. */
@@ -44,7 +44,7 @@ export function renderLadderPlantUml(model: LadderModel, opts: PlantUmlLadderOpt
   for (const col of model.columns) lines.push(`participant "${escapePlantUmlText(col.label)}" as P${col.index}`);
   const timeMode = opts.time ?? 'none';
   for (const row of model.rows) {
-    const lost = row.icmp !== undefined && row.icmp.length > 0;
+    const lost = isLostArrow(row);
     const arrow = (row.kind === 'response' ? '-->' : '->') + (lost ? 'x' : '');
     lines.push(`P${row.fromColumn} ${arrow} P${row.toColumn} : ${escapePlantUmlText(arrowLabel(row))}`);
     if (timeMode !== 'none') lines.push(`note left : ${escapePlantUmlText(formatRowTime(row, timeMode))}`);

@@ -3,9 +3,9 @@
 // escaped with escape.ts; the output contains no script and no external references.
 import { escapeXml } from './escape';
 import type { LadderGeometryOptions, LadderLayout } from './geometry';
-import { arrowGeometry, arrowY, fmt, headerBox, layoutLadder, rowTop, streamBox, timePosition } from './geometry';
+import { arrowGeometry, arrowY, fmt, headerBox, layoutLadder, lostCrossPath, rowTop, streamBox, timePosition } from './geometry';
 import type { LadderModel, LadderRow, LadderTimeMode } from './model';
-import { arrowFlagsText, arrowLabel, formatClock, formatRowTime, icmpNote } from './model';
+import { arrowFlagsText, arrowLabel, formatClock, formatRowTime, icmpAnswerText, icmpNote, isLostArrow } from './model';
 
 export type LadderTheme = 'light' | 'dark' | 'auto';
 
@@ -193,13 +193,13 @@ function renderRow(
   const marker = `url(#${prefix}head-${row.kind === 'invalid' ? 7 : row.statusClass})`;
 
   const icmp = row.icmp ?? [];
-  const lost = icmp.length > 0 && g.direction !== 'self';
-  if (icmp.length > 0) cls.push('lost');
+  const lost = isLostArrow(row) && g.direction !== 'self';
+  if (isLostArrow(row)) cls.push('lost');
   const tooltip = [
     row.detail,
     `${endpoint(row.src, row.srcPort)} → ${endpoint(row.dst, row.dstPort)}`,
     `${row.transport}, frame ${row.frame}, ${formatClock(row.timeSec, row.timeNsec)} UTC`,
-    ...icmp.map((x) => `ICMP ${x.error} from ${x.reporter} (frame ${x.frame})`),
+    ...icmp.map((x) => `ICMP ${icmpAnswerText(x)}`),
   ]
     .filter((t) => t !== '')
     .join('\n');
@@ -224,12 +224,8 @@ function renderRow(
   }
   const dash = row.retransmission ? ` stroke-dasharray="${fmt(5 * layout.zoom)} ${fmt(3 * layout.zoom)}"` : '';
   parts.push(`<path class="shaft" d="${g.path}"${dash}${lost ? '' : ` marker-end="${marker}"`}/>`);
-  if (lost) {
-    // A lost message (UML): the shaft ends in a cross instead of a head.
-    const r = 4.5 * layout.zoom;
-    const cx = g.direction === 'right' ? g.x2 - r : g.x2 + r;
-    parts.push(`<path class="lost-x" d="M${fmt(cx - r)},${fmt(g.y - r)} L${fmt(cx + r)},${fmt(g.y + r)} M${fmt(cx - r)},${fmt(g.y + r)} L${fmt(cx + r)},${fmt(g.y - r)}"/>`);
-  }
+  // A lost message (UML): the shaft ends in a cross instead of a head.
+  if (lost) parts.push(`<path class="lost-x" d="${lostCrossPath(g, 4.5 * layout.zoom)}"/>`);
   if (row.hasSdp) {
     const cy = g.y;
     const cx = g.direction === 'left' ? g.x1 - 5 * layout.zoom : g.x1 + 5 * layout.zoom;
@@ -237,7 +233,7 @@ function renderRow(
   }
   parts.push(
     `<text class="label" x="${fmt(g.labelX)}" y="${fmt(g.labelY)}" text-anchor="${g.labelAnchor}">${escapeXml(row.label + arrowFlagsText(row))}` +
-      (icmp.length > 0 ? `<tspan class="icmp-note">${escapeXml(icmpNote(icmp, icmp.length))}</tspan>` : '') +
+      (isLostArrow(row) ? `<tspan class="icmp-note">${escapeXml(icmpNote(icmp, icmp.length))}</tspan>` : '') +
       `</text>`,
   );
   parts.push('</g>');
