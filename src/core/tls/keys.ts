@@ -21,20 +21,15 @@ export interface TlsKeyProblem {
 }
 
 /** Key-log labels the decoder uses (NSS key log format); other labels are ignored. */
-export type KeyLogLabel =
-  | 'CLIENT_RANDOM'
-  | 'CLIENT_HANDSHAKE_TRAFFIC_SECRET'
-  | 'SERVER_HANDSHAKE_TRAFFIC_SECRET'
-  | 'CLIENT_TRAFFIC_SECRET_0'
-  | 'SERVER_TRAFFIC_SECRET_0';
-
-const USED_LABELS: ReadonlySet<string> = new Set<KeyLogLabel>([
+const KEY_LOG_LABELS = [
   'CLIENT_RANDOM',
   'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
   'SERVER_HANDSHAKE_TRAFFIC_SECRET',
   'CLIENT_TRAFFIC_SECRET_0',
   'SERVER_TRAFFIC_SECRET_0',
-]);
+] as const;
+export type KeyLogLabel = (typeof KEY_LOG_LABELS)[number];
+const USED_LABELS: ReadonlySet<string> = new Set<string>(KEY_LOG_LABELS);
 
 /** Most session-cache entries kept (oldest evicted first). */
 export const SESSION_CACHE_LIMIT = 4096;
