@@ -2,20 +2,13 @@
 // GTP-U, Geneve, TZSP), IPv6
 // extension headers, IP fragments, SCTP packets and a flexible pcapng writer (sections, byte orders, if_tsresol,
 // if_tsoffset, EPB/SPB/OPB) for the capture reader and packet decoder tests.
+import { concatBytes } from '../../src/core/util/bytes';
 import { ipv6Bytes } from './pcap-writer';
 
-export const concat = (...parts: Uint8Array[]): Uint8Array => concatList(parts);
+export const concat = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
-/** Concatenate a (possibly long) list of byte arrays. */
-export const concatList = (parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
+/** Concatenate a (possibly long) list of byte arrays (core/util/bytes.ts concatBytes). */
+export const concatList = concatBytes;
 
 const u16 = (v: number): number[] => [(v >> 8) & 0xff, v & 0xff];
 const u32 = (v: number): number[] => [(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];

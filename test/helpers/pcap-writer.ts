@@ -1,5 +1,6 @@
 // Test helper: builds Ethernet/IPv4/IPv6 + UDP/TCP frames and writes classic pcap or pcapng files from text SIP,
 // so unit tests can feed the real capture pipeline with inline messages.
+import { concatBytes } from '../../src/core/util/bytes';
 
 export interface FrameSpec {
   /** Seconds since epoch (may be fractional; microsecond precision is kept). */
@@ -218,14 +219,7 @@ export function writePcapng(records: (RawRecord & { interfaceId?: number })[], i
     body.set(r.data, 20);
     block(6, body);
   });
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Convenience: a pcap of Ethernet frames built from FrameSpecs. */
