@@ -114,6 +114,11 @@ const TR_ANY_RESPONSE = 8;
 /** Changed since the last refresh (listed in CallModelBuilder.dirtyCalls). */
 const TR_DIRTY = 16;
 
+/** A tracker time column's value: NaN (not seen) as undefined. */
+function seenAt(v: number): number | undefined {
+  return Number.isNaN(v) ? undefined : v;
+}
+
 /**
  * CallTracker of every call as typed columns (a 100k-call capture would otherwise keep 100k objects and their boxed
  * times alive): times NaN = not seen, status codes 0 = none.
@@ -154,23 +159,28 @@ class CallTrackers {
     return i;
   }
 
-  /** Tracker `i` as an object. */
-  get(i: number): CallTracker {
-    const time = (v: number) => (Number.isNaN(v) ? undefined : v);
+  /** One object for read(), refilled by every call (finishing 100k calls allocates nothing). */
+  private readonly view: CallTracker = {
+    inviteSeen: false, inviteTime: undefined, ringTime: undefined, answerTime: undefined, byeTime: undefined, byeBeforeAnswer: false,
+    cancelSeen: false, lastInviteFinal: undefined, lastFinal: undefined, anyResponse: false, lastTime: 0,
+  };
+
+  /** Tracker `i` as an object: the same object on every call, valid until the next one. */
+  read(i: number): CallTracker {
     const f = this.flags[i]!;
-    return {
-      inviteSeen: (f & TR_INVITE_SEEN) !== 0,
-      inviteTime: time(this.inviteTime[i]!),
-      ringTime: time(this.ringTime[i]!),
-      answerTime: time(this.answerTime[i]!),
-      byeTime: time(this.byeTime[i]!),
-      byeBeforeAnswer: (f & TR_BYE_BEFORE_ANSWER) !== 0,
-      cancelSeen: (f & TR_CANCEL_SEEN) !== 0,
-      lastInviteFinal: this.lastInviteFinal[i] || undefined,
-      lastFinal: this.lastFinal[i] || undefined,
-      anyResponse: (f & TR_ANY_RESPONSE) !== 0,
-      lastTime: this.lastTime[i]!,
-    };
+    const v = this.view;
+    v.inviteSeen = (f & TR_INVITE_SEEN) !== 0;
+    v.inviteTime = seenAt(this.inviteTime[i]!);
+    v.ringTime = seenAt(this.ringTime[i]!);
+    v.answerTime = seenAt(this.answerTime[i]!);
+    v.byeTime = seenAt(this.byeTime[i]!);
+    v.byeBeforeAnswer = (f & TR_BYE_BEFORE_ANSWER) !== 0;
+    v.cancelSeen = (f & TR_CANCEL_SEEN) !== 0;
+    v.lastInviteFinal = this.lastInviteFinal[i] || undefined;
+    v.lastFinal = this.lastFinal[i] || undefined;
+    v.anyResponse = (f & TR_ANY_RESPONSE) !== 0;
+    v.lastTime = this.lastTime[i]!;
+    return v;
   }
 }
 
@@ -409,7 +419,7 @@ export class CallModelBuilder {
 
   private finishCall(i: number, endTime: number): void {
     const call = this.calls[i]!;
-    const tr = this.trackers.get(i);
+    const tr = this.trackers.read(i);
     call.state = callState(tr, endTime);
     const start = tr.inviteTime;
     call.ringDelaySec = start !== undefined && tr.ringTime !== undefined ? Math.max(0, tr.ringTime - start) : undefined;
