@@ -7,7 +7,7 @@
 // same batches in one thread, so every import goes through this encoding.
 import type { SipPayload, SipTransport } from '../decode/types';
 import { encodeFactValues, type CallModelBuilder, type CallParties, type FactValues, type MessageSighting, type SipFacts } from '../dialog/reconstruct';
-import { FastFacts } from '../sip/fast-facts';
+import { FastFacts, partiesFromRanges } from '../sip/fast-facts';
 import { decodeUtf8 } from '../text/decode';
 import { ByteKeyTable, FNV_OFFSET, FNV_PRIME } from '../util/byte-key-table';
 import { grown } from '../util/typed-array';
@@ -54,6 +54,13 @@ const F_FROM_TAG = 21;
 const F_TO_TAG = 23;
 const STRIDE = 25;
 const IN_TAGS = -2;
+// Calls first seen in a batch: CALL_STRIDE numbers each, from FactBatch.callsAt in `num`: the Call-ID, From and To
+// values as start/end in `arena` (start -1: header absent), or IN_TAGS in the first: the call's 5 strings are next in
+// FactBatch.calls.
+const C_CALL_ID = 0;
+const C_FROM = 2;
+const C_TO = 4;
+const CALL_STRIDE = 6;
 /** Entries per column of FactBatchWriter's identity cache of dictionary strings. */
 const CACHE_WAYS = 8;
 
@@ -68,19 +75,30 @@ const TRANSPORT_SHIFT = 5;
 /**
  * Facts of up to `capacity` SIP messages in capture order. Dictionary ids index the receiver's dictionary, which
  * is the concatenation of every batch's `dict` in order (id 0 = absent). Call indexes are assigned by the front in
- * order of each Call-ID's first message, exactly as CallModelBuilder assigns them; `calls` holds, for each call
- * first seen in this batch, 5 strings: Call-ID, From URI, To URI, From display name, To display name.
+ * order of each Call-ID's first message, exactly as CallModelBuilder assigns them. For each call first seen in the
+ * batch, the receiver gets its Call-ID and the raw From and To values as bytes (fast-path messages: the receiver
+ * decodes and parses them, which the front then does not have to), or 5 strings in `calls`.
  */
 export interface FactBatch {
   /** Number of messages. */
   n: number;
-  /** STRIDE numbers per message (see the F_* columns), for the first `n` rows. Its buffer is transferable. */
+  /**
+   * STRIDE numbers per message (see the F_* columns), for the first `n` rows; from `callsAt`, CALL_STRIDE numbers
+   * per new call (see C_*), for the first `newCalls`. Its buffer is transferable.
+   */
   num: Float64Array;
+  /** Where the new calls' numbers start in `num` (capacity * STRIDE). */
+  callsAt: number;
+  /** Calls first seen in this batch. */
+  newCalls: number;
   /** Branch/tag values given as strings (see the F_BRANCH columns). */
   tags: string[];
   /** New dictionary entries, in id order. */
   dict: string[];
-  /** 5 per new call (see above); undefined for absent parties. */
+  /**
+   * 5 per new call given as text (facts from the full parser): Call-ID, From URI, To URI, From display name, To
+   * display name; undefined for absent parties.
+   */
   calls: (string | undefined)[];
   /** Bytes of messages not contiguous in the file (reassembled), in message order (own buffers: transferable). */
   kept: Uint8Array[];
@@ -132,9 +150,17 @@ export class FactBatchWriter implements FactSink {
     const fast = f instanceof FastFacts ? f : undefined;
     const call = this.calls.of(f, fast);
     if (this.calls.isNew) {
-      // First message of a call: its Call-ID and parties.
-      const parties = f.parties();
-      b.calls.push(f.callId, parties.fromUri, parties.toUri, parties.fromDisplay, parties.toDisplay);
+      // First message of a call: its Call-ID and parties (as bytes from the fast path: the receiver parses them).
+      const c = b.callsAt + b.newCalls++ * CALL_STRIDE;
+      if (fast !== undefined) {
+        this.range(fast.bytes, fast.callIdStart, fast.callIdEnd, c + C_CALL_ID);
+        this.range(fast.bytes, fast.fromStart, fast.fromEnd, c + C_FROM);
+        this.range(fast.bytes, fast.toStart, fast.toEnd, c + C_TO);
+      } else {
+        num[c] = IN_TAGS;
+        const parties = f.parties();
+        b.calls.push(f.callId, parties.fromUri, parties.toUri, parties.fromDisplay, parties.toDisplay);
+      }
     }
     if (fast !== undefined) {
       this.value(fast, fast.branchStart, fast.branchEnd, o + F_BRANCH, 0);
@@ -185,25 +211,43 @@ export class FactBatchWriter implements FactSink {
       num[at] = -1;
       return;
     }
+    const start = this.batch.arenaUsed;
+    if (this.append(f.bytes, s, e) >= 0x80) {
+      this.batch.arenaUsed = start;
+      this.text(which === 0 ? f.viaBranch : which === 1 ? f.fromTag : f.toTag, at);
+      return;
+    }
+    num[at] = start;
+    num[at + 1] = this.batch.arenaUsed;
+  }
+
+  /** Pair at `at` of `num`: src[s, e) copied to the arena, as start/end (start -1 when s < 0). */
+  private range(src: Uint8Array, s: number, e: number, at: number): void {
+    const num = this.batch.num;
+    if (s < 0) {
+      num[at] = -1;
+      return;
+    }
+    num[at] = this.batch.arenaUsed;
+    this.append(src, s, e);
+    num[at + 1] = this.batch.arenaUsed;
+  }
+
+  /** Append src[s, e) to the arena; returns the OR of its bytes (>= 0x80: not plain ASCII). */
+  private append(src: Uint8Array, s: number, e: number): number {
     const b = this.batch;
     const start = b.arenaUsed;
     const need = start + (e - s);
     if (need > b.arena.length) this.growArena(need);
     const a = b.arena;
-    const bytes = f.bytes;
     let any = 0;
     for (let i = s, j = start; i < e; i++, j++) {
-      const c = bytes[i] as number;
+      const c = src[i] as number;
       a[j] = c;
       any |= c;
     }
-    if (any >= 0x80) {
-      this.text(which === 0 ? f.viaBranch : which === 1 ? f.fromTag : f.toTag, at);
-      return;
-    }
     b.arenaUsed = need;
-    num[at] = start;
-    num[at + 1] = need;
+    return any;
   }
 
   private growArena(need: number): void {
@@ -231,6 +275,7 @@ export class FactBatchWriter implements FactSink {
     if (!this.transfer) {
       this.onBatch(b);
       b.n = 0;
+      b.newCalls = 0;
       b.tags.length = 0;
       b.dict = [];
       b.calls = [];
@@ -247,10 +292,11 @@ export class FactBatchWriter implements FactSink {
   private reset(): void {
     const pool = this.pool;
     let num = pool?.num.pop();
-    if (num === undefined || num.length !== this.capacity * STRIDE) num = new Float64Array(this.capacity * STRIDE);
+    const rows = this.capacity * STRIDE;
+    if (num === undefined || num.length !== rows + this.capacity * CALL_STRIDE) num = new Float64Array(rows + this.capacity * CALL_STRIDE);
     let arena = pool?.arena.pop();
     if (arena === undefined || arena.length < this.capacity * 64) arena = new Uint8Array(this.capacity * 64);
-    this.batch = { n: 0, num, tags: [], dict: [], calls: [], kept: [], arena, arenaUsed: 0 };
+    this.batch = { n: 0, num, callsAt: rows, newCalls: 0, tags: [], dict: [], calls: [], kept: [], arena, arenaUsed: 0 };
   }
 
   /**
@@ -410,6 +456,29 @@ export class FactBatchReader {
     return s === IN_TAGS ? b.tags[b.num[at + 1]!] : undefined;
   }
 
+  /** A new call given as 5 strings from calls[t]: sets the parties, returns the Call-ID. */
+  private textCall(b: FactBatch, t: number): string {
+    const party = this.facts.party;
+    party.fromUri = b.calls[t + 1];
+    party.toUri = b.calls[t + 2];
+    party.fromDisplay = b.calls[t + 3];
+    party.toDisplay = b.calls[t + 4];
+    return b.calls[t]!;
+  }
+
+  /** A new call given as bytes at num[c] (see C_*): as FastFacts.callId and parties() give them on the front. */
+  private bytesCall(b: FactBatch, c: number): string {
+    const num = b.num;
+    const a = b.arena;
+    const p = partiesFromRanges(a, num[c + C_FROM]!, num[c + C_FROM + 1]!, num[c + C_TO]!, num[c + C_TO + 1]!);
+    const party = this.facts.party;
+    party.fromUri = p.fromUri;
+    party.toUri = p.toUri;
+    party.fromDisplay = p.fromDisplay;
+    party.toDisplay = p.toDisplay;
+    return decodeUtf8(a, num[c + C_CALL_ID]!, num[c + C_CALL_ID + 1]!);
+  }
+
   /** Add every message of `b` to the builder. Batches must be applied in the order the writer produced them. */
   apply(b: FactBatch): void {
     const dict = this.dict;
@@ -418,6 +487,7 @@ export class FactBatchReader {
     const f = this.facts;
     const seen = this.seen;
     let newCall = 0;
+    let textCall = 0;
     let kept = 0;
     for (let r = 0; r < b.n; r++) {
       const o = r * STRIDE;
@@ -453,15 +523,10 @@ export class FactBatchReader {
       if (call < 0) f.callId = undefined;
       else if (call < this.callIds.length) f.callId = this.callIds[call];
       else {
-        const c = newCall++ * 5;
-        const id = b.calls[c]!;
+        const c = b.callsAt + newCall++ * CALL_STRIDE;
+        const id = num[c] === IN_TAGS ? this.textCall(b, textCall++ * 5) : this.bytesCall(b, c);
         this.callIds.push(id);
         f.callId = id;
-        const party = f.party;
-        party.fromUri = b.calls[c + 1];
-        party.toUri = b.calls[c + 2];
-        party.fromDisplay = b.calls[c + 3];
-        party.toDisplay = b.calls[c + 4];
       }
       seen.frame = num[o + F_FRAME]!;
       seen.firstFrame = num[o + F_FIRST]!;

@@ -203,7 +203,7 @@ function addrTag(b: Uint8Array, s: number, e: number): number {
 }
 
 /** The call parties from the From and To header values at [fs, fe) and [ts, te) of `b` (-1: header absent). */
-function partiesFromRanges(b: Uint8Array, fs: number, fe: number, ts: number, te: number): CallParties {
+export function partiesFromRanges(b: Uint8Array, fs: number, fe: number, ts: number, te: number): CallParties {
   // parseNameAddrRange's display name and URI text (withUri = false), without reading the parameters.
   const na = (s: number, e: number) => (s >= 0 ? nameAddrParty(b, s, e) : undefined);
   const f = na(fs, fe);

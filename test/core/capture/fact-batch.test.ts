@@ -54,6 +54,12 @@ const messages: [typeof A, typeof B, Uint8Array][] = [
   [B, A, ok([0x62, 0xfe, 0x31], 'a4', 'z9hG4bK-4')],
   [A, B, foldedEmptyTag('empty-tag-6@a.example')],
   [A, B, foldedEmptyTag('empty-tag-6@a.example')], // the same request again: a retransmission
+  // New calls from both paths in one batch, in both orders (their Call-IDs and parties travel differently).
+  [A, B, invite('plain-8@a.example', 'a8', 'z9hG4bK-8')],
+  [A, B, folded('folded-9@a.example')],
+  [A, B, invite('plain-10@a.example', 'a10', 'z9hG4bK-10')],
+  [A, B, invite('plain-11@a.example', 'a11', 'z9hG4bK-11')],
+  [A, B, folded('folded-12@a.example')],
 ];
 
 function capture(): Uint8Array {
@@ -82,11 +88,14 @@ describe('FactBatch hand-off', () => {
       problems: new ProblemCollector(), batchSize: 2, transferBatches: true,
       onBatch: (b) => batches.push(structuredClone(b, { transfer: [b.num.buffer as ArrayBuffer, b.arena.buffer as ArrayBuffer] })),
     });
-    expect(batches.length).toBeGreaterThanOrEqual(5);
+    expect(batches.length).toBeGreaterThanOrEqual(8);
+    // Both forms of a new call occur, and together in one batch.
+    expect(batches.some((b) => b.newCalls === 2 && b.calls.length === 5)).toBe(true);
     for (const b of batches) reader.apply(b);
     builder.finish();
     expect(builder.hints.map(([hint]) => hint)).toEqual(builder.hints.map(([, actual]) => actual));
-    expect(builder.calls.map((c) => c.callId)).toEqual(['plain-1@a.example', 'ütf8-2@a.example', 'b\uFFFD1', 'folded-5@a.example', 'empty-tag-6@a.example']);
+    expect(builder.calls.map((c) => c.callId)).toEqual(['plain-1@a.example', 'ütf8-2@a.example', 'b\uFFFD1', 'folded-5@a.example', 'empty-tag-6@a.example',
+      'plain-8@a.example', 'folded-9@a.example', 'plain-10@a.example', 'plain-11@a.example', 'folded-12@a.example']);
 
     // Reference: the same messages through the full parser straight into a builder.
     const ref = new CallModelBuilder();
