@@ -4,17 +4,17 @@ import { grown } from './typed-array';
 
 const EMPTY = -1;
 
-/** Maps byte strings to non-negative integers. Keys are copied in; lookups allocate nothing. */
+/**
+ * Maps byte strings to non-negative integers. Keys are copied in; lookups allocate nothing. A lookup touches one
+ * slot pair (entry, hash), one entry triple (key start, key length, value) and the key bytes: interleaved columns,
+ * so that a miss in a large table costs three cache lines, not five.
+ */
 export class ByteKeyTable {
-  /** Per slot: index into the entry arrays, or EMPTY. */
+  /** Per slot s: [2s] the entry (EMPTY: free slot), [2s + 1] its key's hash (compared before the bytes). */
   private slots: Int32Array;
-  /** Per slot: the key's hash (compared before the bytes). */
-  private hashes: Int32Array;
   private mask: number;
-  /** Per entry: key start and length in `keys`, and the value. */
-  private keyStart = new Int32Array(1024);
-  private keyLength = new Int32Array(1024);
-  private values = new Int32Array(1024);
+  /** Per entry e: [3e] key start in `keys`, [3e + 1] key length, [3e + 2] value. */
+  private entries = new Int32Array(3 * 1024);
   private keys = new Uint8Array(65536);
   private keysUsed = 0;
   private count = 0;
@@ -22,9 +22,14 @@ export class ByteKeyTable {
   constructor(initialSlots = 1 << 16) {
     let n = 16;
     while (n < initialSlots) n <<= 1;
-    this.slots = new Int32Array(n).fill(EMPTY);
-    this.hashes = new Int32Array(n);
+    this.slots = ByteKeyTable.emptySlots(n);
     this.mask = n - 1;
+  }
+
+  private static emptySlots(n: number): Int32Array {
+    const t = new Int32Array(2 * n);
+    for (let i = 0; i < t.length; i += 2) t[i] = EMPTY;
+    return t;
   }
 
   /** Number of keys. */
@@ -41,14 +46,16 @@ export class ByteKeyTable {
   getHashed(b: Uint8Array, s: number, e: number, h: number): number {
     const len = e - s;
     const keys = this.keys;
+    const slots = this.slots;
+    const entries = this.entries;
     for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
-      const entry = this.slots[i]!;
+      const entry = slots[2 * i]!;
       if (entry === EMPTY) return -1;
-      if (this.hashes[i] === h && this.keyLength[entry] === len) {
-        const k = this.keyStart[entry]!;
+      if (slots[2 * i + 1] === h && entries[3 * entry + 1] === len) {
+        const k = entries[3 * entry]!;
         let j = 0;
         while (j < len && keys[k + j] === b[s + j]) j++;
-        if (j === len) return this.values[entry]!;
+        if (j === len) return entries[3 * entry + 2]!;
       }
     }
   }
@@ -60,48 +67,45 @@ export class ByteKeyTable {
 
   /** The key of entry `entry` (entries are numbered from 0 in the order added): a view, valid until the next add. */
   keyAt(entry: number): Uint8Array {
-    const s = this.keyStart[entry]!;
-    return this.keys.subarray(s, s + this.keyLength[entry]!);
+    const s = this.entries[3 * entry]!;
+    return this.keys.subarray(s, s + this.entries[3 * entry + 1]!);
   }
 
   /** add() with the key's hashBytes() already computed. */
   addHashed(b: Uint8Array, s: number, e: number, h: number, value: number): void {
-    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    if ((this.count + 1) * 4 > this.slots.length) this.grow();
     const entry = this.count++;
-    if (entry === this.values.length) {
-      this.keyStart = grown(this.keyStart, this.keyStart.length * 2);
-      this.keyLength = grown(this.keyLength, this.keyLength.length * 2);
-      this.values = grown(this.values, this.values.length * 2);
-    }
+    if (3 * entry === this.entries.length) this.entries = grown(this.entries, this.entries.length * 2);
     const len = e - s;
     if (this.keysUsed + len > this.keys.length) this.keys = grown(this.keys, Math.max(this.keys.length * 2, this.keysUsed + len));
     // Keys are short (branches, tags, Call-IDs): a loop, not set(b.subarray()), which allocates a view per key.
     const keys = this.keys;
     for (let i = s, j = this.keysUsed; i < e; i++, j++) keys[j] = b[i]!;
-    this.keyStart[entry] = this.keysUsed;
-    this.keyLength[entry] = len;
-    this.values[entry] = value;
+    const entries = this.entries;
+    entries[3 * entry] = this.keysUsed;
+    entries[3 * entry + 1] = len;
+    entries[3 * entry + 2] = value;
     this.keysUsed += len;
     this.insert(entry, h);
   }
 
   private insert(entry: number, h: number): void {
+    const slots = this.slots;
     let i = h & this.mask;
-    while (this.slots[i] !== EMPTY) i = (i + 1) & this.mask;
-    this.slots[i] = entry;
-    this.hashes[i] = h;
+    while (slots[2 * i] !== EMPTY) i = (i + 1) & this.mask;
+    slots[2 * i] = entry;
+    slots[2 * i + 1] = h;
   }
 
+  /** Twice the slots (the table stays at most half full). */
   private grow(): void {
-    const n = this.slots.length * 2;
-    const oldSlots = this.slots;
-    const oldHashes = this.hashes;
-    this.slots = new Int32Array(n).fill(EMPTY);
-    this.hashes = new Int32Array(n);
+    const old = this.slots;
+    const n = old.length; // slots after growing: twice the old count
+    this.slots = ByteKeyTable.emptySlots(n);
     this.mask = n - 1;
-    for (let i = 0; i < oldSlots.length; i++) {
-      const entry = oldSlots[i]!;
-      if (entry !== EMPTY) this.insert(entry, oldHashes[i]!);
+    for (let i = 0; i < old.length; i += 2) {
+      const entry = old[i]!;
+      if (entry !== EMPTY) this.insert(entry, old[i + 1]!);
     }
   }
 }
