@@ -48,6 +48,9 @@ const R_CALLID_H = 31;
 const R_CALLID_ASCII = 32;
 const R_SLOTS = 33;
 
+/** decode/sip-framing.ts MAX_START_LINE_BYTES: classifySipStart looks no further for the Request-URI's end. */
+const MAX_START_LINE_BYTES: i32 = 8192;
+
 /** 16 bytes after every area: SIMD loads read up to 15 bytes past the end of a scanned range. */
 const GUARD: usize = 16;
 
@@ -349,10 +352,17 @@ export function scan(at0: usize, n: i32, maxContentLength: f64): i32 {
     set(R_METHOD_S, 0);
     set(R_METHOD_E, i);
     set(R_START_H, internHash(0, i, false));
+    // As fast-facts.ts: a scheme colon, no control characters, ending before MAX_START_LINE_BYTES.
     const uriStart = i + 1;
     let j = uriStart;
-    while (j < le && at(j) != SP) j++;
-    if (j == uriStart || le - j != 8) return 0;
+    let colon = false;
+    for (; j < le; j++) {
+      const c = at(j);
+      if (c == SP) break;
+      if (c < 0x21 || c == 0x7f) return 0;
+      if (c == 0x3a) colon = true;
+    }
+    if (j == uriStart || !colon || j >= MAX_START_LINE_BYTES || le - j != 8) return 0;
     if (!(at(j + 1) == 0x53 && at(j + 2) == 0x49 && at(j + 3) == 0x50 && at(j + 4) == 0x2f && at(j + 5) == 0x32 && at(j + 6) == 0x2e && at(j + 7) == 0x30)) return 0;
   }
 

@@ -61,7 +61,9 @@ export interface TransportAssemblerOptions {
    * Optional one-pass framer for datagram units (UDP payloads, SCTP user messages): given the unit's bytes, the
    * message start, the unit end and the Content-Length limit, it returns where the message ends, or undefined to
    * leave the unit to frameSipDatagram. It must return undefined whenever frameSipDatagram would report a note or
-   * mark the message truncated. Its result travels with the message as SipPayload.prescan.
+   * mark the message truncated, and may return a result only for a message whose first line classifySipStart
+   * accepts (UDP datagrams are then not classified first). Its result travels with the message as
+   * SipPayload.prescan.
    */
   scanUnit?: (bytes: Uint8Array, start: number, end: number, maxContentLength: number) => FramedUnit | undefined;
   /** Largest header section waited for on a stream, bytes (default 64 KiB). */
@@ -255,11 +257,18 @@ export class TransportAssembler {
     }
     const b = p.payload;
     const n = b.length;
-    if (n < 12 || classifySipStart(b, 0, n, true) !== START_YES) {
+    if (n < 12) {
       this.onNonSipUdp?.(p);
       return;
     }
-    this.emitUnit(p, b, 0, 'UDP', emit, true);
+    // The one-pass scan first: what it accepts is SIP (see scanUnit), so the start line is classified only when it
+    // declines.
+    const pre = this.scanUnit?.(b, 0, n, this.limits.maxContentLength);
+    if (pre === undefined && classifySipStart(b, 0, n, true) !== START_YES) {
+      this.onNonSipUdp?.(p);
+      return;
+    }
+    this.emitUnit(p, b, 0, 'UDP', emit, true, pre);
   }
 
   /** A datagram starting with CR/LF: an RFC 5626 keep-alive, or (rarely) CR/LFs before a message. */
@@ -274,7 +283,7 @@ export class TransportAssembler {
     }
     if (classifySipStart(b, i, b.length, true) !== START_YES) return;
     if (this.udpSkipCrlf) {
-      this.emitUnit(p, b, i, 'UDP', emit, true);
+      this.emitUnit(p, b, i, 'UDP', emit, true, this.scanUnit?.(b, i, b.length, this.limits.maxContentLength));
       return;
     }
     this.problems.report(
@@ -303,7 +312,7 @@ export class TransportAssembler {
         if (count > 0) this.trailing(p, i, n, 'SCTP user message');
         return;
       }
-      const end = this.emitUnit(p, b, i, 'SCTP', emit, false);
+      const end = this.emitUnit(p, b, i, 'SCTP', emit, false, this.scanUnit?.(b, i, n, this.limits.maxContentLength));
       count++;
       if (end <= i) return;
       i = end;
@@ -312,11 +321,14 @@ export class TransportAssembler {
 
   /**
    * Emit the message at `start` of a message-oriented unit (datagram / SCTP user message) and return its end.
-   * `reportTrailing`: bytes after the message are reported (UDP: tshark ignores them too).
+   * `reportTrailing`: bytes after the message are reported (UDP: tshark ignores them too). `pre`: what scanUnit
+   * gave for b[start, b.length) (undefined: frame it here).
    */
-  private emitUnit(p: NetPacket, b: Uint8Array, start: number, transport: SipTransport, emit: (m: SipPayload) => void, reportTrailing: boolean): number {
+  private emitUnit(
+    p: NetPacket, b: Uint8Array, start: number, transport: SipTransport, emit: (m: SipPayload) => void, reportTrailing: boolean,
+    pre: FramedUnit | undefined,
+  ): number {
     const fileOffset = p.payloadFileOffset >= 0 ? p.payloadFileOffset + start : -1;
-    const pre = this.scanUnit?.(b, start, b.length, this.limits.maxContentLength);
     let end: number;
     let truncated = false;
     if (pre !== undefined) end = pre.messageEnd;

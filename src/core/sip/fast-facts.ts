@@ -4,7 +4,7 @@
 // full parser (parse-message.ts + summary.ts), which gives the same facts: test/core/sip/fast-facts.test.ts checks
 // that on every corpus and sample message.
 import type { CallParties, SipFacts } from '../dialog/reconstruct';
-import { TOKEN_CHAR } from '../decode/sip-framing';
+import { MAX_START_LINE_BYTES, TOKEN_CHAR } from '../decode/sip-framing';
 import { decodeLowerAscii, decodeUtf8 } from '../text/decode';
 import { nameAddrParty } from './name-addr';
 
@@ -369,10 +369,19 @@ function scan(b: Uint8Array, s: number, n: number, maxContentLength: number, int
     while (i < le && TOKEN[b[i] as number]) i++;
     if (i === s || b[i] !== SP) return undefined;
     out.method = intern(b, s, i, false);
+    // The Request-URI as classifySipStart (decode/sip-framing.ts) wants it: a scheme colon, no control characters,
+    // ending before MAX_START_LINE_BYTES. So every message this scan accepts starts with a line that
+    // classifySipStart accepts (the UDP path relies on it to skip that check).
     const uriStart = i + 1;
     let j = uriStart;
-    while (j < le && b[j] !== SP) j++;
-    if (j === uriStart || le - j !== 8) return undefined;
+    let colon = false;
+    for (; j < le; j++) {
+      const c = b[j] as number;
+      if (c === SP) break;
+      if (c < 0x21 || c === 0x7f) return undefined;
+      if (c === 0x3a) colon = true;
+    }
+    if (j === uriStart || !colon || j - s >= MAX_START_LINE_BYTES || le - j !== 8) return undefined;
     if (!(b[j + 1] === 0x53 && b[j + 2] === 0x49 && b[j + 3] === 0x50 && b[j + 4] === 0x2f && b[j + 5] === 0x32 && b[j + 6] === 0x2e && b[j + 7] === 0x30)) return undefined;
   }
 

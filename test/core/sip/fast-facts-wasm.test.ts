@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { FastFacts, scanSipDatagram, scanSipFacts } from '../../../src/core/sip/fast-facts';
 import { WasmFactScanner } from '../../../src/core/sip/fast-facts-wasm';
 import { loadFactScanner } from '../../../src/cli/wasm';
-import { MAX_CONTENT_LENGTH } from '../../../src/core/decode/sip-framing';
+import { classifySipStart, MAX_CONTENT_LENGTH, MAX_START_LINE_BYTES, START_YES } from '../../../src/core/decode/sip-framing';
 import { prng, sipPayloads } from './helpers';
 import { hashBytes } from '../../../src/core/util/byte-key-table';
 
@@ -54,6 +54,8 @@ function agree(m: Uint8Array, max = MAX_CONTENT_LENGTH, real = false): void {
   expect(snapshot(wasm.scanMessage(m))).toEqual(ts);
   const dg = snapshot(scanSipDatagram(m, 0, m.length, max));
   expect(snapshot(wasm.scanDatagram(m, 0, m.length, max))).toEqual(dg);
+  // What the scanner accepts is SIP to classifySipStart too: the UDP path classifies only what it declines.
+  if (ts !== undefined || dg !== undefined) expect(classifySipStart(m, 0, m.length, true)).toBe(START_YES);
   const w = wasm.scanMessage(m);
   if (w !== undefined && w.callIdStart >= 0 && w.callIdAscii !== -1) {
     // The Call-ID hash the scanner hands CallIdIndex is hashBytes' (a wrong one would split or merge calls); -1: not
@@ -121,8 +123,16 @@ describe('WasmFactScanner agrees with the TypeScript fact scanner', () => {
       'A'.repeat(100),
       'INVITE sip:x SIP/2.0\r\nVia: SIP/2.0/UDP [::1;branch=z\r\n\r\n',
       `INVITE sip:x SIP/2.0\r\nX-Long: ${'y'.repeat(70_000)}\r\nCall-ID: long\r\n\r\n`, // longer than the copy area
+      // Request-URIs classifySipStart rejects: declined (no colon, a control character, ending too far away).
+      'OPTIONS b.example SIP/2.0\r\nCall-ID: x\r\n\r\n',
+      'OPTIONS sip:b\t.example SIP/2.0\r\nCall-ID: x\r\n\r\n',
+      'OPTIONS sip:b\x7f.example SIP/2.0\r\nCall-ID: x\r\n\r\n',
+      `OPTIONS sip:${'b'.repeat(MAX_START_LINE_BYTES - 12)} SIP/2.0\r\nCall-ID: x\r\n\r\n`,
+      `OPTIONS sip:${'b'.repeat(MAX_START_LINE_BYTES - 13)} SIP/2.0\r\nCall-ID: x\r\n\r\n`,
     ];
     for (const m of msgs) agree(enc.encode(m));
+    const fast = msgs.map((m) => scanSipFacts(enc.encode(m)) !== undefined);
+    expect(fast.slice(-5)).toEqual([false, false, false, false, true]);
     for (const max of [0, 3, 4, 5]) agree(enc.encode('MESSAGE sip:b@b SIP/2.0\r\nCall-ID: m\r\nl: 4\r\n\r\nbody'), max);
     expect(snapshot(wasm.scanMessage(enc.encode(msgs[0]!)))).toMatchObject({ method: 'INVITE', viaSentBy: '2001:db8::1:5060', hasSdp: true });
     expect(wasm.scanMessage(enc.encode(msgs[0]!))?.callIdAscii).toBe(1);
