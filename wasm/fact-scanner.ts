@@ -132,12 +132,13 @@ export function arenaAt(): usize {
   return i;
 }
 
-function eqLower(s: i32, w: u64, len: i32): bool {
-  // w: the lowercase name, little-endian, up to 8 bytes
-  for (let k = 0; k < len; k++) {
-    if (lc(at(s + k)) != <u32>((w >> (<u64>k * 8)) & 0xff)) return false;
-  }
-  return true;
+/**
+ * The `len` (<= 8) bytes at `s`, each lowercased as lc() does (| 0x20), equal the packed lowercase name `w`
+ * (little-endian). One 8-byte load: GUARD makes the bytes past a range readable, and the mask drops them.
+ */
+@inline function eqLower(s: i32, w: u64, len: i32): bool {
+  const mask: u64 = len >= 8 ? 0xffffffffffffffff : (<u64>1 << (<u64>len << 3)) - 1;
+  return ((load<u64>(input + <usize>s) | 0x2020202020202020) & mask) == w;
 }
 
 // little-endian packed lowercase names
@@ -149,10 +150,17 @@ const W_CALL_ID: u64 = 0x64692d6c6c6163; // "call-id"
 const W_SIP20: u64 = 0x2f302e322f706973; // "sip/2.0/"
 const W_TAG: u64 = 0x676174;
 const W_BRANCH: u64 = 0x68636e617262;
+const W_CONTENT_: u64 = 0x2d746e65746e6f63; // "content-"
+const W_TYPE: u64 = 0x65707974;
+const W_LENGTH: u64 = 0x6874676e656c;
+const W_APPLICAT: u64 = 0x746163696c707061; // "applicat"
+const W_ION_SDP: u64 = 0x7064732f6e6f69; // "ion/sdp"
+const W_MULTIPAR: u64 = 0x72617069746c756d; // "multipar"
+const W_T_SLASH: u64 = 0x2f74; // "t/"
 
-function eqLowerStr(s: i32, str: string): bool {
-  for (let k = 0; k < str.length; k++) if (lc(at(s + k)) != <u32>str.charCodeAt(k)) return false;
-  return true;
+/** eqLower over 8 + `len2` bytes: `w1` then the first `len2` bytes of `w2`. */
+@inline function eqLower2(s: i32, w1: u64, w2: u64, len2: i32): bool {
+  return eqLower(s, w1, 8) && eqLower(s + 8, w2, len2);
 }
 
 const H_OTHER = 0;
@@ -185,9 +193,9 @@ function headerKind(s: i32, e: i32): i32 {
     case 7:
       return eqLower(s, W_CALL_ID, 7) ? H_CALLID : H_OTHER;
     case 12:
-      return eqLowerStr(s, 'content-type') ? H_CTYPE : H_OTHER;
+      return eqLower2(s, W_CONTENT_, W_TYPE, 4) ? H_CTYPE : H_OTHER;
     case 14:
-      return eqLowerStr(s, 'content-length') ? H_CLEN : H_OTHER;
+      return eqLower2(s, W_CONTENT_, W_LENGTH, 6) ? H_CLEN : H_OTHER;
     default:
       return H_OTHER;
   }
@@ -517,8 +525,8 @@ export function scan(at0: usize, n: i32, maxContentLength: f64): i32 {
             let te = vs;
             while (te < ve && at(te) != 0x3b) te++;
             while (te > vs && isWs(at(te - 1))) te--;
-            if (te - vs == 15 && eqLowerStr(vs, 'application/sdp')) sdpType = true;
-            else if (te - vs >= 10 && eqLowerStr(vs, 'multipart/')) return 0;
+            if (te - vs == 15 && eqLower2(vs, W_APPLICAT, W_ION_SDP, 7)) sdpType = true;
+            else if (te - vs >= 10 && eqLower2(vs, W_MULTIPAR, W_T_SLASH, 2)) return 0;
             else {
               for (let q = vs; q < te; q++) if (isWs(at(q))) return 0;
             }
