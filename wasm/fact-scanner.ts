@@ -133,6 +133,26 @@ export function arenaAt(): usize {
 }
 
 /**
+ * First index in [i, e) whose byte is one of a, b, c, d (repeat one to look for fewer), or e; i when i >= e. 16 bytes
+ * at a time, the last block masked to the range: reads up to 15 bytes past e (GUARD).
+ */
+@inline function findAny(i: i32, e: i32, a: i32, b: i32, c: i32, d: i32): i32 {
+  if (i >= e) return i;
+  const va = i8x16.splat(<i8>a);
+  const vb = i8x16.splat(<i8>b);
+  const vc = i8x16.splat(<i8>c);
+  const vd = i8x16.splat(<i8>d);
+  while (i < e) {
+    const v = v128.load(input + <usize>i);
+    let m = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, va), i8x16.eq(v, vb)), v128.or(i8x16.eq(v, vc), i8x16.eq(v, vd))));
+    if (e - i < 16) m &= (1 << (e - i)) - 1;
+    if (m != 0) return i + <i32>ctz(m);
+    i += 16;
+  }
+  return e;
+}
+
+/**
  * The `len` (<= 8) bytes at `s`, each lowercased as lc() does (| 0x20), equal the packed lowercase name `w`
  * (little-endian). One 8-byte load: GUARD makes the bytes past a range readable, and the mask drops them.
  */
@@ -254,11 +274,7 @@ function param(s: i32, e: i32, want: u64, wantLen: i32): i32 {
       while (i < e && isWs(at(i))) i++;
       vs = i;
       if (at(i) == 0x22) return NOT_SIMPLE;
-      while (i < e) {
-        const c = at(i);
-        if (c == 0x3b || c == SP || c == HT || c == 0x2c) break;
-        i++;
-      }
+      i = findAny(i, e, 0x3b, SP, HT, 0x2c);
       ve = i;
       if (at(i) == 0x2c) return NOT_SIMPLE;
     }
@@ -276,30 +292,20 @@ function addrTag(s: i32, e: i32): i32 {
   let i = s;
   let paramsFrom = -1;
   if (at(i) == 0x22) {
-    i++;
-    while (i < e && at(i) != 0x22) {
-      if (at(i) == 0x5c) return NOT_SIMPLE;
-      i++;
-    }
-    if (i >= e) return NOT_SIMPLE;
+    i = findAny(i + 1, e, 0x22, 0x5c, 0x22, 0x5c);
+    if (i >= e || at(i) == 0x5c) return NOT_SIMPLE;
     i++;
   }
   let lt = -1;
-  for (let j = i; j < e; j++) {
+  const j = findAny(i, e, 0x3c, 0x22, 0x2c, 0x3b);
+  if (j < e) {
     const c = at(j);
-    if (c == 0x3c) {
-      lt = j;
-      break;
-    }
-    if (c == 0x22 || c == 0x2c) return NOT_SIMPLE;
-    if (c == 0x3b && lt < 0) {
-      paramsFrom = j;
-      break;
-    }
+    if (c == 0x3c) lt = j;
+    else if (c == 0x3b) paramsFrom = j;
+    else return NOT_SIMPLE;
   }
   if (lt >= 0) {
-    let gt = lt;
-    while (gt < e && at(gt) != 0x3e) gt++;
+    const gt = findAny(lt, e, 0x3e, 0x3e, 0x3e, 0x3e);
     if (gt >= e) return NOT_SIMPLE;
     paramsFrom = gt + 1;
   } else if (paramsFrom < 0) {
@@ -503,8 +509,7 @@ export function scan(at0: usize, n: i32, maxContentLength: f64): i32 {
               if (p < 0 || p > 65535) return 0;
               port = <i32>p;
             }
-            let pe = k;
-            while (pe < ve && at(pe) != 0x2c) pe++;
+            const pe = findAny(k, ve, 0x2c, 0x2c, 0x2c, 0x2c);
             const br = param(k, pe, W_BRANCH, 6);
             if (br == NOT_SIMPLE) return 0;
             set(R_BRANCH_S, br);
@@ -522,8 +527,7 @@ export function scan(at0: usize, n: i32, maxContentLength: f64): i32 {
         case H_CTYPE: {
           if (!typeSeen) {
             typeSeen = true;
-            let te = vs;
-            while (te < ve && at(te) != 0x3b) te++;
+            let te = findAny(vs, ve, 0x3b, 0x3b, 0x3b, 0x3b);
             while (te > vs && isWs(at(te - 1))) te--;
             if (te - vs == 15 && eqLower2(vs, W_APPLICAT, W_ION_SDP, 7)) sdpType = true;
             else if (te - vs >= 10 && eqLower2(vs, W_MULTIPAR, W_T_SLASH, 2)) return 0;
