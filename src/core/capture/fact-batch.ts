@@ -422,8 +422,9 @@ class BatchFacts implements SipFacts {
   }
   /** The parties of the call this message starts. */
   party: CallParties = { fromUri: undefined, toUri: undefined, fromDisplay: undefined, toDisplay: undefined };
+  /** `party` itself (CallModelBuilder copies the fields at once), refilled for the next row. */
   parties(): CallParties {
-    return { ...this.party };
+    return this.party;
   }
 }
 
@@ -470,12 +471,7 @@ export class FactBatchReader {
   private bytesCall(b: FactBatch, c: number): string {
     const num = b.num;
     const a = b.arena;
-    const p = partiesFromRanges(a, num[c + C_FROM]!, num[c + C_FROM + 1]!, num[c + C_TO]!, num[c + C_TO + 1]!);
-    const party = this.facts.party;
-    party.fromUri = p.fromUri;
-    party.toUri = p.toUri;
-    party.fromDisplay = p.fromDisplay;
-    party.toDisplay = p.toDisplay;
+    partiesFromRanges(a, num[c + C_FROM]!, num[c + C_FROM + 1]!, num[c + C_TO]!, num[c + C_TO + 1]!, this.facts.party);
     return decodeUtf8(a, num[c + C_CALL_ID]!, num[c + C_CALL_ID + 1]!);
   }
 

@@ -202,18 +202,20 @@ function addrTag(b: Uint8Array, s: number, e: number): number {
   return param(b, paramsFrom, e, 'tag');
 }
 
-/** The call parties from the From and To header values at [fs, fe) and [ts, te) of `b` (-1: header absent). */
-export function partiesFromRanges(b: Uint8Array, fs: number, fe: number, ts: number, te: number): CallParties {
+/**
+ * The call parties from the From and To header values at [fs, fe) and [ts, te) of `b` (-1: header absent), filled
+ * into `into` when given (else a new object).
+ */
+export function partiesFromRanges(b: Uint8Array, fs: number, fe: number, ts: number, te: number, into?: CallParties): CallParties {
   // parseNameAddrRange's display name and URI text (withUri = false), without reading the parameters.
-  const na = (s: number, e: number) => (s >= 0 ? nameAddrParty(b, s, e) : undefined);
-  const f = na(fs, fe);
-  const t = na(ts, te);
-  return {
-    fromUri: f?.uriText,
-    toUri: t?.uriText,
-    fromDisplay: f?.displayName,
-    toDisplay: t?.displayName,
-  };
+  const out = into ?? { fromUri: undefined, toUri: undefined, fromDisplay: undefined, toDisplay: undefined };
+  let p = fs >= 0 ? nameAddrParty(b, fs, fe) : undefined;
+  out.fromUri = p?.uriText;
+  out.fromDisplay = p?.displayName;
+  p = ts >= 0 ? nameAddrParty(b, ts, te) : undefined;
+  out.toUri = p?.uriText;
+  out.toDisplay = p?.displayName;
+  return out;
 }
 
 /** The text of b[s, e), or undefined when s < 0 (absent) or the range is empty (a flag parameter, no value). */

@@ -158,9 +158,26 @@ interface AddrHead {
   failEnd: number;
 }
 
-const fail = (end: number): AddrHead => ({ displayName: undefined, uriStart: 0, uriEnd: 0, after: 0, bracketed: false, failEnd: end });
+/** parseAddrHead's result: one object, refilled by every call (callers read it at once). */
+const HEAD: AddrHead = { displayName: undefined, uriStart: 0, uriEnd: 0, after: 0, bracketed: false, failEnd: -1 };
 
-/** The head of the element at `i` (not `*`): name-addr or addr-spec up to its parameters (RFC 3261 §25.1). */
+function head(displayName: string | undefined, uriStart: number, uriEnd: number, after: number, bracketed: boolean, failEnd: number): AddrHead {
+  const h = HEAD;
+  h.displayName = displayName;
+  h.uriStart = uriStart;
+  h.uriEnd = uriEnd;
+  h.after = after;
+  h.bracketed = bracketed;
+  h.failEnd = failEnd;
+  return h;
+}
+
+const fail = (end: number): AddrHead => head(undefined, 0, 0, 0, false, end);
+
+/**
+ * The head of the element at `i` (not `*`): name-addr or addr-spec up to its parameters (RFC 3261 §25.1). Returns
+ * the same object on every call.
+ */
 function parseAddrHead(b: Uint8Array, i: number, e: number, base: number, problems: ParseProblem[], list: boolean): AddrHead {
   let displayName: string | undefined;
   let uriStart: number;
@@ -274,7 +291,7 @@ function parseAddrHead(b: Uint8Array, i: number, e: number, base: number, proble
     }
   }
 
-  return { displayName, uriStart, uriEnd, after, bracketed, failEnd: -1 };
+  return head(displayName, uriStart, uriEnd, after, bracketed, -1);
 }
 
 /** parseElement's star form `*` at `i` (Contact, RFC 3261 §20.10): followed by the end, `,` or `;`. */
@@ -289,14 +306,31 @@ function isStar(b: Uint8Array, i: number, e: number): boolean {
  * parseNameAddrRange(b, s, e, base, [], false) gives in `displayName` and `uriText`, undefined where it gives no
  * value, without reading the header parameters (for call parties on the import's fast path). Never throws.
  */
-export function nameAddrParty(b: Uint8Array, s: number, e: number): { displayName: string | undefined; uriText: string } | undefined {
+export function nameAddrParty(b: Uint8Array, s: number, e: number): NameAddrParty | undefined {
   const i = skipLws(b, s, e);
   if (i >= e) return undefined;
-  if (isStar(b, i, e)) return { displayName: undefined, uriText: '*' };
-  const h = parseAddrHead(b, i, e, 0, [], false);
+  const p = PARTY;
+  if (isStar(b, i, e)) {
+    p.displayName = undefined;
+    p.uriText = '*';
+    return p;
+  }
+  const h = parseAddrHead(b, i, e, 0, UNREAD, false);
+  UNREAD.length = 0;
   if (h.failEnd >= 0) return undefined;
-  return { displayName: h.displayName, uriText: decodeUtf8(b, h.uriStart, h.uriEnd) };
+  p.displayName = h.displayName;
+  p.uriText = decodeUtf8(b, h.uriStart, h.uriEnd);
+  return p;
 }
+
+/** nameAddrParty's result: one object, refilled by every call (read it before the next). */
+export interface NameAddrParty {
+  displayName: string | undefined;
+  uriText: string;
+}
+const PARTY: NameAddrParty = { displayName: undefined, uriText: '' };
+/** Problems nameAddrParty does not report (emptied after each call). */
+const UNREAD: ParseProblem[] = [];
 
 function parseElement(b: Uint8Array, i: number, e: number, base: number, problems: ParseProblem[], list: boolean, withUri: boolean): ElementResult {
   const start = i;

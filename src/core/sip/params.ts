@@ -111,6 +111,7 @@ export function scanQuotedString(b: Uint8Array, i: number, end: number): number 
 export function unquote(value: string): string {
   if (value.length === 0 || value.charCodeAt(0) !== 0x22) return value;
   const last = value.length >= 2 && value.charCodeAt(value.length - 1) === 0x22 ? value.length - 1 : value.length;
+  if (value.indexOf('\\') < 0) return value.slice(1, last);
   let out = '';
   for (let i = 1; i < last; i++) {
     const ch = value[i] as string;
