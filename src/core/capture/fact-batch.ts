@@ -128,7 +128,7 @@ export class FactBatchWriter implements FactSink {
    */
   constructor(
     private readonly onBatch: (b: FactBatch) => void,
-    private readonly capacity = 4096,
+    private readonly capacity = 8192,
     private readonly transfer = false,
     /** Transfer mode: buffers of batches the receiver gave back, taken before allocating new ones. */
     private readonly pool?: BatchBufferPool,

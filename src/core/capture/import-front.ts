@@ -33,7 +33,7 @@ export interface ImportFrontOptions {
   onBatch?: (b: FactBatch) => void;
   /** Where each message goes instead of batches (BuilderSink: the back half in the same thread). */
   sink?: FactSink;
-  /** Messages per batch (default 4096); a partial batch is also handed over after every chunk. */
+  /** Messages per batch (default 8192, about one 4 MiB chunk of a call capture); a partial batch is also handed over after every chunk. */
   batchSize?: number;
   /**
    * true when batches cross a thread boundary (onBatch keeps them; their buffers may be transferred); false (default)
