@@ -102,36 +102,6 @@ export function arenaAt(): usize {
   return load<i32>(out + (<usize>slot << 2));
 }
 
-/** First LF in [i, n), or n: 16 bytes at a time. */
-@inline function findLf(i: i32, n: i32): i32 {
-  const lf = i8x16.splat(<i8>LF);
-  while (i + 16 <= n) {
-    const m = i8x16.bitmask(i8x16.eq(v128.load(input + <usize>i), lf));
-    if (m != 0) return i + <i32>ctz(m);
-    i += 16;
-  }
-  while (i < n && at(i) != LF) i++;
-  return i;
-}
-
-/** First ':' or LF in [i, n), or n: 16 bytes at a time. */
-@inline function findColonOrLf(i: i32, n: i32): i32 {
-  const lf = i8x16.splat(<i8>LF);
-  const colon = i8x16.splat(0x3a);
-  while (i + 16 <= n) {
-    const v = v128.load(input + <usize>i);
-    const m = i8x16.bitmask(v128.or(i8x16.eq(v, lf), i8x16.eq(v, colon)));
-    if (m != 0) return i + <i32>ctz(m);
-    i += 16;
-  }
-  while (i < n) {
-    const c = at(i);
-    if (c == 0x3a || c == LF) break;
-    i++;
-  }
-  return i;
-}
-
 /**
  * First index in [i, e) whose byte is one of a, b, c, d (repeat one to look for fewer), or e; i when i >= e. 16 bytes
  * at a time, the last block masked to the range: reads up to 15 bytes past e (GUARD).
@@ -321,7 +291,7 @@ function addrTag(s: i32, e: i32): i32 {
 export function scan(at0: usize, n: i32, maxContentLength: f64): i32 {
   input = at0;
   const datagram = maxContentLength >= 0;
-  let lf = findLf(0, n);
+  let lf = findAny(0, n, LF, LF, LF, LF);
   if (lf >= n) return 0;
   let le = lf > 0 && at(lf - 1) == CR ? lf - 1 : lf;
   set(R_KIND, 0);
@@ -391,7 +361,7 @@ export function scan(at0: usize, n: i32, maxContentLength: f64): i32 {
   let bodyStart = -1;
   while (i < n) {
     const c0 = at(i);
-    const colon = findColonOrLf(i, n);
+    const colon = findAny(i, n, 0x3a, LF, 0x3a, LF);
     if (colon >= n) return 0;
     const c = at(colon);
     if (c == LF) {
@@ -402,7 +372,7 @@ export function scan(at0: usize, n: i32, maxContentLength: f64): i32 {
       return 0;
     }
     if (c0 == SP || c0 == HT) return 0;
-    lf = findLf(colon + 1, n);
+    lf = findAny(colon + 1, n, LF, LF, LF, LF);
     if (lf >= n) return 0;
     le = at(lf - 1) == CR ? lf - 1 : lf;
     let ne = colon;
