@@ -263,7 +263,7 @@ export class TransportAssembler {
     }
     // The one-pass scan first: what it accepts is SIP (see scanUnit), so the start line is classified only when it
     // declines.
-    const pre = this.scanUnit?.(b, 0, n, this.limits.maxContentLength);
+    const pre = this.prescan(b, 0);
     if (pre === undefined && classifySipStart(b, 0, n, true) !== START_YES) {
       this.onNonSipUdp?.(p);
       return;
@@ -283,7 +283,7 @@ export class TransportAssembler {
     }
     if (classifySipStart(b, i, b.length, true) !== START_YES) return;
     if (this.udpSkipCrlf) {
-      this.emitUnit(p, b, i, 'UDP', emit, true, this.scanUnit?.(b, i, b.length, this.limits.maxContentLength));
+      this.emitUnit(p, b, i, 'UDP', emit, true, this.prescan(b, i));
       return;
     }
     this.problems.report(
@@ -312,17 +312,22 @@ export class TransportAssembler {
         if (count > 0) this.trailing(p, i, n, 'SCTP user message');
         return;
       }
-      const end = this.emitUnit(p, b, i, 'SCTP', emit, false, this.scanUnit?.(b, i, n, this.limits.maxContentLength));
+      const end = this.emitUnit(p, b, i, 'SCTP', emit, false, this.prescan(b, i));
       count++;
       if (end <= i) return;
       i = end;
     }
   }
 
+  /** scanUnit's result for the message at `start` of the unit `b` (undefined without the hook, or when it declines). */
+  private prescan(b: Uint8Array, start: number): FramedUnit | undefined {
+    return this.scanUnit?.(b, start, b.length, this.limits.maxContentLength);
+  }
+
   /**
    * Emit the message at `start` of a message-oriented unit (datagram / SCTP user message) and return its end.
-   * `reportTrailing`: bytes after the message are reported (UDP: tshark ignores them too). `pre`: what scanUnit
-   * gave for b[start, b.length) (undefined: frame it here).
+   * `reportTrailing`: bytes after the message are reported (UDP: tshark ignores them too). `pre`: prescan(b, start)
+   * (undefined: frame it here).
    */
   private emitUnit(
     p: NetPacket, b: Uint8Array, start: number, transport: SipTransport, emit: (m: SipPayload) => void, reportTrailing: boolean,

@@ -40,6 +40,18 @@ function recordOffset(events: WireEvent[], dir: 0 | 1, type: number, n = 0): num
   throw new Error('record not found');
 }
 
+/** The events from stream offset cut[dir] on in each direction (a capture that starts there). */
+function cutBefore(events: WireEvent[], cut: [number, number]): WireEvent[] {
+  const off: [number, number] = [0, 0];
+  const out: WireEvent[] = [];
+  for (const e of events) {
+    const start = Math.max(0, cut[e.dir] - off[e.dir]);
+    if (start < e.bytes.length) out.push({ dir: e.dir, bytes: e.bytes.subarray(start) });
+    off[e.dir] += e.bytes.length;
+  }
+  return out;
+}
+
 describe('missing or wrong keys', () => {
   it('wrong RSA key: tls/encrypted-stream (no RSA key decrypts the pre-master secret), dead', () => {
     const r = feed(S('rsa-cbc-etm').events, TlsKeyStore.from({ rsaKeys: [OTHER_KEY] }), { label: LABEL });
@@ -160,14 +172,7 @@ describe('garbage, gaps and partial captures', () => {
     const s = S('rsa-gcm');
     // Drop everything up to the middle of the client's 2nd application_data record (and the server's handshake).
     const cut: [number, number] = [recordOffset(s.events, 0, 23, 1) + 7, recordOffset(s.events, 1, 23, 1) + 3];
-    const off: [number, number] = [0, 0];
-    const events: WireEvent[] = [];
-    for (const e of s.events) {
-      const start = Math.max(0, cut[e.dir] - off[e.dir]);
-      if (start < e.bytes.length) events.push({ dir: e.dir, bytes: e.bytes.subarray(start) });
-      off[e.dir] += e.bytes.length;
-    }
-    const r = feed(events, TlsKeyStore.from({ rsaKeys: [SERVER_KEY] }));
+    const r = feed(cutBefore(s.events, cut), TlsKeyStore.from({ rsaKeys: [SERVER_KEY] }));
     expect(r.problems.summaries().map((x) => [x.code, x.count])).toEqual([['tls/encrypted-stream', 1]]);
     expect(messageOf(r.problems, 'tls/encrypted-stream')).toMatch(/starts after the TLS handshake/);
     expect(r.conn.dead).toBe(true);
@@ -176,14 +181,7 @@ describe('garbage, gaps and partial captures', () => {
   it('a capture that starts on a record boundary after the handshake → tls/encrypted-stream', () => {
     const s = S('rsa-gcm');
     const cut: [number, number] = [recordOffset(s.events, 0, 23, 1), recordOffset(s.events, 1, 23, 1)];
-    const off: [number, number] = [0, 0];
-    const events: WireEvent[] = [];
-    for (const e of s.events) {
-      const start = Math.max(0, cut[e.dir] - off[e.dir]);
-      if (start < e.bytes.length) events.push({ dir: e.dir, bytes: e.bytes.subarray(start) });
-      off[e.dir] += e.bytes.length;
-    }
-    const r = feed(events, TlsKeyStore.from({ rsaKeys: [SERVER_KEY] }));
+    const r = feed(cutBefore(s.events, cut), TlsKeyStore.from({ rsaKeys: [SERVER_KEY] }));
     expect(r.problems.summaries().map((x) => [x.code, x.count])).toEqual([['tls/encrypted-stream', 1]]);
     expect(messageOf(r.problems, 'tls/encrypted-stream')).toMatch(/handshake is not in the capture/);
     expect(r.conn.dead).toBe(true);
