@@ -1,9 +1,10 @@
 // Passive RFC 3261 reconstruction: assigns each captured SIP message to a transaction (§17.1.3 / §17.2.3, with the
 // §17.2.3 RFC 2543 fallback), a dialog (§12: Call-ID + tags, early dialogs, forking) and a call (all of a Call-ID),
 // marks retransmissions and derives each call's state. Streaming: messages are added in capture order.
+import { IdLists } from './id-lists';
 import { MessageStore, type MessageBytesLocation } from './message-store';
 import { DIALOG_CONFIRMED, DIALOG_EARLY, DIALOG_TERMINATED, DialogStore, TagTable, type TransactionStore } from './stores';
-import { TRANSACTION_HORIZON_SEC, TransactionMatcher, type TransactionMatch } from './transaction-matcher';
+import { TransactionMatcher, type TransactionMatch } from './transaction-matcher';
 import { grown } from '../util/typed-array';
 import type { CallInfo, CallState, MessageInfo } from './types';
 
@@ -185,14 +186,57 @@ class CallTrackers {
 }
 
 
+/** The id lists of a builder's calls (owner = call index). */
+interface CallLists {
+  messages: IdLists;
+  dialogs: IdLists;
+  transactions: IdLists;
+}
+
 /**
- * Append `value` to one of a call's index arrays. The first element makes an exact one-element array: pushing onto
- * an empty array reserves 17 slots, and most calls have one dialog and few transactions.
+ * A call of CallModelBuilder: CallInfo's fields as data, its id arrays read from the builder's columns (IdLists) on
+ * first use. The lists are in a private field: not enumerable, not serialised, not compared by deep-equality checks
+ * (which therefore see only the data fields).
  */
-function appendTo(call: CallInfo, key: 'messageIds' | 'dialogIndexes' | 'transactionIndexes', value: number): void {
-  const a = call[key];
-  if (a.length === 0) call[key] = [value];
-  else a.push(value);
+class CallRecord implements CallInfo {
+  readonly #lists: CallLists;
+  state: CallState = 'setup';
+  endSec: number;
+  endNsec: number;
+  durationSec: number | undefined = undefined;
+  ringDelaySec: number | undefined = undefined;
+  answerDelaySec: number | undefined = undefined;
+  finalStatus: number | undefined = undefined;
+  retransmissions = 0;
+
+  constructor(
+    lists: CallLists,
+    readonly index: number,
+    readonly callId: string,
+    public method: string,
+    readonly fromUri: string,
+    readonly toUri: string,
+    readonly fromDisplay: string | undefined,
+    readonly toDisplay: string | undefined,
+    readonly startSec: number,
+    readonly startNsec: number,
+  ) {
+    this.#lists = lists;
+    this.endSec = startSec;
+    this.endNsec = startNsec;
+  }
+
+  get messageIds(): readonly number[] {
+    return this.#lists.messages.array(this.index);
+  }
+
+  get dialogIndexes(): readonly number[] {
+    return this.#lists.dialogs.array(this.index);
+  }
+
+  get transactionIndexes(): readonly number[] {
+    return this.#lists.transactions.array(this.index);
+  }
 }
 
 const t = (sec: number, nsec: number) => sec + nsec / 1e9;
@@ -202,6 +246,8 @@ const UTF8 = new TextEncoder();
 export class CallModelBuilder {
   readonly messages = new MessageStore();
   readonly calls: CallInfo[] = [];
+  /** Message ids, dialog and transaction indexes per call (CallRecord's arrays). */
+  private readonly lists: CallLists = { messages: new IdLists(), dialogs: new IdLists(), transactions: new IdLists() };
   /** From/To tag values by id (dialogs and retransmission checks compare ids). */
   private readonly tags = new TagTable();
   readonly dialogs = new DialogStore(this.tags, this.calls);
@@ -221,9 +267,6 @@ export class CallModelBuilder {
   /** Calls changed since the last refresh, each once (TR_DIRTY marks the listed ones). */
   private dirtyCalls: number[] = [];
   private lastTime = 0;
-  private lastExpiry = 0;
-  /** Calls before this index have had their arrays compacted (calls end roughly in the order they start). */
-  private compactCursor = 0;
 
   /**
    * Add one message (in capture order). Returns its message id. `seen` is not retained (callers may reuse it).
@@ -234,12 +277,11 @@ export class CallModelBuilder {
     const now = t(seen.timeSec, seen.timeNsec);
     if (now > this.lastTime) this.lastTime = now;
     this.matcher.advance(now);
-    if (now - this.lastExpiry > TRANSACTION_HORIZON_SEC / 10) this.expire(now);
     const callIndex = f.callId !== undefined && f.callId !== '' ? this.callFor(f, seen, callHint) : -1;
     const id = this.messages.add(seen, f, callIndex);
     if (callIndex < 0) return id;
     const call = this.calls[callIndex]!;
-    appendTo(call, 'messageIds', id);
+    this.lists.messages.push(callIndex, id);
     call.endSec = seen.timeSec;
     call.endNsec = seen.timeNsec;
 
@@ -255,7 +297,7 @@ export class CallModelBuilder {
     let retrans = false;
     if (tx !== undefined) {
       txIndex = tx.index;
-      if (tx.created) appendTo(call, 'transactionIndexes', txIndex);
+      if (tx.created) this.lists.transactions.push(callIndex, txIndex);
       retrans = tx.retransmission;
       if (retrans) {
         this.messages.setRetransmission(id, true);
@@ -317,28 +359,14 @@ export class CallModelBuilder {
     }
     idx = n;
     const parties = f.parties();
-    this.calls.push({
-      index: idx,
-      callId,
-      method: f.kind === 'request' ? (f.method ?? '') : (f.cseqMethod ?? ''),
-      state: 'setup',
-      fromUri: parties.fromUri ?? '',
-      toUri: parties.toUri ?? '',
-      fromDisplay: parties.fromDisplay,
-      toDisplay: parties.toDisplay,
-      startSec: seen.timeSec,
-      startNsec: seen.timeNsec,
-      endSec: seen.timeSec,
-      endNsec: seen.timeNsec,
-      durationSec: undefined,
-      ringDelaySec: undefined,
-      answerDelaySec: undefined,
-      finalStatus: undefined,
-      messageIds: [],
-      dialogIndexes: [],
-      transactionIndexes: [],
-      retransmissions: 0,
-    });
+    const method = f.kind === 'request' ? (f.method ?? '') : (f.cseqMethod ?? '');
+    const lists = this.lists;
+    this.calls.push(
+      new CallRecord(lists, idx, callId, method, parties.fromUri ?? '', parties.toUri ?? '', parties.fromDisplay, parties.toDisplay, seen.timeSec, seen.timeNsec),
+    );
+    lists.messages.addOwner(idx);
+    lists.dialogs.addOwner(idx);
+    lists.transactions.addOwner(idx);
     this.trackers.push();
     return idx;
   }
@@ -364,7 +392,7 @@ export class CallModelBuilder {
       const midDialog = f.kind === 'request' && method !== 'ACK' && method !== 'CANCEL';
       if (!creates && !midDialog) return -1;
       d = this.dialogs.push(callIndex, fromTag, toTag, creates && f.statusCode! < 200 ? DIALOG_EARLY : DIALOG_CONFIRMED, creates ? method : (call.method || method));
-      appendTo(call, 'dialogIndexes', d);
+      this.lists.dialogs.push(callIndex, d);
       const many = this.manyDialogs.get(callIndex);
       if (many) many.set(`${fromTag}:${toTag}`, d);
     }
@@ -433,43 +461,23 @@ export class CallModelBuilder {
    * direction), or -1. Calls rarely have more than a few dialogs (forking); past 16 a per-call map takes over.
    */
   private findDialog(call: CallInfo, a: number, b: number): number {
-    const idx = call.dialogIndexes;
+    const list = this.lists.dialogs;
     const from = this.dialogs.fromTag;
     const to = this.dialogs.toTag;
-    if (idx.length > 16) {
+    if (list.count(call.index) > 16) {
       let many = this.manyDialogs.get(call.index);
       if (!many) {
         many = new Map();
-        for (const i of idx) many.set(`${from[i]}:${to[i]}`, i);
+        for (let i = list.first(call.index); i >= 0; i = list.after(i)) many.set(`${from[i]}:${to[i]}`, i);
         this.manyDialogs.set(call.index, many);
       }
       return many.get(`${a}:${b}`) ?? many.get(`${b}:${a}`) ?? -1;
     }
-    for (const i of idx) {
+    for (let i = list.first(call.index); i >= 0; i = list.after(i)) {
       if ((from[i] === a && to[i] === b) || (from[i] === b && to[i] === a)) return i;
     }
     return -1;
   }
-
-  /** Compact the id arrays of calls idle for longer than the transaction horizon. */
-  private expire(now: number): void {
-    const cutoff = now - TRANSACTION_HORIZON_SEC;
-    this.lastExpiry = now;
-    // Calls idle past the horizon rarely grow again: give their id arrays exact capacity (V8 grows pushed arrays
-    // to at least 17 slots), which on 100k-call captures saves tens of MB while the import runs.
-    const calls = this.calls;
-    let i = this.compactCursor;
-    while (i < calls.length && this.trackers.lastTime[i]! < cutoff) {
-      const c = calls[i]!;
-      // One-element arrays were created exact (appendTo); longer ones carry push's spare slots.
-      if (c.messageIds.length > 1) c.messageIds = c.messageIds.slice();
-      if (c.dialogIndexes.length > 1) c.dialogIndexes = c.dialogIndexes.slice();
-      if (c.transactionIndexes.length > 1) c.transactionIndexes = c.transactionIndexes.slice();
-      i++;
-    }
-    this.compactCursor = i;
-  }
-
 }
 
 /** Call state from what was seen; see CallState for the meaning of each value. */

@@ -113,9 +113,13 @@ export interface CallInfo {
   answerDelaySec: number | undefined;
   /** Final status of the last INVITE (or of the initial request for non-INVITE), if any. */
   finalStatus: number | undefined;
-  messageIds: number[];
-  dialogIndexes: number[];
-  transactionIndexes: number[];
+  /**
+   * Ids of the call's messages, its dialogs and transactions, in the order added (do not modify: the builder's
+   * calls build these on first use and share them until the call grows).
+   */
+  readonly messageIds: readonly number[];
+  readonly dialogIndexes: readonly number[];
+  readonly transactionIndexes: readonly number[];
   /** Count of messages flagged as retransmissions. */
   retransmissions: number;
 }
