@@ -191,6 +191,24 @@ describe('dialogs (RFC 3261 §12)', () => {
     expect(m.calls[0]!.dialogIndexes).toEqual([0, 1]);
   });
 
+  it('keeps finding dialogs by tags past 16 forks of one call, in both directions (the per-call map)', async () => {
+    const forks = Array.from({ length: 20 }, (_, i) => `fork${i}`);
+    const m = await model([
+      { from: A, to: B, text: req('INVITE', { branch: br('many') }) },
+      ...forks.map((t) => ({ from: B, to: A, text: resp(180, 'Ringing', { branch: br('many'), toTag: t }) })),
+      // A 200 from fork 18 (UAS -> UAC), then in-dialog requests of forks 3 and 12 from the UAS side (tags swapped).
+      { from: B, to: A, text: resp(200, 'OK', { branch: br('many'), toTag: 'fork18' }) },
+      { from: B, to: A, text: req('INFO', { branch: br('info3'), fromTag: 'fork3', toTag: 'ft', cseq: 7 }) },
+      { from: B, to: A, text: req('INFO', { branch: br('info12'), fromTag: 'fork12', toTag: 'ft', cseq: 8 }) },
+    ]);
+    expect(m.dialogs.count).toBe(20);
+    expect(m.calls[0]!.dialogIndexes).toEqual(forks.map((_, i) => i));
+    expect(m.calls[0]!.messageIds).toHaveLength(24);
+    expect([21, 22, 23].map((id) => m.messages.get(id).dialogIndex)).toEqual([18, 3, 12]);
+    expect(m.dialogs.get(18)!.state).toBe('confirmed');
+    expect(m.dialogs.all().map((d) => d.messageCount)).toEqual(forks.map((_, i) => (i === 3 || i === 12 || i === 18 ? 2 : 1)));
+  });
+
   it('terminates an early dialog on a non-2xx final response (§12.3)', async () => {
     const m = await model([
       { from: A, to: B, text: req('INVITE', { branch: br('e') }) },
