@@ -2,15 +2,15 @@
 // typed-array columns: one singly linked list per owner through a `next` column indexed by item. A 100k-call capture
 // then keeps three columns instead of 300k JS arrays, which the garbage collector would copy and promote while the
 // import runs. Arrays are built only when asked for (CallInfo.messageIds...), and cached.
-import { grown } from '../util/typed-array';
+import { grown, INITIAL_COLUMN_LENGTH as INITIAL } from '../util/typed-array';
 
 export class IdLists {
   /** Per owner: first and last item, -1 when empty; item count. */
-  private head = new Int32Array(1024);
-  private tail = new Int32Array(1024);
-  private size = new Int32Array(1024);
+  private head = new Int32Array(INITIAL);
+  private tail = new Int32Array(INITIAL);
+  private size = new Int32Array(INITIAL);
   /** Per item: the next item of its owner's list, -1 at the end (items are ids 0, 1, 2... each added once). */
-  private next = new Int32Array(4096);
+  private next = new Int32Array(INITIAL);
   private owners = 0;
   /** Arrays handed out by array(), per owner (sparse); valid while their length is the owner's count. */
   private readonly cache: (number[] | undefined)[] = [];

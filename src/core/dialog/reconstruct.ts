@@ -5,7 +5,7 @@ import { IdLists } from './id-lists';
 import { MessageStore, type MessageBytesLocation } from './message-store';
 import { DIALOG_CONFIRMED, DIALOG_EARLY, DIALOG_TERMINATED, DialogStore, TagTable, type TransactionStore } from './stores';
 import { TransactionMatcher, type TransactionMatch } from './transaction-matcher';
-import { grown } from '../util/typed-array';
+import { grown, INITIAL_COLUMN_LENGTH as INITIAL } from '../util/typed-array';
 import type { CallInfo, CallState, MessageInfo } from './types';
 
 export { BRANCH_MAGIC_COOKIE } from './transaction-matcher';
@@ -126,14 +126,14 @@ function seenAt(v: number): number | undefined {
  */
 class CallTrackers {
   count = 0;
-  flags = new Uint8Array(1024);
-  inviteTime = new Float64Array(1024);
-  ringTime = new Float64Array(1024);
-  answerTime = new Float64Array(1024);
-  byeTime = new Float64Array(1024);
-  lastTime = new Float64Array(1024);
-  lastInviteFinal = new Uint16Array(1024);
-  lastFinal = new Uint16Array(1024);
+  flags = new Uint8Array(INITIAL);
+  inviteTime = new Float64Array(INITIAL);
+  ringTime = new Float64Array(INITIAL);
+  answerTime = new Float64Array(INITIAL);
+  byeTime = new Float64Array(INITIAL);
+  lastTime = new Float64Array(INITIAL);
+  lastInviteFinal = new Uint16Array(INITIAL);
+  lastFinal = new Uint16Array(INITIAL);
 
   /** Append a tracker for a new call; returns its index. */
   push(): number {

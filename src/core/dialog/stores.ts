@@ -4,7 +4,7 @@
 import type { CallInfo, DialogInfo, DialogState, TransactionInfo } from './types';
 import { ByteKeyTable, hashBytes } from '../util/byte-key-table';
 import { decodeUtf8 } from '../text/decode';
-import { grown } from '../util/typed-array';
+import { grown, INITIAL_COLUMN_LENGTH as INITIAL } from '../util/typed-array';
 
 /**
  * From/To tag values (RFC 3261 §19.3) by their UTF-8 bytes: each distinct value gets an id (0, 1, 2... in order of
@@ -12,7 +12,7 @@ import { grown } from '../util/typed-array';
  * need their text); lookups allocate nothing.
  */
 export class TagTable {
-  private readonly table = new ByteKeyTable(1 << 12);
+  private readonly table = new ByteKeyTable();
 
   /** Id of the value b[s, e) (added when new). */
   id(b: Uint8Array, s: number, e: number): number {
@@ -41,18 +41,18 @@ const TX_INITIAL = 2;
  */
 export class TransactionStore {
   private n = 0;
-  callIndex = new Int32Array(1024);
-  cseqSeq = new Int32Array(1024);
-  messageCount = new Int32Array(1024);
+  callIndex = new Int32Array(INITIAL);
+  cseqSeq = new Int32Array(INITIAL);
+  messageCount = new Int32Array(INITIAL);
   /** First final status code (>= 200), 0 = none yet. */
-  finalStatus = new Uint16Array(1024);
-  flags = new Uint8Array(1024);
+  finalStatus = new Uint16Array(INITIAL);
+  flags = new Uint8Array(INITIAL);
   /** Next transaction with the same matching key, or -1. */
-  next = new Int32Array(1024);
+  next = new Int32Array(INITIAL);
   /** Top Via branch bytes (UTF-8) of the creating message: [branchStart, branchStart + branchLength) of `branches`. */
-  private branchStart = new Int32Array(1024);
-  private branchLength = new Int32Array(1024);
-  private branches = new Uint8Array(1 << 16);
+  private branchStart = new Int32Array(INITIAL);
+  private branchLength = new Int32Array(INITIAL);
+  private branches = new Uint8Array(16 * INITIAL);
   private branchesUsed = 0;
   /** Request method and top Via sent-by of the creating message (shared interned strings, not copies). */
   readonly method: string[] = [];
@@ -137,13 +137,13 @@ export const DIALOG_TERMINATED = 2;
 /** Dialogs (RFC 3261 §12) in creation order, as columns; get(i) gives the DialogInfo. */
 export class DialogStore {
   private n = 0;
-  callIndex = new Int32Array(1024);
+  callIndex = new Int32Array(INITIAL);
   /** Tag ids (TagTable) of the From tag of the creating message and the To tag set by the UAS. */
-  fromTag = new Int32Array(1024);
-  toTag = new Int32Array(1024);
+  fromTag = new Int32Array(INITIAL);
+  toTag = new Int32Array(INITIAL);
   /** DIALOG_EARLY / DIALOG_CONFIRMED / DIALOG_TERMINATED. */
-  state = new Uint8Array(1024);
-  messageCount = new Int32Array(1024);
+  state = new Uint8Array(INITIAL);
+  messageCount = new Int32Array(INITIAL);
   readonly method: string[] = [];
 
   constructor(

@@ -7,7 +7,7 @@ import type { FactValues, SipFacts } from './reconstruct';
 import { TransactionStore } from './stores';
 import { ByteKeyTable, hashBytes } from '../util/byte-key-table';
 import { equalsAscii } from '../text/decode';
-import { grown } from '../util/typed-array';
+import { grown, INITIAL_COLUMN_LENGTH as INITIAL } from '../util/typed-array';
 
 /** RFC 3261 §8.1.1.7: branch values starting with this magic cookie are globally unique per transaction. */
 export const BRANCH_MAGIC_COOKIE = 'z9hG4bK';
@@ -44,13 +44,13 @@ const SIG_FIELDS = 5;
  * a rotation drops the older generation, which ends every chain that reaches into it.
  */
 class SignatureLog {
-  private young = new Float64Array(SIG_FIELDS * 4096);
+  private young = new Float64Array(SIG_FIELDS * INITIAL);
   private old = new Float64Array(0);
   private youngBase = 0;
   private oldBase = 0;
   private next = 0;
   /** Newest record of each transaction, -1 = none. */
-  private head = new Float64Array(1024).fill(-1);
+  private head = new Float64Array(INITIAL).fill(-1);
 
   rotate(): void {
     this.old = this.young.subarray(0, (this.next - this.youngBase) * SIG_FIELDS);
@@ -108,7 +108,7 @@ export class TransactionMatcher {
    * older generation whole, so expiry costs nothing per transaction. Transactions sharing a key (an INVITE and its
    * CANCEL) are chained through store.next. Signatures of seen messages are kept the same way.
    */
-  private byKey = new ByteKeyTable(1 << 14);
+  private byKey = new ByteKeyTable();
   private byKeyOld = new ByteKeyTable(16);
   private readonly sigs = new SignatureLog();
   private lastRotation = -1;

@@ -1,6 +1,6 @@
 // Open-addressing hash table keyed by byte strings (FNV-1a, linear probing), for hot lookups where building a JS
 // string per probe would cost more than the lookup: the import front keys calls by their Call-ID bytes.
-import { grown } from './typed-array';
+import { grown, INITIAL_COLUMN_LENGTH as INITIAL } from './typed-array';
 
 const EMPTY = -1;
 
@@ -14,12 +14,12 @@ export class ByteKeyTable {
   private slots: Int32Array;
   private mask: number;
   /** Per entry e: [3e] key start in `keys`, [3e + 1] key length, [3e + 2] value. */
-  private entries = new Int32Array(3 * 1024);
-  private keys = new Uint8Array(65536);
+  private entries = new Int32Array(3 * INITIAL);
+  private keys = new Uint8Array(16 * INITIAL);
   private keysUsed = 0;
   private count = 0;
 
-  constructor(initialSlots = 1 << 16) {
+  constructor(initialSlots = 2 * INITIAL) {
     let n = 16;
     while (n < initialSlots) n <<= 1;
     this.slots = ByteKeyTable.emptySlots(n);

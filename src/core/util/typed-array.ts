@@ -1,6 +1,14 @@
 // Growing typed-array columns (stores, trackers, hash tables): typed arrays have a fixed length, so a column grows by
 // copying into a larger array of the same type.
 
+/**
+ * Initial length of growing columns: small on purpose. Growing then happens many times in a capture's first few
+ * hundred messages, while the code still runs unoptimised and records type feedback; with a large start (1024+),
+ * the first growth came after the hot functions were optimised (V8 TurboFan) and deoptimised them for lack of
+ * feedback on that path, followed by a recompile of each large function (one per column kind).
+ */
+export const INITIAL_COLUMN_LENGTH = 16;
+
 type Column = Uint8Array | Uint16Array | Int32Array | Uint32Array | Float64Array;
 
 /** A new array of `a`'s type and length `n` (>= a.length) holding a copy of `a`, the rest zero. */
