@@ -6,7 +6,6 @@
 import type { FactValues, SipFacts } from './reconstruct';
 import { TransactionStore } from './stores';
 import { ByteKeyTable, hashBytes } from '../util/byte-key-table';
-import { equalsAscii } from '../text/decode';
 import { grown, INITIAL_COLUMN_LENGTH as INITIAL } from '../util/typed-array';
 
 /** RFC 3261 §8.1.1.7: branch values starting with this magic cookie are globally unique per transaction. */
@@ -99,6 +98,11 @@ class SignatureLog {
 
 const COOKIE_LENGTH = BRANCH_MAGIC_COOKIE.length;
 
+/** b[s, s + 7) is the magic cookie `z9hG4bK` (RFC 3261 §8.1.1.7; case-sensitive, as the branch is compared). */
+function hasMagicCookie(b: Uint8Array, s: number): boolean {
+  return b[s] === 0x7a && b[s + 1] === 0x39 && b[s + 2] === 0x68 && b[s + 3] === 0x47 && b[s + 4] === 0x34 && b[s + 5] === 0x62 && b[s + 6] === 0x4b;
+}
+
 export class TransactionMatcher {
   /** The transactions, in creation order. */
   readonly store = new TransactionStore();
@@ -151,7 +155,7 @@ export class TransactionMatcher {
     const vb = v.bytes;
     const bs = v.branchStart;
     const be = v.branchEnd;
-    const rfc3261 = bs >= 0 && be - bs >= COOKIE_LENGTH && equalsAscii(vb, bs, bs + COOKIE_LENGTH, BRANCH_MAGIC_COOKIE);
+    const rfc3261 = bs >= 0 && be - bs >= COOKIE_LENGTH && hasMagicCookie(vb, bs);
     // RFC 3261 branches are unique per transaction, so the branch alone finds the (few) candidates; the
     // RFC 2543 fallback needs the composite key.
     let kb = vb;
