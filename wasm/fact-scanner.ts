@@ -46,7 +46,13 @@ const R_CSEQ_M_H = 29;
 const R_VIA_H = 30;
 const R_CALLID_H = 31;
 const R_CALLID_ASCII = 32;
-const R_SLOTS = 33;
+// Intern slots (see internId) of the method or reason phrase, the CSeq method and the sent-by text: a slot s (the
+// host's string for slot s is the text), s + INTERN_SLOTS (new in slot s: the host decodes it and keeps it for s),
+// -1 (not interned: longer than INTERN_KEY_BYTES, or absent).
+const R_START_ID = 33;
+const R_CSEQ_M_ID = 34;
+const R_VIA_ID = 35;
+const R_SLOTS = 36;
 
 /** decode/sip-framing.ts MAX_START_LINE_BYTES: classifySipStart looks no further for the Request-URI's end. */
 const MAX_START_LINE_BYTES: i32 = 8192;
@@ -59,6 +65,11 @@ let token: usize = 0;
 let out: usize = 0;
 let copyArea: usize = 0;
 let arenaArea: usize = 0;
+/** Intern table (see internId): per slot the key length (-1: empty) and INTERN_KEY_BYTES of key bytes. */
+const INTERN_SLOTS: i32 = 4096;
+const INTERN_KEY_BYTES: i32 = 64;
+let internLen: usize = 0;
+let internKey: usize = 0;
 /** The range being scanned. */
 let input: usize = 0;
 
@@ -72,6 +83,9 @@ export function init(copyBytes: i32, arenaBytes: i32): void {
   out = heap.alloc(R_SLOTS * 4);
   copyArea = heap.alloc(<usize>copyBytes + GUARD);
   arenaArea = heap.alloc(<usize>arenaBytes + GUARD);
+  internLen = heap.alloc(<usize>INTERN_SLOTS * 4);
+  internKey = heap.alloc(<usize>(INTERN_SLOTS * INTERN_KEY_BYTES) + GUARD);
+  for (let i: i32 = 0; i < INTERN_SLOTS; i++) store<i32>(internLen + (<usize>i << 2), -1);
 }
 export function tokenTable(): usize {
   return token;
@@ -208,6 +222,46 @@ function internHash(s: i32, e: i32, lower: bool): i32 {
   let h: i32 = (e - s) * 31 + (lower ? 7 : 0);
   for (let i = s; i < e; i++) h = h * 31 + <i32>at(i);
   return h;
+}
+
+/**
+ * The intern slot of the input bytes [s, e) whose internHash is h (the host's internHashed cache, moved here: slot
+ * h & (INTERN_SLOTS - 1), the key compared 8 bytes at a time): the slot when it holds these bytes; else the bytes
+ * are stored there and the slot + INTERN_SLOTS is returned (the host then decodes the text for that slot); -1 for
+ * keys longer than INTERN_KEY_BYTES. Called only once a scan has succeeded, so that the host, which reads every
+ * result of a successful scan in order, always knows the text of every stored key.
+ */
+function internId(s: i32, e: i32, h: i32): i32 {
+  const len = e - s;
+  if (len < 0 || len > INTERN_KEY_BYTES) return -1;
+  const slot = h & (INTERN_SLOTS - 1);
+  const lp = internLen + (<usize>slot << 2);
+  const kp = internKey + (<usize>slot * <usize>INTERN_KEY_BYTES);
+  const src = input + <usize>s;
+  if (load<i32>(lp) == len) {
+    let k: i32 = 0;
+    while (k + 8 <= len && load<u64>(kp + <usize>k) == load<u64>(src + <usize>k)) k += 8;
+    if (k + 8 > len) {
+      // The last 1-7 bytes (or none): one masked load each side (the key area and the input both have GUARD bytes).
+      const rest = len - k;
+      const mask: u64 = rest == 0 ? 0 : (<u64>1 << (<u64>rest << 3)) - 1;
+      if (((load<u64>(kp + <usize>k) ^ load<u64>(src + <usize>k)) & mask) == 0) return slot;
+    }
+  }
+  memory.copy(kp, src, <usize>len);
+  store<i32>(lp, len);
+  return slot + INTERN_SLOTS;
+}
+
+/** The intern slots of a successful scan's method or reason phrase, CSeq method and Via sent-by (R_*_ID). */
+function internResults(): void {
+  if (get(R_KIND) == 1) {
+    const rs = get(R_REASON_S);
+    set(R_START_ID, rs >= 0 ? internId(rs, get(R_REASON_E), get(R_START_H)) : -1);
+  } else set(R_START_ID, internId(get(R_METHOD_S), get(R_METHOD_E), get(R_START_H)));
+  set(R_CSEQ_M_ID, get(R_CSEQ_SEQ) >= 0 ? internId(get(R_CSEQ_M_S), get(R_CSEQ_M_E), get(R_CSEQ_M_H)) : -1);
+  const hs = get(R_VIA_HS);
+  set(R_VIA_ID, hs >= 0 ? internId(hs, get(R_VIA_PLAIN) == 1 ? get(R_VIA_END) : get(R_VIA_HE), get(R_VIA_H)) : -1);
 }
 
 const FNV_OFFSET: i32 = 0x811c9dc5;
@@ -537,6 +591,7 @@ export function scan(at0: usize, n: i32, maxContentLength: f64): i32 {
       }
     }
   }
+  internResults();
   return 1;
 }
 

@@ -3,8 +3,11 @@
 // twice as fast, mostly because it finds line ends 16 bytes at a time. The core does not load files: a host
 // (the CLI's import worker, the extension) reads the module's bytes and hands them to WasmFactScanner.create.
 // Bytes inside the module's memory (a capture read into `arena`) are scanned in place; others are copied first.
+// The module also interns the short texts (method, reason phrase, CSeq method, Via sent-by) in its own table, so
+// the host turns each into a string with one array read (see WasmFactScanner.text).
 import { TOKEN_CHAR } from '../decode/sip-framing';
-import { FastFacts, internHashed, scanSipDatagram, scanSipFacts } from './fast-facts';
+import { FastFacts, scanSipDatagram, scanSipFacts } from './fast-facts';
+import { decodeLowerAscii, decodeUtf8 } from '../text/decode';
 
 /** The scanner interface runImportFront uses: scanSipDatagram / scanSipFacts semantics (see fast-facts.ts). */
 export interface FactScanner {
@@ -54,6 +57,11 @@ const R_CSEQ_M_H = 29;
 const R_VIA_H = 30;
 const R_CALLID_H = 31;
 const R_CALLID_ASCII = 32;
+const R_START_ID = 33;
+const R_CSEQ_M_ID = 34;
+const R_VIA_ID = 35;
+/** The module's intern table size (INTERN_SLOTS): an *_ID slot id below it names a known text, id + this a new one. */
+const INTERN_SLOTS = 4096;
 /** Bytes that must be readable after a range scanned in place (the module's GUARD). */
 const GUARD = 16;
 /** Default size of the copy area: messages longer than this (outside the arena) are scanned by the TypeScript path. */
@@ -87,6 +95,8 @@ export class WasmFactScanner implements FactScanner {
   private readonly copyAt: number;
   private readonly copyBytes: number;
   private readonly scanAt: (at: number, n: number, maxContentLength: number) => number;
+  /** The text of each slot of the module's intern table (see the R_*_ID slots). */
+  private readonly interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
 
   private constructor(x: ScannerExports, copyBytes: number, arenaBytes: number) {
     x.init(copyBytes, arenaBytes);
@@ -133,6 +143,18 @@ export class WasmFactScanner implements FactScanner {
     return this.scan(b, 0, b.length, -1, undefined);
   }
 
+  /**
+   * The text of b[s, e) (`lower`: ASCII-lowercased) that the module interned as `id` (an R_*_ID slot): the known
+   * string of a slot, or, for a new one, the decoded text, kept for that slot. Results must be read in the order
+   * the module interned them (method or reason, CSeq method, sent-by), as scan() does.
+   */
+  private text(id: number, b: Uint8Array, s: number, e: number, lower: boolean): string {
+    if (id >= 0 && id < INTERN_SLOTS) return this.interned[id]!;
+    const v = lower ? decodeLowerAscii(b, s, e) : decodeUtf8(b, s, e);
+    if (id >= INTERN_SLOTS) this.interned[id - INTERN_SLOTS] = v;
+    return v;
+  }
+
   /** fast-facts.ts scan(): in place when `b` is in the module's memory, else through the copy area. */
   private scan(b: Uint8Array, s: number, n: number, maxContentLength: number, into: FastFacts | undefined): FastFacts | undefined {
     const len = n - s;
@@ -155,21 +177,21 @@ export class WasmFactScanner implements FactScanner {
       f.kind = 'response';
       f.statusCode = r[o + R_STATUS]!;
       const rs = r[o + R_REASON_S]!;
-      f.reason = rs >= 0 ? internHashed(b, s + rs, s + r[o + R_REASON_E]!, false, r[o + R_START_H]!) : '';
+      f.reason = rs >= 0 ? this.text(r[o + R_START_ID]!, b, s + rs, s + r[o + R_REASON_E]!, false) : '';
     } else {
-      f.method = internHashed(b, s + r[o + R_METHOD_S]!, s + r[o + R_METHOD_E]!, false, r[o + R_START_H]!);
+      f.method = this.text(r[o + R_START_ID]!, b, s + r[o + R_METHOD_S]!, s + r[o + R_METHOD_E]!, false);
     }
     const seq = r[o + R_CSEQ_SEQ]!;
     if (seq >= 0) {
       f.cseqSeq = seq;
-      f.cseqMethod = internHashed(b, s + r[o + R_CSEQ_M_S]!, s + r[o + R_CSEQ_M_E]!, false, r[o + R_CSEQ_M_H]!);
+      f.cseqMethod = this.text(r[o + R_CSEQ_M_ID]!, b, s + r[o + R_CSEQ_M_S]!, s + r[o + R_CSEQ_M_E]!, false);
     }
     const hs = r[o + R_VIA_HS]!;
     if (hs >= 0) {
-      const h = r[o + R_VIA_H]!;
-      if (r[o + R_VIA_PLAIN] === 1) f.viaSentBy = internHashed(b, s + hs, s + r[o + R_VIA_END]!, true, h);
+      const id = r[o + R_VIA_ID]!;
+      if (r[o + R_VIA_PLAIN] === 1) f.viaSentBy = this.text(id, b, s + hs, s + r[o + R_VIA_END]!, true);
       else {
-        const host = internHashed(b, s + hs, s + r[o + R_VIA_HE]!, true, h);
+        const host = this.text(id, b, s + hs, s + r[o + R_VIA_HE]!, true);
         const port = r[o + R_VIA_PORT]!;
         f.viaSentBy = port >= 0 ? `${host}:${port}` : host;
       }
