@@ -1,5 +1,5 @@
-// Tests for RTP streams on the webview ladder: columns widen for stream labels only when asked (the SVG export keeps
-// its layout), and stream labels take distinct rows when their column spans overlap.
+// Tests for RTP streams on the webview ladder: columns widen for stream labels only when asked (the webview and the
+// SVG export ask, with STREAM_LABEL_SCALE), and stream labels take distinct rows when their column spans overlap.
 import { describe, expect, it } from 'vitest';
 import { layoutLadder, type LadderModel } from '../../src/core/index';
 import { layoutPagedLadder } from '../../src/core/ladder/page';

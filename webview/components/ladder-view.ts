@@ -11,6 +11,7 @@ import {
   lostCrossPath,
   rowAtY,
   rowTop,
+  STREAM_LABEL_SCALE,
   streamBox,
   visibleRows,
   type ArrowGeometry,
@@ -35,8 +36,6 @@ import { severityMarker } from '../severity';
 const OVERSCAN = 8;
 /** Number of call colours defined in the stylesheet (`.c0` … `.c7`). */
 const CALL_COLOURS = 8;
-/** Stream labels are drawn smaller than arrow labels (as in the SVG export). */
-const STREAM_LABEL_SCALE = 0.8;
 
 export interface LadderViewOptions {
   fetch(params: GetLadderParams): Promise<LadderPage>;

@@ -39,6 +39,12 @@ export interface LadderGeometryOptions {
   streamLabelScale?: number;
 }
 
+/**
+ * Font scale at which the renderers (SVG export, capture editor) draw RTP stream labels; pass it as
+ * `streamLabelScale` so that the columns make room for them.
+ */
+export const STREAM_LABEL_SCALE = 0.8;
+
 const DEFAULTS: Required<Omit<LadderGeometryOptions, 'zoom'>> = {
   rowHeight: 28,
   headerHeight: 48,

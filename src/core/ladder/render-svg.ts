@@ -3,7 +3,7 @@
 // escaped with escape.ts; the output contains no script and no external references.
 import { escapeXml } from './escape';
 import type { LadderGeometryOptions, LadderLayout } from './geometry';
-import { arrowGeometry, arrowY, fmt, headerBox, layoutLadder, lostCrossPath, rowTop, streamBox, timePosition } from './geometry';
+import { arrowGeometry, arrowY, fmt, headerBox, layoutLadder, lostCrossPath, rowTop, STREAM_LABEL_SCALE, streamBox, timePosition } from './geometry';
 import type { LadderModel, LadderRow, LadderTimeMode } from './model';
 import { arrowFlagsText, arrowLabel, formatClock, formatRowTime, icmpAnswerText, icmpNote, isLostArrow } from './model';
 
@@ -85,7 +85,8 @@ export const LADDER_SVG_CLASS = 'sipscope-ladder';
  * `<a href>` when `linkHref` returns a value. Retransmissions are dashed; SDP bodies get a dot at the sender.
  */
 export function renderLadderSvg(model: LadderModel, opts: SvgLadderOptions = {}): string {
-  const layout = layoutLadder(model, opts.geometry);
+  // Stream labels are drawn at STREAM_LABEL_SCALE: the columns make room for them unless the caller says otherwise.
+  const layout = layoutLadder(model, { streamLabelScale: STREAM_LABEL_SCALE, ...opts.geometry });
   const theme = opts.theme ?? 'light';
   const timeMode = opts.time ?? 'relative';
   const prefix = sanitiseId(opts.idPrefix ?? 'sipscope-');
@@ -274,7 +275,7 @@ function svgCss(theme: LadderTheme, layout: LadderLayout): string {
     `.${LADDER_SVG_CLASS} .retrans .label{font-style:italic}` +
     `.${LADDER_SVG_CLASS} .time,.${LADDER_SVG_CLASS} .time-header{font-size:${fmt(layout.fontSize * 0.92)}px}` +
     `.${LADDER_SVG_CLASS} .stream rect{fill-opacity:0.12}` +
-    `.${LADDER_SVG_CLASS} .stream-label{font-size:${fmt(layout.fontSize * 0.8)}px}` +
+    `.${LADDER_SVG_CLASS} .stream-label{font-size:${fmt(layout.fontSize * STREAM_LABEL_SCALE)}px}` +
     `.${LADDER_SVG_CLASS} a .arrow:hover .label{text-decoration:underline}` +
     CALL_COLORS.map((c, i) => `.${LADDER_SVG_CLASS} .call.c${i}{fill:${c}}`).join('');
   const scoped = (p: Palette, sel: string): string => {

@@ -94,6 +94,20 @@ describe('renderLadderSvg', () => {
     expect(svg).toContain('marker-end="url(#p___script_head-0)"');
   });
 
+  it('spaces the columns so that an RTP stream label fits between the lifelines it spans', () => {
+    const label = 'RTP a-very-long-codec-name/48000/2 123456 pkts, 98765 lost';
+    const withStream = { ...model, streams: [{ fromColumn: 0, toColumn: 1, startRow: 1, endRow: 3, label }] };
+    const x = (svg: string) => [...svg.matchAll(/<line class="lifeline" x1="([\d.]+)"/g)].map((m) => Number(m[1]));
+    const [a, b] = x(renderLadderSvg(withStream));
+    // `→ ` + label drawn at 0.8 × the 7.2 px character advance, with padding on both sides.
+    expect(b! - a!).toBeGreaterThanOrEqual((label.length + 2) * 7.2 * 0.8);
+    expect(renderLadderSvg(withStream)).toContain('.stream-label{font-size:9.6px}');
+    // The caller may still lay the columns out without the streams.
+    const [c, d] = x(renderLadderSvg(withStream, { geometry: { streamLabelScale: 0 } }));
+    expect(d! - c!).toBe(x(renderLadderSvg(model))[1]! - x(renderLadderSvg(model))[0]!);
+    expect(d! - c!).toBeLessThan(b! - a!);
+  });
+
   it('renders time text per mode, or none', () => {
     expect(renderLadderSvg(model, { time: 'absolute' })).toContain('>22:13:20.250001</text>');
     expect(renderLadderSvg(model, { time: 'delta' })).toContain('>+0.237656</text>');
