@@ -1,5 +1,6 @@
 // `sipscope lint`: text / JSON / SARIF outputs, 1-based lines and UTF-16 columns, exit codes, minSeverity, .sdp files.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +41,19 @@ describe('sipscope lint', () => {
   it('minSeverity drops lower findings', async () => {
     const r = await runLint([warnOnly], { format: 'text', settings, minSeverity: 'warning' });
     expect(r.output).toBe('');
+  });
+
+  it('a capture is reported as one (with the commands that read it) and fails the run; the other files are linted', async () => {
+    const pcap = join(__dirname, '../../samples/captures/calls-mixed-outcomes.pcap');
+    const pcapng = join(__dirname, '../../samples/captures/register-auth.pcapng');
+    const gz = join(dir, 'capture.pcap.gz');
+    writeFileSync(gz, gzipSync(readFileSync(pcap)));
+    const r = await runLint([pcap, pcapng, gz, bad], { format: 'text', settings });
+    expect(r.exitCode).toBe(1);
+    expect(r.output).toContain(`${pcap}: error: a pcap capture: lint checks SIP traces and SDP files as text; run \`sipscope nat ${pcap}\``);
+    expect(r.output).toContain(`${pcapng}: error: a pcapng capture:`);
+    expect(r.output).toContain(`${gz}: error: a gzip-compressed file (a .pcap.gz capture?)`);
+    expect(r.output).toContain(' error sip/cseq-method ');
   });
 
   it('an unreadable file is reported and fails the run', async () => {

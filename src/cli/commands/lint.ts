@@ -1,7 +1,7 @@
 // `sipscope lint FILE...`: lint SIP traces (.sip/.siptrace/.txt/.log) and SDP files (.sdp) with the core rules and
 // print text, JSON or SARIF 2.1.0. Exit code 1 when any error-level finding (or an unreadable file) is reported.
-import { readFile } from 'node:fs/promises';
-import { atLeast, lintDocument, LineIndex, type Finding, type LintSettings, type RuleSeverity } from '../../core/index';
+import { open, readFile } from 'node:fs/promises';
+import { atLeast, detectCaptureFormat, isGzip, lintDocument, LineIndex, type Finding, type LintSettings, type RuleSeverity } from '../../core/index';
 import { formatLintText } from '../format/lint-text';
 import { formatLintJson } from '../format/lint-json';
 import { formatSarif } from '../format/sarif';
@@ -54,6 +54,29 @@ export function lintBytes(path: string, bytes: Uint8Array, settings: LintSetting
   return { path, languageId, findings: located };
 }
 
+/** The first bytes of the file at `path` (fewer when it is shorter). Rejects as readFile does. */
+async function readHead(path: string): Promise<Uint8Array> {
+  const h = await open(path, 'r');
+  try {
+    const buf = new Uint8Array(HEAD_BYTES);
+    const { bytesRead } = await h.read(buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await h.close();
+  }
+}
+
+/** Bytes enough for the capture magic numbers (detectCaptureFormat needs 12 for pcapng). */
+const HEAD_BYTES = 64;
+
+/** What capture `head` starts, as words for a message ('a pcap capture'), or undefined for anything else. */
+function captureKind(head: Uint8Array): string | undefined {
+  const f = detectCaptureFormat(head).format;
+  if (f === 'pcap' || f === 'pcapng') return `a ${f} capture`;
+  if (isGzip(head)) return 'a gzip-compressed file (a .pcap.gz capture?)';
+  return undefined;
+}
+
 /**
  * Lint every file and render the report. Files are read with node:fs; an unreadable file is reported and makes the
  * exit code 1. Exit code 1 also when any reported finding is an error; otherwise 0.
@@ -63,6 +86,12 @@ export async function runLint(files: string[], opts: LintOptions): Promise<{ out
   for (const path of files) {
     let bytes: Uint8Array;
     try {
+      // A capture is not a text trace: say which command reads it, before reading it whole (it may be gigabytes).
+      const capture = captureKind(await readHead(path));
+      if (capture !== undefined) {
+        results.push({ path, languageId: languageOf(path), findings: [], error: `${capture}: lint checks SIP traces and SDP files as text; run \`sipscope nat ${path}\` for the capture's NAT findings, \`sipscope calls ${path}\` for its calls` });
+        continue;
+      }
       bytes = new Uint8Array(await readFile(path));
     } catch (err) {
       const code = (err as { code?: string }).code;
