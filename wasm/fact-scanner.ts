@@ -38,9 +38,9 @@ const R_FROM_S = 24;
 const R_FROM_E = 25;
 const R_TO_S = 26;
 const R_TO_E = 27;
-// Hashes for the host's lookups, so that it does not loop over the bytes again: intern() hashes (fast-facts.ts) of
-// the method or reason phrase, the CSeq method and the sent-by text; the FNV-1a hash of the Call-ID
-// (util/byte-key-table.ts hashBytes) and whether it is ASCII.
+// Hashes, so that nobody loops over the bytes again: intern() hashes (fast-facts.ts) of the method or reason phrase,
+// the CSeq method and the sent-by text, for this module's intern table (internResults); the FNV-1a hash of the
+// Call-ID (util/byte-key-table.ts hashBytes) and whether it is ASCII, for the host's call lookup.
 const R_START_H = 28;
 const R_CSEQ_M_H = 29;
 const R_VIA_H = 30;
