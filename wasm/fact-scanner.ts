@@ -225,7 +225,7 @@ function internHash(s: i32, e: i32, lower: bool): i32 {
 }
 
 /**
- * The intern slot of the input bytes [s, e) whose internHash is h (the host's internHashed cache, moved here: slot
+ * The intern slot of the input bytes [s, e) whose internHash is h (fast-facts.ts intern()'s cache, kept here: slot
  * h & (INTERN_SLOTS - 1), the key compared 8 bytes at a time): the slot when it holds these bytes; else the bytes
  * are stored there and the slot + INTERN_SLOTS is returned (the host then decodes the text for that slot); -1 for
  * keys longer than INTERN_KEY_BYTES. Called only once a scan has succeeded, so that the host, which reads every

@@ -18,31 +18,20 @@ const TOKEN = TOKEN_CHAR;
 
 /**
  * Small cache of short ASCII strings (methods, reason phrases, hosts) keyed by their bytes, to avoid re-decoding.
- * `intern(b, s, e, lower)`: the text of b[s, e) (UTF-8; `lower`: ASCII-lowercased); `internHashed` takes the hash
- * already computed (`internHash`; the WebAssembly scanner computes it while scanning, fast-facts-wasm.ts).
+ * (The WebAssembly scanner keeps a table of its own with the same hash: wasm/fact-scanner.ts internId.)
  */
 const INTERN_SIZE = 4096;
 const internKeys: (Uint8Array | undefined)[] = new Array(INTERN_SIZE);
 const internVals: string[] = new Array(INTERN_SIZE);
 
-/**
- * intern()'s hash of b[s, e). The lowercasing is in the seed: the same bytes interned both ways differ by
- * 7 * 31^len (odd) in the hash, so they never share a slot and a slot's value is always for its own lowercasing.
- */
-export function internHash(b: Uint8Array, s: number, e: number, lower: boolean): number {
-  let h = (e - s) * 31 + (lower ? 7 : 0);
-  for (let i = s; i < e; i++) h = (Math.imul(h, 31) + (b[i] as number)) | 0;
-  return h;
-}
-
-export function intern(b: Uint8Array, s: number, e: number, lower: boolean): string {
-  return e - s > 64 ? internHashed(b, s, e, lower, 0) : internHashed(b, s, e, lower, internHash(b, s, e, lower));
-}
-
-/** intern() with `h` = internHash(b, s, e, lower) (ignored for texts longer than 64 bytes, which are not cached). */
-export function internHashed(b: Uint8Array, s: number, e: number, lower: boolean, h: number): string {
+/** The text of b[s, e) (UTF-8; `lower`: ASCII-lowercased), from the cache when it holds these bytes. */
+function intern(b: Uint8Array, s: number, e: number, lower: boolean): string {
   const len = e - s;
   if (len > 64) return lower ? decodeLowerAscii(b, s, e) : decodeUtf8(b, s, e);
+  // The lowercasing is in the seed: the same bytes interned both ways differ by 7 * 31^len (odd) in the hash, so they
+  // never share a slot and a slot's value is always for its own lowercasing.
+  let h = len * 31 + (lower ? 7 : 0);
+  for (let i = s; i < e; i++) h = (Math.imul(h, 31) + (b[i] as number)) | 0;
   const slot = (h >>> 0) & (INTERN_SIZE - 1);
   const k = internKeys[slot];
   if (k !== undefined && k.length === len) {
