@@ -54,8 +54,10 @@ export async function readTlsSecrets(uri: vscode.Uri, log: vscode.LogOutputChann
 /** Least time between two update events while importing (the first and the last are never delayed). */
 const UPDATE_INTERVAL_MS = 100;
 
-/** The custom document of the capture editor. */
-/** The WebAssembly fact scanner shipped next to this bundle (dist/fact-scanner.wasm), or undefined (running from sources). */
+/**
+ * The WebAssembly fact scanner shipped next to this bundle (dist/fact-scanner.wasm), or undefined (running from
+ * sources). The CLI has its own loader (src/cli/wasm.ts), which this layer may not import.
+ */
 function loadFactScanner(): WasmFactScanner | undefined {
   try {
     return WasmFactScanner.create(readFileSync(join(__dirname, 'fact-scanner.wasm')));
@@ -64,6 +66,7 @@ function loadFactScanner(): WasmFactScanner | undefined {
   }
 }
 
+/** The custom document of the capture editor. */
 export class CaptureDocument implements vscode.CustomDocument {
   readonly session: CaptureSession;
   /** Resolves when the import ended (finished, cancelled or failed); never rejects. */
