@@ -1,6 +1,6 @@
 // `sipscope lint FILE...`: lint SIP traces (.sip/.siptrace/.txt/.log) and SDP files (.sdp) with the core rules and
 // print text, JSON or SARIF 2.1.0. Exit code 1 when any error-level finding (or an unreadable file) is reported.
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { atLeast, detectCaptureFormat, isGzip, lintDocument, LineIndex, type Finding, type LintSettings, type RuleSeverity } from '../../core/index';
 import { formatLintText } from '../format/lint-text';
 import { formatLintJson } from '../format/lint-json';
@@ -54,13 +54,18 @@ export function lintBytes(path: string, bytes: Uint8Array, settings: LintSetting
   return { path, languageId, findings: located };
 }
 
-/** The first bytes of the file at `path` (fewer when it is shorter). Rejects as readFile does. */
-async function readHead(path: string): Promise<Uint8Array> {
+/**
+ * The bytes of the file at `path`, or what capture it is (captureKind) when it starts like one: then only its first
+ * HEAD_BYTES are read (a capture may be gigabytes). One open; rejects as readFile does.
+ */
+async function readText(path: string): Promise<{ bytes: Uint8Array } | { capture: string }> {
   const h = await open(path, 'r');
   try {
-    const buf = new Uint8Array(HEAD_BYTES);
-    const { bytesRead } = await h.read(buf, 0, HEAD_BYTES, 0);
-    return buf.subarray(0, bytesRead);
+    const head = new Uint8Array(HEAD_BYTES);
+    // A positional read: the handle's own position stays at 0 for readFile below.
+    const { bytesRead } = await h.read(head, 0, HEAD_BYTES, 0);
+    const capture = captureKind(head.subarray(0, bytesRead));
+    return capture !== undefined ? { capture } : { bytes: new Uint8Array(await h.readFile()) };
   } finally {
     await h.close();
   }
@@ -86,13 +91,13 @@ export async function runLint(files: string[], opts: LintOptions): Promise<{ out
   for (const path of files) {
     let bytes: Uint8Array;
     try {
-      // A capture is not a text trace: say which command reads it, before reading it whole (it may be gigabytes).
-      const capture = captureKind(await readHead(path));
-      if (capture !== undefined) {
-        results.push({ path, languageId: languageOf(path), findings: [], error: `${capture}: lint checks SIP traces and SDP files as text; run \`sipscope nat ${path}\` for the capture's NAT findings, \`sipscope calls ${path}\` for its calls` });
+      const r = await readText(path);
+      if ('capture' in r) {
+        // A capture is not a text trace: say which commands read it.
+        results.push({ path, languageId: languageOf(path), findings: [], error: `${r.capture}: lint checks SIP traces and SDP files as text; run \`sipscope nat ${path}\` for the capture's NAT findings, \`sipscope calls ${path}\` for its calls` });
         continue;
       }
-      bytes = new Uint8Array(await readFile(path));
+      bytes = r.bytes;
     } catch (err) {
       const code = (err as { code?: string }).code;
       results.push({ path, languageId: languageOf(path), findings: [], error: code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(err)})` });
