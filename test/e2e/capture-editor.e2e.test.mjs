@@ -74,9 +74,15 @@ after(async () => {
 });
 
 test('double-clicking a .pcap opens the SIPScope capture editor with its calls', { skip, timeout: 120_000 }, async () => {
+  // The tab is the custom editor (a webview), not the text/hex editor. On a freshly started workbench the first
+  // double-click is sometimes not taken (no editor opens at all, seen in ~1 of 3 clean CI runs): once more then.
+  const ready = webview.locator('#app[data-state="ready"]');
   await page.getByRole('treeitem', { name: path.basename(SAMPLE) }).dblclick();
-  // The tab is the custom editor (a webview), not the text/hex editor.
-  await webview.locator('#app[data-state="ready"]').waitFor();
+  if (!(await ready.waitFor({ timeout: 20_000 }).then(() => true, () => false))) {
+    lap('capture editor not open after 20 s: double-clicking again');
+    await page.getByRole('treeitem', { name: path.basename(SAMPLE) }).dblclick();
+    await ready.waitFor();
+  }
   await webview.locator('.calls[data-state="ready"]').waitFor();
   await webview.locator('.summary').filter({ hasText: '10 calls' }).waitFor();
   assert.equal(await webview.locator('.call-row:not([hidden])').count(), 10);

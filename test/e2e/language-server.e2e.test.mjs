@@ -92,9 +92,15 @@ test('a quick fix (Ctrl+.) removes the problem', { skip }, async () => {
   await page.keyboard.press('Enter');
   await page.locator('[id="status.editor.selection"]').filter({ hasText: `Ln ${line}, Col ${character}` }).waitFor();
   await page.keyboard.press('Control+.');
-  // The quick fix menu (action widget) lists the fixes of the diagnostic under the cursor.
+  // The quick fix menu (action widget) lists the fixes of the diagnostic under the cursor. A key press the workbench
+  // drops (seen in clean CI runs) gets one more try.
   const item = page.locator('.action-widget .monaco-list-row').filter({ hasText: /rport/i }).first();
-  await item.waitFor();
+  if (!(await item.waitFor({ timeout: 15_000 }).then(() => true, () => false))) {
+    lap('no quick fix menu after 15 s: Ctrl+. again');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+.');
+    await item.waitFor();
+  }
   await page.screenshot({ path: path.join(SHOTS, 'ls-2-quickfix-menu.png') });
   await item.click();
   await page.locator('.monaco-editor .view-lines').filter({ hasText: FIX_TEXT }).waitFor();
