@@ -9,11 +9,12 @@ import { runImportFront } from '../core/capture/import-front';
 import { ProblemCollector } from '../core/capture/problems';
 import { openFileByteSource } from './node-byte-source';
 import { loadFactScanner } from './wasm';
-import type { WorkerAck, WorkerReply, WorkerRequest } from './threaded-import';
+import { detachOnce, type WorkerAck, type WorkerReply, type WorkerRequest } from './threaded-import';
 
 const MAX_IN_FLIGHT = 16;
 
 async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Promise<void> {
+  detachOnce(); // before any hot code is optimised (see detachOnce)
   let inFlight = 0;
   let wake: (() => void) | undefined;
   // Batches come back acknowledged with their buffers, which later batches reuse.
