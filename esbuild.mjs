@@ -6,7 +6,9 @@ const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', 
 
 /** name -> esbuild options. Targets whose entry point does not exist yet are skipped. */
 const targets = {
-  cli: { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The sipscope executable: a launcher (starts the import worker early) that loads the CLI proper, dist/cli-main.js.
+  cli: { ...node, entryPoints: ['src/cli/launch.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  cliMain: { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js' },
   // Worker thread of the CLI's threaded import (src/cli/threaded-import.ts loads it from next to cli.js).
   importWorker: { ...node, entryPoints: ['src/cli/import-worker.ts'], outfile: 'dist/import-worker.js' },
   extension: { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },

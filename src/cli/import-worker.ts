@@ -9,7 +9,7 @@ import { runImportFront } from '../core/capture/import-front';
 import { ProblemCollector } from '../core/capture/problems';
 import { openFileByteSource } from './node-byte-source';
 import { loadFactScanner } from './wasm';
-import { detachOnce, type WorkerAck, type WorkerReply, type WorkerRequest } from './threaded-import';
+import { detachOnce, type WorkerAck, type WorkerReply, type WorkerRequest, type WorkerStart } from './threaded-import';
 
 const MAX_IN_FLIGHT = 16;
 
@@ -72,4 +72,9 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
   post(end);
 }
 
-if (parentPort) void run(parentPort, workerData as WorkerRequest);
+// Started with its request (workerData), or early by the launcher (prestart.ts): then the request comes as a WorkerStart.
+if (parentPort) {
+  const port = parentPort;
+  if (workerData) void run(port, workerData as WorkerRequest);
+  else port.once('message', (m: WorkerStart) => void run(port, m.request));
+}

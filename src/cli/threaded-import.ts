@@ -10,6 +10,7 @@ import {
   type CaptureModel, type CaptureProblemSummary, type FactBatch, type ImportFrontResult, type TlsKeyInput,
 } from '../core/index';
 import type { FileByteSource } from './node-byte-source';
+import { takePrestartedWorker } from './prestart';
 
 /** What the main thread sends the worker (workerData). */
 export interface WorkerRequest {
@@ -17,6 +18,12 @@ export interface WorkerRequest {
   chunkSize?: number;
   /** TLS secrets (texts: structured-cloned to the worker). */
   tls?: TlsKeyInput;
+}
+
+/** The request, for a worker started without one (prestart.ts). */
+export interface WorkerStart {
+  type: 'start';
+  request: WorkerRequest;
 }
 
 /** A batch applied: its buffers go back to the worker for reuse (transferred). */
@@ -69,7 +76,10 @@ export function importCaptureThreaded(
   const request: WorkerRequest = { path, chunkSize: opts.chunkSize, tls: opts.tls };
   const ack: WorkerAck = { type: 'ack', num: new Float64Array(0), arena: new Uint8Array(0) };
   return new Promise<CaptureModel>((resolve, reject) => {
-    const worker = new Worker(script, { workerData: request });
+    // The worker the launcher started early (prestart.ts), else a new one.
+    const early = takePrestartedWorker(script);
+    const worker = early ?? new Worker(script, { workerData: request });
+    if (early !== undefined) early.postMessage({ type: 'start', request } satisfies WorkerStart);
     let settled = false;
     const settle = (err: Error | undefined): void => {
       if (settled) return;

@@ -4,10 +4,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { Transferable, Worker } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importCapture, memoryByteSource, type CaptureModel } from '../../src/core/index';
 import { openFileByteSource } from '../../src/cli/node-byte-source';
 import { importCaptureThreaded } from '../../src/cli/threaded-import';
+import { prestartImportWorker, takePrestartedWorker } from '../../src/cli/prestart';
 
 const root = join(__dirname, '../..');
 const script = join(root, 'dist/import-worker.js');
@@ -60,6 +62,44 @@ describe('threaded import equals importCapture', () => {
       }
     });
   }
+  it('takes the worker the launcher started early (its request comes as a message), with the same model', async () => {
+    const file = join(samples, 'calls-mixed-outcomes.pcap');
+    const one = await importCapture(memoryByteSource(readFileSync(file)), { rtp: false });
+    prestartImportWorker(['ladder', file], join(root, 'dist'));
+    expect(takePrestartedWorker(script)).toBeUndefined(); // only `calls` imports in a worker
+    prestartImportWorker(['calls', file], join(root, 'dist'));
+    // The early worker, watched: the import must send it the request (not start a worker of its own).
+    const early = (globalThis as unknown as Record<symbol, { worker: Worker }>)[Symbol.for('sipscope.prestartedImportWorker')]!.worker;
+    const sent: unknown[] = [];
+    const post = early.postMessage.bind(early);
+    early.postMessage = (m: unknown, t?: readonly Transferable[]) => (sent.push(m), post(m, t));
+    const source = await openFileByteSource(file);
+    try {
+      const two = await importCaptureThreaded(script, file, source, { chunkSize: 8192 });
+      expect(snapshot(two)).toEqual(snapshot(one));
+      expect(sent[0]).toEqual({ type: 'start', request: { path: file, chunkSize: 8192, tls: undefined } });
+      // Taken by that import: nothing is left for a second one.
+      expect(takePrestartedWorker(script)).toBeUndefined();
+    } finally {
+      await source.close();
+    }
+  });
+  it('does not hand out an early worker that has already failed, nor one for another script', async () => {
+    prestartImportWorker(['calls'], join(root, 'test/fixtures')); // no import-worker.js there: nothing started
+    expect(takePrestartedWorker(join(root, 'test/fixtures/import-worker.js'))).toBeUndefined();
+    prestartImportWorker(['calls'], join(root, 'dist'));
+    expect(takePrestartedWorker(join(root, 'dist/other-worker.js'))).toBeUndefined();
+    prestartImportWorker(['calls'], join(root, 'dist'));
+    const early = takePrestartedWorker(script)!;
+    expect(early).toBeDefined();
+    await early.terminate();
+    prestartImportWorker(['calls'], join(root, 'dist'));
+    // A worker that ended before anyone took it is not handed out: the import starts its own.
+    const g = globalThis as unknown as Record<symbol, { worker: { terminate(): Promise<number> } } | undefined>;
+    await g[Symbol.for('sipscope.prestartedImportWorker')]!.worker.terminate();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(takePrestartedWorker(script)).toBeUndefined();
+  });
   it('rejects with the file named when the worker cannot read the capture', async () => {
     const file = join(samples, 'calls-mixed-outcomes.pcap');
     const source = await openFileByteSource(file);
