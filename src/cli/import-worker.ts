@@ -34,8 +34,10 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
   const chunk = req.chunkSize ?? DEFAULT_CHUNK_BYTES;
   const scanner = loadFactScanner({ arenaBytes: 2 * chunk });
   const transient: [Uint8Array, Uint8Array] | undefined = scanner ? [scanner.arena.subarray(0, chunk), scanner.arena.subarray(chunk)] : undefined;
-  // Synchronous reads: this thread does nothing else meanwhile (measured no slower than asynchronous reads ahead).
-  const file = await openFileByteSource(req.path, { sync: true, transient });
+  // Asynchronous reads: the cursor reads the next chunk ahead (into the other transient buffer) on a libuv thread
+  // while this one scans the current chunk, so the copy out of the page cache is off this, the busier, thread.
+  // Interleaved A/B on the bench capture: 1.045 s vs 1.06 s wall (synchronous reads), medians of 14.
+  const file = await openFileByteSource(req.path, { transient });
   const throttle = async (): Promise<void> => {
     while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (wake = r));
   };

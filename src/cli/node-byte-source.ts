@@ -1,5 +1,4 @@
 // ByteSource over a file on disk (Node fs), opened read-only: the CLI never writes to a capture.
-import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { ByteSource } from '../core/index';
 
@@ -10,12 +9,11 @@ export interface FileByteSource extends ByteSource {
 
 /**
  * Open `path` read-only ('r'). Rejects with the fs error (ENOENT, EISDIR, EACCES...) when it cannot be opened.
- * `sync`: reads block the calling thread (still returned as promises); for worker threads only.
  * `read(offset, length)` returns a fresh Uint8Array (a Buffer) of at most `length` bytes.
  * `transient`: two buffers for readTransient to use in turn (a read longer than one gets a buffer of its own), e.g.
  * halves of WasmFactScanner.arena, so that messages are scanned where they were read.
  */
-export async function openFileByteSource(path: string, opts: { sync?: boolean; transient?: [Uint8Array, Uint8Array] } = {}): Promise<FileByteSource> {
+export async function openFileByteSource(path: string, opts: { transient?: [Uint8Array, Uint8Array] } = {}): Promise<FileByteSource> {
   const handle: FileHandle = await open(path, 'r');
   const st = await handle.stat();
   if (st.isDirectory()) {
@@ -26,9 +24,7 @@ export async function openFileByteSource(path: string, opts: { sync?: boolean; t
   const readInto = async (buf: Uint8Array, offset: number, n: number): Promise<Uint8Array> => {
     let done = 0;
     while (done < n) {
-      // sync: for a thread that does nothing else meanwhile (the import worker); a page-cache read of a chunk takes
-      // about a millisecond, less than the event-loop turns an asynchronous read costs.
-      const bytesRead = opts.sync ? readSync(handle.fd, buf, done, n - done, offset + done) : (await handle.read(buf, done, n - done, offset + done)).bytesRead;
+      const { bytesRead } = await handle.read(buf, done, n - done, offset + done);
       if (bytesRead === 0) break;
       done += bytesRead;
     }
