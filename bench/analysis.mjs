@@ -1,17 +1,17 @@
 #!/usr/bin/env node
 // Analysis overhead benchmark (issue #5 must-show: "NAT + RTP analysis adds <= 30% to import time on the >= 500 MB
-// bench capture"). Times the two CLI runs end to end, each in a fresh process under GNU time (wall, user+sys CPU,
-// peak RSS of the process):
-//   plain     `sipscope calls FILE --summary`  (import to a complete call index, no RTP)
-//   analysis  `sipscope nat FILE`              (import with RTP analysis + NAT lint + report, stdout discarded)
-// and prints overhead = analysis / plain - 1 (medians of --runs runs each, modes alternating) for every capture.
+// bench capture"). Times CLI runs end to end, each in a fresh process under GNU time (wall, user+sys CPU, peak RSS),
+// with the CLI as built (`ROOT/dist`: launcher, CLI, import worker, WebAssembly scanner; `npm run build` first):
+//   plain     `SIPSCOPE_THREADS=0 sipscope calls FILE --summary`  (the one-thread import `nat` also runs, no RTP)
+//   analysis  `sipscope nat FILE`                                (that import with RTP analysis + NAT lint + report)
+//   threaded  `sipscope calls FILE --summary`                    (what `calls` runs: the two-thread import)
+// and prints the overhead analysis / plain - 1 (what the analysis adds to the import it runs on; the target's
+// measure) and analysis / threaded - 1 (against the fastest import), medians of --runs runs, modes rotating.
 //   node bench/analysis.mjs [--file F]... [--runs 3] [--root DIR] [--json OUT.json]
 // Default files: bench/out/bench-100k.pcap (`node bench/make-capture.mjs`) and bench/out/bench-nat-50k.pcap (see the
-// header of bench/nat.mjs). --root bundles the CLI from another checkout (before/after comparisons on one machine).
-import * as esbuild from 'esbuild';
+// header of bench/nat.mjs). --root times the CLI built in another checkout (before/after comparisons on one machine).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, closeSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, openSync, closeSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,15 +36,23 @@ if (!existsSync('/usr/bin/time')) {
   process.exit(2);
 }
 
-// The CLI bundle exactly as esbuild.mjs builds it (target table `cli`), from `root`.
-const cli = join(mkdtempSync(join(tmpdir(), 'sipscope-bench-')), 'cli.js');
-await esbuild.build({ entryPoints: [join(root, 'src/cli/main.ts')], outfile: cli, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error' });
+// The CLI as built in `root` (esbuild.mjs: dist/cli.js and the bundles and WebAssembly module next to it).
+const cli = join(root, 'dist/cli.js');
+for (const f of ['cli.js', 'import-worker.js', 'fact-scanner.wasm']) {
+  if (!existsSync(join(root, 'dist', f))) {
+    console.error(`${join(root, 'dist', f)} missing: run \`npm run build\` in ${root}`);
+    process.exit(2);
+  }
+}
 
 /** One CLI run under GNU time: {wallSec, cpuSec, rssMb}. stdout goes to /dev/null (the report is not timed twice). */
-function measure(argv) {
+function measure(argv, env = {}) {
   return new Promise((done, fail) => {
     const devnull = openSync('/dev/null', 'w');
-    const child = spawn('/usr/bin/time', ['-f', '@@TIME %e %U %S %M', process.execPath, cli, ...argv], { stdio: ['ignore', devnull, 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '@@TIME %e %U %S %M', process.execPath, cli, ...argv], {
+      stdio: ['ignore', devnull, 'pipe'],
+      env: { ...process.env, ...env },
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => {
@@ -59,31 +67,39 @@ function measure(argv) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
-const MODES = { plain: (f) => ['calls', f, '--summary'], analysis: (f) => ['nat', f] };
+const MODES = {
+  plain: { argv: (f) => ['calls', f, '--summary'], env: { SIPSCOPE_THREADS: '0' } },
+  analysis: { argv: (f) => ['nat', f], env: {} },
+  threaded: { argv: (f) => ['calls', f, '--summary'], env: {} },
+};
+const NAMES = Object.keys(MODES);
 const report = [];
 console.log(`sipscope from ${root}, node ${process.version}, ${runs} runs per mode`);
 for (const file of files) {
   console.log(`\n${file} (${(statSync(file).size / 1e6).toFixed(0)} MB)`);
-  const res = { plain: [], analysis: [] };
+  const res = { plain: [], analysis: [], threaded: [] };
   for (let r = 0; r < runs; r++) {
-    for (const mode of r % 2 === 0 ? ['plain', 'analysis'] : ['analysis', 'plain']) {
-      const x = await measure(MODES[mode](file));
+    // The modes in a rotating order, so that the machine's speed drifts fall on all of them.
+    for (let k = 0; k < NAMES.length; k++) {
+      const mode = NAMES[(r + k) % NAMES.length];
+      const x = await measure(MODES[mode].argv(file), MODES[mode].env);
       res[mode].push(x);
       console.log(`  ${mode.padEnd(8)} run ${r + 1}: ${x.wallSec.toFixed(2)} s wall, ${x.cpuSec.toFixed(2)} s CPU, ${x.rssMb.toFixed(0)} MB peak RSS`);
     }
   }
   const m = (mode, k) => median(res[mode].map((x) => x[k]));
-  const row = {
-    file,
-    plain: { wallSec: m('plain', 'wallSec'), cpuSec: m('plain', 'cpuSec'), peakRssMb: Math.round(m('plain', 'rssMb')) },
-    analysis: { wallSec: m('analysis', 'wallSec'), cpuSec: m('analysis', 'cpuSec'), peakRssMb: Math.round(m('analysis', 'rssMb')) },
-  };
+  const summary = (mode) => ({ wallSec: m(mode, 'wallSec'), cpuSec: m(mode, 'cpuSec'), peakRssMb: Math.round(m(mode, 'rssMb')) });
+  const row = { file, plain: summary('plain'), analysis: summary('analysis'), threaded: summary('threaded') };
   row.overheadWall = +(row.analysis.wallSec / row.plain.wallSec - 1).toFixed(3);
   row.overheadCpu = +(row.analysis.cpuSec / row.plain.cpuSec - 1).toFixed(3);
+  row.overheadWallVsThreaded = +(row.analysis.wallSec / row.threaded.wallSec - 1).toFixed(3);
   report.push(row);
-  console.log(`  median plain    (calls --summary): ${row.plain.wallSec.toFixed(2)} s wall, ${row.plain.cpuSec.toFixed(2)} s CPU, ${row.plain.peakRssMb} MB peak RSS`);
-  console.log(`  median analysis (nat, RTP + NAT):  ${row.analysis.wallSec.toFixed(2)} s wall, ${row.analysis.cpuSec.toFixed(2)} s CPU, ${row.analysis.peakRssMb} MB peak RSS`);
-  console.log(`  overhead: wall ${pct(row.overheadWall)}, CPU ${pct(row.overheadCpu)} (target <= +30%)`);
+  const line = (label, x) => console.log(`  median ${label}: ${x.wallSec.toFixed(2)} s wall, ${x.cpuSec.toFixed(2)} s CPU, ${x.peakRssMb} MB peak RSS`);
+  line('plain    (calls --summary, one thread)', row.plain);
+  line('analysis (nat, RTP + NAT)           ', row.analysis);
+  line('threaded (calls --summary)          ', row.threaded);
+  console.log(`  overhead on the one-thread import: wall ${pct(row.overheadWall)}, CPU ${pct(row.overheadCpu)} (target <= +30%)`);
+  console.log(`  nat against the two-thread calls:  wall ${pct(row.overheadWallVsThreaded)}`);
 }
 const out = opt('json');
 if (out !== undefined) writeFileSync(out, JSON.stringify({ root, node: process.version, date: new Date().toISOString(), runs, report }, null, 1));
