@@ -9,7 +9,7 @@ import { writeExportJson } from './commands/export';
 import { ladderFormatFor, renderLadder } from './commands/ladder';
 import { runLint, type LintFormat } from './commands/lint';
 import { rtpOutput } from './commands/rtp';
-import { runNat } from './commands/nat';
+import { natReport } from './commands/nat';
 import { DEFAULT_LINT_SETTINGS, type RuleSeverity, type RuleSeveritySetting } from '../core/index';
 import { InputError, loadCapture } from './load';
 import { readTlsSecrets } from './tls-secrets';
@@ -126,8 +126,8 @@ async function main(argv: string[]): Promise<number> {
       const cap = await loadCapture(file, await tlsOptions(a, file));
       try {
         const settings = { ...DEFAULT_LINT_SETTINGS, trustedNetworks: a.options.get('trusted') ?? [] };
-        const r = await runNat(cap.model, { format, settings, path: file, minSeverity });
-        process.stdout.write(r.output.endsWith('\n') || r.output === '' ? r.output : r.output + '\n');
+        const r = await natReport(cap.model, { format, settings, path: file, minSeverity });
+        await new ChunkedWriter(process.stdout).writeAll(r.pieces); // every format ends with a line feed
         return r.exitCode;
       } finally {
         await cap.close();

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { importCapture } from '../../src/core/capture/import-capture';
 import { memoryByteSource } from '../../src/core/bytes/byte-source';
 import { DEFAULT_LINT_SETTINGS } from '../../src/core/rules/types';
-import { runNat, type NatJsonReport } from '../../src/cli/commands/nat';
+import { formatNatText, natJsonReport, runNat, type NatJsonReport } from '../../src/cli/commands/nat';
+import { lintCapture } from '../../src/core/rules/run-capture';
 import { exportFinding } from '../../src/core/rules/capture/export';
 
 const LAB = join(__dirname, '../../samples/captures/lab');
@@ -53,6 +54,27 @@ describe('sipscope nat', () => {
     expect(Object.keys(v)).toEqual(['callIndex', 'callId', 'summary', 'frames', 'findings']);
     expect(v.findings.map((i) => doc.findings[i]!.ruleId)).toContain('nat/response-via-port');
     expect(r.exitCode).toBe(1);
+  });
+
+  it('json is written in pieces byte for byte as JSON.stringify(report, null, 2) would write it, with verdicts pointing at their own findings', async () => {
+    for (const f of ['02-call-private-sdp-pub.pcap', '06-call-ipv6-nat66-pub.pcap', '03-call-clean-baseline-pub.pcap']) {
+      const model = await load(f);
+      const r = await lintCapture(model, settings);
+      const whole = JSON.stringify(natJsonReport(r.findings, r.verdicts), null, 2) + '\n';
+      expect((await runNat(model, { format: 'json', settings })).output).toBe(whole);
+      const doc = JSON.parse(whole) as NatJsonReport;
+      for (const v of doc.verdicts) for (const i of v.findings) expect(doc.findings[i]!.callId).toBe(v.callId);
+    }
+  });
+
+  it('text: several calls with findings, each under its own verdict line', async () => {
+    const model = await load('06-call-ipv6-nat66-pub.pcap');
+    const r = await lintCapture(model, settings);
+    const text = formatNatText(model, r, r.findings, r.verdicts);
+    expect(text.endsWith('\n')).toBe(true);
+    const calls = text.split('\n').filter((l) => /^#\d+ /.test(l)).length;
+    expect(calls).toBe(r.verdicts.filter((v) => v.findings.length > 0).length);
+    expect(text.split('\n').filter((l) => /^ {2}(error|warning|info|hint) +nat\//.test(l))).toHaveLength(r.findings.length);
   });
 
   it('sarif: 2.1.0, capture rules only, results with rule index, call and frames', async () => {

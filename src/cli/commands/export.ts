@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { ChunkedWriter } from '../format/chunked-writer';
-import { exportCall, exportEntry, exportFinding, exportHeader, exportOrder, exportStream, exportVerdict, lintCapture, MessageBytesReader, type CaptureModel } from '../../core/index';
+import { exportCall, exportEntry, exportFinding, exportHeader, exportOrder, exportStream, exportVerdict, findingPositions, lintCapture, MessageBytesReader, type CaptureModel } from '../../core/index';
 
 /**
  * Write the JSON export; messages are re-read in capture order through one window of the capture and the output
@@ -33,7 +33,8 @@ export async function writeExportJson(model: CaptureModel, outPath: string | und
   // Capture NAT findings (issue #5): declared vs observed addresses, per call verdicts, evidence frames.
   const nat = await lintCapture(model);
   await array('findings', nat.findings.length, (i) => exportFinding(nat.findings[i]!));
-  await array('verdicts', nat.verdicts.length, (i) => exportVerdict(nat.verdicts[i]!, nat.findings));
+  const positions = findingPositions(nat.findings);
+  await array('verdicts', nat.verdicts.length, (i) => exportVerdict(nat.verdicts[i]!, positions));
   await write('\n ],\n "problems": ' + JSON.stringify(model.problems) + '\n}\n');
   await writer.flush();
   if (outPath) {

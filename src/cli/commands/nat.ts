@@ -5,7 +5,7 @@ import type { CaptureModel, CallVerdict, Finding, LintSettings, RuleSeverity } f
 import { atLeast } from '../../core/rules/config';
 import { RULES } from '../../core/rules/registry';
 import { lintCapture, type CaptureLintOptions, type CaptureLintResult } from '../../core/rules/run-capture';
-import { exportFinding, exportVerdict, type ExportedFinding, type ExportedVerdict } from '../../core/rules/capture/export';
+import { exportFinding, exportVerdict, findingPositions, type ExportedFinding, type ExportedVerdict } from '../../core/rules/capture/export';
 
 export type NatFormat = 'text' | 'json' | 'sarif';
 
@@ -26,7 +26,8 @@ export interface NatJsonReport {
   verdicts: ExportedVerdict[];
 }
 
-function filtered(r: CaptureLintResult, min: RuleSeverity): { findings: Finding[]; verdicts: CallVerdict[] } {
+function filtered(r: CaptureLintResult, min: RuleSeverity): { findings: readonly Finding[]; verdicts: readonly CallVerdict[] } {
+  if (min === 'hint') return r; // every severity is at least a hint
   const findings = r.findings.filter((f) => atLeast(f.severity, min));
   const keep = new Set(findings);
   const verdicts = r.verdicts.map((v) => ({ ...v, findings: v.findings.filter((f) => keep.has(f)) }));
@@ -34,44 +35,85 @@ function filtered(r: CaptureLintResult, min: RuleSeverity): { findings: Finding[
 }
 
 function frames(f: Finding): string {
-  const fr = [...new Set(f.frames ?? [])].sort((a, b) => a - b);
+  const given = f.frames ?? [];
+  // Usually already strictly increasing: then no Set and no sort.
+  let sorted = true;
+  for (let i = 1; i < given.length && sorted; i++) sorted = given[i - 1]! < given[i]!;
+  const fr = sorted ? given : [...new Set(given)].sort((a, b) => a - b);
   if (fr.length === 0) return '-';
   return fr.length > 8 ? `${fr.slice(0, 8).map((x) => `f${x}`).join(',')},…` : fr.map((x) => `f${x}`).join(',');
 }
 
-/** Text report: per call `#N Call-ID` and its verdict, then one line per finding `severity ruleId frames message`. */
-export function formatNatText(model: CaptureModel, r: CaptureLintResult, findings: readonly Finding[], verdicts: readonly CallVerdict[], path?: string): string {
-  const lines: string[] = [];
+/** A finding's message on one line (its line breaks and the blanks around them become one space). */
+const oneLine = (m: string): string => (m.includes('\n') ? m.replace(/\s*\n\s*/g, ' ') : m);
+
+/**
+ * Text report, one line at a time (each piece ends with a line feed): per call `#N Call-ID` and its verdict, then
+ * one line per finding `severity ruleId frames message`.
+ */
+export function* natTextLines(model: CaptureModel, r: CaptureLintResult, findings: readonly Finding[], verdicts: readonly CallVerdict[], path?: string): Generator<string> {
   const head = path !== undefined ? `${path}: ` : '';
   const skipped = r.stats.sameHostCalls > 0 ? `, ${r.stats.sameHostCalls} same-host (loopback) call(s) not analysed` : '';
-  lines.push(`${head}${r.stats.calls} call(s) analysed${skipped}; ${findings.length} NAT finding(s) in ${verdicts.filter((v) => v.findings.length > 0).length} call(s)`);
+  let withFindings = 0;
+  for (const v of verdicts) if (v.findings.length > 0) withFindings++;
+  yield `${head}${r.stats.calls} call(s) analysed${skipped}; ${findings.length} NAT finding(s) in ${withFindings} call(s)\n`;
   const byCall = new Map<number, Finding[]>();
   for (const f of findings) {
     const k = f.callIndex ?? -1;
-    byCall.set(k, [...(byCall.get(k) ?? []), f]);
+    const list = byCall.get(k);
+    if (list === undefined) byCall.set(k, [f]);
+    else list.push(f);
   }
   for (const v of verdicts) {
     const fs = byCall.get(v.callIndex) ?? [];
     if (fs.length === 0) continue;
     const c = model.calls[v.callIndex];
-    lines.push('');
-    lines.push(`#${v.callIndex + 1} ${c?.method ?? ''} ${v.callId}`.replace(/\s+/g, ' ').trim());
-    lines.push(`  verdict: ${v.summary}`);
-    for (const f of fs) lines.push(`  ${f.severity.padEnd(7)} ${f.ruleId} [${frames(f)}] ${f.message.replace(/\s*\n\s*/g, ' ')}`);
+    yield `\n${`#${v.callIndex + 1} ${c?.method ?? ''} ${v.callId}`.replace(/\s+/g, ' ').trim()}\n  verdict: ${v.summary}\n`;
+    for (const f of fs) yield `  ${f.severity.padEnd(7)} ${f.ruleId} [${frames(f)}] ${oneLine(f.message)}\n`;
     byCall.delete(v.callIndex);
   }
   for (const [k, fs] of byCall) {
-    lines.push('');
-    lines.push(k >= 0 ? `#${k + 1} ${model.calls[k]?.callId ?? ''}` : '(no call)');
-    for (const f of fs) lines.push(`  ${f.severity.padEnd(7)} ${f.ruleId} [${frames(f)}] ${f.message}`);
+    yield `\n${k >= 0 ? `#${k + 1} ${model.calls[k]?.callId ?? ''}` : '(no call)'}\n`;
+    for (const f of fs) yield `  ${f.severity.padEnd(7)} ${f.ruleId} [${frames(f)}] ${f.message}\n`;
   }
-  if (findings.length === 0) lines.push('No NAT findings.');
-  return lines.join('\n') + '\n';
+  if (findings.length === 0) yield 'No NAT findings.\n';
+}
+
+/** natTextLines as one string. */
+export function formatNatText(model: CaptureModel, r: CaptureLintResult, findings: readonly Finding[], verdicts: readonly CallVerdict[], path?: string): string {
+  return [...natTextLines(model, r, findings, verdicts, path)].join('');
 }
 
 /** JSON report: exactly `{"findings": [{ruleId, severity, message, callId, frames}], "verdicts": [...]}`. */
 export function natJsonReport(findings: readonly Finding[], verdicts: readonly CallVerdict[]): NatJsonReport {
-  return { findings: findings.map(exportFinding), verdicts: verdicts.map((v) => exportVerdict(v, findings)) };
+  const positions = findingPositions(findings);
+  return { findings: findings.map(exportFinding), verdicts: verdicts.map((v) => exportVerdict(v, positions)) };
+}
+
+/**
+ * The JSON report as natJsonReport gives it, rendered exactly as `JSON.stringify(report, null, 2) + '\n'`, one
+ * finding or verdict at a time (a NAT-heavy capture's report is hundreds of MB).
+ */
+export function* natJsonLines(findings: readonly Finding[], verdicts: readonly CallVerdict[]): Generator<string> {
+  const positions = findingPositions(findings);
+  yield '{\n';
+  yield* jsonArray('findings', findings, exportFinding, false);
+  yield* jsonArray('verdicts', verdicts, (v) => exportVerdict(v, positions), true);
+  yield '}\n';
+}
+
+/** `  "name": [...]` inside a 2-space-indented object, items at depth 2 (JSON strings hold no raw line feeds). */
+function* jsonArray<T>(name: string, items: readonly T[], plain: (x: T) => unknown, last: boolean): Generator<string> {
+  const end = last ? '\n' : ',\n';
+  if (items.length === 0) {
+    yield `  ${JSON.stringify(name)}: []${end}`;
+    return;
+  }
+  yield `  ${JSON.stringify(name)}: [\n`;
+  for (let i = 0; i < items.length; i++) {
+    yield `    ${JSON.stringify(plain(items[i]!), null, 2).replace(/\n/g, '\n    ')}${i + 1 < items.length ? ',\n' : '\n'}`;
+  }
+  yield `  ]${end}`;
 }
 
 type SarifLevel = 'error' | 'warning' | 'note';
@@ -131,16 +173,29 @@ export function natSarif(findings: readonly Finding[], path: string): object {
   };
 }
 
+/** A rendered NAT report: its text in pieces (written as they come), and the exit code. */
+export interface NatReport {
+  pieces: Iterable<string>;
+  exitCode: 0 | 1;
+}
+
 /**
- * Run the NAT analysis on an imported capture and render it. Exit code 1 when any reported finding is an error
- * (after minSeverity), else 0. Rejects only when reading the capture fails.
+ * Run the NAT analysis on an imported capture; the report is rendered while `pieces` is iterated (text and JSON: a
+ * line or an item at a time, so a report of hundreds of MB is never held whole). Exit code 1 when any reported
+ * finding is an error (after minSeverity), else 0. Rejects only when reading the capture fails.
  */
-export async function runNat(model: CaptureModel, opts: NatOptions): Promise<{ output: string; exitCode: 0 | 1 }> {
+export async function natReport(model: CaptureModel, opts: NatOptions): Promise<NatReport> {
   const r = await lintCapture(model, opts.settings, { evidenceScan: opts.evidenceScan });
   const { findings, verdicts } = filtered(r, opts.minSeverity ?? 'hint');
-  let output: string;
-  if (opts.format === 'json') output = JSON.stringify(natJsonReport(findings, verdicts), null, 2) + '\n';
-  else if (opts.format === 'sarif') output = JSON.stringify(natSarif(findings, opts.path ?? 'capture.pcap'), null, 2) + '\n';
-  else output = formatNatText(model, r, findings, verdicts, opts.path);
-  return { output, exitCode: findings.some((f) => f.severity === 'error') ? 1 : 0 };
+  let pieces: Iterable<string>;
+  if (opts.format === 'json') pieces = natJsonLines(findings, verdicts);
+  else if (opts.format === 'sarif') pieces = [JSON.stringify(natSarif(findings, opts.path ?? 'capture.pcap'), null, 2) + '\n'];
+  else pieces = natTextLines(model, r, findings, verdicts, opts.path);
+  return { pieces, exitCode: findings.some((f) => f.severity === 'error') ? 1 : 0 };
+}
+
+/** natReport with the report as one string. */
+export async function runNat(model: CaptureModel, opts: NatOptions): Promise<{ output: string; exitCode: 0 | 1 }> {
+  const r = await natReport(model, opts);
+  return { output: [...r.pieces].join(''), exitCode: r.exitCode };
 }

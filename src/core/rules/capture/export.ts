@@ -32,15 +32,23 @@ export function exportFinding(f: Finding): ExportedFinding {
   };
 }
 
-/** One verdict as plain JSON data; `findings` are indexes into `all` (the findings array exported with it). */
-export function exportVerdict(v: CallVerdict, all: readonly Finding[]): ExportedVerdict {
-  const idx = new Map<Finding, number>();
-  all.forEach((f, i) => idx.set(f, i));
+/** Position of each finding in `all` (the findings array exported with the verdicts), for exportVerdict. */
+export function findingPositions(all: readonly Finding[]): ReadonlyMap<Finding, number> {
+  const positions = new Map<Finding, number>();
+  all.forEach((f, i) => positions.set(f, i));
+  return positions;
+}
+
+/**
+ * One verdict as plain JSON data; `findings` are indexes into the findings array exported with it, looked up in
+ * `positions` (findingPositions of that array: build it once for all verdicts, not per verdict).
+ */
+export function exportVerdict(v: CallVerdict, positions: ReadonlyMap<Finding, number>): ExportedVerdict {
   return {
     callIndex: v.callIndex,
     callId: v.callId,
     summary: v.summary,
     frames: [...v.frames],
-    findings: v.findings.map((f) => idx.get(f)).filter((i): i is number => i !== undefined),
+    findings: v.findings.map((f) => positions.get(f)).filter((i): i is number => i !== undefined),
   };
 }
