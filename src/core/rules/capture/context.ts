@@ -145,6 +145,24 @@ export function label(m: MessageFacts): string {
   return `${m.status ?? '?'}${reason}${m.cseqMethod ? ` (${m.cseqMethod})` : ''} f${m.frame}`;
 }
 
+/** Per call: the sightings of the logical message of each message (built on first use; see sightingsOf). */
+const logicalIndex = new WeakMap<CallFacts, Map<MessageFacts, MessageFacts[]>>();
+
+/**
+ * Every sighting of the logical message that `m` belongs to (pre/post NAT copies, retransmissions): its group in
+ * `call.logical`, or [m] when it is in none. A per-call index: searching the groups for each message was quadratic
+ * in the messages of a call.
+ */
+export function sightingsOf(call: CallFacts, m: MessageFacts): MessageFacts[] {
+  let index = logicalIndex.get(call);
+  if (index === undefined) {
+    index = new Map();
+    for (const l of call.logical) for (const x of l.msgs) if (!index.has(x)) index.set(x, l.msgs);
+    logicalIndex.set(call, index);
+  }
+  return index.get(m) ?? [m];
+}
+
 /**
  * Capture-wide indexes shared by every batch of calls: RTP streams by call, ICMP errors by quoted destination, and
  * the activity of each ip:port over the whole capture (SIP messages from the model's columns, keep-alives), built
@@ -373,12 +391,28 @@ export class CaptureRuleContext {
     };
   }
 
-  /** Responses to request sighting q: same transaction, same top branch and Via count. */
+  /** Per call: its responses by transaction index, in frame order (built on first use; see responsesTo). */
+  private readonly responsesByTx = new WeakMap<CallFacts, Map<number, MessageFacts[]>>();
+
+  /**
+   * Responses to request sighting q: same transaction, same top branch and Via count; in frame order. Looked up in a
+   * per-call index by transaction: a scan of the call's messages per request made a call with many transactions (a
+   * Call-ID reused for every OPTIONS or REGISTER refresh) quadratic.
+   */
   responsesTo(call: CallFacts, q: MessageFacts): MessageFacts[] {
+    let byTx = this.responsesByTx.get(call);
+    if (byTx === undefined) {
+      byTx = new Map();
+      for (const r of call.msgs) {
+        if (r.kind !== 'response') continue;
+        const list = byTx.get(r.txIndex);
+        if (list === undefined) byTx.set(r.txIndex, [r]);
+        else list.push(r);
+      }
+      this.responsesByTx.set(call, byTx);
+    }
     const b = q.via?.branch ?? '';
-    return call.msgs.filter(
-      (r) => r.kind === 'response' && r.txIndex === q.txIndex && (r.via?.branch ?? '') === b && r.viaCount === q.viaCount && r.cseqSeq === q.cseqSeq,
-    );
+    return (byTx.get(q.txIndex) ?? []).filter((r) => (r.via?.branch ?? '') === b && r.viaCount === q.viaCount && r.cseqSeq === q.cseqSeq);
   }
 
   private analyseParty(call: CallFacts, p: PartyAnalysis): void {
@@ -444,7 +478,7 @@ export class CaptureRuleContext {
       if (tr === 'public' && weak === undefined) weak = { tr, ip, port, msg };
       return undefined;
     };
-    const group = call.logical.find((l) => l.msgs.includes(m))?.msgs ?? [m];
+    const group = sightingsOf(call, m);
     for (const x of group) {
       if (x.sameHost) continue;
       const hit = look(x.src, x.srcPort, x);

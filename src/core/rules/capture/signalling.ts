@@ -5,7 +5,7 @@
 import type { Report, Rule } from '../types';
 import type { CallFacts, LogicalMessage, MessageFacts } from './facts';
 import type { CaptureRuleContext, CallAnalysis, Observation, PartyAnalysis, Translation } from './context';
-import { framesOf, frameList, label, who, UDP_BINDING_TIMEOUT_SEC } from './context';
+import { framesOf, frameList, label, sightingsOf, who, UDP_BINDING_TIMEOUT_SEC } from './context';
 import { defaultSipPort, hostPort, isStreamTransport } from './addresses';
 import {
   NAT_UAC_TEST,
@@ -45,12 +45,6 @@ export function reportCall(report: Report, call: CallFacts, msgs: readonly (Mess
 export function flat(s: string): string {
   void Number(s);
   return s;
-}
-
-/** Every sighting of the logical message that `m` belongs to (pre/post NAT copies, retransmissions). */
-export function sightings(call: CallFacts, m: MessageFacts): MessageFacts[] {
-  for (const l of call.logical) if (l.msgs.includes(m)) return l.msgs;
-  return [m];
 }
 
 function trText(tr: Translation, portChanged: boolean): string {
@@ -106,7 +100,7 @@ export const viaSourceRule: CaptureRule = {
         const v = req.via!;
         const viaPort = main.declPort;
         const portChanged = o.port !== undefined && !isStreamTransport(v.transport) && o.port !== viaPort;
-        const evidence: (MessageFacts | undefined)[] = [...sightings(call, req), o.msg, p.receivedMsg];
+        const evidence: (MessageFacts | undefined)[] = [...sightingsOf(call, req), o.msg, p.receivedMsg];
         const whoP = who(a, p.role);
         const declared = `Via ${hostPort(v.host, viaPort)}`;
         if (main.tr === 'public') {
@@ -179,7 +173,7 @@ export const contactSourceRule: CaptureRule = {
         const transport = c.transport ?? cm.transport;
         const cPort = c.port ?? defaultSipPort(transport, c.scheme);
         const whoP = who(a, p.role);
-        const evidence: (MessageFacts | undefined)[] = [...sightings(call, cm), found.msg];
+        const evidence: (MessageFacts | undefined)[] = [...sightingsOf(call, cm), found.msg];
         const register = cm.method === 'REGISTER' || cm.cseqMethod === 'REGISTER';
         const decl = `Contact ${hostPort(c.host, cPort)}`;
         const seen = `${whoP} is reached at ${hostPort(found.ip, found.port)}`;
