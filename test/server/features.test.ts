@@ -68,6 +68,15 @@ describe('incremental diagnostics', () => {
 });
 
 describe('hover', () => {
+  it('an address in a log prefix is described; a hex dump run of 300 000 characters is not taken for one (and does not throw)', () => {
+    const prefixed = 'U 2024/05/01 10:00:00.123456 192.168.1.10:5060 -> 203.0.113.5:5060\r\nINVITE sip:a@b SIP/2.0\r\nl: 0\r\n\r\n';
+    expect(hoverText(prefixed, '192.168.1.10', 3)).toMatch(/192\.168\.1\.10/);
+    const hex = 'ab'.repeat(150_000);
+    const dump = `${hex}\r\nINVITE sip:a@b SIP/2.0\r\nl: 0\r\n\r\n`;
+    expect(() => hoverText(dump, hex.slice(0, 8), 4)).not.toThrow();
+    expect(hoverText(dump, hex.slice(0, 8), 4)).not.toMatch(/address/i);
+  });
+
   it('explains header fields with their RFC section and compact form', () => {
     const v = hoverText(SAMPLE, 'Via:', 1);
     expect(v).toContain('**Via**');

@@ -111,7 +111,9 @@ function addressAround(snap: DocumentSnapshot, offset: number): { start: number;
   while (s > 0 && isAddr(b[s - 1]!)) s--;
   let e = offset;
   while (e < b.length && isAddr(b[e]!)) e++;
-  if (e - s < 3) return undefined;
+  // An address with a port is at most 47 characters ([IPv6]:port); a longer run (a hex dump) is not one, and spreading
+  // it into fromCharCode would exceed the argument limit.
+  if (e - s < 3 || e - s > 64) return undefined;
   let text = String.fromCharCode(...b.subarray(s, e));
   // "10.0.0.1:5060" in a log prefix: drop a trailing :port from an IPv4 address.
   const v4port = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(text);

@@ -88,8 +88,13 @@ export function documentSymbols(snap: DocumentSnapshot): DocumentSymbol[] {
     }
     if (emitted.has(k)) continue;
     emitted.add(k);
-    const start = Math.min(...group.map((g) => g.start));
-    const end = Math.max(...group.map((g) => g.end));
+    // A loop, not Math.min(...spread): a Call-ID can group 100k+ messages, more arguments than a call takes.
+    let start = group[0]!.start;
+    let end = group[0]!.end;
+    for (const g of group) {
+      if (g.start < start) start = g.start;
+      if (g.end > end) end = g.end;
+    }
     out.push({
       name: `Call-ID ${k}`,
       detail: `${group.length} messages`,

@@ -16,6 +16,27 @@ async function sessionOf(bytes: Uint8Array): Promise<CaptureSession> {
   return s;
 }
 
+describe('CaptureSession on a call of 140 000 messages', () => {
+  it('serves its ladder pages (the call\'s message ids are not spread into one function call)', async () => {
+    const records = [];
+    const msg = (start: string, headers: string[]) => [start, ...headers, 'Content-Length: 0', '', ''].join('\r\n');
+    for (let i = 0; i < 70_000; i++) {
+      const via = `Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-o${i}`;
+      const common = ['From: <sip:a@10.0.0.1>;tag=a1', 'Call-ID: keepalive@10.0.0.1', `CSeq: ${i + 1} OPTIONS`];
+      records.push({ time: 1_700_000_000 + i, data: buildFrame({ src: '10.0.0.1', dst: '10.0.0.2', payload: msg('OPTIONS sip:b@10.0.0.2 SIP/2.0', [via, 'To: <sip:b@10.0.0.2>', ...common]) }) });
+      records.push({ time: 1_700_000_000 + i + 0.01, data: buildFrame({ src: '10.0.0.2', dst: '10.0.0.1', payload: msg('SIP/2.0 200 OK', [via, `To: <sip:b@10.0.0.2>;tag=t${i}`, ...common]) }) });
+    }
+    const s = await sessionOf(writePcap(records));
+    expect(s.current!.calls).toHaveLength(1);
+    const h = s.handlers();
+    const first = await h.getLadder({ callIndexes: [0], from: 0, count: 4, columns: 'endpoint' });
+    expect(first.rowCount).toBe(140_000);
+    expect(first.rows.map((r) => r.label)).toEqual(['OPTIONS', '200 OK', 'OPTIONS', '200 OK']);
+    const last = await h.getLadder({ callIndexes: [0], from: 139_998, count: 4, columns: 'endpoint' });
+    expect(last.rows).toHaveLength(2);
+  }, 60_000);
+});
+
 describe('CaptureSession on a project sample', () => {
   it('pages calls, sorted and filtered', async () => {
     const s = await sessionOf(new Uint8Array(readFileSync(SAMPLE)));
