@@ -105,7 +105,8 @@ export function tokenizeSipHead(head: string): Token[][] {
     const ws = /^[ \t]*/.exec(rest)![0];
     const out: Token[] = [{ kind: 'header-name', text: name }, { kind: 'punct', text: ':' }];
     if (ws) out.push({ kind: 'text', text: ws });
-    out.push(...tokenizeHeaderValue(rest.slice(ws.length)));
+    // Not push(...tokens): a header of a few hundred kB (captures carry anything) has more tokens than a call takes.
+    for (const t of tokenizeHeaderValue(rest.slice(ws.length))) out.push(t);
     return out;
   });
 }

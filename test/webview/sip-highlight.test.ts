@@ -52,3 +52,13 @@ describe('SIP tokenizer', () => {
     expect(lines[4]!.map((t) => t.kind)).toEqual(['sdp-type', 'punct', 'sdp-attr']);
   });
 });
+
+describe('a header of 600 000 characters', () => {
+  it('is tokenised whole (its tokens are not spread into one call)', () => {
+    const value = Array.from({ length: 100_000 }, (_, i) => `p${i}=v`).join(';');
+    const lines = tokenizeSipHead(`INVITE sip:a@b SIP/2.0\r\nX-Big: ${value}`);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]!.map((t) => t.text).join('')).toBe(`X-Big: ${value}`);
+  });
+});
+
