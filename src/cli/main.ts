@@ -194,6 +194,14 @@ function guardOutput(input: string, out: string | undefined): void {
   if (out && resolve(out) === resolve(input)) throw new UsageError('output file must not be the input capture');
 }
 
+/** The reader of our output went away (`sipscope calls big.pcap | head`): nothing more to say, as Unix tools do. */
+const isBrokenPipe = (e: unknown): boolean => (e as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
+// A broken pipe also surfaces as an 'error' event on stdout, which would otherwise end the process with a stack trace.
+process.stdout.on('error', (e) => {
+  if (isBrokenPipe(e)) process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
@@ -205,6 +213,8 @@ main(process.argv.slice(2)).then(
     } else if (e instanceof InputError) {
       process.stderr.write(`sipscope: ${e.message}\n`);
       process.exitCode = 2;
+    } else if (isBrokenPipe(e)) {
+      process.exit(process.exitCode ?? 0);
     } else {
       process.stderr.write(`sipscope: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
       process.exitCode = 70;

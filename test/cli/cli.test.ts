@@ -1,6 +1,6 @@
 // The sipscope CLI as a user runs it (dist/cli.js, built by `npm test` before vitest): outputs, exit codes, and
 // clear errors on bad input; the input file is never written.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,10 @@ function run(...args: string[]) {
 }
 
 beforeAll(() => {
-  if (!existsSync(cli)) execFileSync(process.execPath, [join(root, 'esbuild.mjs'), 'cli'], { cwd: root });
+  // dist/cli.js is the launcher; it loads dist/cli-main.js and may start dist/import-worker.js.
+  if (![cli, join(root, 'dist/cli-main.js'), join(root, 'dist/import-worker.js')].every(existsSync)) {
+    execFileSync(process.execPath, [join(root, 'esbuild.mjs'), 'cli', 'cliMain', 'importWorker'], { cwd: root });
+  }
 });
 
 describe('sipscope calls', () => {
@@ -29,6 +32,25 @@ describe('sipscope calls', () => {
     expect(r.out).toMatch(/^#\s+Start \(UTC\)\s+Method\s+From\s+To\s+State/m);
     for (const state of ['completed', 'busy', 'rejected', 'cancelled', 'failed']) expect(r.out).toContain(state);
     expect(r.out).toMatch(/^10 calls, 55 messages, 0 problems$/m);
+  });
+  it('stops quietly when the reader of its output goes away (`sipscope calls big.pcap | head`)', async () => {
+    // 20 000 calls: a table of ~2 MB, far more than one pipe buffer.
+    const frames = [];
+    for (let i = 0; i < 20_000; i++) {
+      frames.push({
+        time: 1_700_000_000 + i,
+        payload: crlf(`OPTIONS sip:b@192.0.2.2 SIP/2.0\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK-${i}\nFrom: <sip:a@192.0.2.1>;tag=a\nTo: <sip:b@192.0.2.2>\nCall-ID: c${i}\nCSeq: 1 OPTIONS\nContent-Length: 0\n\n`),
+      });
+    }
+    const f = join(tmp, 'many-calls.pcap');
+    writeFileSync(f, pcapOf(frames));
+    const child = spawn(process.execPath, [cli, 'calls', f], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.once('data', () => child.stdout.destroy()); // like `head`: read a little, then close the pipe
+    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    expect(err).toBe('');
+    expect(code).toBe(0);
   });
   it('--summary prints only the totals line', () => {
     const r = run('calls', sample, '--summary');
