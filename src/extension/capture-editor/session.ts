@@ -210,7 +210,7 @@ export class CaptureSession {
     const ids: number[] = [];
     for (const ci of new Set(callIndexes)) {
       const c = Number.isInteger(ci) ? m.calls[ci] : undefined;
-      if (c) for (const id of c.messageIds) ids.push(id); // not push(...ids): a call can have 100k+ messages
+      if (c) for (const id of c.messageIds) ids.push(id); // not push(...c.messageIds): a call can have 100k+ messages
     }
     ids.sort((a, b) => a - b);
     return ids.map((id) => m.messages.get(id));
