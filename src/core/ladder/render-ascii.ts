@@ -89,7 +89,8 @@ export function renderLadderAscii(model: LadderModel, opts: AsciiLadderOptions =
   const streamTexts = model.streams.map((s) => cellText(s.label, ascii));
   const timeTexts = timeMode === 'none' ? [] : model.rows.map((r) => formatRowTime(r, timeMode));
   const timeHeader = timeMode === 'none' ? '' : TIME_HEADER[timeMode];
-  const timeWidth = timeMode === 'none' ? 0 : Math.max(timeHeader.length, ...timeTexts.map((t) => t.length)) + 2;
+  // Reduced in a loop, not Math.max(...spread): a ladder can have 200 000 rows, more arguments than a call takes.
+  const timeWidth = timeMode === 'none' ? 0 : timeTexts.reduce((w, t) => Math.max(w, t.length), timeHeader.length) + 2;
 
   // Natural room: left of column 0, gaps between lifelines, trailing room right of the last lifeline.
   let left0 = Math.floor(colLabels[0]!.length / 2);
@@ -136,7 +137,7 @@ export function renderLadderAscii(model: LadderModel, opts: AsciiLadderOptions =
       gaps.reduce((s, q) => s + Math.max(MIN_GAP, Math.min(q, cap)), 0) +
       Math.max(1, Math.min(trailing, cap)) +
       1;
-    const natural = Math.max(left0, trailing, ...gaps);
+    const natural = gaps.reduce((m, q) => Math.max(m, q), Math.max(left0, trailing));
     if (total(natural) > limit) {
       let lo = 0;
       let hi = natural;

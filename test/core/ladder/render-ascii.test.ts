@@ -129,3 +129,14 @@ describe('renderLadderAscii', () => {
     expect(text).toMatch(/├──┐ OPTIONS\n$/);
   });
 });
+
+describe('a ladder of 150 000 rows', () => {
+  it('renders every row (column widths are not found by spreading the rows into Math.max)', () => {
+    const base = sevenMessageCall();
+    const messages = Array.from({ length: 150_000 }, (_, i) => ({ ...base[i % base.length]!, id: i, frame: i + 1 }));
+    const model = buildLadder(messages);
+    const text = renderLadderAscii(model, { time: 'relative' });
+    expect(text.split('\n').filter((l) => /[─-]>|<[─-]/.test(l))).toHaveLength(150_000);
+  });
+});
+
