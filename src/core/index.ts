@@ -72,7 +72,7 @@ export { normalizeSeverity, toVsCodeSeverity, severityRank, atLeast } from './ru
 export type { VsCodeSeverityName } from './rules/config';
 export { lintCapture, captureRules } from './rules/run-capture';
 export type { CaptureLintResult, CaptureLintOptions } from './rules/run-capture';
-export { exportFinding, exportVerdict, findingPositions } from './rules/capture/export';
+export { evidenceFrames, exportFinding, exportVerdict, findingPositions } from './rules/capture/export';
 export type { ExportedFinding, ExportedVerdict } from './rules/capture/export';
 
 // ---- RTP/RTCP analysis (issue #5) ----

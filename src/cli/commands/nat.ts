@@ -5,7 +5,7 @@ import type { CaptureModel, CallVerdict, Finding, LintSettings, RuleSeverity } f
 import { atLeast } from '../../core/rules/config';
 import { RULES } from '../../core/rules/registry';
 import { lintCapture, type CaptureLintOptions, type CaptureLintResult } from '../../core/rules/run-capture';
-import { exportFinding, exportVerdict, findingPositions, type ExportedFinding, type ExportedVerdict } from '../../core/rules/capture/export';
+import { evidenceFrames, exportFinding, exportVerdict, findingPositions, type ExportedFinding, type ExportedVerdict } from '../../core/rules/capture/export';
 
 export type NatFormat = 'text' | 'json' | 'sarif';
 
@@ -35,11 +35,7 @@ function filtered(r: CaptureLintResult, min: RuleSeverity): { findings: readonly
 }
 
 function frames(f: Finding): string {
-  const given = f.frames ?? [];
-  // Usually already strictly increasing: then no Set and no sort.
-  let sorted = true;
-  for (let i = 1; i < given.length && sorted; i++) sorted = given[i - 1]! < given[i]!;
-  const fr = sorted ? given : [...new Set(given)].sort((a, b) => a - b);
+  const fr = evidenceFrames(f);
   if (fr.length === 0) return '-';
   return fr.length > 8 ? `${fr.slice(0, 8).map((x) => `f${x}`).join(',')},…` : fr.map((x) => `f${x}`).join(',');
 }

@@ -2,6 +2,7 @@
 // complete (cancellable, re-run when the settings change), and indexes its findings for the webview: per-call lists
 // with evidence frames classified (SIP message / RTP stream / other packet), arrow markers per message and stream.
 import {
+  evidenceFrames,
   getRule,
   lintCapture,
   matchIcmpAnswers,
@@ -199,7 +200,7 @@ export function indexFindings(model: CaptureModel, findings: readonly Finding[],
     const frames: EvidenceFrame[] = [];
     const streamIndexes: number[] = [];
     const markedMessages = new Set<number>();
-    for (const frame of [...new Set(f.frames ?? [])].sort((a, b) => a - b)) {
+    for (const frame of evidenceFrames(f)) {
       const m = local.get(frame);
       const si = streamByFirstFrame.get(frame);
       if (m) {

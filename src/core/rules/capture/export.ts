@@ -21,6 +21,14 @@ export interface ExportedVerdict {
   findings: number[];
 }
 
+/** A finding's evidence frames, unique and ascending (a new array; no sort when they already are, as usual). */
+export function evidenceFrames(f: Finding): number[] {
+  const given = f.frames ?? [];
+  let increasing = true;
+  for (let i = 1; i < given.length && increasing; i++) increasing = given[i - 1]! < given[i]!;
+  return increasing ? given.slice() : [...new Set(given)].sort((a, b) => a - b);
+}
+
 /** One finding as plain JSON data. */
 export function exportFinding(f: Finding): ExportedFinding {
   return {
@@ -28,7 +36,7 @@ export function exportFinding(f: Finding): ExportedFinding {
     severity: f.severity,
     message: f.message,
     callId: f.callId ?? null,
-    frames: [...new Set(f.frames ?? [])].sort((a, b) => a - b),
+    frames: evidenceFrames(f),
   };
 }
 
