@@ -1,7 +1,8 @@
 // Opens a capture file read-only and imports it through the core; turns unreadable input into a clear CLI error.
 import { importCapture, isGzip, type CaptureModel, type ImportOptions } from '../core/index';
 import { openFileByteSource, type FileByteSource } from './node-byte-source';
-import { importCaptureThreaded, importWorkerScript } from './threaded-import';
+import { importWorkerScript } from './prestart';
+import { importCaptureThreaded } from './threaded-import';
 import { loadFactScanner } from './wasm';
 
 export class InputError extends Error {}

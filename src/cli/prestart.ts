@@ -6,6 +6,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
+/**
+ * The bundled import worker next to the bundles in `dir` (default: next to this one), or undefined (running from
+ * sources: importCapture in one thread).
+ */
+export function importWorkerScript(dir: string = __dirname): string | undefined {
+  const p = join(dir, 'import-worker.js');
+  return existsSync(p) ? p : undefined;
+}
+
 /** Where the launcher leaves the worker for threaded-import.ts (one process-wide slot). */
 const SLOT = Symbol.for('sipscope.prestartedImportWorker');
 
@@ -25,8 +34,8 @@ type WithSlot = typeof globalThis & { [SLOT]?: Prestarted };
  */
 export function prestartImportWorker(argv: readonly string[], dir: string): void {
   if (argv[0] !== 'calls' || process.env.SIPSCOPE_THREADS === '0') return;
-  const script = join(dir, 'import-worker.js');
-  if (!existsSync(script)) return;
+  const script = importWorkerScript(dir);
+  if (script === undefined) return;
   const worker = new Worker(script);
   worker.unref();
   const p: Prestarted = { worker, script, gone: false };

@@ -2,8 +2,6 @@
 // frame, SIP facts) while the main thread builds the call model from its FactBatches (core/capture/fact-batch.ts).
 // Same model as importCapture with `rtp: false` (a test checks it on every sample and corpus capture); RTP analysis
 // and NAT evidence are not batched, so imports that need them stay in one thread.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   CallModelBuilder, FactBatchReader, emptyModel, finishModel,
@@ -52,11 +50,6 @@ export function detachOnce(): void {
   structuredClone(b, { transfer: [b] });
 }
 
-/** The bundled worker script next to the CLI bundle, or undefined (running from sources: use importCapture). */
-export function importWorkerScript(): string | undefined {
-  const p = join(__dirname, 'import-worker.js');
-  return existsSync(p) ? p : undefined;
-}
 
 /**
  * Import the capture at `path` (already opened read-only as `source`, which the model keeps for re-reading message
