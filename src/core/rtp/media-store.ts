@@ -94,6 +94,7 @@ const samePayloadFormat = (a: PayloadFormat, b: PayloadFormat): boolean =>
 class FormatLists {
   readonly lists: PayloadFormat[][] = [];
   private readonly byHash = new Map<number, number[]>();
+  /** The id of the list equal to `list` (a copy is kept when it is new: callers may reuse `list`). */
   id(list: PayloadFormat[]): number {
     let h = list.length;
     for (const f of list) {
@@ -112,7 +113,7 @@ class FormatLists {
       }
     }
     const id = this.lists.length;
-    this.lists.push(list);
+    this.lists.push(list.slice());
     if (bucket !== undefined) bucket.push(id);
     else this.byHash.set(h, [id]);
     return id;
