@@ -1,10 +1,9 @@
 // sipscope CLI entry: parses argv and dispatches to commands. Exit codes: 0 ok, 1 lint errors found, 2 bad usage or
 // unreadable input. Never writes to an input file.
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { lastOption, parseArgs, UsageError } from './args';
 import { callsOutput } from './commands/calls';
-import { ChunkedWriter } from './format/chunked-writer';
+import { ChunkedWriter, writeOutputFile } from './format/chunked-writer';
 import { writeExportJson } from './commands/export';
 import { ladderFormatFor, renderLadder } from './commands/ladder';
 import { runLint, type LintFormat } from './commands/lint';
@@ -79,12 +78,12 @@ async function main(argv: string[]): Promise<number> {
       if (!Number.isInteger(max) || max < 1) throw new UsageError('--max-messages must be a positive integer');
       const cap = await loadCapture(file, await tlsOptions(a, file));
       try {
-        const r = await renderLadder(cap.model, { title: file, callIds: a.options.get('call') ?? [], format, columns, time, max });
+        const r = renderLadder(cap.model, { title: file, callIds: a.options.get('call') ?? [], format, columns, time, max });
         if (r.cut) process.stderr.write(`sipscope: ladder cut at ${max} messages (use --call or --max-messages)\n`);
         if (out) {
-          await writeFile(out, r.text);
+          await writeOutputFile(out, r.pieces);
           process.stderr.write(`sipscope: wrote ${r.messages}-message ladder to ${out}\n`);
-        } else process.stdout.write(r.text.endsWith('\n') ? r.text : r.text + '\n');
+        } else await new ChunkedWriter(process.stdout).writeAllAsync(endingWithLineFeed(r.pieces));
       } finally {
         await cap.close();
       }
@@ -176,6 +175,16 @@ async function tlsOptions(a: ReturnType<typeof parseArgs>, file: string): Promis
 /** Each line of `lines` with its line end. */
 function* linesOf(lines: Iterable<string>): Generator<string> {
   for (const l of lines) yield l + '\n';
+}
+
+/** The pieces of `pieces`, then a line feed unless the last piece ended with one (terminal output). */
+async function* endingWithLineFeed(pieces: AsyncIterable<string>): AsyncGenerator<string> {
+  let last = '';
+  for await (const p of pieces) {
+    if (p !== '') last = p;
+    yield p;
+  }
+  if (!last.endsWith('\n')) yield '\n';
 }
 
 /** The pieces of `pieces`, then `tail`. */

@@ -106,6 +106,17 @@ describe('bad input gets a clear error and exit code 2', () => {
     expect(run('ladder', sample, '--columns', 'diagonal').code).toBe(2);
     expect(run('export', sample, '--format', 'xml').code).toBe(2);
   });
+  it('names an output file it cannot write, with exit code 2 (not an internal error)', () => {
+    for (const [cmd, ...more] of [['ladder'], ['ladder', '--format', 'svg'], ['export', '--format', 'json']] as const) {
+      const r = run(cmd, sample, ...more, '-o', join(tmp, 'no-such-dir', 'out.html'));
+      expect(r.code, cmd).toBe(2);
+      expect(r.err).toMatch(/no-such-dir[/\\]out\.html: cannot write: no such directory/);
+      expect(r.err).not.toContain('internal error');
+    }
+    const r = run('ladder', sample, '--format', 'html', '-o', tmp); // a directory
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('cannot write: is a directory');
+  });
   it('refuses to write the output over the input capture', () => {
     const copy = join(tmp, 'in.pcap');
     writeFileSync(copy, readFileSync(sample));

@@ -1,8 +1,5 @@
 // `sipscope export FILE --format json [-o OUT]`: streams the export document (schema in README) to a file or stdout.
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
-import { ChunkedWriter } from '../format/chunked-writer';
+import { ChunkedWriter, openOutputFile } from '../format/chunked-writer';
 import { exportCall, exportEntry, exportFinding, exportHeader, exportOrder, exportStream, exportVerdict, findingPositions, lintCapture, MessageBytesReader, type CaptureModel } from '../../core/index';
 
 /**
@@ -10,8 +7,15 @@ import { exportCall, exportEntry, exportFinding, exportHeader, exportOrder, expo
  * goes out in 1 MB writes, so memory stays flat for big captures.
  */
 export async function writeExportJson(model: CaptureModel, outPath: string | undefined): Promise<void> {
-  const out: Writable = outPath ? createWriteStream(outPath) : process.stdout;
-  const writer = new ChunkedWriter(out);
+  const file = outPath ? await openOutputFile(outPath) : undefined;
+  try {
+    await writeExport(model, new ChunkedWriter(file ?? process.stdout));
+  } finally {
+    await file?.close();
+  }
+}
+
+async function writeExport(model: CaptureModel, writer: ChunkedWriter): Promise<void> {
   const write = (s: string): Promise<void> => writer.write(s);
   const reader = new MessageBytesReader(model);
   /** `"name": [` then one JSON item per line, written as produced (so memory stays flat), then `]`. */
@@ -37,8 +41,4 @@ export async function writeExportJson(model: CaptureModel, outPath: string | und
   await array('verdicts', nat.verdicts.length, (i) => exportVerdict(nat.verdicts[i]!, positions));
   await write('\n ],\n "problems": ' + JSON.stringify(model.problems) + '\n}\n');
   await writer.flush();
-  if (outPath) {
-    out.end();
-    await once(out, 'finish');
-  }
 }

@@ -1,13 +1,14 @@
 // `sipscope ladder FILE [--call ID]... [-o OUT.html|.svg|.txt|.mmd|.puml]`: ladder diagram of some or all calls.
 import {
   buildLadder,
-  loadMessageBytes,
+  htmlMessageSection,
+  ladderHtmlPieces,
+  ladderSvgPieces,
   matchIcmpAnswers,
+  MessageBytesReader,
   renderLadderAscii,
-  renderLadderHtml,
   renderLadderMermaid,
   renderLadderPlantUml,
-  renderLadderSvg,
   decodeMessageText,
   type CaptureModel,
   type CallInfo,
@@ -59,39 +60,47 @@ export function ladderMessages(model: CaptureModel, calls: readonly CallInfo[], 
   return { messages: out, cut: false };
 }
 
-export async function renderLadder(
+/**
+ * The ladder of the selected calls in `opts.format`, as pieces of text in output order (`pieces`: the HTML and SVG
+ * documents one piece per arrow and per message section, so a 100 000-arrow ladder never exists as one string).
+ * HTML message texts are re-read from the capture while the pieces are consumed, in capture order, one read per
+ * 4 MiB window (MessageBytesReader). `cut`: the ladder stops at `opts.max` messages.
+ */
+export function renderLadder(
   model: CaptureModel,
   opts: { title: string; callIds: string[]; format: LadderFormat; columns: 'endpoint' | 'ip'; time: 'absolute' | 'relative' | 'delta'; max: number },
-): Promise<{ text: string; cut: boolean; messages: number }> {
+): { pieces: AsyncIterable<string>; cut: boolean; messages: number } {
   const calls = selectCalls(model, opts.callIds);
   const { messages, cut } = ladderMessages(model, calls, opts.max);
   const callSet = new Set(calls.map((c) => c.index));
   const streams = model.streams.filter((s) => callSet.has(s.callIndex));
   const icmp = matchIcmpAnswers(model.icmpQuoted, model.evidence?.icmp ?? [], messages, streams);
   const ladder = buildLadder(messages, { columns: opts.columns, calls, streams, icmp });
-  let text: string;
-  switch (opts.format) {
-    case 'text':
-      text = renderLadderAscii(ladder, { time: opts.time });
-      break;
-    case 'svg':
-      text = renderLadderSvg(ladder, { time: opts.time });
-      break;
-    case 'mermaid':
-      text = renderLadderMermaid(ladder);
-      break;
-    case 'plantuml':
-      text = renderLadderPlantUml(ladder);
-      break;
-    case 'json':
-      text = JSON.stringify(ladder, null, 1);
-      break;
-    case 'html': {
-      const texts = new Map<number, string>();
-      for (const m of messages) texts.set(m.id, decodeMessageText(await loadMessageBytes(model, m.id)));
-      text = renderLadderHtml(ladder, { title: opts.title, calls, messageText: (id) => texts.get(id), generator: 'sipscope' });
-      break;
+  const pieces = async function* (): AsyncGenerator<string> {
+    switch (opts.format) {
+      case 'text':
+        yield renderLadderAscii(ladder, { time: opts.time });
+        break;
+      case 'svg':
+        yield* ladderSvgPieces(ladder, { time: opts.time });
+        break;
+      case 'mermaid':
+        yield renderLadderMermaid(ladder);
+        break;
+      case 'plantuml':
+        yield renderLadderPlantUml(ladder);
+        break;
+      case 'json':
+        yield JSON.stringify(ladder, null, 1);
+        break;
+      case 'html': {
+        const reader = new MessageBytesReader(model);
+        for (const p of ladderHtmlPieces(ladder, { title: opts.title, calls, generator: 'sipscope' })) {
+          yield typeof p === 'string' ? p : htmlMessageSection(p, decodeMessageText(await reader.bytes(p.row.messageId)));
+        }
+        break;
+      }
     }
-  }
-  return { text, cut, messages: messages.length };
+  };
+  return { pieces: pieces(), cut, messages: messages.length };
 }

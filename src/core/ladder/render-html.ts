@@ -6,7 +6,7 @@ import { escapeHtml } from './escape';
 import type { LadderGeometryOptions } from './geometry';
 import type { LadderModel, LadderRow, LadderTimeMode } from './model';
 import { arrowLabel, formatDateTime } from './model';
-import { CALL_COLORS, renderLadderSvg } from './render-svg';
+import { CALL_COLORS, ladderSvgPieces } from './render-svg';
 
 export interface HtmlLadderOptions {
   /** Page title (`<title>` and `<h1>`); escaped. */
@@ -37,8 +37,59 @@ export function messageAnchor(messageId: number): string {
  * previous/next/close links. All messages are also listed below the ladder inside a `<details>`.
  */
 export function renderLadderHtml(model: LadderModel, opts: HtmlLadderOptions): string {
+  const out: string[] = [];
+  for (const p of ladderHtmlPieces(model, opts)) out.push(typeof p === 'string' ? p : htmlMessageSection(p, opts.messageText?.(p.row.messageId)));
+  return out.join('');
+}
+
+/** A message's section in the HTML report: ladderHtmlPieces leaves reading its text to the caller (htmlMessageSection). */
+export interface HtmlMessageSlot {
+  row: LadderRow;
+  /** The rows before and after it in the ladder (previous/next links). */
+  prev: LadderRow | undefined;
+  next: LadderRow | undefined;
+}
+
+/**
+ * renderLadderHtml's document as pieces in order: strings (lines with their line feed; the inline SVG one piece per
+ * arrow) and, for each message section, an HtmlMessageSlot to be rendered with htmlMessageSection and the message's
+ * text. A writer can stream the document and read message texts as it goes (the CLI reads them in capture order);
+ * `opts.messageText` is not used here.
+ */
+export function* ladderHtmlPieces(model: LadderModel, opts: HtmlLadderOptions): Generator<string | HtmlMessageSlot> {
   const e = escapeHtml;
-  const svg = renderLadderSvg(model, {
+  const first = model.rows[0];
+  const summary = first
+    ? `${model.rows.length} message${model.rows.length === 1 ? '' : 's'} · ${model.columns.length} endpoint${model.columns.length === 1 ? '' : 's'} · ${model.calls.length} call${model.calls.length === 1 ? '' : 's'} · starts ${formatDateTime(model.startSec, model.startNsec)} UTC`
+    : 'No messages.';
+
+  yield nl('<!DOCTYPE html>');
+  yield nl('<html lang="en">');
+  yield nl('<head>');
+  yield nl('<meta charset="utf-8">');
+  yield nl(`<meta http-equiv="Content-Security-Policy" content="${e(HTML_REPORT_CSP)}">`);
+  yield nl('<meta name="viewport" content="width=device-width, initial-scale=1">');
+  yield nl('<meta name="color-scheme" content="light dark">');
+  if (opts.generator !== undefined) yield nl(`<meta name="generator" content="${e(opts.generator)}">`);
+  yield nl(`<title>${e(opts.title)}</title>`);
+  yield nl(`<style>${PAGE_CSS}</style>`);
+  yield nl('</head>');
+  yield nl('<body>');
+  yield nl(`<header class="page"><h1>${e(opts.title)}</h1><p class="muted">${e(summary)}</p></header>`);
+  yield nl('<main>');
+
+  yield nl(renderCallTable(model, opts.calls));
+
+  if (model.warnings.length > 0) {
+    yield nl('<section class="warnings"><h2>Warnings</h2><ul>');
+    for (const w of model.warnings) yield nl(`<li>${e(w)}</li>`);
+    yield nl('</ul></section>');
+  }
+
+  yield nl('<section id="ladder" class="ladder"><h2>Call flow</h2>');
+  yield nl('<p class="muted hint">Click an arrow to show its message.</p>');
+  yield '<div class="ladder-scroll">';
+  yield* ladderSvgPieces(model, {
     time: opts.time ?? 'relative',
     theme: 'auto',
     xmlDeclaration: false,
@@ -47,67 +98,38 @@ export function renderLadderHtml(model: LadderModel, opts: HtmlLadderOptions): s
     linkHref: (row) => `#${messageAnchor(row.messageId)}`,
     rowId: (row) => `arrow-${row.index}`,
   });
+  yield nl('</div>');
+  yield nl('</section>');
 
-  const first = model.rows[0];
-  const summary = first
-    ? `${model.rows.length} message${model.rows.length === 1 ? '' : 's'} · ${model.columns.length} endpoint${model.columns.length === 1 ? '' : 's'} · ${model.calls.length} call${model.calls.length === 1 ? '' : 's'} · starts ${formatDateTime(model.startSec, model.startNsec)} UTC`
-    : 'No messages.';
-
-  const out: string[] = [];
-  out.push('<!DOCTYPE html>');
-  out.push('<html lang="en">');
-  out.push('<head>');
-  out.push('<meta charset="utf-8">');
-  out.push(`<meta http-equiv="Content-Security-Policy" content="${e(HTML_REPORT_CSP)}">`);
-  out.push('<meta name="viewport" content="width=device-width, initial-scale=1">');
-  out.push('<meta name="color-scheme" content="light dark">');
-  if (opts.generator !== undefined) out.push(`<meta name="generator" content="${e(opts.generator)}">`);
-  out.push(`<title>${e(opts.title)}</title>`);
-  out.push(`<style>${PAGE_CSS}</style>`);
-  out.push('</head>');
-  out.push('<body>');
-  out.push(`<header class="page"><h1>${e(opts.title)}</h1><p class="muted">${e(summary)}</p></header>`);
-  out.push('<main>');
-
-  out.push(renderCallTable(model, opts.calls));
-
-  if (model.warnings.length > 0) {
-    out.push('<section class="warnings"><h2>Warnings</h2><ul>');
-    for (const w of model.warnings) out.push(`<li>${e(w)}</li>`);
-    out.push('</ul></section>');
-  }
-
-  out.push('<section id="ladder" class="ladder"><h2>Call flow</h2>');
-  out.push('<p class="muted hint">Click an arrow to show its message.</p>');
-  out.push(`<div class="ladder-scroll">${svg}</div>`);
-  out.push('</section>');
-
-  out.push(`<details class="messages" open><summary><h2>All messages (${model.rows.length})</h2></summary>`);
+  yield nl(`<details class="messages" open><summary><h2>All messages (${model.rows.length})</h2></summary>`);
   const rendered = new Set<number>(); // duplicate message ids (a builder warning) must not duplicate element ids
-  model.rows.forEach((row, i) => {
-    if (rendered.has(row.messageId)) return;
+  const rows = model.rows;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (rendered.has(row.messageId)) continue;
     rendered.add(row.messageId);
-    out.push(renderMessageSection(row, model.rows[i - 1], model.rows[i + 1], opts.messageText));
-  });
-  out.push('</details>');
+    yield { row, prev: rows[i - 1], next: rows[i + 1] };
+  }
+  yield nl('</details>');
 
-  out.push('</main>');
+  yield nl('</main>');
   const gen = opts.generator !== undefined ? `Generated by ${e(opts.generator)}. ` : '';
-  out.push(`<footer class="muted">${gen}Times are UTC. This page loads nothing and runs no script.</footer>`);
-  out.push('</body>');
-  out.push('</html>');
-  return out.join('\n') + '\n';
+  yield nl(`<footer class="muted">${gen}Times are UTC. This page loads nothing and runs no script.</footer>`);
+  yield nl('</body>');
+  yield nl('</html>');
 }
 
-function renderMessageSection(
-  row: LadderRow,
-  prev: LadderRow | undefined,
-  next: LadderRow | undefined,
-  messageText: ((messageId: number) => string | undefined) | undefined,
-): string {
+/** A line of the document with its line feed. */
+const nl = (line: string): string => line + '\n';
+
+/** The section of `slot`'s message with its text (undefined: "not available"), as a piece with its line feed. */
+export function htmlMessageSection(slot: HtmlMessageSlot, text: string | undefined): string {
+  return renderMessageSection(slot.row, slot.prev, slot.next, text) + '\n';
+}
+
+function renderMessageSection(row: LadderRow, prev: LadderRow | undefined, next: LadderRow | undefined, text: string | undefined): string {
   const e = escapeHtml;
   const id = messageAnchor(row.messageId);
-  const text = messageText?.(row.messageId);
   const nav = [
     prev ? `<a href="#${messageAnchor(prev.messageId)}">← previous</a>` : '',
     next ? `<a href="#${messageAnchor(next.messageId)}">next →</a>` : '',

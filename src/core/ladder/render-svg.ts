@@ -85,6 +85,21 @@ export const LADDER_SVG_CLASS = 'sipscope-ladder';
  * `<a href>` when `linkHref` returns a value. Retransmissions are dashed; SDP bodies get a dot at the sender.
  */
 export function renderLadderSvg(model: LadderModel, opts: SvgLadderOptions = {}): string {
+  return joinPieces(ladderSvgPieces(model, opts));
+}
+
+/** The pieces of a string iterable joined (one join, no intermediate concatenations). */
+export function joinPieces(pieces: Iterable<string>): string {
+  const out: string[] = [];
+  for (const p of pieces) out.push(p);
+  return out.join('');
+}
+
+/**
+ * renderLadderSvg's document as pieces (lines with their line feed, one per arrow), in order: a writer can stream
+ * them, so a ladder of 100 000 arrows never exists as one string. Their concatenation is renderLadderSvg's result.
+ */
+export function* ladderSvgPieces(model: LadderModel, opts: SvgLadderOptions = {}): Generator<string> {
   // Stream labels are drawn at STREAM_LABEL_SCALE: the columns make room for them unless the caller says otherwise.
   const layout = layoutLadder(model, { streamLabelScale: STREAM_LABEL_SCALE, ...opts.geometry });
   const theme = opts.theme ?? 'light';
@@ -92,31 +107,30 @@ export function renderLadderSvg(model: LadderModel, opts: SvgLadderOptions = {})
   const prefix = sanitiseId(opts.idPrefix ?? 'sipscope-');
   const w = layout.width;
   const h = layout.height;
-  const out: string[] = [];
 
-  if (opts.xmlDeclaration !== false) out.push('<?xml version="1.0" encoding="UTF-8"?>');
-  out.push(
+  if (opts.xmlDeclaration !== false) yield nl('<?xml version="1.0" encoding="UTF-8"?>');
+  yield nl(
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" ` +
       `class="${LADDER_SVG_CLASS} theme-${theme}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" ` +
       `role="img" aria-label="${escapeXml(opts.title ?? 'SIP call flow')}">`,
   );
-  out.push(`<title>${escapeXml(opts.title ?? 'SIP call flow')}</title>`);
-  out.push(`<style>${svgCss(theme, layout)}</style>`);
+  yield nl(`<title>${escapeXml(opts.title ?? 'SIP call flow')}</title>`);
+  yield nl(`<style>${svgCss(theme, layout)}</style>`);
 
   // Arrowheads: one marker per status class (marker contents do not inherit the referencing element's colour).
   const mw = fmt(9 * layout.zoom);
-  out.push('<defs>');
+  yield nl('<defs>');
   for (let s = 0; s <= 7; s++) {
-    out.push(
+    yield nl(
       `<marker id="${prefix}head-${s}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="${mw}" markerHeight="${mw}" ` +
         `markerUnits="userSpaceOnUse" orient="auto"><path class="head s${s}" d="M0,0 L10,5 L0,10 z"/></marker>`,
     );
   }
-  out.push('</defs>');
-  out.push(`<rect class="bg" x="0" y="0" width="${w}" height="${h}"/>`);
+  yield nl('</defs>');
+  yield nl(`<rect class="bg" x="0" y="0" width="${w}" height="${h}"/>`);
 
   if (model.streams.length > 0) {
-    out.push('<g class="streams">');
+    yield nl('<g class="streams">');
     // The label goes in the free strip below an arrow shaft (above the next row's label), in a smaller font: under
     // the stream's start row, or the next row whose strip is still free between the same two columns (both
     // directions of a call usually start together). An arrow in front gives the direction; <title> repeats it.
@@ -131,32 +145,33 @@ export function renderLadderSvg(model: LadderModel, opts: SvgLadderOptions = {})
       const arrow = s.toColumn > s.fromColumn ? '→ ' : s.toColumn < s.fromColumn ? '← ' : '';
       const data = s.streamIndex !== undefined ? ` data-stream="${s.streamIndex}"` : '';
       const text = escapeXml(arrow + s.label);
-      out.push(
+      yield nl(
         `<g class="stream"${data}><title>${text}</title><rect x="${fmt(b.x)}" y="${fmt(b.y)}" width="${fmt(b.width)}" height="${fmt(b.height)}"/>` +
           `<text class="stream-label" x="${fmt(b.x + b.width / 2)}" y="${fmt(arrowY(layout, row) + layout.fontSize * 0.95)}" text-anchor="middle">${text}</text></g>`,
       );
     }
-    out.push('</g>');
+    yield nl('</g>');
   }
 
-  out.push('<g class="columns">');
+  yield nl('<g class="columns">');
   const lifeTop = layout.headerHeight - layout.fontSize * 0.5;
   const lifeBottom = h - layout.footerHeight / 2;
-  model.columns.forEach((col, i) => {
+  for (let i = 0; i < model.columns.length; i++) {
+    const col = model.columns[i]!;
     const x = fmt(layout.columnX[i]!);
     const b = headerBox(layout, i);
-    out.push(
+    yield nl(
       `<g class="column" data-column="${i}">` +
         `<line class="lifeline" x1="${x}" y1="${fmt(lifeTop)}" x2="${x}" y2="${fmt(lifeBottom)}"/>` +
         `<rect class="header-box" x="${fmt(b.x)}" y="${fmt(b.y)}" width="${fmt(b.width)}" height="${fmt(b.height)}" rx="${fmt(3 * layout.zoom)}"/>` +
         `<text class="header" x="${fmt(b.textX)}" y="${fmt(b.textY)}" text-anchor="middle">${escapeXml(col.label)}</text></g>`,
     );
-  });
-  out.push('</g>');
+  }
+  yield nl('</g>');
 
   if (timeMode !== 'none' && layout.timeColumnWidth > 0) {
     const label = timeMode === 'absolute' ? 'time (UTC)' : timeMode;
-    out.push(
+    yield nl(
       `<text class="time-header" x="${fmt(layout.margin)}" y="${fmt(layout.headerHeight / 2 + layout.fontSize * 0.35)}">${escapeXml(label)}</text>`,
     );
   }
@@ -164,18 +179,20 @@ export function renderLadderSvg(model: LadderModel, opts: SvgLadderOptions = {})
   const colorOf = new Map<number, number>();
   for (const c of model.calls) colorOf.set(c.callIndex, c.colorIndex);
 
-  out.push('<g class="rows">');
-  for (const row of model.rows) out.push(renderRow(row, layout, opts, timeMode, prefix, colorOf.get(row.callIndex)));
-  out.push('</g>');
+  yield nl('<g class="rows">');
+  for (const row of model.rows) yield nl(renderRow(row, layout, opts, timeMode, prefix, colorOf.get(row.callIndex)));
+  yield nl('</g>');
 
   if (model.rows.length === 0) {
-    out.push(
+    yield nl(
       `<text class="empty" x="${fmt(w / 2)}" y="${fmt(layout.headerHeight + layout.fontSize)}" text-anchor="middle">(no messages)</text>`,
     );
   }
-  out.push('</svg>');
-  return out.join('\n') + '\n';
+  yield '</svg>\n';
 }
+
+/** A line of the document with its line feed. */
+const nl = (line: string): string => line + '\n';
 
 function renderRow(
   row: LadderRow,

@@ -1,6 +1,6 @@
 // Tests for the HTML report: CSP and no script, arrow-to-section links, call table, escaping, empty input.
 import { describe, expect, it } from 'vitest';
-import { HTML_REPORT_CSP, buildLadder, renderLadderHtml } from '../../../src/core/ladder';
+import { HTML_REPORT_CSP, buildLadder, htmlMessageSection, ladderHtmlPieces, renderLadderHtml } from '../../../src/core/ladder';
 import { EVIL, msg, sevenMessageCall, sevenMessageCallInfo } from './fixtures';
 
 const text = (id: number): string => `SIP/2.0 200 OK\r\nCall-ID: ${id}@example\r\nX-Evil: ${EVIL}\r\n\r\n`;
@@ -98,4 +98,24 @@ describe('renderLadderHtml', () => {
     expect((page.match(/<section id="msg-5"/g) ?? []).length).toBe(1);
     expect(page).toContain('duplicate message id');
   });
+
+  it('streams as pieces: one per arrow and a message slot per section, in ladder order', () => {
+    // 3000 arrows: a writer gets the document a piece at a time (the CLI writes big ladders so), never as one string.
+    const many = Array.from({ length: 3000 }, (_, i) => msg({ id: i, at: i / 100, method: i % 2 ? 'OPTIONS' : 'INVITE' }));
+    const big = buildLadder(many);
+    const pieces = [...ladderHtmlPieces(big, { title: 'big' })];
+    const slots = pieces.filter((p) => typeof p !== 'string');
+    expect(slots.map((s) => s.row.messageId)).toEqual(many.map((m) => m.id));
+    expect(slots[1]!.prev?.messageId).toBe(0);
+    expect(slots[1]!.next?.messageId).toBe(2);
+    const strings = pieces.filter((p): p is string => typeof p === 'string');
+    expect(strings.length).toBeGreaterThan(3000);
+    expect(Math.max(...strings.map((p) => p.length))).toBeLessThan(20_000); // the page CSS is the longest piece
+    // Slots rendered with the texts give renderLadderHtml's document exactly.
+    const streamed = pieces.map((p) => (typeof p === 'string' ? p : htmlMessageSection(p, text(p.row.messageId)))).join('');
+    expect(streamed).toBe(renderLadderHtml(big, { title: 'big', messageText: text }));
+    const small = [...ladderHtmlPieces(model, { title: 'Call flow', calls: [sevenMessageCallInfo()], generator: 'SIPScope 0.1.0' })];
+    expect(small.map((p) => (typeof p === 'string' ? p : htmlMessageSection(p, text(p.row.messageId)))).join('')).toBe(html);
+  });
 });
+
