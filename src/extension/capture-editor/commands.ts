@@ -1,13 +1,13 @@
 // The capture editor's commands, shared by the webview buttons (runCommand requests) and the command palette:
 // open a message as a `sip` document, export the ladder, save a call's packets as a new capture, copy a tshark filter.
 import * as vscode from 'vscode';
-import { decodeUtf8, loadMessageBytes } from '../../core/index';
+import { decodeUtf8, loadMessageBytes, MessageBytesReader } from '../../core/index';
 // Not in the core's public index yet (new module of this feature):
 import { selectPackets, writeSelectedPackets } from '../../core/capture/write-capture';
 import { unreachable } from '../../protocol/assert';
 import { EXPORT_FORMATS, type CommandRequest, type CommandResult, type ExportFormat } from '../../protocol/webview';
 import type { CaptureDocument } from './document';
-import { EXPORT_FILE_TYPES, exportBaseName, renderLadderExport, tsharkCallIdFilter } from './export-ladder';
+import { encodePieces, EXPORT_FILE_TYPES, exportBaseName, ladderExportPieces, tsharkCallIdFilter } from './export-ladder';
 
 /** Most messages whose text is embedded in an HTML export. */
 const MAX_HTML_MESSAGES = 20_000;
@@ -67,13 +67,15 @@ export class CaptureCommands {
     const ladder = await doc.session.ladder(callIndexes, columns);
     const messageText = new Map<number, string>();
     if (chosen === 'html') {
+      // In capture order through one window of the capture (ladder rows are in capture order), not a read each.
+      const reader = new MessageBytesReader(model);
       for (const row of ladder.rows.slice(0, MAX_HTML_MESSAGES)) {
-        messageText.set(row.messageId, decodeUtf8(await loadMessageBytes(model, row.messageId)));
+        messageText.set(row.messageId, decodeUtf8(await reader.bytes(row.messageId)));
       }
     }
     const title = `${doc.session.fileName} — ${callIndexes.length === 1 ? `call ${callIndexes[0]! + 1}` : `${callIndexes.length} calls`}`;
-    const text = renderLadderExport(chosen, { ladder, title, calls: model.calls, messageText, generator: this.generator });
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+    const bytes = encodePieces(ladderExportPieces(chosen, { ladder, title, calls: model.calls, messageText, generator: this.generator }));
+    await vscode.workspace.fs.writeFile(target, bytes);
     this.log.info(`exported ${chosen} ladder of ${ladder.rows.length} messages to ${target.toString(true)}`);
     return { done: true, message: `Exported the ladder to ${basename(target)}` };
   }

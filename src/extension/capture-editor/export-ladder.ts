@@ -1,10 +1,12 @@
 // Pure helpers behind the editor's export commands: render a ladder in one of the export formats with the core
 // renderers, build a tshark display filter for calls, and propose file names. No vscode import (unit-tested).
 import {
-  renderLadderHtml,
+  htmlMessageSection,
+  joinPieces,
+  ladderHtmlPieces,
+  ladderSvgPieces,
   renderLadderMermaid,
   renderLadderPlantUml,
-  renderLadderSvg,
   type CallInfo,
   type LadderModel,
 } from '../../core/index';
@@ -32,26 +34,72 @@ export interface LadderExportInput {
 
 /** Render `input.ladder` as the text of an export file. */
 export function renderLadderExport(format: ExportFormat, input: LadderExportInput): string {
+  return joinPieces(ladderExportPieces(format, input));
+}
+
+/**
+ * renderLadderExport's text as pieces in order (HTML and SVG: one per arrow and message section), for encodePieces:
+ * the ladder of many selected calls is written without ever being one string.
+ */
+export function* ladderExportPieces(format: ExportFormat, input: LadderExportInput): Generator<string> {
   switch (format) {
     case 'html':
-      return renderLadderHtml(input.ladder, {
-        title: input.title,
-        calls: input.calls,
-        messageText: (id) => input.messageText.get(id),
-        generator: input.generator,
-        time: 'relative',
-      });
+      for (const p of ladderHtmlPieces(input.ladder, { title: input.title, calls: input.calls, generator: input.generator, time: 'relative' })) {
+        yield typeof p === 'string' ? p : htmlMessageSection(p, input.messageText.get(p.row.messageId));
+      }
+      return;
     case 'svg':
-      return renderLadderSvg(input.ladder, { time: 'relative', theme: 'auto', title: input.title });
+      yield* ladderSvgPieces(input.ladder, { time: 'relative', theme: 'auto', title: input.title });
+      return;
     case 'mermaid':
-      return renderLadderMermaid(input.ladder, { title: input.title });
+      yield renderLadderMermaid(input.ladder, { title: input.title });
+      return;
     case 'plantuml':
-      return renderLadderPlantUml(input.ladder, { title: input.title });
+      yield renderLadderPlantUml(input.ladder, { title: input.title });
+      return;
     case 'json':
-      return `${JSON.stringify({ generator: input.generator, title: input.title, ladder: input.ladder }, null, 2)}\n`;
+      yield `${JSON.stringify({ generator: input.generator, title: input.title, ladder: input.ladder }, null, 2)}\n`;
+      return;
     default:
-      return unreachable(format, 'export format');
+      unreachable(format, 'export format');
   }
+}
+
+/** Characters of pieces encoded together (see encodePieces). */
+const ENCODE_CHUNK = 1 << 20;
+
+/**
+ * The UTF-8 bytes of the concatenated `pieces` (each piece a whole string: no surrogate pair split across two), made
+ * about a megabyte at a time and copied into one array: a V8 string stops at about 512 M characters, an export of
+ * every call of a big capture does not.
+ */
+export function encodePieces(pieces: Iterable<string>): Uint8Array {
+  const enc = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let pending: string[] = [];
+  let pendingLength = 0;
+  const encodePending = (): void => {
+    const b = enc.encode(pending.join(''));
+    chunks.push(b);
+    total += b.length;
+    pending = [];
+    pendingLength = 0;
+  };
+  for (const p of pieces) {
+    pending.push(p);
+    pendingLength += p.length;
+    if (pendingLength >= ENCODE_CHUNK) encodePending();
+  }
+  if (pendingLength > 0) encodePending();
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /**

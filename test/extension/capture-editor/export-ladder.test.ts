@@ -1,8 +1,9 @@
 // Tests for the export helpers: tshark display filter escaping, export file names, and every export format.
 import { describe, expect, it } from 'vitest';
-import { buildLadder } from '../../../src/core/index';
+import { buildLadder, renderLadderHtml, renderLadderSvg } from '../../../src/core/index';
 import { EXPORT_FORMATS } from '../../../src/protocol/webview';
 import {
+  encodePieces,
   EXPORT_FILE_TYPES,
   escapeDisplayFilterString,
   exportBaseName,
@@ -49,6 +50,19 @@ describe('exports', () => {
     const json = JSON.parse(renderLadderExport('json', input));
     expect(json.ladder.rows).toHaveLength(7);
     expect(json.ladder).toEqual(JSON.parse(JSON.stringify(ladder)));
+  });
+
+  it('gives the core renderers\' documents, and their UTF-8 bytes without joining them', () => {
+    expect(renderLadderExport('html', input)).toBe(
+      renderLadderHtml(ladder, { title: input.title, calls: input.calls, messageText: (id) => input.messageText.get(id), generator: input.generator, time: 'relative' }),
+    );
+    expect(renderLadderExport('svg', input)).toBe(renderLadderSvg(ladder, { time: 'relative', theme: 'auto', title: input.title }));
+    // Multi-byte pieces across the encoder's 1 M-character chunks: the same bytes as encoding the joined text.
+    const pieces = Array.from({ length: 40_000 }, (_, i) => `row ${i} é漢😀 <${'x'.repeat(i % 97)}>\n`);
+    const bytes = encodePieces(pieces);
+    expect(bytes.length).toBeGreaterThan(2 << 20); // several encoder chunks
+    expect(Buffer.from(bytes).equals(Buffer.from(new TextEncoder().encode(pieces.join(''))))).toBe(true);
+    expect(encodePieces([])).toHaveLength(0);
   });
 
   it('proposes safe file names', () => {
