@@ -10,6 +10,7 @@ import {
   type CallInfo,
   type LadderModel,
 } from '../../core/index';
+import { concatBytes } from '../../core/util/bytes';
 import { unreachable } from '../../protocol/assert';
 import type { ExportFormat } from '../../protocol/webview';
 
@@ -76,13 +77,10 @@ const ENCODE_CHUNK = 1 << 20;
 export function encodePieces(pieces: Iterable<string>): Uint8Array {
   const enc = new TextEncoder();
   const chunks: Uint8Array[] = [];
-  let total = 0;
   let pending: string[] = [];
   let pendingLength = 0;
   const encodePending = (): void => {
-    const b = enc.encode(pending.join(''));
-    chunks.push(b);
-    total += b.length;
+    chunks.push(enc.encode(pending.join('')));
     pending = [];
     pendingLength = 0;
   };
@@ -92,14 +90,7 @@ export function encodePieces(pieces: Iterable<string>): Uint8Array {
     if (pendingLength >= ENCODE_CHUNK) encodePending();
   }
   if (pendingLength > 0) encodePending();
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
 }
 
 /**
