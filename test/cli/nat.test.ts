@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { importCapture } from '../../src/core/capture/import-capture';
 import { memoryByteSource } from '../../src/core/bytes/byte-source';
 import { DEFAULT_LINT_SETTINGS } from '../../src/core/rules/types';
-import { formatNatText, natJsonReport, runNat, type NatJsonReport } from '../../src/cli/commands/nat';
+import { formatNatText, natJsonReport, natReport, natSarif, runNat, type NatJsonReport } from '../../src/cli/commands/nat';
 import { lintCapture } from '../../src/core/rules/run-capture';
 import { exportFinding } from '../../src/core/rules/capture/export';
 
@@ -89,6 +89,19 @@ describe('sipscope nat', () => {
     expect(run.tool.driver.rules[res.ruleIndex].id).toBe('nat/one-way-audio');
     expect(res.properties.frames.length).toBeGreaterThan(0);
     expect(res.locations[0].logicalLocations[0].fullyQualifiedName).toBe('call/1');
+  });
+
+  it('sarif is written a result at a time, byte for byte as JSON.stringify(natSarif(...), null, 2) would write it', async () => {
+    for (const f of ['02-call-private-sdp-pub.pcap', '06-call-ipv6-nat66-pub.pcap', '03-call-clean-baseline-pub.pcap']) {
+      const model = await load(f);
+      const r = await lintCapture(model, settings);
+      const out = await runNat(model, { format: 'sarif', settings, path: f });
+      expect(out.output).toBe(JSON.stringify(natSarif(r.findings, f), null, 2) + '\n');
+      expect(JSON.parse(out.output).runs[0].results).toHaveLength(r.findings.length);
+      // Not one string: a piece (or more) per result.
+      const pieces = [...(await natReport(model, { format: 'sarif', settings, path: f })).pieces];
+      expect(pieces.length).toBeGreaterThan(r.findings.length);
+    }
   });
 
   it('--trusted networks and --min-severity', async () => {

@@ -5,6 +5,7 @@ import type { CaptureModel, CallVerdict, Finding, LintSettings, RuleSeverity } f
 import { atLeast } from '../../core/rules/config';
 import { RULES } from '../../core/rules/registry';
 import { lintCapture, type CaptureLintOptions, type CaptureLintResult } from '../../core/rules/run-capture';
+import { jsonPieces, LazyJsonArray } from '../format/json-pieces';
 import { evidenceFrames, exportFinding, exportVerdict, findingPositions, type ExportedFinding, type ExportedVerdict } from '../../core/rules/capture/export';
 
 export type NatFormat = 'text' | 'json' | 'sarif';
@@ -92,24 +93,11 @@ export function natJsonReport(findings: readonly Finding[], verdicts: readonly C
  */
 export function* natJsonLines(findings: readonly Finding[], verdicts: readonly CallVerdict[]): Generator<string> {
   const positions = findingPositions(findings);
-  yield '{\n';
-  yield* jsonArray('findings', findings, exportFinding, false);
-  yield* jsonArray('verdicts', verdicts, (v) => exportVerdict(v, positions), true);
-  yield '}\n';
-}
-
-/** `  "name": [...]` inside a 2-space-indented object, items at depth 2 (JSON strings hold no raw line feeds). */
-function* jsonArray<T>(name: string, items: readonly T[], plain: (x: T) => unknown, last: boolean): Generator<string> {
-  const end = last ? '\n' : ',\n';
-  if (items.length === 0) {
-    yield `  ${JSON.stringify(name)}: []${end}`;
-    return;
-  }
-  yield `  ${JSON.stringify(name)}: [\n`;
-  for (let i = 0; i < items.length; i++) {
-    yield `    ${JSON.stringify(plain(items[i]!), null, 2).replace(/\n/g, '\n    ')}${i + 1 < items.length ? ',\n' : '\n'}`;
-  }
-  yield `  ]${end}`;
+  yield* jsonPieces({
+    findings: new LazyJsonArray(findings.length, (i) => exportFinding(findings[i]!)),
+    verdicts: new LazyJsonArray(verdicts.length, (i) => exportVerdict(verdicts[i]!, positions)),
+  });
+  yield '\n';
 }
 
 type SarifLevel = 'error' | 'warning' | 'note';
@@ -120,10 +108,24 @@ const level = (s: RuleSeverity): SarifLevel => (s === 'error' ? 'error' : s === 
  * located in the capture artifact with a logical location per call (`call/<n>`) and the frames as properties.
  */
 export function natSarif(findings: readonly Finding[], path: string): object {
+  return natSarifDocument(findings, path, (lazy) => Array.from({ length: lazy.length }, (_, i) => lazy.item(i)));
+}
+
+/**
+ * The SARIF report as natSarif gives it, rendered exactly as `JSON.stringify(natSarif(...), null, 2) + '\n'`, one
+ * result at a time: results are made while they are written, never all at once.
+ */
+export function* natSarifLines(findings: readonly Finding[], path: string): Generator<string> {
+  yield* jsonPieces(natSarifDocument(findings, path, (results) => results));
+  yield '\n';
+}
+
+/** The SARIF document, its results array as `results` turns the lazy one into (a plain array, or itself for jsonPieces). */
+function natSarifDocument(findings: readonly Finding[], path: string, results: (lazy: LazyJsonArray) => unknown): object {
   const rules = RULES.filter((r) => r.scope === 'capture');
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const uri = path.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/');
-  const results = findings.map((f) => {
+  const result = (f: Finding): Record<string, unknown> => {
     const res: Record<string, unknown> = {
       ruleId: f.ruleId,
       level: level(f.severity),
@@ -139,7 +141,7 @@ export function natSarif(findings: readonly Finding[], path: string): object {
     const idx = ruleIndex.get(f.ruleId);
     if (idx !== undefined) res['ruleIndex'] = idx;
     return res;
-  });
+  };
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -162,7 +164,7 @@ export function natSarif(findings: readonly Finding[], path: string): object {
           },
         },
         artifacts: [{ location: { uri } }],
-        results,
+        results: results(new LazyJsonArray(findings.length, (i) => result(findings[i]!))),
         invocations: [{ executionSuccessful: true }],
       },
     ],
@@ -185,7 +187,7 @@ export async function natReport(model: CaptureModel, opts: NatOptions): Promise<
   const { findings, verdicts } = filtered(r, opts.minSeverity ?? 'hint');
   let pieces: Iterable<string>;
   if (opts.format === 'json') pieces = natJsonLines(findings, verdicts);
-  else if (opts.format === 'sarif') pieces = [JSON.stringify(natSarif(findings, opts.path ?? 'capture.pcap'), null, 2) + '\n'];
+  else if (opts.format === 'sarif') pieces = natSarifLines(findings, opts.path ?? 'capture.pcap');
   else pieces = natTextLines(model, r, findings, verdicts, opts.path);
   return { pieces, exitCode: findings.some((f) => f.severity === 'error') ? 1 : 0 };
 }
