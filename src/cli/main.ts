@@ -6,7 +6,7 @@ import { callsOutput } from './commands/calls';
 import { ChunkedWriter, writeOutputFile } from './format/chunked-writer';
 import { writeExportJson } from './commands/export';
 import { ladderFormatFor, renderLadder } from './commands/ladder';
-import { runLint, type LintFormat } from './commands/lint';
+import { lintReport, type LintFormat } from './commands/lint';
 import { rtpOutput } from './commands/rtp';
 import { natReport } from './commands/nat';
 import { DEFAULT_LINT_SETTINGS, type RuleSeverity, type RuleSeveritySetting } from '../core/index';
@@ -152,8 +152,8 @@ async function main(argv: string[]): Promise<number> {
         trustedNetworks: a.options.get('trusted') ?? [],
         sipPorts: ports.length ? ports : DEFAULT_LINT_SETTINGS.sipPorts,
       };
-      const r = await runLint(a.positionals, { format, settings, minSeverity });
-      process.stdout.write(r.output.endsWith('\n') || r.output === '' ? r.output : r.output + '\n');
+      const r = await lintReport(a.positionals, { format, settings, minSeverity });
+      await new ChunkedWriter(process.stdout).writeAll(r.pieces); // every format ends with a line feed (or is empty)
       return r.exitCode;
     }
     default:

@@ -4,7 +4,10 @@ import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runLint } from '../../src/cli/commands/lint';
+import { lintBytes, lintReport, runLint, type LintFileResult } from '../../src/cli/commands/lint';
+import { formatLintJson } from '../../src/cli/format/lint-json';
+import { formatLintText } from '../../src/cli/format/lint-text';
+import { formatSarif } from '../../src/cli/format/sarif';
 import { DEFAULT_LINT_SETTINGS } from '../../src/core/rules/types';
 import { RULES } from '../../src/core/rules/registry';
 import { invite, SDP_OK } from '../core/rules/helpers';
@@ -103,4 +106,27 @@ describe('sipscope lint', () => {
     expect(res.fixes[0].artifactChanges[0].replacements[0].insertedContent.text).toMatch(/^\d+$/);
     expect(r.exitCode).toBe(1);
   });
+
+  it('writes every format in pieces (a line, a finding, a result each), exactly as the whole-string renderers', async () => {
+    // Many findings in two files, plus an unreadable one.
+    const many = join(dir, 'many.sip');
+    writeFileSync(many, Array.from({ length: 300 }, () => invite().replace(';rport;', ';').replace('CSeq: 314159 INVITE', 'CSeq: 314159 BYE')).join(''));
+    const files = [bad, many, missing];
+    const results: LintFileResult[] = [
+      lintBytes(bad, readFileSync(bad), settings),
+      lintBytes(many, readFileSync(many), settings),
+      { path: missing, languageId: 'sip', findings: [], error: 'file not found' },
+    ];
+    const findings = results.reduce((n, r) => n + r.findings.length, 0);
+    expect(findings).toBeGreaterThan(600);
+    const whole = { text: formatLintText(results), json: formatLintJson(results), sarif: formatSarif(results) };
+    for (const format of ['text', 'json', 'sarif'] as const) {
+      const r = await lintReport(files, { format, settings });
+      const pieces = [...r.pieces];
+      expect(pieces.join(''), format).toBe(whole[format]);
+      expect(pieces.length, format).toBeGreaterThan(findings);
+      expect(r.exitCode).toBe(1);
+    }
+  });
 });
+

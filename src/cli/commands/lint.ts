@@ -2,9 +2,9 @@
 // print text, JSON or SARIF 2.1.0. Exit code 1 when any error-level finding (or an unreadable file) is reported.
 import { open } from 'node:fs/promises';
 import { atLeast, detectCaptureFormat, isGzip, lintDocument, LineIndex, type Finding, type LintSettings, type RuleSeverity } from '../../core/index';
-import { formatLintText } from '../format/lint-text';
-import { formatLintJson } from '../format/lint-json';
-import { formatSarif } from '../format/sarif';
+import { lintTextLines } from '../format/lint-text';
+import { lintJsonPieces } from '../format/lint-json';
+import { sarifPieces } from '../format/sarif';
 
 export type LintFormat = 'text' | 'json' | 'sarif';
 
@@ -87,6 +87,15 @@ function captureKind(head: Uint8Array): string | undefined {
  * exit code 1. Exit code 1 also when any reported finding is an error; otherwise 0.
  */
 export async function runLint(files: string[], opts: LintOptions): Promise<{ output: string; exitCode: 0 | 1 }> {
+  const r = await lintReport(files, opts);
+  return { output: [...r.pieces].join(''), exitCode: r.exitCode };
+}
+
+/**
+ * runLint with the report in pieces (a line, a JSON finding or a SARIF result each), rendered while they are
+ * iterated: a report of a million findings is never one string.
+ */
+export async function lintReport(files: string[], opts: LintOptions): Promise<{ pieces: Iterable<string>; exitCode: 0 | 1 }> {
   const results: LintFileResult[] = [];
   for (const path of files) {
     let bytes: Uint8Array;
@@ -106,6 +115,6 @@ export async function runLint(files: string[], opts: LintOptions): Promise<{ out
     results.push(lintBytes(path, bytes, opts.settings, opts.minSeverity ?? 'hint'));
   }
   const failed = results.some((r) => r.error !== undefined || r.findings.some((f) => f.finding.severity === 'error'));
-  const output = opts.format === 'json' ? formatLintJson(results) : opts.format === 'sarif' ? formatSarif(results) : formatLintText(results);
-  return { output, exitCode: failed ? 1 : 0 };
+  const pieces = opts.format === 'json' ? lintJsonPieces(results) : opts.format === 'sarif' ? sarifPieces(results) : lintTextLines(results);
+  return { pieces, exitCode: failed ? 1 : 0 };
 }

@@ -1,6 +1,7 @@
 // JSON report of `sipscope lint`: {"columns": "utf-16", "files": [{"path", "findings": [{ruleId, severity, message, line,
 // column, endLine, endColumn, refs}]}]}. Lines and columns are 1-based; columns count UTF-16 code units (like LSP).
-import type { LintFileResult } from '../commands/lint';
+import type { LintFileResult, LocatedFinding } from '../commands/lint';
+import { jsonPieces, LazyJsonArray } from './json-pieces';
 
 export interface LintJsonFinding {
   ruleId: string;
@@ -20,22 +21,37 @@ export interface LintJsonReport {
 }
 
 export function lintJsonReport(results: readonly LintFileResult[]): LintJsonReport {
+  return lintJsonDocument(results, (n, item) => Array.from({ length: n }, (_, i) => item(i))) as LintJsonReport;
+}
+
+/** The JSON report in pieces, exactly formatLintJson's text, each finding made only while it is written. */
+export function* lintJsonPieces(results: readonly LintFileResult[]): Generator<string> {
+  yield* jsonPieces(lintJsonDocument(results, (n, item) => new LazyJsonArray(n, item)));
+  yield '\n';
+}
+
+/** The report, each file's findings as `arrayOf` makes them (a plain array, or a LazyJsonArray for jsonPieces). */
+function lintJsonDocument(results: readonly LintFileResult[], arrayOf: (n: number, item: (i: number) => LintJsonFinding) => unknown): object {
   return {
     columns: 'utf-16',
     files: results.map((r) => ({
       path: r.path,
       ...(r.error !== undefined ? { error: r.error } : {}),
-      findings: r.findings.map((f) => ({
-        ruleId: f.finding.ruleId,
-        severity: f.finding.severity,
-        message: f.finding.message,
-        line: f.line,
-        column: f.column,
-        endLine: f.endLine,
-        endColumn: f.endColumn,
-        refs: f.finding.refs.map((x) => ({ ...(x.rfc !== undefined ? { rfc: x.rfc } : {}), ...(x.section !== undefined ? { section: x.section } : {}), ...(x.title !== undefined ? { title: x.title } : {}), url: x.url })),
-      })),
+      findings: arrayOf(r.findings.length, (i) => jsonFinding(r.findings[i]!)),
     })),
+  };
+}
+
+function jsonFinding(f: LocatedFinding): LintJsonFinding {
+  return {
+    ruleId: f.finding.ruleId,
+    severity: f.finding.severity,
+    message: f.finding.message,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn,
+    refs: f.finding.refs.map((x) => ({ ...(x.rfc !== undefined ? { rfc: x.rfc } : {}), ...(x.section !== undefined ? { section: x.section } : {}), ...(x.title !== undefined ? { title: x.title } : {}), url: x.url })),
   };
 }
 

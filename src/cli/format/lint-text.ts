@@ -4,15 +4,18 @@ import type { LintFileResult } from '../commands/lint';
 
 /** Render the findings; unreadable files become `file: error: <reason>` lines. Ends with a newline when non-empty. */
 export function formatLintText(results: readonly LintFileResult[]): string {
-  const lines: string[] = [];
+  return [...lintTextLines(results)].join('');
+}
+
+/** formatLintText's lines, each with its line feed, one at a time. */
+export function* lintTextLines(results: readonly LintFileResult[]): Generator<string> {
   for (const r of results) {
     if (r.error !== undefined) {
-      lines.push(`${r.path}: error: ${r.error}`);
+      yield `${r.path}: error: ${r.error}\n`;
       continue;
     }
     for (const f of r.findings) {
-      lines.push(`${r.path}:${f.line}:${f.column} ${f.finding.severity} ${f.finding.ruleId} ${f.finding.message.replace(/\s*\n\s*/g, ' ')}`);
+      yield `${r.path}:${f.line}:${f.column} ${f.finding.severity} ${f.finding.ruleId} ${f.finding.message.replace(/\s*\n\s*/g, ' ')}\n`;
     }
   }
-  return lines.length > 0 ? lines.join('\n') + '\n' : '';
 }

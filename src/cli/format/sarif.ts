@@ -3,6 +3,7 @@
 import type { LintFileResult } from '../commands/lint';
 import type { RuleSeverity } from '../../core/rules/types';
 import { RULES } from '../../core/rules/registry';
+import { jsonPieces, LazyJsonArray } from './json-pieces';
 
 type SarifLevel = 'error' | 'warning' | 'note' | 'none';
 
@@ -15,6 +16,17 @@ function uriOf(path: string): string {
 }
 
 export function sarifLog(results: readonly LintFileResult[]): object {
+  return sarifDocument(results, (lazy) => Array.from({ length: lazy.length }, (_, i) => lazy.item(i)));
+}
+
+/** The SARIF log in pieces, exactly formatSarif's text, each result made only while it is written. */
+export function* sarifPieces(results: readonly LintFileResult[]): Generator<string> {
+  yield* jsonPieces(sarifDocument(results, (lazy) => lazy));
+  yield '\n';
+}
+
+/** The SARIF log, its results array as `resultsAs` turns the lazy one into (a plain array, or itself for jsonPieces). */
+function sarifDocument(results: readonly LintFileResult[], resultsAs: (lazy: LazyJsonArray) => unknown): object {
   const ruleIndex = new Map<string, number>();
   const rules = RULES.map((r, i) => {
     ruleIndex.set(r.id, i);
@@ -30,40 +42,44 @@ export function sarifLog(results: readonly LintFileResult[]): object {
     };
   });
   const artifacts = results.map((r) => ({ location: { uri: uriOf(r.path) } }));
-  const out: object[] = [];
+  // Every finding with its file's index, in file order: the results, made one at a time by `resultOf`.
+  const located: [number, LintFileResult['findings'][number]][] = [];
   results.forEach((r, artifactIndex) => {
-    for (const f of r.findings) {
-      const loc = { uri: uriOf(r.path), index: artifactIndex };
-      const result: Record<string, unknown> = {
-        ruleId: f.finding.ruleId,
-        level: level(f.finding.severity),
-        message: { text: f.finding.message },
-        locations: [
+    for (const f of r.findings) located.push([artifactIndex, f]);
+  });
+  const resultOf = (i: number): object => {
+    const [artifactIndex, f] = located[i]!;
+    const r = results[artifactIndex]!;
+    const loc = { uri: uriOf(r.path), index: artifactIndex };
+    const result: Record<string, unknown> = {
+      ruleId: f.finding.ruleId,
+      level: level(f.finding.severity),
+      message: { text: f.finding.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: loc,
+            region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn, ...(f.finding.span ? { byteOffset: f.finding.span.start, byteLength: f.finding.span.end - f.finding.span.start } : {}) },
+          },
+        },
+      ],
+      properties: { severity: f.finding.severity },
+    };
+    const idx = ruleIndex.get(f.finding.ruleId);
+    if (idx !== undefined) result['ruleIndex'] = idx;
+    if (f.finding.fixes !== undefined && f.finding.fixes.length > 0) {
+      result['fixes'] = f.finding.fixes.map((fix) => ({
+        description: { text: fix.title },
+        artifactChanges: [
           {
-            physicalLocation: {
-              artifactLocation: loc,
-              region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn, ...(f.finding.span ? { byteOffset: f.finding.span.start, byteLength: f.finding.span.end - f.finding.span.start } : {}) },
-            },
+            artifactLocation: loc,
+            replacements: fix.edits.map((e) => ({ deletedRegion: { byteOffset: e.span.start, byteLength: e.span.end - e.span.start }, insertedContent: { text: e.newText } })),
           },
         ],
-        properties: { severity: f.finding.severity },
-      };
-      const idx = ruleIndex.get(f.finding.ruleId);
-      if (idx !== undefined) result['ruleIndex'] = idx;
-      if (f.finding.fixes !== undefined && f.finding.fixes.length > 0) {
-        result['fixes'] = f.finding.fixes.map((fix) => ({
-          description: { text: fix.title },
-          artifactChanges: [
-            {
-              artifactLocation: loc,
-              replacements: fix.edits.map((e) => ({ deletedRegion: { byteOffset: e.span.start, byteLength: e.span.end - e.span.start }, insertedContent: { text: e.newText } })),
-            },
-          ],
-        }));
-      }
-      out.push(result);
+      }));
     }
-  });
+    return result;
+  };
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -72,7 +88,7 @@ export function sarifLog(results: readonly LintFileResult[]): object {
         tool: { driver: { name: 'SIPScope', informationUri: 'https://www.rfc-editor.org/rfc/rfc3261', rules } },
         columnKind: 'utf16CodeUnits',
         artifacts,
-        results: out,
+        results: resultsAs(new LazyJsonArray(located.length, resultOf)),
         invocations: [
           {
             executionSuccessful: results.every((r) => r.error === undefined),
