@@ -1,6 +1,7 @@
 // End-to-end in real VS Code (code-server + Debian chromium via playwright-core): install the built .vsix, double-click
 // a project sample .pcap, and check that the SIPScope capture editor (not a hex dump) shows the calls, the ladder of
-// the selected call, the message of a clicked arrow, the status bar counts, and "Open as text" opens a SIP document;
+// the selected call, the message of a clicked arrow, the status bar counts, "Open as text" opens a SIP document and
+// "Export…" writes the call's HTML ladder;
 // then open a lab capture of a call behind NAT: the findings panel shows nat/one-way-audio, the ladder its RTP streams;
 // then a SIP-over-TLS capture with its key beside it: decrypted, its messages shown with transport TLS.
 // Run: npm run test:e2e   (or: node --test --test-concurrency=1 test/e2e/ after scripts/install-e2e-tools.sh)
@@ -115,6 +116,26 @@ test('"Open as text" opens the message in a SIP editor', { skip, timeout: 120_00
   await page.locator('[id="status.editor.mode"]').filter({ hasText: 'SIP' }).waitFor();
   await page.screenshot({ path: path.join(SHOTS, 'capture-open-as-text.png') });
   lap('open as text ok');
+});
+
+test('"Export…" writes the selected call\'s ladder as a self-contained HTML page beside the capture', { skip, timeout: 120_000 }, async () => {
+  // Call 1 is still selected. The format quick pick, then the save dialog (the browser's simple file dialog, a quick
+  // input holding the proposed path: <capture>-call1.html beside the capture).
+  const out = path.join(root, 'workspace', 'calls-mixed-outcomes-call1.html');
+  await webview.locator('vscode-button[data-action="export"]').click();
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'HTML report' }).click();
+  const input = page.locator('.quick-input-widget input.input');
+  await page.waitForFunction(() => /calls-mixed-outcomes-call1\.html$/.test(document.querySelector('.quick-input-widget input.input')?.value ?? ''));
+  await input.press('Enter');
+  for (let i = 0; i < 100 && !fs.existsSync(out); i++) await new Promise((r) => setTimeout(r, 100));
+  const html = fs.readFileSync(out, 'utf8');
+  assert.match(html, /^<!DOCTYPE html>/);
+  assert.ok(html.includes('Content-Security-Policy'));
+  assert.ok(!/<script/i.test(html));
+  assert.equal((html.match(/<section id="msg-/g) ?? []).length, 7);
+  assert.ok(html.includes('<pre>INVITE sip:'), 'message texts read from the capture');
+  assert.ok(html.trimEnd().endsWith('</html>'));
+  lap('export html ok');
 });
 
 test('a call behind NAT: the findings panel shows nat/one-way-audio, the ladder its RTP streams', { skip, timeout: 120_000 }, async () => {
