@@ -1,9 +1,9 @@
-// sipscope CLI entry: parses argv and dispatches to commands. Exit codes: 0 ok, 1 lint errors found, 2 bad usage or
-// unreadable input. Never writes to an input file.
+// sipscope CLI entry: parses argv and dispatches to commands. Exit codes: 0 ok, 1 lint errors found, 2 bad usage,
+// unreadable input or unwritable output. Never writes to an input file.
 import { resolve } from 'node:path';
 import { lastOption, parseArgs, UsageError } from './args';
 import { callsOutput } from './commands/calls';
-import { ChunkedWriter, writeOutputFile } from './format/chunked-writer';
+import { ChunkedWriter, isWriteError, writeErrorReason, writeOutputFile } from './format/chunked-writer';
 import { writeExportJson } from './commands/export';
 import { ladderFormatFor, renderLadder } from './commands/ladder';
 import { lintReport, type LintFormat } from './commands/lint';
@@ -38,7 +38,7 @@ log: any TLS 1.0-1.3 session), both repeatable, to decrypt SIP over TLS. The key
 beside the capture (CAPTURE.key, .pem, .keylog, .sslkeylog, .keys, .keylog.txt, .log) holding a PEM private key or
 key-log lines are used as well.
 
-Exit codes: 0 ok, 1 errors found (lint), 2 usage error or unreadable input.
+Exit codes: 0 ok, 1 errors found (lint), 2 usage error, unreadable input or unwritable output.
 Environment: SIPSCOPE_THREADS=0 imports in one thread (calls reads the capture in a worker thread by default).`;
 
 async function main(argv: string[]): Promise<number> {
@@ -208,8 +208,14 @@ const isBrokenPipe = (e: unknown): boolean => (e as NodeJS.ErrnoException | unde
 // A broken pipe also surfaces as an 'error' event on stdout, which would otherwise end the process with a stack trace.
 process.stdout.on('error', (e) => {
   if (isBrokenPipe(e)) process.exit(process.exitCode ?? 0);
-  throw e;
+  failedOutput(e);
 });
+
+/** Our output could not be written (disk full under `> out.txt`...): say why, exit 2. */
+function failedOutput(e: unknown): never {
+  process.stderr.write(`sipscope: cannot write the output: ${writeErrorReason(e)}\n`);
+  process.exit(2);
+}
 
 main(process.argv.slice(2)).then(
   (code) => {
@@ -224,6 +230,8 @@ main(process.argv.slice(2)).then(
       process.exitCode = 2;
     } else if (isBrokenPipe(e)) {
       process.exit(process.exitCode ?? 0);
+    } else if (isWriteError(e)) {
+      failedOutput(e);
     } else {
       process.stderr.write(`sipscope: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
       process.exitCode = 70;

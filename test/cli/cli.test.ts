@@ -1,7 +1,7 @@
 // The sipscope CLI as a user runs it (dist/cli.js, built by `npm test` before vitest): outputs, exit codes, and
 // clear errors on bad input; the input file is never written.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -116,6 +116,23 @@ describe('bad input gets a clear error and exit code 2', () => {
     const r = run('ladder', sample, '--format', 'html', '-o', tmp); // a directory
     expect(r.code).toBe(2);
     expect(r.err).toContain('cannot write: is a directory');
+  });
+  it.skipIf(!existsSync('/dev/full'))('a full disk (/dev/full) is a clear error with exit code 2, for -o files and for stdout', () => {
+    for (const args of [['ladder', sample, '--format', 'html', '-o', '/dev/full'], ['ladder', sample, '--format', 'svg', '-o', '/dev/full'], ['export', sample, '-o', '/dev/full']]) {
+      const r = run(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toBe('sipscope: /dev/full: cannot write: no space left on device\n');
+    }
+    for (const args of [['calls', sample], ['ladder', sample, '--format', 'html'], ['export', sample]]) {
+      const full = openSync('/dev/full', 'w');
+      try {
+        const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', stdio: ['ignore', full, 'pipe'] });
+        expect(r.status, args.join(' ')).toBe(2);
+        expect(r.stderr).toBe('sipscope: cannot write the output: no space left on device\n');
+      } finally {
+        closeSync(full);
+      }
+    }
   });
   it('refuses to write the output over the input capture', () => {
     const copy = join(tmp, 'in.pcap');

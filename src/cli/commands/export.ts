@@ -1,5 +1,5 @@
 // `sipscope export FILE --format json [-o OUT]`: streams the export document (schema in README) to a file or stdout.
-import { ChunkedWriter, openOutputFile } from '../format/chunked-writer';
+import { ChunkedWriter, withOutputFile } from '../format/chunked-writer';
 import { exportCall, exportEntry, exportFinding, exportHeader, exportOrder, exportStream, exportVerdict, findingPositions, lintCapture, MessageBytesReader, type CaptureModel } from '../../core/index';
 
 /**
@@ -7,12 +7,8 @@ import { exportCall, exportEntry, exportFinding, exportHeader, exportOrder, expo
  * goes out in 1 MB writes, so memory stays flat for big captures.
  */
 export async function writeExportJson(model: CaptureModel, outPath: string | undefined): Promise<void> {
-  const file = outPath ? await openOutputFile(outPath) : undefined;
-  try {
-    await writeExport(model, new ChunkedWriter(file ?? process.stdout));
-  } finally {
-    await file?.close();
-  }
+  if (outPath) await withOutputFile(outPath, (file) => writeExport(model, new ChunkedWriter(file)));
+  else await writeExport(model, new ChunkedWriter(process.stdout));
 }
 
 async function writeExport(model: CaptureModel, writer: ChunkedWriter): Promise<void> {

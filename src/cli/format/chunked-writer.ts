@@ -61,6 +61,37 @@ function isFileHandle(out: Writable | FileHandle): out is FileHandle {
   return typeof (out as FileHandle).writeFile === 'function' && typeof (out as Writable).pipe !== 'function';
 }
 
+/** Why writing failed, in words ('no space left on device'), from a Node file system error. */
+export function writeErrorReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'ENOENT':
+      return 'no such directory';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'EFBIG':
+      return 'file too large';
+    case 'EIO':
+      return 'I/O error';
+    default:
+      return err.message ?? String(e);
+  }
+}
+
+/** A failed write (of a file or of stdout): a file system error of the `write` call. Reading the capture never writes. */
+export function isWriteError(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException | undefined)?.syscall === 'write';
+}
+
 /**
  * Open `path` for the command's output (created, or truncated when it exists). Throws InputError naming the file and
  * the reason (missing directory, permission denied, a directory) instead of an internal error; the caller closes it.
@@ -69,21 +100,30 @@ export async function openOutputFile(path: string): Promise<FileHandle> {
   try {
     return await open(path, 'w');
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why =
-      err.code === 'ENOENT' ? 'no such directory' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.message;
-    throw new InputError(`${path}: cannot write: ${why}`);
+    throw new InputError(`${path}: cannot write: ${writeErrorReason(e)}`);
   }
 }
 
-/** Write `pieces` to a new file `path` (see openOutputFile) in about-1-MB writes and close it. */
-export async function writeOutputFile(path: string, pieces: Iterable<string> | AsyncIterable<string>): Promise<void> {
+/**
+ * Run `write` on `path` opened with openOutputFile, then close it. A failed write (disk full...) becomes an
+ * InputError naming the file and the reason; other errors (reading the capture) pass through.
+ */
+export async function withOutputFile(path: string, write: (file: FileHandle) => Promise<void>): Promise<void> {
   const fh = await openOutputFile(path);
   try {
-    const w = new ChunkedWriter(fh);
-    if (Symbol.asyncIterator in pieces) await w.writeAllAsync(pieces);
-    else await w.writeAll(pieces);
+    await write(fh);
+  } catch (e) {
+    throw isWriteError(e) ? new InputError(`${path}: cannot write: ${writeErrorReason(e)}`) : e;
   } finally {
     await fh.close();
   }
+}
+
+/** Write `pieces` to a new file `path` (see withOutputFile) in about-1-MB writes and close it. */
+export async function writeOutputFile(path: string, pieces: Iterable<string> | AsyncIterable<string>): Promise<void> {
+  await withOutputFile(path, async (fh) => {
+    const w = new ChunkedWriter(fh);
+    if (Symbol.asyncIterator in pieces) await w.writeAllAsync(pieces);
+    else await w.writeAll(pieces);
+  });
 }
