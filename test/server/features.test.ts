@@ -11,7 +11,7 @@ import { computeDiagnostics } from '../../src/server/features/diagnostics';
 import { hoverAt } from '../../src/server/features/hover';
 import { documentSymbols, foldingRanges } from '../../src/server/features/outline';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from '../../src/server/features/semantic-tokens';
-import { buildTraceLadder } from '../../src/server/features/trace-ladder';
+import { buildTraceLadder, MAX_TRACE_LADDER_MESSAGES } from '../../src/server/features/trace-ladder';
 
 const SAMPLE = readFileSync(path.resolve(__dirname, '../../samples/sip/nat-call.sip'), 'utf8');
 
@@ -231,6 +231,17 @@ describe('trace ladder', () => {
     expect(r).toMatchObject({ messageCount: 2, callCount: 1, endpointCount: 2, inferredEndpoints: true });
     expect(r.html).toContain('10.0.0.1:5070');
     expect(r.html).toContain('10.0.0.2:5060');
+  });
+
+  it(`draws at most ${MAX_TRACE_LADDER_MESSAGES} messages and says so`, () => {
+    const pair = (i: number) =>
+      `OPTIONS sip:10.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK${i}\r\nCall-ID: o${i}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n` +
+      `SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK${i}\r\nCall-ID: o${i}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`;
+    const pairs = MAX_TRACE_LADDER_MESSAGES / 2 + 1;
+    const r = buildTraceLadder(snapshotOf(Array.from({ length: pairs }, (_, i) => pair(i)).join('')));
+    expect(r).toMatchObject({ messageCount: MAX_TRACE_LADDER_MESSAGES, callCount: MAX_TRACE_LADDER_MESSAGES / 2 });
+    expect(r.html).toContain(`only the first ${MAX_TRACE_LADDER_MESSAGES} of the trace&#39;s ${2 * pairs} SIP messages are drawn`);
+    expect((r.html.match(/<section id="msg-/g) ?? []).length).toBe(MAX_TRACE_LADDER_MESSAGES);
   });
 });
 
