@@ -55,12 +55,18 @@ export function buildTraceLadder(snap: DocumentSnapshot, columns: 'endpoint' | '
   let inferred = false;
   let lastTime = 0;
   const texts = new Map<number, string>();
+  /** SIP messages past MAX_TRACE_LADDER_MESSAGES: counted, not modelled. */
+  let notDrawn = 0;
 
   for (let i = 0; i < snap.messages.length; i++) {
     const m = snap.messages[i]!;
     const f = snap.facts(i);
     const msg = f.sip;
     if (msg.kind === 'invalid') continue;
+    if (builder.messages.count >= MAX_TRACE_LADDER_MESSAGES) {
+      notDrawn++;
+      continue;
+    }
     const facts = factsFromMessage(msg, f.problems.length);
     const summary = summarizeSipMessage(msg);
     const p = m.prefix;
@@ -116,8 +122,8 @@ export function buildTraceLadder(snap: DocumentSnapshot, columns: 'endpoint' | '
   builder.finish();
 
   const name = title ?? snap.uri.replace(/^.*\//, '');
-  const all = builder.messages.count;
-  const drawn = Math.min(all, MAX_TRACE_LADDER_MESSAGES);
+  const drawn = builder.messages.count;
+  const all = drawn + notDrawn;
   const messages = [];
   for (let id = 0; id < drawn; id++) messages.push(builder.message(id));
   if (messages.length === 0) {
