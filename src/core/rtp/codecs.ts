@@ -48,6 +48,18 @@ export const STATIC_PAYLOAD_FORMATS: ReadonlyMap<number, PayloadFormat> = new Ma
   [34, fmt(34, 'H263', 90000)],
 ]);
 
+/** RFC 4733 telephone-event on payload type 101 at 8000 Hz: the de facto default when no SDP says (tshark's rtpevent). */
+const TELEPHONE_EVENT_101 = fmt(101, 'telephone-event', 8000);
+
+/**
+ * The format of payload type `pt` in a stream no SDP declared (heuristic detection): the RFC 3551 static table, and
+ * 101 as RFC 4733 telephone-event/8000, which phones use when nothing is negotiated and tshark assumes (its rtpevent
+ * payload type preference, default 101). Other dynamic types: undefined.
+ */
+export function unsignalledFormat(pt: number): PayloadFormat | undefined {
+  return STATIC_PAYLOAD_FORMATS.get(pt) ?? (pt === 101 ? TELEPHONE_EVENT_101 : undefined);
+}
+
 /** Comfort noise payload types (RFC 3389 uses 13; 19 is the pre-RFC 3551 value). Not "regular" packets for jitter. */
 export function isComfortNoise(pt: number): boolean {
   return pt === 13 || pt === 19;

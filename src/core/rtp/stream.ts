@@ -2,7 +2,7 @@
 // and reordering (A.1, A.3), interarrival jitter (§6.4.1, A.8) computed as tshark 4.0 does, RFC 4733 events.
 // Fixed-size state per stream, nothing stored per packet; updating a known stream allocates nothing (except when a
 // new payload type or RFC 4733 event shows up).
-import { dtmfChar, isComfortNoise, isTelephoneEvent, payloadName, STATIC_PAYLOAD_FORMATS, type PayloadFormat } from './codecs';
+import { dtmfChar, isComfortNoise, isTelephoneEvent, jitterClockRate, payloadName, unsignalledFormat, type PayloadFormat } from './codecs';
 import type { MediaEndpoint } from './media';
 
 /** The SDP declaration a stream matched. */
@@ -448,9 +448,9 @@ export class RtpStreamState {
       const fmt = ep.formatOf(pt);
       f[CACHE_EVENT] = fmt !== undefined && isTelephoneEvent(fmt.encoding) ? 1 : 0;
     } else {
-      const fmt = STATIC_PAYLOAD_FORMATS.get(pt);
-      f[CACHE_CLOCK] = fmt !== undefined ? fmt.clockRate : 0;
-      f[CACHE_EVENT] = 0;
+      const fmt = unsignalledFormat(pt);
+      f[CACHE_CLOCK] = jitterClockRate(fmt);
+      f[CACHE_EVENT] = fmt !== undefined && isTelephoneEvent(fmt.encoding) ? 1 : 0;
     }
   }
 
@@ -488,7 +488,7 @@ export class RtpStreamState {
       let codec = '';
       let clockRate = 0;
       for (const pt of this.pts) {
-        const fmt: PayloadFormat | undefined = ep !== undefined ? ep.formatOf(pt) : STATIC_PAYLOAD_FORMATS.get(pt);
+        const fmt: PayloadFormat | undefined = ep !== undefined ? ep.formatOf(pt) : unsignalledFormat(pt);
         const name = payloadName(pt, fmt);
         names.push(name);
         if (codec === '' && !isComfortNoise(pt) && !(fmt !== undefined && isTelephoneEvent(fmt.encoding))) {

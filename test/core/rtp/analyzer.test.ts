@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryByteSource } from '../../../src/core/bytes/byte-source';
 import { importCapture, type ImportOptions } from '../../../src/core/capture/import-capture';
 import { pcapOf, type FrameSpec } from '../../helpers/pcap-writer';
-import { byTime, offerAnswerFrames, reportBlock, rtcpRr, rtcpSr, rtpFrames, sdpText } from './rtp-helpers';
+import { byTime, offerAnswerFrames, reportBlock, rtcpRr, rtcpSr, rtpBytes, rtpFrames, sdpText } from './rtp-helpers';
 
 const T0 = 1_700_000_000;
 
@@ -67,6 +67,19 @@ describe('RTP analysis in importCapture', () => {
     const off = await load(frames, { rtp: false });
     expect(off.streams).toEqual([]);
     expect(off.media.count).toBe(0);
+  });
+
+  it('unsignalled payload type 101 is RFC 4733 telephone-event (as tshark assumes): its DTMF digits are read', async () => {
+    // Digit 7 then #, each event's packets sharing one RTP timestamp (RFC 4733 §2.5.1); another dynamic type stays PT102.
+    const event = (dtmf: number, i: number, ts: number, pt = 101): FrameSpec => ({
+      time: T0 + i * 0.02, src: '10.9.9.9', dst: '10.8.8.8', srcPort: 30000, dstPort: 30002,
+      payload: rtpBytes({ pt, seq: 500 + i, ts, ssrc: 0xd7, marker: i === 0, payload: Uint8Array.of(dtmf, 0x0a, 0x00, 0xa0 * (i + 1)) }),
+    });
+    const frames = [0, 1, 2, 3, 4].map((i) => event(7, i, 8000)).concat([5, 6, 7, 8, 9].map((i) => event(11, i, 9600)));
+    const m = await load(frames, { rtpHeuristic: true });
+    expect(m.streams.map((s) => [s.codecs, s.codec, s.events, s.packets, s.jitterMs])).toEqual([[['telephone-event'], '', { count: 2, digits: '7#' }, 10, 0]]);
+    const other = await load(frames.map((f, i) => ({ ...f, payload: rtpBytes({ pt: 102, seq: 500 + i, ts: 8000, ssrc: 0xd7 }) })), { rtpHeuristic: true });
+    expect(other.streams.map((s) => [s.codecs, s.events])).toEqual([[['PT102'], { count: 0, digits: '' }]]);
   });
 
   it('the heuristic rejects non-RTP noise with a version-2 first byte', async () => {
