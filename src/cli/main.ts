@@ -126,8 +126,8 @@ async function main(argv: string[]): Promise<number> {
       try {
         const settings = { ...DEFAULT_LINT_SETTINGS, trustedNetworks: a.options.get('trusted') ?? [] };
         const r = await natReport(cap.model, { format, settings, path: file, minSeverity });
-        await new ChunkedWriter(process.stdout).writeAll(r.pieces); // every format ends with a line feed
-        return r.exitCode;
+        await new ChunkedWriter(process.stdout).writeAllAsync(r.pieces); // every format ends with a line feed
+        return r.exitCode();
       } finally {
         await cap.close();
       }

@@ -1,6 +1,6 @@
 // jsonPieces: JSON.stringify(value, null, 2)'s exact text in pieces, with LazyJsonArray items made while writing.
 import { describe, expect, it } from 'vitest';
-import { jsonPieces, LazyJsonArray } from '../../src/cli/format/json-pieces';
+import { jsonPieces, jsonPiecesAsync, LazyJsonArray, StreamedJsonArray } from '../../src/cli/format/json-pieces';
 
 /** `value` with every LazyJsonArray replaced by the array of its items (what the pieces must spell). */
 function eager(value: unknown): unknown {
@@ -53,4 +53,48 @@ describe('jsonPieces', () => {
     expect([...jsonPieces(undefined)]).toEqual([]);
     expect([...jsonPieces(() => 1)]).toEqual([]);
   });
+
+  it('refuses a StreamedJsonArray (its items come asynchronously)', () => {
+    expect(() => [...jsonPieces({ a: new StreamedJsonArray(async function* () {}) })]).toThrow(/jsonPiecesAsync/);
+  });
 });
+
+describe('jsonPiecesAsync', () => {
+  /** An async source of `items`, and the plain array it stands for. */
+  const streamed = (items: unknown[]) => new StreamedJsonArray(async function* () {
+    for (const x of items) {
+      await Promise.resolve();
+      yield x;
+    }
+  });
+  const cases: [string, unknown, unknown][] = [
+    ['an empty stream', { findings: streamed([]), verdicts: [] }, { findings: [], verdicts: [] }],
+    ['streamed items, then a lazy array', { findings: streamed([{ a: 1 }, { b: [1, 2] }, 'x']), verdicts: new LazyJsonArray(2, (i) => ({ i })) }, { findings: [{ a: 1 }, { b: [1, 2] }, 'x'], verdicts: [{ i: 0 }, { i: 1 }] }],
+    ['undefined items and nesting', [1, { deep: { s: streamed([undefined, null, { t: 'é😀' }]) } }], [1, { deep: { s: [null, null, { t: 'é😀' }] } }]],
+    ['a stream at the top', streamed([{ x: 1 }]), [{ x: 1 }]],
+  ];
+  for (const [name, value, plain] of cases) {
+    it(`spells JSON.stringify(value, null, 2): ${name}`, async () => {
+      let text = '';
+      for await (const p of jsonPiecesAsync(value)) text += p;
+      expect(text).toBe(JSON.stringify(plain, null, 2));
+    });
+  }
+
+  it('asks for the items only when it reaches the array, and writes each as it arrives', async () => {
+    const seen: string[] = [];
+    const doc = { head: 'h', items: new StreamedJsonArray(async function* () {
+      seen.push('start');
+      for (let i = 0; i < 3; i++) yield (seen.push(`item ${i}`), i);
+    }) };
+    const it = jsonPiecesAsync(doc);
+    const first = await it.next();
+    expect(first.value).toBe('{\n');
+    expect(seen).toEqual([]);
+    const rest: string[] = [];
+    for await (const p of it) rest.push(p);
+    expect(seen).toEqual(['start', 'item 0', 'item 1', 'item 2']);
+    expect(rest.filter((p) => /^[[,]\n {4}\d$/.test(p))).toHaveLength(3);
+  });
+});
+

@@ -4,8 +4,8 @@
 import type { CaptureModel, CallVerdict, Finding, LintSettings, RuleSeverity } from '../../core/index';
 import { atLeast } from '../../core/rules/config';
 import { RULES } from '../../core/rules/registry';
-import { lintCapture, type CaptureLintOptions, type CaptureLintResult } from '../../core/rules/run-capture';
-import { jsonPieces, LazyJsonArray } from '../format/json-pieces';
+import { lintCaptureStream, type CaptureLintBatch, type CaptureLintOptions, type CaptureLintResult } from '../../core/rules/run-capture';
+import { jsonPiecesAsync, StreamedJsonArray } from '../format/json-pieces';
 import { evidenceFrames, exportFinding, exportVerdict, findingPositions, type ExportedFinding, type ExportedVerdict } from '../../core/rules/capture/export';
 
 export type NatFormat = 'text' | 'json' | 'sarif';
@@ -27,11 +27,12 @@ export interface NatJsonReport {
   verdicts: ExportedVerdict[];
 }
 
-function filtered(r: CaptureLintResult, min: RuleSeverity): { findings: readonly Finding[]; verdicts: readonly CallVerdict[] } {
-  if (min === 'hint') return r; // every severity is at least a hint
-  const findings = r.findings.filter((f) => atLeast(f.severity, min));
+/** A batch's findings at or above `min`, and its verdicts listing only those. */
+function filtered(b: CaptureLintBatch, min: RuleSeverity): CaptureLintBatch {
+  if (min === 'hint') return b; // every severity is at least a hint
+  const findings = b.findings.filter((f) => atLeast(f.severity, min));
   const keep = new Set(findings);
-  const verdicts = r.verdicts.map((v) => ({ ...v, findings: v.findings.filter((f) => keep.has(f)) }));
+  const verdicts = b.verdicts.map((v) => ({ ...v, findings: v.findings.filter((f) => keep.has(f)) }));
   return { findings, verdicts };
 }
 
@@ -45,40 +46,65 @@ function frames(f: Finding): string {
 const oneLine = (m: string): string => (m.includes('\n') ? m.replace(/\s*\n\s*/g, ' ') : m);
 
 /**
- * Text report, one line at a time (each piece ends with a line feed): per call `#N Call-ID` and its verdict, then
- * one line per finding `severity ruleId frames message`.
+ * The text report, written a batch of calls at a time (each piece a line with its line feed): per call with findings
+ * `#N method Call-ID` and its verdict, then one line per finding `severity ruleId frames message`; findings outside
+ * any verdict after them; then the totals line (`path: N call(s) analysed; M NAT finding(s) in K call(s)`), and
+ * `No NAT findings.` when there are none.
  */
-export function* natTextLines(model: CaptureModel, r: CaptureLintResult, findings: readonly Finding[], verdicts: readonly CallVerdict[], path?: string): Generator<string> {
-  const head = path !== undefined ? `${path}: ` : '';
-  const skipped = r.stats.sameHostCalls > 0 ? `, ${r.stats.sameHostCalls} same-host (loopback) call(s) not analysed` : '';
-  let withFindings = 0;
-  for (const v of verdicts) if (v.findings.length > 0) withFindings++;
-  yield `${head}${r.stats.calls} call(s) analysed${skipped}; ${findings.length} NAT finding(s) in ${withFindings} call(s)\n`;
-  const byCall = new Map<number, Finding[]>();
-  for (const f of findings) {
-    const k = f.callIndex ?? -1;
-    const list = byCall.get(k);
-    if (list === undefined) byCall.set(k, [f]);
-    else list.push(f);
+class NatTextReport {
+  private findings = 0;
+  private withFindings = 0;
+  private sections = 0;
+  /** Findings of no verdict (no call, or a call without one), by call index (-1: none), in order of appearance. */
+  private readonly rest = new Map<number, Finding[]>();
+
+  constructor(
+    private readonly model: CaptureModel,
+    private readonly stats: CaptureLintResult['stats'],
+    private readonly path: string | undefined,
+  ) {}
+
+  *batch(b: CaptureLintBatch): Generator<string> {
+    this.findings += b.findings.length;
+    const byCall = new Map<number, Finding[]>();
+    for (const f of b.findings) {
+      const k = f.callIndex ?? -1;
+      const list = byCall.get(k);
+      if (list === undefined) byCall.set(k, [f]);
+      else list.push(f);
+    }
+    for (const v of b.verdicts) {
+      if (v.findings.length > 0) this.withFindings++;
+      const fs = byCall.get(v.callIndex) ?? [];
+      if (fs.length === 0) continue;
+      const c = this.model.calls[v.callIndex];
+      yield `${this.sections++ > 0 ? '\n' : ''}${`#${v.callIndex + 1} ${c?.method ?? ''} ${v.callId}`.replace(/\s+/g, ' ').trim()}\n  verdict: ${v.summary}\n`;
+      for (const f of fs) yield `  ${f.severity.padEnd(7)} ${f.ruleId} [${frames(f)}] ${oneLine(f.message)}\n`;
+      byCall.delete(v.callIndex);
+    }
+    for (const [k, fs] of byCall) {
+      const list = this.rest.get(k);
+      if (list === undefined) this.rest.set(k, fs);
+      else for (const f of fs) list.push(f);
+    }
   }
-  for (const v of verdicts) {
-    const fs = byCall.get(v.callIndex) ?? [];
-    if (fs.length === 0) continue;
-    const c = model.calls[v.callIndex];
-    yield `\n${`#${v.callIndex + 1} ${c?.method ?? ''} ${v.callId}`.replace(/\s+/g, ' ').trim()}\n  verdict: ${v.summary}\n`;
-    for (const f of fs) yield `  ${f.severity.padEnd(7)} ${f.ruleId} [${frames(f)}] ${oneLine(f.message)}\n`;
-    byCall.delete(v.callIndex);
+
+  *end(): Generator<string> {
+    for (const [k, fs] of this.rest) {
+      yield `${this.sections++ > 0 ? '\n' : ''}${k >= 0 ? `#${k + 1} ${this.model.calls[k]?.callId ?? ''}` : '(no call)'}\n`;
+      for (const f of fs) yield `  ${f.severity.padEnd(7)} ${f.ruleId} [${frames(f)}] ${f.message}\n`;
+    }
+    const head = this.path !== undefined ? `${this.path}: ` : '';
+    const skipped = this.stats.sameHostCalls > 0 ? `, ${this.stats.sameHostCalls} same-host (loopback) call(s) not analysed` : '';
+    yield `${this.sections > 0 ? '\n' : ''}${head}${this.stats.calls} call(s) analysed${skipped}; ${this.findings} NAT finding(s) in ${this.withFindings} call(s)\n`;
+    if (this.findings === 0) yield 'No NAT findings.\n';
   }
-  for (const [k, fs] of byCall) {
-    yield `\n${k >= 0 ? `#${k + 1} ${model.calls[k]?.callId ?? ''}` : '(no call)'}\n`;
-    for (const f of fs) yield `  ${f.severity.padEnd(7)} ${f.ruleId} [${frames(f)}] ${f.message}\n`;
-  }
-  if (findings.length === 0) yield 'No NAT findings.\n';
 }
 
-/** natTextLines as one string. */
+/** The text report of a whole lint result, as one string. */
 export function formatNatText(model: CaptureModel, r: CaptureLintResult, findings: readonly Finding[], verdicts: readonly CallVerdict[], path?: string): string {
-  return [...natTextLines(model, r, findings, verdicts, path)].join('');
+  const t = new NatTextReport(model, r.stats, path);
+  return [...t.batch({ findings: [...findings], verdicts: [...verdicts] }), ...t.end()].join('');
 }
 
 /** JSON report: exactly `{"findings": [{ruleId, severity, message, callId, frames}], "verdicts": [...]}`. */
@@ -88,14 +114,27 @@ export function natJsonReport(findings: readonly Finding[], verdicts: readonly C
 }
 
 /**
- * The JSON report as natJsonReport gives it, rendered exactly as `JSON.stringify(report, null, 2) + '\n'`, one
- * finding or verdict at a time (a NAT-heavy capture's report is hundreds of MB).
+ * The JSON report exactly as `JSON.stringify(natJsonReport(all findings, all verdicts), null, 2) + '\n'`, written
+ * while the lint goes: each batch's findings as they come (a verdict's findings are indexes into the whole array),
+ * the verdicts, kept in their exported form, after them.
  */
-export function* natJsonLines(findings: readonly Finding[], verdicts: readonly CallVerdict[]): Generator<string> {
-  const positions = findingPositions(findings);
-  yield* jsonPieces({
-    findings: new LazyJsonArray(findings.length, (i) => exportFinding(findings[i]!)),
-    verdicts: new LazyJsonArray(verdicts.length, (i) => exportVerdict(verdicts[i]!, positions)),
+async function* natJsonStream(batches: AsyncIterable<CaptureLintBatch>): AsyncGenerator<string> {
+  const verdicts: ExportedVerdict[] = [];
+  let offset = 0;
+  const findings = async function* (): AsyncGenerator<ExportedFinding> {
+    for await (const b of batches) {
+      const positions = new Map<Finding, number>();
+      b.findings.forEach((f, i) => positions.set(f, offset + i));
+      for (const f of b.findings) yield exportFinding(f);
+      for (const v of b.verdicts) verdicts.push(exportVerdict(v, positions));
+      offset += b.findings.length;
+    }
+  };
+  yield* jsonPiecesAsync({
+    findings: new StreamedJsonArray(findings),
+    verdicts: new StreamedJsonArray(async function* () {
+      yield* verdicts;
+    }),
   });
   yield '\n';
 }
@@ -108,20 +147,22 @@ const level = (s: RuleSeverity): SarifLevel => (s === 'error' ? 'error' : s === 
  * located in the capture artifact with a logical location per call (`call/<n>`) and the frames as properties.
  */
 export function natSarif(findings: readonly Finding[], path: string): object {
-  return natSarifDocument(findings, path, (lazy) => Array.from({ length: lazy.length }, (_, i) => lazy.item(i)));
+  const sarif = natSarifParts(path);
+  return sarif.document(findings.map(sarif.result));
 }
 
-/**
- * The SARIF report as natSarif gives it, rendered exactly as `JSON.stringify(natSarif(...), null, 2) + '\n'`, one
- * result at a time: results are made while they are written, never all at once.
- */
-export function* natSarifLines(findings: readonly Finding[], path: string): Generator<string> {
-  yield* jsonPieces(natSarifDocument(findings, path, (results) => results));
+/** The SARIF report exactly as `JSON.stringify(natSarif(all findings), null, 2) + '\n'`, a result at a time as the lint goes. */
+async function* natSarifStream(batches: AsyncIterable<CaptureLintBatch>, path: string): AsyncGenerator<string> {
+  const sarif = natSarifParts(path);
+  const results = async function* (): AsyncGenerator<object> {
+    for await (const b of batches) for (const f of b.findings) yield sarif.result(f);
+  };
+  yield* jsonPiecesAsync(sarif.document(new StreamedJsonArray(results)));
   yield '\n';
 }
 
-/** The SARIF document, its results array as `results` turns the lazy one into (a plain array, or itself for jsonPieces). */
-function natSarifDocument(findings: readonly Finding[], path: string, results: (lazy: LazyJsonArray) => unknown): object {
+/** The SARIF document around a results array (a plain one, or a StreamedJsonArray), and the result of one finding. */
+function natSarifParts(path: string): { document: (results: unknown) => object; result: (f: Finding) => object } {
   const rules = RULES.filter((r) => r.scope === 'capture');
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const uri = path.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/');
@@ -142,7 +183,7 @@ function natSarifDocument(findings: readonly Finding[], path: string, results: (
     if (idx !== undefined) res['ruleIndex'] = idx;
     return res;
   };
-  return {
+  const document = (results: unknown): object => ({
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
@@ -164,36 +205,55 @@ function natSarifDocument(findings: readonly Finding[], path: string, results: (
           },
         },
         artifacts: [{ location: { uri } }],
-        results: results(new LazyJsonArray(findings.length, (i) => result(findings[i]!))),
+        results,
         invocations: [{ executionSuccessful: true }],
       },
     ],
-  };
+  });
+  return { document, result };
 }
 
-/** A rendered NAT report: its text in pieces (written as they come), and the exit code. */
+/** A NAT report being written: its text in pieces (rendered as the lint goes), then its exit code. */
 export interface NatReport {
-  pieces: Iterable<string>;
-  exitCode: 0 | 1;
+  pieces: AsyncIterable<string>;
+  /** 1 when a reported finding (after minSeverity) is an error, else 0: known once `pieces` is consumed. */
+  exitCode(): 0 | 1;
 }
 
 /**
- * Run the NAT analysis on an imported capture; the report is rendered while `pieces` is iterated (text and JSON: a
- * line or an item at a time, so a report of hundreds of MB is never held whole). Exit code 1 when any reported
- * finding is an error (after minSeverity), else 0. Rejects only when reading the capture fails.
+ * Run the NAT analysis on an imported capture; the report is rendered while `pieces` is iterated, a batch of calls
+ * at a time (text: a line, JSON: a finding, SARIF: a result per piece), so neither the report nor the capture's
+ * findings are ever held whole. Rejects only when reading the capture fails.
  */
 export async function natReport(model: CaptureModel, opts: NatOptions): Promise<NatReport> {
-  const r = await lintCapture(model, opts.settings, { evidenceScan: opts.evidenceScan });
-  const { findings, verdicts } = filtered(r, opts.minSeverity ?? 'hint');
-  let pieces: Iterable<string>;
-  if (opts.format === 'json') pieces = natJsonLines(findings, verdicts);
-  else if (opts.format === 'sarif') pieces = natSarifLines(findings, opts.path ?? 'capture.pcap');
-  else pieces = natTextLines(model, r, findings, verdicts, opts.path);
-  return { pieces, exitCode: findings.some((f) => f.severity === 'error') ? 1 : 0 };
+  const run = await lintCaptureStream(model, opts.settings, { evidenceScan: opts.evidenceScan });
+  const min = opts.minSeverity ?? 'hint';
+  let error = false;
+  const batches = async function* (): AsyncGenerator<CaptureLintBatch> {
+    for await (const b of run.batches) {
+      const kept = filtered(b, min);
+      if (!error && kept.findings.some((f) => f.severity === 'error')) error = true;
+      yield kept;
+    }
+  };
+  let pieces: AsyncIterable<string>;
+  if (opts.format === 'json') pieces = natJsonStream(batches());
+  else if (opts.format === 'sarif') pieces = natSarifStream(batches(), opts.path ?? 'capture.pcap');
+  else {
+    const text = new NatTextReport(model, run.stats, opts.path);
+    pieces = (async function* () {
+      // A batch's lines as one piece: an async step per line would cost more than the lines.
+      for await (const b of batches()) yield [...text.batch(b)].join('');
+      yield [...text.end()].join('');
+    })();
+  }
+  return { pieces, exitCode: () => (error ? 1 : 0) };
 }
 
 /** natReport with the report as one string. */
 export async function runNat(model: CaptureModel, opts: NatOptions): Promise<{ output: string; exitCode: 0 | 1 }> {
   const r = await natReport(model, opts);
-  return { output: [...r.pieces].join(''), exitCode: r.exitCode };
+  const out: string[] = [];
+  for await (const p of r.pieces) out.push(p);
+  return { output: out.join(''), exitCode: r.exitCode() };
 }

@@ -44,15 +44,23 @@ export class ChunkedWriter {
     await this.send(s);
   }
 
-  /** Write every piece of `pieces`, then flush. */
+  /** Write every piece of `pieces`, then flush (awaiting only the writes, not each piece). */
   async writeAll(pieces: Iterable<string>): Promise<void> {
-    for (const p of pieces) await this.write(p);
+    for (const p of pieces) {
+      this.pending.push(p);
+      this.pendingLength += p.length;
+      if (this.pendingLength >= WRITE_CHUNK) await this.flush();
+    }
     await this.flush();
   }
 
-  /** writeAll for pieces produced asynchronously (a ladder whose message texts are read as it goes). */
+  /** writeAll for pieces produced asynchronously (a ladder whose message texts are read as it goes, a lint report). */
   async writeAllAsync(pieces: AsyncIterable<string>): Promise<void> {
-    for await (const p of pieces) await this.write(p);
+    for await (const p of pieces) {
+      this.pending.push(p);
+      this.pendingLength += p.length;
+      if (this.pendingLength >= WRITE_CHUNK) await this.flush();
+    }
     await this.flush();
   }
 }

@@ -98,6 +98,13 @@ function* batches(model: CaptureModelLike, calls: readonly number[]): Generator<
   if (cur.length > 0) yield cur;
 }
 
+/** One batch of calls' findings and verdicts (lintCaptureStream), in call order. */
+export interface CaptureLintBatch {
+  /** Findings sorted by call, then first evidence frame, then severity (as CaptureLintResult.findings). */
+  findings: Finding[];
+  verdicts: CallVerdict[];
+}
+
 /**
  * NAT lint of an imported capture: capture-scope findings (with frames, message ids, call index and Call-ID) and one
  * verdict per call. Same-host traffic (both ends loopback, or source == destination) is not NAT: calls made only of
@@ -107,11 +114,31 @@ function* batches(model: CaptureModelLike, calls: readonly number[]): Generator<
  * none). Never throws on input; rejects only when the ByteSource fails.
  */
 export async function lintCapture(model: CaptureModelLike, settings: LintSettings = DEFAULT_LINT_SETTINGS, opts: CaptureLintOptions = {}): Promise<CaptureLintResult> {
+  const run = await lintCaptureStream(model, settings, opts);
+  const findings: Finding[] = [];
+  const verdicts: CallVerdict[] = [];
+  for await (const b of run.batches) {
+    for (const f of b.findings) findings.push(f);
+    for (const v of b.verdicts) verdicts.push(v);
+  }
+  return { findings, verdicts, stats: run.stats };
+}
+
+/**
+ * lintCapture a batch of calls at a time: `stats` at once (after the evidence pass), then the findings and verdicts
+ * of each batch while `batches` is iterated, so a report can be written as the lint goes and a capture's hundreds of
+ * thousands of findings are never all held. The batches concatenated are lintCapture's result.
+ */
+export async function lintCaptureStream(
+  model: CaptureModelLike,
+  settings: LintSettings = DEFAULT_LINT_SETTINGS,
+  opts: CaptureLintOptions = {},
+): Promise<{ stats: CaptureLintResult['stats']; batches: AsyncIterable<CaptureLintBatch> }> {
   const rules = captureRules().filter((r) => configuredSeverity(r.id, settings) !== 'off');
   const haveStreams = model.streams !== undefined;
   const part = partitionCalls(model);
   const stats: CaptureLintResult['stats'] = { calls: part.relevant.length, sameHostCalls: part.sameHostCalls, evidenceScanned: false, rtp: haveStreams ? 'import' : 'none' };
-  if (rules.length === 0 || part.relevant.length === 0) return { findings: [], verdicts: [], stats };
+  if (rules.length === 0 || part.relevant.length === 0) return { stats, batches: noBatches() };
 
   let evidence: CaptureEvidence = NO_EVIDENCE;
   if ((opts.evidenceScan ?? 'auto') !== 'never' && haveStreams && model.evidence !== undefined) {
@@ -131,10 +158,21 @@ export async function lintCapture(model: CaptureModelLike, settings: LintSetting
   const streams: readonly CaptureStream[] = model.streams ?? evidence.streams ?? [];
   const indexes = CaptureIndexes.forModel(model, streams, evidence, part.lastTime);
   const addr = new AddressBook(settings);
+  return { stats, batches: lintBatches(model, settings, opts, rules, part.relevant, indexes, addr) };
+}
 
-  const findings: Finding[] = [];
-  const verdicts: CallVerdict[] = [];
-  for (const batch of batches(model, part.relevant)) {
+async function* noBatches(): AsyncGenerator<CaptureLintBatch> {}
+
+async function* lintBatches(
+  model: CaptureModelLike,
+  settings: LintSettings,
+  opts: CaptureLintOptions,
+  rules: readonly Rule<CaptureRuleContext>[],
+  relevant: readonly number[],
+  indexes: CaptureIndexes,
+  addr: AddressBook,
+): AsyncGenerator<CaptureLintBatch> {
+  for (const batch of batches(model, relevant)) {
     if (opts.isCancelled?.() === true) break;
     const facts = await loadCaptureFacts(model, { calls: batch });
     const ctx = new CaptureRuleContext(settings, facts, indexes, addr);
@@ -155,15 +193,15 @@ export async function lintCapture(model: CaptureModelLike, settings: LintSetting
         found.push({ ruleId: rule.id, severity: 'hint', message: `Internal error in rule ${rule.id}: ${String(err)}`, refs: rule.refs });
       }
     }
-    const sorted = sortFindings(found);
+    const findings = sortFindings(found);
     const byCall = new Map<number, Finding[]>();
-    for (const f of sorted) {
-      findings.push(f);
+    for (const f of findings) {
       if (f.callIndex === undefined) continue;
       const l = byCall.get(f.callIndex);
       if (l === undefined) byCall.set(f.callIndex, [f]);
       else l.push(f);
     }
+    const verdicts: CallVerdict[] = [];
     for (const call of facts.calls) {
       try {
         const v = callVerdict(ctx, call, byCall.get(call.index) ?? []);
@@ -172,6 +210,6 @@ export async function lintCapture(model: CaptureModelLike, settings: LintSetting
         // a verdict is a summary; its findings are already reported
       }
     }
+    yield { findings, verdicts };
   }
-  return { findings, verdicts, stats };
 }
