@@ -1,6 +1,8 @@
 // `sipscope export FILE --format json [-o OUT]`: streams the export document (schema in README) to a file or stdout.
 import { ChunkedWriter, withOutputFile } from '../format/chunked-writer';
-import { exportCall, exportEntry, exportFinding, exportHeader, exportOrder, exportStream, exportVerdict, findingPositions, lintCapture, MessageBytesReader, type CaptureModel } from '../../core/index';
+import { exportCall, exportEntry, exportFinding, exportHeader, exportOrder, exportStream, exportVerdict, MessageBytesReader, type CaptureModel, type Finding } from '../../core/index';
+import { lintCaptureStream } from '../../core/rules/run-capture';
+import type { ExportedVerdict } from '../../core/rules/capture/export';
 
 /**
  * Write the JSON export; messages are re-read in capture order through one window of the capture and the output
@@ -15,26 +17,41 @@ async function writeExport(model: CaptureModel, writer: ChunkedWriter): Promise<
   const write = (s: string): Promise<void> => writer.write(s);
   const reader = new MessageBytesReader(model);
   /** `"name": [` then one JSON item per line, written as produced (so memory stays flat), then `]`. */
-  const array = async (name: string, count: number, item: (i: number) => unknown | Promise<unknown>, first = false): Promise<void> => {
+  const array = async (name: string, items: Iterable<unknown> | AsyncIterable<unknown>, first = false): Promise<void> => {
     await write(`${first ? '' : '\n ],'}\n "${name}": [`);
-    for (let i = 0; i < count; i++) await write((i ? ',\n  ' : '\n  ') + JSON.stringify(await item(i)));
+    let i = 0;
+    for await (const item of items) await write((i++ ? ',\n  ' : '\n  ') + JSON.stringify(item));
   };
   const header = JSON.stringify(exportHeader(model), null, 1);
   await write(header.slice(0, -2) + ',');
   // Messages in capture order; SIP messages quoted in ICMP errors go in at their frame (after the messages of
   // earlier frames), as tshark lists them.
   const order = exportOrder(model);
-  await array('messages', order.length, async (i) => {
-    const k = order[i]!;
-    return exportEntry(model, k, k >= 0 ? await reader.bytes(k) : undefined);
-  }, true);
-  await array('calls', model.calls.length, (i) => exportCall(model.calls[i]!));
-  await array('streams', model.streams.length, (i) => exportStream(model.streams[i]!));
-  // Capture NAT findings (issue #5): declared vs observed addresses, per call verdicts, evidence frames.
-  const nat = await lintCapture(model);
-  await array('findings', nat.findings.length, (i) => exportFinding(nat.findings[i]!));
-  const positions = findingPositions(nat.findings);
-  await array('verdicts', nat.verdicts.length, (i) => exportVerdict(nat.verdicts[i]!, positions));
+  await array('messages', (async function* () {
+    for (const k of order) yield exportEntry(model, k, k >= 0 ? await reader.bytes(k) : undefined);
+  })(), true);
+  await array('calls', mapped(model.calls, exportCall));
+  await array('streams', mapped(model.streams, exportStream));
+  // Capture NAT findings (issue #5): declared vs observed addresses, per call verdicts, evidence frames. Written a
+  // batch of calls at a time as the lint goes; a verdict's findings are indexes into the whole findings array.
+  const nat = await lintCaptureStream(model);
+  const verdicts: ExportedVerdict[] = [];
+  await array('findings', (async function* () {
+    let offset = 0;
+    for await (const b of nat.batches) {
+      const positions = new Map<Finding, number>();
+      b.findings.forEach((f, i) => positions.set(f, offset + i));
+      for (const f of b.findings) yield exportFinding(f);
+      for (const v of b.verdicts) verdicts.push(exportVerdict(v, positions));
+      offset += b.findings.length;
+    }
+  })());
+  await array('verdicts', verdicts);
   await write('\n ],\n "problems": ' + JSON.stringify(model.problems) + '\n}\n');
   await writer.flush();
+}
+
+/** `f` of each item of `items`, made as it is read. */
+function* mapped<T, U>(items: readonly T[], f: (x: T) => U): Generator<U> {
+  for (const x of items) yield f(x);
 }
