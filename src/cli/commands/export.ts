@@ -1,8 +1,8 @@
 // `sipscope export FILE --format json [-o OUT]`: streams the export document (schema in README) to a file or stdout.
 import { ChunkedWriter, withOutputFile } from '../format/chunked-writer';
-import { exportCall, exportEntry, exportFinding, exportHeader, exportOrder, exportStream, exportVerdict, MessageBytesReader, type CaptureModel, type Finding } from '../../core/index';
+import { exportCall, exportEntry, exportHeader, exportOrder, exportStream, MessageBytesReader, type CaptureModel } from '../../core/index';
 import { lintCaptureStream } from '../../core/rules/run-capture';
-import type { ExportedVerdict } from '../../core/rules/capture/export';
+import { exportFindingsOf, type ExportedVerdict } from '../../core/rules/capture/export';
 
 /**
  * Write the JSON export; messages are re-read in capture order through one window of the capture and the output
@@ -36,16 +36,7 @@ async function writeExport(model: CaptureModel, writer: ChunkedWriter): Promise<
   // batch of calls at a time as the lint goes; a verdict's findings are indexes into the whole findings array.
   const nat = await lintCaptureStream(model);
   const verdicts: ExportedVerdict[] = [];
-  await array('findings', (async function* () {
-    let offset = 0;
-    for await (const b of nat.batches) {
-      const positions = new Map<Finding, number>();
-      b.findings.forEach((f, i) => positions.set(f, offset + i));
-      for (const f of b.findings) yield exportFinding(f);
-      for (const v of b.verdicts) verdicts.push(exportVerdict(v, positions));
-      offset += b.findings.length;
-    }
-  })());
+  await array('findings', exportFindingsOf(nat.batches, verdicts));
   await array('verdicts', verdicts);
   await write('\n ],\n "problems": ' + JSON.stringify(model.problems) + '\n}\n');
   await writer.flush();

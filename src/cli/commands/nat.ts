@@ -6,7 +6,7 @@ import { atLeast } from '../../core/rules/config';
 import { RULES } from '../../core/rules/registry';
 import { lintCaptureStream, type CaptureLintBatch, type CaptureLintOptions, type CaptureLintResult } from '../../core/rules/run-capture';
 import { jsonPiecesAsync, StreamedJsonArray } from '../format/json-pieces';
-import { evidenceFrames, exportFinding, exportVerdict, findingPositions, type ExportedFinding, type ExportedVerdict } from '../../core/rules/capture/export';
+import { evidenceFrames, exportFinding, exportFindingsOf, exportVerdict, findingPositions, type ExportedFinding, type ExportedVerdict } from '../../core/rules/capture/export';
 
 export type NatFormat = 'text' | 'json' | 'sarif';
 
@@ -120,18 +120,8 @@ export function natJsonReport(findings: readonly Finding[], verdicts: readonly C
  */
 async function* natJsonStream(batches: AsyncIterable<CaptureLintBatch>): AsyncGenerator<string> {
   const verdicts: ExportedVerdict[] = [];
-  let offset = 0;
-  const findings = async function* (): AsyncGenerator<ExportedFinding> {
-    for await (const b of batches) {
-      const positions = new Map<Finding, number>();
-      b.findings.forEach((f, i) => positions.set(f, offset + i));
-      for (const f of b.findings) yield exportFinding(f);
-      for (const v of b.verdicts) verdicts.push(exportVerdict(v, positions));
-      offset += b.findings.length;
-    }
-  };
   yield* jsonPiecesAsync({
-    findings: new StreamedJsonArray(findings),
+    findings: new StreamedJsonArray(() => exportFindingsOf(batches, verdicts)),
     verdicts: new StreamedJsonArray(async function* () {
       yield* verdicts;
     }),

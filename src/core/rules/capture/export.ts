@@ -48,6 +48,25 @@ export function findingPositions(all: readonly Finding[]): ReadonlyMap<Finding, 
 }
 
 /**
+ * The exported findings of lint batches in order (lintCaptureStream), made as the batches come; each batch's verdicts
+ * are exported into `verdicts` with their findings as indexes into the whole sequence (the JSON reports write the
+ * findings array, then the verdicts).
+ */
+export async function* exportFindingsOf(
+  batches: AsyncIterable<{ findings: readonly Finding[]; verdicts: readonly CallVerdict[] }>,
+  verdicts: ExportedVerdict[],
+): AsyncGenerator<ExportedFinding> {
+  let offset = 0;
+  for await (const b of batches) {
+    const positions = new Map<Finding, number>();
+    b.findings.forEach((f, i) => positions.set(f, offset + i));
+    for (const f of b.findings) yield exportFinding(f);
+    for (const v of b.verdicts) verdicts.push(exportVerdict(v, positions));
+    offset += b.findings.length;
+  }
+}
+
+/**
  * One verdict as plain JSON data; `findings` are indexes into the findings array exported with it, looked up in
  * `positions` (findingPositions of that array: build it once for all verdicts, not per verdict).
  */
