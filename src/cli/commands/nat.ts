@@ -212,7 +212,7 @@ export interface NatReport {
 
 /**
  * Run the NAT analysis on an imported capture; the report is rendered while `pieces` is iterated, a batch of calls
- * at a time (text: a line, JSON: a finding, SARIF: a result per piece), so neither the report nor the capture's
+ * at a time (text: a batch's lines, JSON: a finding, SARIF: a result per piece), so neither the report nor the capture's
  * findings are ever held whole. Rejects only when reading the capture fails.
  */
 export async function natReport(model: CaptureModel, opts: NatOptions): Promise<NatReport> {
