@@ -70,8 +70,8 @@ export { lintDocument, lintMessage, lintMessageBytes, lintSdpBytes, mapFindingsT
 export { RULES, getRule, ruleMetas } from './rules/registry';
 export { normalizeSeverity, toVsCodeSeverity, severityRank, atLeast } from './rules/config';
 export type { VsCodeSeverityName } from './rules/config';
-export { lintCapture, captureRules } from './rules/run-capture';
-export type { CaptureLintResult, CaptureLintOptions } from './rules/run-capture';
+export { lintCapture, lintCaptureStream, captureRules } from './rules/run-capture';
+export type { CaptureLintBatch, CaptureLintResult, CaptureLintOptions } from './rules/run-capture';
 export { evidenceFrames, exportFinding, exportVerdict, findingPositions } from './rules/capture/export';
 export type { ExportedFinding, ExportedVerdict } from './rules/capture/export';
 
