@@ -6,6 +6,7 @@ import { atLeast } from '../../core/rules/config';
 import { RULES } from '../../core/rules/registry';
 import { lintCaptureStream, type CaptureLintBatch, type CaptureLintOptions, type CaptureLintResult } from '../../core/rules/run-capture';
 import { jsonPiecesAsync, StreamedJsonArray } from '../format/json-pieces';
+import { sarifLevel, sarifRule, sarifUri } from '../format/sarif';
 import { evidenceFrames, exportFinding, exportFindingsOf, exportVerdict, findingPositions, type ExportedFinding, type ExportedVerdict } from '../../core/rules/capture/export';
 
 export type NatFormat = 'text' | 'json' | 'sarif';
@@ -129,9 +130,6 @@ async function* natJsonStream(batches: AsyncIterable<CaptureLintBatch>): AsyncGe
   yield '\n';
 }
 
-type SarifLevel = 'error' | 'warning' | 'note';
-const level = (s: RuleSeverity): SarifLevel => (s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note');
-
 /**
  * SARIF 2.1.0 (like src/cli/format/sarif.ts): tool.driver.rules from the registry (capture-scope NAT rules), results
  * located in the capture artifact with a logical location per call (`call/<n>`) and the frames as properties.
@@ -155,11 +153,11 @@ async function* natSarifStream(batches: AsyncIterable<CaptureLintBatch>, path: s
 function natSarifParts(path: string): { document: (results: unknown) => object; result: (f: Finding) => object } {
   const rules = RULES.filter((r) => r.scope === 'capture');
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  const uri = path.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/');
+  const uri = sarifUri(path);
   const result = (f: Finding): Record<string, unknown> => {
     const res: Record<string, unknown> = {
       ruleId: f.ruleId,
-      level: level(f.severity),
+      level: sarifLevel(f.severity),
       message: { text: f.message },
       locations: [
         {
@@ -182,16 +180,7 @@ function natSarifParts(path: string): { document: (results: unknown) => object; 
           driver: {
             name: 'SIPScope',
             informationUri: 'https://www.rfc-editor.org/rfc/rfc3261',
-            rules: rules.map((r) => ({
-              id: r.id,
-              name: r.title,
-              shortDescription: { text: r.title },
-              fullDescription: { text: r.description },
-              helpUri: r.refs[0]?.url,
-              help: { text: `${r.description}\nReferences: ${r.refs.map((x) => (x.rfc !== undefined ? `RFC ${x.rfc}${x.section ? ' §' + x.section : ''}` : (x.title ?? x.url))).join(', ')}` },
-              defaultConfiguration: { level: level(r.defaultSeverity) },
-              properties: { tags: ['nat', r.scope], references: r.refs.map((x) => x.url) },
-            })),
+            rules: rules.map((r) => sarifRule(r, 'nat')),
           },
         },
         artifacts: [{ location: { uri } }],

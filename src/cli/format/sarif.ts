@@ -1,18 +1,34 @@
 // SARIF 2.1.0 report of `sipscope lint` (for GitHub code scanning and other SARIF viewers): tool.driver.rules from the
 // RULES registry with helpUri, results with 1-based regions in UTF-16 columns, and fixes as byte-offset replacements.
 import type { LintFileResult } from '../commands/lint';
-import type { RuleSeverity } from '../../core/rules/types';
+import type { Rule, RuleSeverity } from '../../core/rules/types';
 import { RULES } from '../../core/rules/registry';
 import { jsonPieces, LazyJsonArray } from './json-pieces';
 
 type SarifLevel = 'error' | 'warning' | 'note' | 'none';
 
-function level(s: RuleSeverity): SarifLevel {
+/** SARIF result level of a rule severity (info and hint are notes). */
+export function sarifLevel(s: RuleSeverity): SarifLevel {
   return s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note';
 }
 
-function uriOf(path: string): string {
+/** A path as a SARIF artifact URI (forward slashes, each segment percent-encoded). */
+export function sarifUri(path: string): string {
   return path.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/');
+}
+
+/** tool.driver.rules entry of a registry rule; `tag` is its first property tag (the rule family). */
+export function sarifRule(r: Rule<unknown>, tag: string): object {
+  return {
+    id: r.id,
+    name: r.title,
+    shortDescription: { text: r.title },
+    fullDescription: { text: r.description },
+    helpUri: r.refs[0]?.url,
+    help: { text: `${r.description}\nReferences: ${r.refs.map((x) => (x.rfc !== undefined ? `RFC ${x.rfc}${x.section ? ' §' + x.section : ''}` : (x.title ?? x.url))).join(', ')}` },
+    defaultConfiguration: { level: sarifLevel(r.defaultSeverity) },
+    properties: { tags: [tag, r.scope], references: r.refs.map((x) => x.url) },
+  };
 }
 
 export function sarifLog(results: readonly LintFileResult[]): object {
@@ -30,18 +46,9 @@ function sarifDocument(results: readonly LintFileResult[], resultsAs: (lazy: Laz
   const ruleIndex = new Map<string, number>();
   const rules = RULES.map((r, i) => {
     ruleIndex.set(r.id, i);
-    return {
-      id: r.id,
-      name: r.title,
-      shortDescription: { text: r.title },
-      fullDescription: { text: r.description },
-      helpUri: r.refs[0]?.url,
-      help: { text: `${r.description}\nReferences: ${r.refs.map((x) => (x.rfc !== undefined ? `RFC ${x.rfc}${x.section ? ' §' + x.section : ''}` : (x.title ?? x.url))).join(', ')}` },
-      defaultConfiguration: { level: level(r.defaultSeverity) },
-      properties: { tags: [r.id.split('/')[0] ?? 'sip', r.scope], references: r.refs.map((x) => x.url) },
-    };
+    return sarifRule(r, r.id.split('/')[0] ?? 'sip');
   });
-  const artifacts = results.map((r) => ({ location: { uri: uriOf(r.path) } }));
+  const artifacts = results.map((r) => ({ location: { uri: sarifUri(r.path) } }));
   // Every finding with its file's index, in file order: the results, made one at a time by `resultOf`.
   const located: [number, LintFileResult['findings'][number]][] = [];
   results.forEach((r, artifactIndex) => {
@@ -50,10 +57,10 @@ function sarifDocument(results: readonly LintFileResult[], resultsAs: (lazy: Laz
   const resultOf = (i: number): object => {
     const [artifactIndex, f] = located[i]!;
     const r = results[artifactIndex]!;
-    const loc = { uri: uriOf(r.path), index: artifactIndex };
+    const loc = { uri: sarifUri(r.path), index: artifactIndex };
     const result: Record<string, unknown> = {
       ruleId: f.finding.ruleId,
-      level: level(f.finding.severity),
+      level: sarifLevel(f.finding.severity),
       message: { text: f.finding.message },
       locations: [
         {
@@ -94,7 +101,7 @@ function sarifDocument(results: readonly LintFileResult[], resultsAs: (lazy: Laz
             executionSuccessful: results.every((r) => r.error === undefined),
             toolExecutionNotifications: results
               .filter((r) => r.error !== undefined)
-              .map((r) => ({ level: 'error', message: { text: `${r.path}: ${r.error}` }, locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(r.path) } } }] })),
+              .map((r) => ({ level: 'error', message: { text: `${r.path}: ${r.error}` }, locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(r.path) } } }] })),
           },
         ],
       },
