@@ -6,7 +6,7 @@ import { escapeHtml } from './escape';
 import type { LadderGeometryOptions } from './geometry';
 import type { LadderModel, LadderRow, LadderTimeMode } from './model';
 import { arrowLabel, formatDateTime } from './model';
-import { CALL_COLORS, ladderSvgPieces } from './render-svg';
+import { CALL_COLORS, joinPieces, ladderSvgPieces } from './render-svg';
 
 export interface HtmlLadderOptions {
   /** Page title (`<title>` and `<h1>`); escaped. */
@@ -37,9 +37,12 @@ export function messageAnchor(messageId: number): string {
  * previous/next/close links. All messages are also listed below the ladder inside a `<details>`.
  */
 export function renderLadderHtml(model: LadderModel, opts: HtmlLadderOptions): string {
-  const out: string[] = [];
-  for (const p of ladderHtmlPieces(model, opts)) out.push(typeof p === 'string' ? p : htmlMessageSection(p, opts.messageText?.(p.row.messageId)));
-  return out.join('');
+  return joinPieces(ladderHtmlText(model, opts));
+}
+
+/** renderLadderHtml's document as strings in order (message sections with `opts.messageText`), for a writer. */
+export function* ladderHtmlText(model: LadderModel, opts: HtmlLadderOptions): Generator<string> {
+  for (const p of ladderHtmlPieces(model, opts)) yield typeof p === 'string' ? p : htmlMessageSection(p, opts.messageText?.(p.row.messageId));
 }
 
 /** A message's section in the HTML report: ladderHtmlPieces leaves reading its text to the caller (htmlMessageSection). */

@@ -1,9 +1,8 @@
 // Pure helpers behind the editor's export commands: render a ladder in one of the export formats with the core
 // renderers, build a tshark display filter for calls, and propose file names. No vscode import (unit-tested).
 import {
-  htmlMessageSection,
   joinPieces,
-  ladderHtmlPieces,
+  ladderHtmlText,
   ladderSvgPieces,
   renderLadderMermaid,
   renderLadderPlantUml,
@@ -45,9 +44,13 @@ export function renderLadderExport(format: ExportFormat, input: LadderExportInpu
 export function* ladderExportPieces(format: ExportFormat, input: LadderExportInput): Generator<string> {
   switch (format) {
     case 'html':
-      for (const p of ladderHtmlPieces(input.ladder, { title: input.title, calls: input.calls, generator: input.generator, time: 'relative' })) {
-        yield typeof p === 'string' ? p : htmlMessageSection(p, input.messageText.get(p.row.messageId));
-      }
+      yield* ladderHtmlText(input.ladder, {
+        title: input.title,
+        calls: input.calls,
+        messageText: (id) => input.messageText.get(id),
+        generator: input.generator,
+        time: 'relative',
+      });
       return;
     case 'svg':
       yield* ladderSvgPieces(input.ladder, { time: 'relative', theme: 'auto', title: input.title });
