@@ -30,9 +30,14 @@ export class ChunkedWriter {
 
   /** Queue `s`; writes when about a megabyte is queued. */
   async write(s: string): Promise<void> {
+    if (this.queue(s)) await this.flush();
+  }
+
+  /** Add `s` to what is queued; true when a megabyte or more is. */
+  private queue(s: string): boolean {
     this.pending.push(s);
     this.pendingLength += s.length;
-    if (this.pendingLength >= WRITE_CHUNK) await this.flush();
+    return this.pendingLength >= WRITE_CHUNK;
   }
 
   /** Write what is queued. */
@@ -46,21 +51,13 @@ export class ChunkedWriter {
 
   /** Write every piece of `pieces`, then flush (awaiting only the writes, not each piece). */
   async writeAll(pieces: Iterable<string>): Promise<void> {
-    for (const p of pieces) {
-      this.pending.push(p);
-      this.pendingLength += p.length;
-      if (this.pendingLength >= WRITE_CHUNK) await this.flush();
-    }
+    for (const p of pieces) if (this.queue(p)) await this.flush();
     await this.flush();
   }
 
   /** writeAll for pieces produced asynchronously (a ladder whose message texts are read as it goes, a lint report). */
   async writeAllAsync(pieces: AsyncIterable<string>): Promise<void> {
-    for await (const p of pieces) {
-      this.pending.push(p);
-      this.pendingLength += p.length;
-      if (this.pendingLength >= WRITE_CHUNK) await this.flush();
-    }
+    for await (const p of pieces) if (this.queue(p)) await this.flush();
     await this.flush();
   }
 }
