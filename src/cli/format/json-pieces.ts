@@ -9,6 +9,11 @@ export class LazyJsonArray<T = unknown> {
     readonly length: number,
     readonly item: (i: number) => T,
   ) {}
+
+  /** Every item, made now (for the plain-object form of a document). */
+  toArray(): T[] {
+    return Array.from({ length: this.length }, (_, i) => this.item(i));
+  }
 }
 
 const GAP = '  ';

@@ -21,23 +21,23 @@ export interface LintJsonReport {
 }
 
 export function lintJsonReport(results: readonly LintFileResult[]): LintJsonReport {
-  return lintJsonDocument(results, (n, item) => Array.from({ length: n }, (_, i) => item(i))) as LintJsonReport;
+  return lintJsonDocument(results, (lazy) => lazy.toArray()) as LintJsonReport;
 }
 
 /** The JSON report in pieces, exactly formatLintJson's text, each finding made only while it is written. */
 export function* lintJsonPieces(results: readonly LintFileResult[]): Generator<string> {
-  yield* jsonPieces(lintJsonDocument(results, (n, item) => new LazyJsonArray(n, item)));
+  yield* jsonPieces(lintJsonDocument(results, (lazy) => lazy));
   yield '\n';
 }
 
-/** The report, each file's findings as `arrayOf` makes them (a plain array, or a LazyJsonArray for jsonPieces). */
-function lintJsonDocument(results: readonly LintFileResult[], arrayOf: (n: number, item: (i: number) => LintJsonFinding) => unknown): object {
+/** The report, each file's findings as `findingsAs` turns the lazy array into (a plain array, or itself for jsonPieces). */
+function lintJsonDocument(results: readonly LintFileResult[], findingsAs: (lazy: LazyJsonArray<LintJsonFinding>) => unknown): object {
   return {
     columns: 'utf-16',
     files: results.map((r) => ({
       path: r.path,
       ...(r.error !== undefined ? { error: r.error } : {}),
-      findings: arrayOf(r.findings.length, (i) => jsonFinding(r.findings[i]!)),
+      findings: findingsAs(new LazyJsonArray(r.findings.length, (i) => jsonFinding(r.findings[i]!))),
     })),
   };
 }

@@ -32,7 +32,7 @@ export function sarifRule(r: Rule<unknown>, tag: string): object {
 }
 
 export function sarifLog(results: readonly LintFileResult[]): object {
-  return sarifDocument(results, (lazy) => Array.from({ length: lazy.length }, (_, i) => lazy.item(i)));
+  return sarifDocument(results, (lazy) => lazy.toArray());
 }
 
 /** The SARIF log in pieces, exactly formatSarif's text, each result made only while it is written. */
