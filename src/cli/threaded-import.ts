@@ -50,7 +50,6 @@ export function detachOnce(): void {
   structuredClone(b, { transfer: [b] });
 }
 
-
 /**
  * Import the capture at `path` (already opened read-only as `source`, which the model keeps for re-reading message
  * bytes) with the front half in the worker `script`. Resolves with the model (`fatal` set for a non-capture, as

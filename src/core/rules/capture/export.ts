@@ -40,10 +40,13 @@ export function exportFinding(f: Finding): ExportedFinding {
   };
 }
 
-/** Position of each finding in `all` (the findings array exported with the verdicts), for exportVerdict. */
-export function findingPositions(all: readonly Finding[]): ReadonlyMap<Finding, number> {
+/**
+ * Position of each finding in `all` (the findings array exported with the verdicts), for exportVerdict; `offset`:
+ * the position of all[0] (a batch of a longer array).
+ */
+export function findingPositions(all: readonly Finding[], offset = 0): ReadonlyMap<Finding, number> {
   const positions = new Map<Finding, number>();
-  all.forEach((f, i) => positions.set(f, i));
+  all.forEach((f, i) => positions.set(f, offset + i));
   return positions;
 }
 
@@ -58,8 +61,7 @@ export async function* exportFindingsOf(
 ): AsyncGenerator<ExportedFinding> {
   let offset = 0;
   for await (const b of batches) {
-    const positions = new Map<Finding, number>();
-    b.findings.forEach((f, i) => positions.set(f, offset + i));
+    const positions = findingPositions(b.findings, offset);
     for (const f of b.findings) yield exportFinding(f);
     for (const v of b.verdicts) verdicts.push(exportVerdict(v, positions));
     offset += b.findings.length;
