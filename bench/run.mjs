@@ -3,6 +3,9 @@
 // `sipscope calls FILE --summary` (import to a complete call index) with its peak RSS, and, when installed, the
 // sngrep and tshark runs named in issue #2 on the same file in the same run, then prints the ratios.
 //   node bench/run.mjs [--file F] [--runs 3] [--peer-runs N] [--no-peers] [--regen] [--json bench/out/results.json]
+// `--media` (`npm run bench:media`): the media-heavy capture instead (bench/make-media-capture.mjs: 1000 long calls,
+// 2 M RTP packets), timing `calls --summary` against sngrep and `tshark -Y sip`, and `rtp` against
+// `tshark -q -z rtp,streams`; for information (issue #2's targets are set on the first capture).
 // Ratios are medians over interleaved rounds (ours against each peer's); each tool's wall time, CPU time and peak
 // RSS are shown.
 import { spawn, spawnSync } from 'node:child_process';
@@ -17,9 +20,10 @@ const opt = (n, d) => {
   return i >= 0 ? args[i + 1] : d;
 };
 const flag = (n) => args.includes(`--${n}`);
-const file = opt('file', join(root, 'bench/out/bench-100k.pcap'));
+const media = flag('media');
+const file = opt('file', join(root, media ? 'bench/out/bench-media.pcap' : 'bench/out/bench-100k.pcap'));
 const runs = Number(opt('runs', '3'));
-const jsonOut = opt('json', join(root, 'bench/out/results.json'));
+const jsonOut = opt('json', join(root, media ? 'bench/out/results-media.json' : 'bench/out/results.json'));
 const TIMEOUT_SEC = 1200;
 
 if (!existsSync(join(root, 'dist/cli.js'))) {
@@ -28,7 +32,8 @@ if (!existsSync(join(root, 'dist/cli.js'))) {
 }
 if (flag('regen') || !existsSync(file)) {
   console.log(`generating ${file} ...`);
-  const r = spawnSync(process.execPath, [join(root, 'bench/make-capture.mjs'), '--out', file], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const generator = join(root, media ? 'bench/make-media-capture.mjs' : 'bench/make-capture.mjs');
+  const r = spawnSync(process.execPath, [generator, '--out', file], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   if (r.status !== 0) process.exit(r.status ?? 1);
   console.log(r.stdout.trim());
 }
@@ -84,30 +89,40 @@ console.log(`capture: ${file} (${(size / 1e6).toFixed(0)} MB)`);
 // hardware: speeds drift by a third over minutes) falls on every tool alike; each tool's median over the rounds is
 // compared. Peers run in the first `--peer-runs` rounds (default: all; at least the first).
 const peerRuns = Number(opt('peer-runs', String(runs)));
-const PEERS = [
-  { name: 'sngrep', cmd: 'sngrep', args: ['-N', '-q', '-l', '1000000', '-I', file], label: 'sngrep -N -q -l 1000000 -I', install: 'apt-get install sngrep' },
-  { name: 'tshark', cmd: 'tshark', args: ['-Y', 'sip', '-q', '-r', file], label: 'tshark -Y sip -q -r', install: 'apt-get install tshark' },
-].filter((p) => {
+/**
+ * Our commands, each with the peer runs it is compared with and the target ratio (wall) of issue #2, if any. The
+ * sngrep and tshark runs are the issue's; `--media` adds `rtp` against tshark's RTP stream statistics.
+ */
+const SNGREP = { name: 'sngrep', cmd: 'sngrep', args: ['-N', '-q', '-l', '1000000', '-I', file], label: 'sngrep -N -q -l 1000000 -I', install: 'apt-get install sngrep' };
+const TSHARK = { name: 'tshark', cmd: 'tshark', args: ['-Y', 'sip', '-q', '-r', file], label: 'tshark -Y sip -q -r', install: 'apt-get install tshark' };
+const TSHARK_RTP = { name: 'tshark-rtp', cmd: 'tshark', args: ['-q', '-z', 'rtp,streams', '-r', file], label: 'tshark -q -z rtp,streams -r', install: 'apt-get install tshark' };
+const OURS = [
+  { name: 'sipscope', who: 'sipscope', args: ['calls', file, '--summary'], label: 'sipscope calls --summary', peers: [SNGREP, TSHARK], targets: media ? {} : { sngrep: 10, tshark: 5 }, rssTarget: media ? undefined : 400 },
+  ...(media ? [{ name: 'sipscope-rtp', who: 'sipscope rtp', args: ['rtp', file], label: 'sipscope rtp', peers: [TSHARK_RTP], targets: {}, rssTarget: undefined }] : []),
+];
+const available = (p) => {
   if (flag('no-peers')) return false;
   if (have(p.cmd)) return true;
-  console.log(`${p.cmd} not installed: skipped (${p.install})`);
+  console.log(`${p.cmd} not installed: ${p.label} skipped (${p.install})`);
   return false;
-});
-const ours = [];
-const peerRunsOf = Object.fromEntries(PEERS.map((p) => [p.name, []]));
+};
+for (const o of OURS) o.peers = o.peers.filter(available);
+const runsOf = Object.fromEntries(OURS.flatMap((o) => [[o.name, []], ...o.peers.map((p) => [p.name, []])]));
 for (let i = 0; i < runs; i++) {
-  const r = await measure(process.execPath, [join(root, 'dist/cli.js'), 'calls', file, '--summary']);
-  if (r.code !== 0) {
-    console.error(`sipscope failed (exit ${r.code}): ${r.stderr}`);
-    process.exit(1);
-  }
-  console.log(`round ${i + 1}: sipscope calls --summary: ${fmt(r)}  -> ${r.stdout}`);
-  ours.push(r);
-  if (i < Math.max(1, peerRuns)) {
-    for (const p of PEERS) {
-      const pr = await measure(p.cmd, p.args);
-      console.log(`round ${i + 1}: ${p.label}: ${fmt(pr)}${pr.code ? ` (exit ${pr.code})` : ''}`);
-      peerRunsOf[p.name].push(pr);
+  for (const o of OURS) {
+    const r = await measure(process.execPath, [join(root, 'dist/cli.js'), ...o.args]);
+    if (r.code !== 0) {
+      console.error(`${o.label} failed (exit ${r.code}): ${r.stderr}`);
+      process.exit(1);
+    }
+    console.log(`round ${i + 1}: ${o.label}: ${fmt(r)}  -> ${r.stdout.split('\n').at(-1)}`);
+    runsOf[o.name].push(r);
+    if (i < Math.max(1, peerRuns)) {
+      for (const p of o.peers) {
+        const pr = await measure(p.cmd, p.args);
+        console.log(`round ${i + 1}: ${p.label}: ${fmt(pr)}${pr.code ? ` (exit ${pr.code})` : ''}`);
+        runsOf[p.name].push(pr);
+      }
     }
   }
 }
@@ -117,25 +132,32 @@ const summarize = (rs) => ({
   maxRssKb: Math.max(...rs.map((r) => r.maxRssKb)),
   code: rs.find((r) => r.code)?.code ?? 0,
 });
-const best = summarize(ours);
-const peers = Object.fromEntries(PEERS.map((p) => [p.name, summarize(peerRunsOf[p.name])]));
 
 console.log('\nsummary (median wall and CPU time over the rounds; peak RSS = max over the rounds):');
-console.log(`  sipscope: ${fmt(best)}  [target: peak RSS <= 400 MB: ${best.maxRssKb / 1024 <= 400 ? 'met' : 'NOT met'}]`);
-const ratios = {};
-for (const [name, r] of Object.entries(peers)) {
-  const wall = r.wallSec / best.wallSec;
-  const cpu = r.cpuSec !== undefined && best.cpuSec ? r.cpuSec / best.cpuSec : undefined;
-  const target = name === 'sngrep' ? 10 : 5;
-  // Same-round ratios show the spread the machine's drift leaves in the medians' ratio.
-  const perRound = peerRunsOf[name].map((pr, i) => pr.wallSec / ours[i].wallSec);
-  ratios[name] = { wall, cpu, target, rss: r.maxRssKb / best.maxRssKb, perRound };
-  console.log(
-    `  ${name}: ${fmt(r)} -> sipscope is ${wall.toFixed(1)}x faster (wall)${cpu !== undefined ? `, ${cpu.toFixed(1)}x (CPU)` : ''}, ` +
-      `uses ${(r.maxRssKb / best.maxRssKb).toFixed(1)}x less memory  [target >= ${target}x: ${wall >= target ? 'met' : 'NOT met'}]` +
-      (perRound.length > 1 ? `; same-round ratios ${Math.min(...perRound).toFixed(1)}x..${Math.max(...perRound).toFixed(1)}x` : ''),
-  );
+const results = {};
+for (const o of OURS) {
+  const best = summarize(runsOf[o.name]);
+  const rssNote = o.rssTarget !== undefined ? `  [target: peak RSS <= ${o.rssTarget} MB: ${best.maxRssKb / 1024 <= o.rssTarget ? 'met' : 'NOT met'}]` : '';
+  console.log(`  ${o.label}: ${fmt(best)}${rssNote}`);
+  const ratios = {};
+  const peers = {};
+  for (const p of o.peers) {
+    const r = (peers[p.name] = summarize(runsOf[p.name]));
+    const wall = r.wallSec / best.wallSec;
+    const cpu = r.cpuSec !== undefined && best.cpuSec ? r.cpuSec / best.cpuSec : undefined;
+    const target = o.targets[p.name];
+    // Same-round ratios show the spread the machine's drift leaves in the medians' ratio.
+    const perRound = runsOf[p.name].map((pr, i) => pr.wallSec / runsOf[o.name][i].wallSec);
+    ratios[p.name] = { wall, cpu, target, rss: r.maxRssKb / best.maxRssKb, perRound };
+    console.log(
+      `    ${p.label}: ${fmt(r)} -> ${o.who} is ${wall.toFixed(1)}x faster (wall)${cpu !== undefined ? `, ${cpu.toFixed(1)}x (CPU)` : ''}, ` +
+        (r.maxRssKb >= best.maxRssKb ? `uses ${(r.maxRssKb / best.maxRssKb).toFixed(1)}x less memory` : `uses ${(best.maxRssKb / r.maxRssKb).toFixed(1)}x more memory`) +
+        (target !== undefined ? `  [target >= ${target}x: ${wall >= target ? 'met' : 'NOT met'}]` : '') +
+        (perRound.length > 1 ? `; same-round ratios ${Math.min(...perRound).toFixed(1)}x..${Math.max(...perRound).toFixed(1)}x` : ''),
+    );
+  }
+  results[o.name] = { command: o.label, runs: runsOf[o.name], median: best, peers, peerRuns: Object.fromEntries(o.peers.map((p) => [p.name, runsOf[p.name]])), ratios };
 }
 mkdirSync(dirname(jsonOut), { recursive: true });
-writeFileSync(jsonOut, JSON.stringify({ file, sizeBytes: size, date: new Date().toISOString(), node: process.version, sipscope: { runs: ours, median: best }, peers, peerRuns: peerRunsOf, ratios }, null, 1));
+writeFileSync(jsonOut, JSON.stringify({ file, sizeBytes: size, date: new Date().toISOString(), node: process.version, ...results }, null, 1));
 console.log(`\nresults written to ${jsonOut}`);
