@@ -42,8 +42,9 @@ const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const gnuTime = existsSync('/usr/bin/time');
 
 /**
- * Run a command; resolve {wallSec, cpuSec, maxRssKb, stdout, code}. Peak RSS and CPU come from GNU time (wait4
- * rusage of the child) when /usr/bin/time exists, else from polling /proc/PID/status (VmHWM) and no CPU time.
+ * Run a command; resolve {wallSec, cpuSec, maxRssKb, stdout (its last line), code}. Peak RSS and CPU come from
+ * GNU time (wait4 rusage of the child) when /usr/bin/time exists, else from polling /proc/PID/status (VmHWM) and no
+ * CPU time.
  */
 function measure(cmd, argv) {
   return new Promise((resolve) => {
@@ -73,7 +74,7 @@ function measure(cmd, argv) {
         wallSec: m ? Number(m[1]) : wall,
         cpuSec: m ? Number(m[2]) + Number(m[3]) : undefined,
         maxRssKb: m ? Number(m[4]) : hwm,
-        stdout: stdout.trim(),
+        stdout: stdout.trim().split('\n').at(-1) ?? '', // the last line: the totals (a stream table would bloat the JSON)
         stderr: stderr.replace(/@@TIME.*\n?/, '').trim(),
         code,
       });
@@ -115,7 +116,7 @@ for (let i = 0; i < runs; i++) {
       console.error(`${o.label} failed (exit ${r.code}): ${r.stderr}`);
       process.exit(1);
     }
-    console.log(`round ${i + 1}: ${o.label}: ${fmt(r)}  -> ${r.stdout.split('\n').at(-1)}`);
+    console.log(`round ${i + 1}: ${o.label}: ${fmt(r)}  -> ${r.stdout}`);
     runsOf[o.name].push(r);
     if (i < Math.max(1, peerRuns)) {
       for (const p of o.peers) {
