@@ -118,49 +118,105 @@ function sortMarkerRules(map: Map<number, Marker>, worstOf: Map<string, RuleSeve
   }
 }
 
-/** Indexed result of one lintCapture run. */
-interface Indexed {
-  views: FindingView[];
+/**
+ * Indexed result of one lintCapture run. Findings are kept as they came, per call; their views (evidence frames
+ * classified, for the findings panel) are made when asked for (`viewsOf`), at most MAX_FINDINGS per answer, so a
+ * capture with a quarter of a million findings does not also hold a view of each in the extension host.
+ */
+export interface Indexed {
+  /** Findings by call index (-1: not about one call), in the order lintCapture gave them. */
+  byCall: Map<number, Finding[]>;
   /** Findings (raw) per stream index, for the stream detail. */
   byStream: Map<number, Finding[]>;
   messageMarkers: Map<number, Marker>;
   streamMarkers: Map<number, Marker>;
   verdicts: VerdictView[];
   counts: Pick<NatSummary, 'findings' | 'errors' | 'warnings' | 'infos' | 'hints' | 'calls'>;
+  /** Views of the findings of call `callIndex` (-1: those about no one call), most severe first, then by first frame. */
+  viewsOf(callIndex: number): FindingView[];
 }
 
 const EMPTY_COUNTS: Indexed['counts'] = { findings: 0, errors: 0, warnings: 0, infos: 0, hints: 0, calls: 0 };
 
+/** Evidence frames of a finding, classified; the messages and streams it marks. */
+interface Classified {
+  frames: EvidenceFrame[];
+  messageIds: Set<number>;
+  streamIndexes: number[];
+}
+
 /**
- * Index lintCapture's result for the webview. Evidence frames are classified by looking them up among the messages of
- * the finding's call (frame or first frame of a reassembled message) and the first frames of the RTP streams; a
- * finding concerns a stream when it cites the stream's first packet (the capture rules always do).
+ * Classifies evidence frames by looking them up among the messages of the finding's call (frame or first frame of a
+ * reassembled message), the first frames of the RTP streams and the call's ICMP errors; a finding concerns a stream
+ * when it cites the stream's first packet (the capture rules always do). Lookups of a call are built on first use and
+ * kept until `forget()`.
  */
-export function indexFindings(model: CaptureModel, findings: readonly Finding[], verdicts: readonly CallVerdict[]): Indexed {
-  const streamByFirstFrame = new Map<number, number>();
-  for (const s of model.streams) if (!streamByFirstFrame.has(s.firstFrame)) streamByFirstFrame.set(s.firstFrame, s.index);
-  const framesOfCall = new Map<number, Map<number, MessageInfo>>();
-  const messageFrames = (callIndex: number): Map<number, MessageInfo> => {
-    let map = framesOfCall.get(callIndex);
+class EvidenceClassifier {
+  private readonly streamByFirstFrame = new Map<number, number>();
+  private framesOfCall = new Map<number, Map<number, MessageInfo>>();
+  private icmpOfCall = new Map<number, Map<number, IcmpAnswer>>();
+
+  constructor(private readonly model: CaptureModel) {
+    for (const s of model.streams) if (!this.streamByFirstFrame.has(s.firstFrame)) this.streamByFirstFrame.set(s.firstFrame, s.index);
+  }
+
+  /** Drop the per-call lookups (the next classify builds them again). */
+  forget(): void {
+    this.framesOfCall = new Map();
+    this.icmpOfCall = new Map();
+  }
+
+  classify(f: Finding): Classified {
+    const model = this.model;
+    const callIndex = f.callIndex ?? -1;
+    const local = callIndex >= 0 ? this.messageFrames(callIndex) : new Map<number, MessageInfo>();
+    // Messages the finding names but that are not in its call's list (defensive): look them up by id.
+    for (const id of f.messageIds ?? []) {
+      if (!Number.isInteger(id) || id < 0 || id >= model.messages.count) continue;
+      const m = model.messages.get(id);
+      if (!local.has(m.frame)) local.set(m.frame, m);
+    }
+    const frames: EvidenceFrame[] = [];
+    const streamIndexes: number[] = [];
+    const messageIds = new Set<number>();
+    for (const frame of evidenceFrames(f)) {
+      const m = local.get(frame);
+      const si = this.streamByFirstFrame.get(frame);
+      if (m) {
+        frames.push({ kind: 'sip', frame, messageId: m.id, label: m.label });
+        messageIds.add(m.id);
+      } else if (si !== undefined && (callIndex < 0 || model.streams[si]?.callIndex === callIndex)) {
+        frames.push({ kind: 'rtp', frame, streamIndex: si });
+        streamIndexes.push(si);
+      } else {
+        const icmp = callIndex >= 0 ? this.icmpFrames(callIndex).get(frame) : undefined;
+        frames.push(icmp ? { kind: 'icmp', frame, ...icmp } : { kind: 'packet', frame });
+      }
+    }
+    for (const id of f.messageIds ?? []) if (Number.isInteger(id) && id >= 0 && id < model.messages.count) messageIds.add(id);
+    return { frames, messageIds, streamIndexes };
+  }
+
+  private messageFrames(callIndex: number): Map<number, MessageInfo> {
+    let map = this.framesOfCall.get(callIndex);
     if (!map) {
       map = new Map();
-      for (const id of model.calls[callIndex]?.messageIds ?? []) {
-        const m = model.messages.get(id);
+      for (const id of this.model.calls[callIndex]?.messageIds ?? []) {
+        const m = this.model.messages.get(id);
         if (!map.has(m.frame)) map.set(m.frame, m);
         if (!map.has(m.firstFrame)) map.set(m.firstFrame, m);
       }
-      framesOfCall.set(callIndex, map);
+      this.framesOfCall.set(callIndex, map);
     }
     return map;
-  };
+  }
 
-  // ICMP errors of each call, by frame: what they answered among the call's messages and streams.
-  type IcmpAnswer = { error: string; reporter: string; messageId?: number; streamIndex?: number };
-  const icmpOfCall = new Map<number, Map<number, IcmpAnswer>>();
-  const icmpFrames = (callIndex: number): Map<number, IcmpAnswer> => {
-    let map = icmpOfCall.get(callIndex);
+  /** ICMP errors of a call, by frame: what they answered among the call's messages and streams. */
+  private icmpFrames(callIndex: number): Map<number, IcmpAnswer> {
+    let map = this.icmpOfCall.get(callIndex);
     if (!map) {
       map = new Map();
+      const model = this.model;
       const call = model.calls[callIndex];
       if (call && (model.icmpQuoted.length > 0 || (model.evidence?.icmp.length ?? 0) > 0)) {
         const messages = call.messageIds.map((id) => model.messages.get(id));
@@ -169,12 +225,35 @@ export function indexFindings(model: CaptureModel, findings: readonly Finding[],
         for (const [messageId, l] of answers.messages) for (const x of l) map.set(x.frame, { error: x.error, reporter: x.reporter, messageId });
         for (const [streamIndex, e] of answers.streams) for (const x of e.icmp) map.set(x.frame, { error: x.error, reporter: x.reporter, streamIndex });
       }
-      icmpOfCall.set(callIndex, map);
+      this.icmpOfCall.set(callIndex, map);
     }
     return map;
-  };
+  }
+}
 
-  const views: FindingView[] = [];
+type IcmpAnswer = { error: string; reporter: string; messageId?: number; streamIndex?: number };
+
+/** The findings panel's view of a classified finding. */
+function findingView(model: CaptureModel, f: Finding, c: Classified): FindingView {
+  const callIndex = f.callIndex ?? -1;
+  return {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    message: f.message,
+    callIndex,
+    callId: f.callId ?? model.calls[callIndex]?.callId ?? '',
+    frames: c.frames,
+    messageIds: [...c.messageIds].sort((a, b) => a - b),
+    streamIndexes: c.streamIndexes,
+    url: f.refs[0]?.url,
+    refTitle: refTitle(f.refs[0]),
+  };
+}
+
+/** Index lintCapture's result for the webview: counts, markers of messages and streams, findings per call and stream. */
+export function indexFindings(model: CaptureModel, findings: readonly Finding[], verdicts: readonly CallVerdict[]): Indexed {
+  const classifier = new EvidenceClassifier(model);
+  const byCall = new Map<number, Finding[]>();
   const byStream = new Map<number, Finding[]>();
   const messageMarkers = new Map<number, Marker>();
   const streamMarkers = new Map<number, Marker>();
@@ -190,56 +269,22 @@ export function indexFindings(model: CaptureModel, findings: readonly Finding[],
     worstOfRule.set(f.ruleId, worse(worstOfRule.get(f.ruleId), f.severity));
     const callIndex = f.callIndex ?? -1;
     if (callIndex >= 0) callsWithFindings.add(callIndex);
-    const local = callIndex >= 0 ? messageFrames(callIndex) : new Map<number, MessageInfo>();
-    // Messages the finding names but that are not in its call's list (defensive): look them up by id.
-    for (const id of f.messageIds ?? []) {
-      if (!Number.isInteger(id) || id < 0 || id >= model.messages.count) continue;
-      const m = model.messages.get(id);
-      if (!local.has(m.frame)) local.set(m.frame, m);
-    }
-    const frames: EvidenceFrame[] = [];
-    const streamIndexes: number[] = [];
-    const markedMessages = new Set<number>();
-    for (const frame of evidenceFrames(f)) {
-      const m = local.get(frame);
-      const si = streamByFirstFrame.get(frame);
-      if (m) {
-        frames.push({ kind: 'sip', frame, messageId: m.id, label: m.label });
-        markedMessages.add(m.id);
-      } else if (si !== undefined && (callIndex < 0 || model.streams[si]?.callIndex === callIndex)) {
-        frames.push({ kind: 'rtp', frame, streamIndex: si });
-        streamIndexes.push(si);
-      } else {
-        const icmp = callIndex >= 0 ? icmpFrames(callIndex).get(frame) : undefined;
-        frames.push(icmp ? { kind: 'icmp', frame, ...icmp } : { kind: 'packet', frame });
-      }
-    }
-    for (const id of f.messageIds ?? []) if (Number.isInteger(id) && id >= 0 && id < model.messages.count) markedMessages.add(id);
-    for (const id of markedMessages) mark(messageMarkers, id, f);
-    for (const si of streamIndexes) {
+    const ofCall = byCall.get(callIndex);
+    if (ofCall) ofCall.push(f);
+    else byCall.set(callIndex, [f]);
+    const c = classifier.classify(f);
+    for (const id of c.messageIds) mark(messageMarkers, id, f);
+    for (const si of c.streamIndexes) {
       mark(streamMarkers, si, f);
       const l = byStream.get(si);
       if (l) l.push(f);
       else byStream.set(si, [f]);
     }
-    views.push({
-      ruleId: f.ruleId,
-      severity: f.severity,
-      message: f.message,
-      callIndex,
-      callId: f.callId ?? model.calls[callIndex]?.callId ?? '',
-      frames,
-      messageIds: [...markedMessages].sort((a, b) => a - b),
-      streamIndexes,
-      url: f.refs[0]?.url,
-      refTitle: refTitle(f.refs[0]),
-    });
   }
+  classifier.forget();
   counts.calls = callsWithFindings.size;
   sortMarkerRules(messageMarkers, worstOfRule);
   sortMarkerRules(streamMarkers, worstOfRule);
-  const firstFrame = (v: FindingView): number => v.frames[0]?.frame ?? 0;
-  views.sort((a, b) => a.callIndex - b.callIndex || severityRank(a.severity) - severityRank(b.severity) || firstFrame(a) - firstFrame(b));
   for (const l of byStream.values()) l.sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
 
   const verdictViews: VerdictView[] = verdicts.map((v) => {
@@ -248,7 +293,34 @@ export function indexFindings(model: CaptureModel, findings: readonly Finding[],
     return { callIndex: v.callIndex, callId: v.callId, summary: v.summary, findingCount: v.findings.length, severity };
   });
   verdictViews.sort((a, b) => a.callIndex - b.callIndex);
-  return { views, byStream, messageMarkers, streamMarkers, verdicts: verdictViews, counts };
+  const firstFrame = (v: FindingView): number => v.frames[0]?.frame ?? 0;
+  const viewsOf = (callIndex: number): FindingView[] => {
+    const views = (byCall.get(callIndex) ?? []).map((f) => findingView(model, f, classifier.classify(f)));
+    classifier.forget();
+    return views.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || firstFrame(a) - firstFrame(b));
+  };
+  return { byCall, byStream, messageMarkers, streamMarkers, verdicts: verdictViews, counts, viewsOf };
+}
+
+/**
+ * The findings and verdicts of the calls `p.callIndexes` (all calls when omitted; findings about no one call have
+ * index -1), at most `limit` of each: findings by call index, then most severe first, then by first evidence frame.
+ * `total` counts them all. Views are made only for the findings returned.
+ */
+export function answerFindings(r: Indexed, p: GetFindingsParams, limit = MAX_FINDINGS): Pick<FindingsResult, 'findings' | 'total' | 'verdicts'> {
+  const wanted = Array.isArray(p.callIndexes) ? new Set(p.callIndexes.filter((i) => Number.isInteger(i))) : undefined;
+  const calls = [...(wanted ?? r.byCall.keys())].filter((i) => r.byCall.has(i)).sort((a, b) => a - b);
+  let total = 0;
+  for (const i of calls) total += r.byCall.get(i)!.length;
+  const findings: FindingView[] = [];
+  if (p.verdictsOnly !== true) {
+    for (const i of calls) {
+      if (findings.length >= limit) break;
+      for (const v of r.viewsOf(i)) if (findings.length < limit) findings.push(v);
+    }
+  }
+  const verdicts = wanted ? r.verdicts.filter((v) => wanted.has(v.callIndex)) : r.verdicts;
+  return { findings, total, verdicts: verdicts.slice(0, limit) };
 }
 
 /**
@@ -360,10 +432,7 @@ export class NatAnalysis {
     const base = { state: this.state, generation: this.gen, note: this.note };
     const r = this.result;
     if (!r || this.state !== 'done') return { ...base, findings: [], total: 0, verdicts: [] };
-    const wanted = Array.isArray(p?.callIndexes) ? new Set(p.callIndexes.filter((i) => Number.isInteger(i))) : undefined;
-    const findings = wanted ? r.views.filter((v) => wanted.has(v.callIndex)) : r.views;
-    const verdicts = wanted ? r.verdicts.filter((v) => wanted.has(v.callIndex)) : r.verdicts;
-    return { ...base, findings: p?.verdictsOnly === true ? [] : findings.slice(0, MAX_FINDINGS), total: findings.length, verdicts: verdicts.slice(0, MAX_FINDINGS) };
+    return { ...base, ...answerFindings(r, p ?? {}) };
   }
 
   private set(state: NatAnalysisState, note: string | undefined, result: Indexed | undefined): void {

@@ -3,8 +3,8 @@
 // stream detail (SDP declared vs observed), ladderRowOf, openExternal (rule references only), lint settings, status.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { importCapture, memoryByteSource, type ByteSource, type CaptureModel } from '../../../src/core/index';
-import { captureLintSettings, isRuleReferenceUrl, MAX_FINDINGS, natStatusText, refTitle } from '../../../src/extension/capture-editor/nat-analysis';
+import { importCapture, lintCapture, memoryByteSource, type ByteSource, type CaptureModel } from '../../../src/core/index';
+import { answerFindings, captureLintSettings, indexFindings, isRuleReferenceUrl, MAX_FINDINGS, natStatusText, refTitle } from '../../../src/extension/capture-editor/nat-analysis';
 import { CaptureSession } from '../../../src/extension/capture-editor/session';
 import type { NatSummary } from '../../../src/protocol/webview';
 import { pcapOf } from '../../helpers/pcap-writer';
@@ -113,6 +113,29 @@ describe('NAT analysis in the capture session (lab capture 02-call-private-sdp-p
     expect(overview.verdicts).toHaveLength(2);
     expect((await s.handlers().getFindings({ callIndexes: [99, 1.5] })).findings).toEqual([]);
     expect(MAX_FINDINGS).toBeGreaterThanOrEqual(100);
+    // The whole capture's answer is the calls' answers in call index order, whatever order they are asked in.
+    const perCall = [];
+    for (const i of [0, 1]) perCall.push(...(await s.handlers().getFindings({ callIndexes: [i] })).findings);
+    expect(perCall.length).toBe(13);
+    expect(all.findings).toEqual(perCall);
+    expect((await s.handlers().getFindings({ callIndexes: [1, 0] })).findings).toEqual(perCall);
+  });
+
+  it('answerFindings: at most `limit` findings, the first of the full answer, and the total of all', async () => {
+    const { model } = await labSession();
+    const lint = await lintCapture(model, captureLintSettings({}));
+    const indexed = indexFindings(model, lint.findings, lint.verdicts);
+    const full = answerFindings(indexed, {});
+    expect(full.total).toBe(13);
+    expect(full.findings).toHaveLength(13);
+    for (const limit of [1, 3, 12]) {
+      const cut = answerFindings(indexed, {}, limit);
+      expect(cut.total).toBe(13);
+      expect(cut.findings).toEqual(full.findings.slice(0, limit));
+      expect(cut.verdicts).toEqual(full.verdicts.slice(0, limit));
+    }
+    // Views are made on each answer, from the findings kept per call.
+    expect(answerFindings(indexed, { callIndexes: [1] }).findings).toEqual(full.findings.filter((f) => f.callIndex === 1));
   });
 
   it('getLadder: the RTP streams of the selected calls, markers on arrows and streams', async () => {
