@@ -232,7 +232,7 @@ export class App {
       button('Export…', 'export', 'Export the ladder as HTML, SVG, Mermaid, PlantUML or JSON', () =>
         void this.run({ command: 'exportLadder', callIndexes: sel(), columns: this.ladder?.state.columns ?? 'endpoint' }),
       ),
-      button('Save as pcap…', 'save-pcap', "Save the selected calls' packets as a new capture file", () =>
+      button('Save as pcap…', 'save-pcap', "Save the selected calls' packets (SIP, RTP and RTCP) as a new capture file", () =>
         void this.run({ command: 'saveCallAsPcap', callIndexes: sel() }),
       ),
       button('Copy tshark filter', 'copy-filter', 'Copy a display filter (sip.Call-ID == "...") for the selected calls', () =>

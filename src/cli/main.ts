@@ -1,10 +1,12 @@
 // sipscope CLI entry: parses argv and dispatches to commands. Exit codes: 0 ok, 1 lint errors found, 2 bad usage,
 // unreadable input or unwritable output. Never writes to an input file.
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lastOption, parseArgs, UsageError } from './args';
 import { callsOutput } from './commands/calls';
-import { ChunkedWriter, isWriteError, writeErrorReason, writeOutputFile } from './format/chunked-writer';
+import { ChunkedWriter, isWriteError, withOutputFile, writeErrorReason, writeOutputFile } from './format/chunked-writer';
 import { writeExportJson } from './commands/export';
+import { extractCalls, extractFormatFor } from './commands/extract';
 import { ladderFormatFor, renderLadder } from './commands/ladder';
 import { lintReport, type LintFormat } from './commands/lint';
 import { rtpOutput } from './commands/rtp';
@@ -23,6 +25,8 @@ Usage:
                                                   ladder diagram (text to stdout without -o)
   sipscope export FILE --format json [-o OUT.json]
                                                   every SIP message, call and problem as one JSON document
+  sipscope extract FILE --call CALL-ID... -o OUT.pcap|OUT.pcapng [--no-rtp]
+                                                  the selected calls' packets (SIP, RTP, RTCP) as a new capture
   sipscope rtp FILE [--json] [--heuristic]         RTP streams (found through SDP; --heuristic: also unsignalled RTP):
                                                   packets, lost, max delta, jitter (RFC 3550), codec, DTMF, RTCP
   sipscope nat FILE [--format text|json|sarif] [--trusted CIDR]... [--min-severity S]
@@ -99,6 +103,29 @@ async function main(argv: string[]): Promise<number> {
       const cap = await loadCapture(file, await tlsOptions(a, file));
       try {
         await writeExportJson(cap.model, out);
+      } finally {
+        await cap.close();
+      }
+      return 0;
+    }
+    case 'extract': {
+      const a = parseArgs(rest, { values: ['call', 'o', ...TLS_OPTIONS], flags: ['no-rtp'], aliases: { output: 'o' } });
+      const file = onlyFile(a.positionals, 'extract');
+      const out = lastOption(a, 'o');
+      if (!out) throw new UsageError('extract needs -o OUT.pcap or -o OUT.pcapng');
+      const format = extractFormatFor(out);
+      if (!format) throw new UsageError(`extract writes a .pcap or .pcapng file, not '${out}'`);
+      const callIds = a.options.get('call') ?? [];
+      if (callIds.length === 0) throw new UsageError('extract needs at least one --call (a Call-ID, a row number from `sipscope calls`, or a unique Call-ID prefix)');
+      guardOutput(file, out);
+      const media = !a.flags.has('no-rtp');
+      // RTP analysis finds the streams (through SDP) only when they are wanted.
+      const cap = await loadCapture(file, { rtp: media, ...(await tlsOptions(a, file)) });
+      try {
+        const r = await extractCalls(cap.model, callIds, { format, media });
+        await withOutputFile(out, (fh) => fh.writeFile(r.written.bytes).then(() => undefined));
+        const what = `${r.calls.length} call(s): ${r.messages} SIP message(s)${media ? `, ${r.streams} RTP stream(s)` : ''}`;
+        process.stderr.write(`sipscope: wrote ${r.written.packets} packets (${what}) to ${out}\n`);
       } finally {
         await cap.close();
       }
@@ -198,9 +225,17 @@ function onlyFile(positionals: string[], command: string): string {
   return positionals[0]!;
 }
 
-/** Refuse to write the output over the input capture. */
+/** Refuse to write the output over the input capture (the same path, or the same file by another name or link). */
 function guardOutput(input: string, out: string | undefined): void {
-  if (out && resolve(out) === resolve(input)) throw new UsageError('output file must not be the input capture');
+  if (!out) return;
+  if (resolve(out) === resolve(input)) throw new UsageError('output file must not be the input capture');
+  try {
+    const i = statSync(input);
+    const o = statSync(out);
+    if (i.ino === o.ino && i.dev === o.dev) throw new UsageError('output file must not be the input capture');
+  } catch (e) {
+    if (e instanceof UsageError) throw e; // otherwise one of them does not exist yet: nothing to overwrite
+  }
 }
 
 /** The reader of our output went away (`sipscope calls big.pcap | head`): nothing more to say, as Unix tools do. */

@@ -1,7 +1,7 @@
 // The sipscope CLI as a user runs it (dist/cli.js, built by `npm test` before vitest): outputs, exit codes, and
 // clear errors on bad input; the input file is never written.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { closeSync, linkSync, mkdtempSync, openSync, readFileSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -142,6 +142,51 @@ describe('bad input gets a clear error and exit code 2', () => {
     expect(r.code).toBe(2);
     expect(readFileSync(copy).equals(readFileSync(sample))).toBe(true);
     expect(statSync(copy).mtimeMs).toBe(before);
+  });
+  it('refuses the input capture under another name (hard link, symbolic link)', () => {
+    const copy = join(tmp, 'linked-in.pcap');
+    writeFileSync(copy, readFileSync(sample));
+    linkSync(copy, join(tmp, 'hard.pcap'));
+    symlinkSync(copy, join(tmp, 'soft.pcap'));
+    for (const out of ['hard.pcap', 'soft.pcap']) {
+      const r = run('extract', copy, '--call', '1', '-o', join(tmp, out));
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('output file must not be the input capture');
+    }
+    expect(readFileSync(copy).equals(readFileSync(sample))).toBe(true);
+  });
+});
+
+describe('sipscope extract', () => {
+  it("writes a call's SIP messages and RTP streams as a new pcap that imports to the same call", () => {
+    const out = join(tmp, 'call1.pcap');
+    const r = run('extract', sample, '--call', '1', '-o', out);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('wrote 141 packets (1 call(s): 7 SIP message(s), 2 RTP stream(s))');
+    const calls = run('calls', out);
+    expect(calls.out).toMatch(/^1 calls, 7 messages, 0 problems$/m);
+    expect(calls.out).toContain('1-26440@127.0.0.10');
+    // The streams keep their statistics: the same rows as in the whole capture (stream and call numbers aside).
+    const rows = (text: string) => text.split('\n').filter((l) => /0x[0-9A-F]{8}/.test(l)).map((l) => l.split(/\s+/).slice(3).join(' '));
+    const whole = rows(run('rtp', sample).out).slice(0, 2);
+    expect(rows(run('rtp', out).out)).toEqual(whole);
+    // --no-rtp: the signalling only; .pcapng: that container even with one link type.
+    expect(run('extract', sample, '--call', '1', '--no-rtp', '-o', join(tmp, 'sip-only.pcap')).err).toContain('wrote 7 packets');
+    const ng = join(tmp, 'calls.pcapng');
+    expect(run('extract', sample, '--call', '2', '--call', '1-26440@127.0.0.10', '-o', ng).code).toBe(0);
+    expect(readFileSync(ng).readUInt32LE(0)).toBe(0x0a0d0d0a); // pcapng Section Header Block
+    expect(run('calls', ng).out).toMatch(/^2 calls, 11 messages, 0 problems$/m);
+  });
+  it('needs --call and a .pcap or .pcapng output; an unknown call is a clear error', () => {
+    expect(run('extract', sample, '-o', join(tmp, 'x.pcap'))).toMatchObject({ code: 2 });
+    expect(run('extract', sample, '--call', '1')).toMatchObject({ code: 2 });
+    const txt = run('extract', sample, '--call', '1', '-o', join(tmp, 'x.txt'));
+    expect(txt.code).toBe(2);
+    expect(txt.err).toContain("extract writes a .pcap or .pcapng file, not '");
+    const unknown = run('extract', sample, '--call', 'no-such-call', '-o', join(tmp, 'x.pcap'));
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain("no call with Call-ID 'no-such-call'");
+    expect(existsSync(join(tmp, 'x.pcap'))).toBe(false);
   });
 });
 

@@ -1,13 +1,15 @@
-// "Save call as pcap": pick the capture records that carried a call's SIP messages (plus the other segments of their
-// TCP connections in between) by re-reading the source capture, and write them as a new classic pcap (one link
-// type) or pcapng (several link types). Returns bytes; the caller writes them to a NEW file, never the source.
+// "Save call as pcap" / `sipscope extract`: pick the capture records that carried a call's SIP messages (plus the
+// other segments of their TCP connections in between) and its RTP/RTCP by re-reading the source capture, and write
+// them as a new classic pcap (one link type) or pcapng (several link types). Returns bytes; the caller writes them
+// to a NEW file, never the source.
 import type { ByteSource } from '../bytes/byte-source';
 import { decodeLinkHeader, ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINK_OK, type LinkOut } from '../decode/link';
 import { IP_OK, newIpv4Out, parseIpv4, type Ipv4Out } from '../decode/ipv4';
 import { newIpv6Out, parseIpv6, type Ipv6Out } from '../decode/ipv6';
-import { PacketDecoder } from '../decode/packet-decoder';
-import { IPPROTO_TCP, type NetPacket } from '../decode/types';
+import { isTunnelPort, PacketDecoder } from '../decode/packet-decoder';
+import { IPPROTO_TCP, IPPROTO_UDP, type NetPacket } from '../decode/types';
 import type { MessageInfo } from '../dialog/types';
+import type { RtpStreamInfo } from '../rtp/stream';
 import { encodeUtf8 } from '../text/decode';
 import { formatIp } from '../util/ip';
 import { ProblemCollector } from './problems';
@@ -19,9 +21,9 @@ import { concatBytes } from '../util/bytes';
 export interface FlowRange {
   firstFrame: number;
   lastFrame: number;
-  /** `tcp`: records of this TCP connection (4-tuple, both directions); `ip`: records between these two IP addresses
-   *  (any protocol: catches the IP fragments of a reassembled UDP datagram). */
-  protocol: 'tcp' | 'ip';
+  /** `tcp` / `udp`: records of this TCP connection or UDP flow (4-tuple, both directions); `ip`: records between
+   *  these two IP addresses (any protocol: catches the IP fragments of a reassembled UDP datagram). */
+  protocol: 'tcp' | 'udp' | 'ip';
   a: string;
   aPort: number;
   b: string;
@@ -40,21 +42,32 @@ export interface PacketSelection {
 }
 
 /**
- * The records carrying `messages`: each message's `frame` and `firstFrame`; for TCP-based transports (TCP, TLS, WS,
- * WSS) every record of that connection between the two; for other messages spanning several records (reassembled
- * IP fragments) every record between the same two IP addresses in that range.
+ * The records carrying `messages` and `streams`: each message's `frame` and `firstFrame`; for TCP-based transports
+ * (TCP, TLS, WS, WSS) every record of that connection between the two; for other messages spanning several records
+ * (reassembled IP fragments) every record between the same two IP addresses in that range. Each RTP stream adds its
+ * UDP flow (both directions) from its first to its last packet, and, unless it is rtcp-mux (RFC 5761), the RTCP
+ * flow on the next ports up (RFC 3550 §11) until the last message of its call, where RTCP ends with the BYE.
  */
-export function selectPackets(messages: readonly MessageInfo[]): PacketSelection {
+export function selectPackets(messages: readonly MessageInfo[], streams: readonly RtpStreamInfo[] = []): PacketSelection {
   const frames = new Set<number>();
   const flows: FlowRange[] = [];
+  const lastFrameOfCall = new Map<number, number>();
   for (const m of messages) {
     frames.add(m.frame);
     frames.add(m.firstFrame);
     const lo = Math.min(m.firstFrame, m.frame);
     const hi = Math.max(m.firstFrame, m.frame);
+    if (hi > (lastFrameOfCall.get(m.callIndex) ?? 0)) lastFrameOfCall.set(m.callIndex, hi);
     const tcp = m.transport === 'TCP' || m.transport === 'TLS' || m.transport === 'WS' || m.transport === 'WSS';
     if (lo < hi) {
       flows.push({ firstFrame: lo, lastFrame: hi, protocol: tcp ? 'tcp' : 'ip', a: m.src, aPort: m.srcPort, b: m.dst, bPort: m.dstPort });
+    }
+  }
+  for (const st of streams) {
+    flows.push({ firstFrame: st.firstFrame, lastFrame: st.lastFrame, protocol: 'udp', a: st.src, aPort: st.srcPort, b: st.dst, bPort: st.dstPort });
+    if (!st.rtcpMux && st.srcPort < 65535 && st.dstPort < 65535) {
+      const last = Math.max(st.lastFrame, lastFrameOfCall.get(st.callIndex) ?? 0);
+      flows.push({ firstFrame: st.firstFrame, lastFrame: last, protocol: 'udp', a: st.src, aPort: st.srcPort + 1, b: st.dst, bPort: st.dstPort + 1 });
     }
   }
   return { frames, flows };
@@ -83,12 +96,13 @@ export interface WrittenCapture {
 /**
  * Re-read `source` and write the selected records as a new capture: classic pcap when they share one link type
  * (nanosecond magic when the source has sub-microsecond timestamps), pcapng (one IDB per source interface used)
- * otherwise. Rejects only when the source cannot be read; a source that is not a capture gives 0 packets.
+ * otherwise, or always with `opts.pcapng`. Rejects only when the source cannot be read; a source that is not a
+ * capture gives 0 packets.
  */
 export async function writeSelectedPackets(
   source: ByteSource,
   selection: PacketSelection,
-  opts: { chunkSize?: number } = {},
+  opts: { chunkSize?: number; pcapng?: boolean } = {},
 ): Promise<WrittenCapture> {
   const keptByFrame = new Map<number, KeptRecord>();
   const flows = [...selection.flows].sort((p, q) => p.firstFrame - q.firstFrame);
@@ -139,7 +153,7 @@ export async function writeSelectedPackets(
   const linkTypes = [...new Set(kept.map((r) => r.linkType))];
   const nanosecond = result.interfaces.some((i) => i.tsUnitsPerSecond > 1e6);
   const frames = kept.map((r) => r.frame);
-  if (linkTypes.length <= 1) {
+  if (linkTypes.length <= 1 && opts.pcapng !== true) {
     const used = result.interfaces.filter((i) => kept.some((r) => r.interfaceId === i.id));
     const snaplen = kept.reduce((m, r) => Math.max(m, r.data.length), used.reduce((m, i) => Math.max(m, i.snapLength), 0));
     return {
@@ -165,25 +179,34 @@ function recordInFlows(rec: CaptureRecord, h: PeekedHeaders | undefined, flows: 
       const rev = sameIp(h.src, f.b) && sameIp(h.dst, f.a);
       if (!fwd && !rev) return false;
       if (f.protocol === 'ip') return true;
-      if (h.protocol !== IPPROTO_TCP || h.srcPort < 0) return false;
+      if (h.protocol !== protocolNumber(f) || h.srcPort < 0) return false;
       return fwd ? h.srcPort === f.aPort && h.dstPort === f.bPort : h.srcPort === f.bPort && h.dstPort === f.aPort;
     });
     if (hit) return true;
+    // Plain TCP, or UDP outside a tunnel: the outer headers said it all.
+    if (h.protocol === IPPROTO_TCP || (h.protocol === IPPROTO_UDP && !isTunnelPort(h.srcPort) && !isTunnelPort(h.dstPort))) return false;
   }
-  if (!flows.some((f) => f.protocol === 'tcp')) return false;
+  // Tunnelled packets (GRE, VXLAN, IP-in-IP...): the inner TCP segment or UDP datagram, from the full decoder.
+  if (!flows.some((f) => f.protocol !== 'ip')) return false;
   let hit = false;
   decoder.decode(rec, (p: NetPacket) => {
-    if (hit || p.protocol !== IPPROTO_TCP) return;
+    if (hit || (p.protocol !== IPPROTO_TCP && p.protocol !== IPPROTO_UDP)) return;
     const src = formatIp(p.srcIp);
     const dst = formatIp(p.dstIp);
     hit = flows.some(
       (f) =>
-        f.protocol === 'tcp' &&
+        f.protocol !== 'ip' &&
+        protocolNumber(f) === p.protocol &&
         ((sameIp(src, f.a) && p.srcPort === f.aPort && sameIp(dst, f.b) && p.dstPort === f.bPort) ||
           (sameIp(src, f.b) && p.srcPort === f.bPort && sameIp(dst, f.a) && p.dstPort === f.aPort)),
     );
   });
   return hit;
+}
+
+/** IP protocol number of a TCP or UDP flow. */
+function protocolNumber(f: FlowRange): number {
+  return f.protocol === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP;
 }
 
 /** Reused parser outputs. */

@@ -56,7 +56,8 @@ const GENEVE_PORT = 6081; // RFC 8926 §3.3
 const TZSP_PORT = 37008; // TaZmen Sniffer Protocol (remote capture from routers/APs)
 const SIP_PORT = 5060;
 
-function isTunnelPort(port: number): boolean {
+/** A UDP port the decoder reads a tunnel on (VXLAN, GTP-U, Geneve, TZSP). */
+export function isTunnelPort(port: number): boolean {
   return port === VXLAN_PORT || port === GTPU_PORT || port === GENEVE_PORT || port === TZSP_PORT;
 }
 

@@ -1,9 +1,7 @@
 // The capture editor's commands, shared by the webview buttons (runCommand requests) and the command palette:
 // open a message as a `sip` document, export the ladder, save a call's packets as a new capture, copy a tshark filter.
 import * as vscode from 'vscode';
-import { decodeUtf8, loadMessageBytes, MessageBytesReader } from '../../core/index';
-// Not in the core's public index yet (new module of this feature):
-import { selectPackets, writeSelectedPackets } from '../../core/capture/write-capture';
+import { decodeUtf8, loadMessageBytes, MessageBytesReader, selectPackets, writeSelectedPackets } from '../../core/index';
 import { unreachable } from '../../protocol/assert';
 import { EXPORT_FORMATS, type CommandRequest, type CommandResult, type ExportFormat } from '../../protocol/webview';
 import type { CaptureDocument } from './document';
@@ -86,8 +84,8 @@ export class CaptureCommands {
     const messages = doc.session.messagesOfCalls(callIndexes);
     if (!source || messages.length === 0) return { done: false, message: 'Select a call first.' };
     const written = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'SIPScope: collecting the call’s packets' },
-      () => writeSelectedPackets(source, selectPackets(messages)),
+      { location: vscode.ProgressLocation.Notification, title: 'SIPScope: collecting the call’s SIP and RTP packets' },
+      () => writeSelectedPackets(source, selectPackets(messages, doc.session.streamsOfCalls(callIndexes))),
     );
     const ext = written.format === 'pcap' ? 'pcap' : 'pcapng';
     const target = await this.askTarget(doc, `${exportBaseName(doc.session.fileName, callIndexes)}.${ext}`, {

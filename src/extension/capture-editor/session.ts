@@ -216,6 +216,12 @@ export class CaptureSession {
     return ids.map((id) => m.messages.get(id));
   }
 
+  /** RTP streams of some calls (found through their SDP), in order of their first packet. */
+  streamsOfCalls(callIndexes: readonly number[]): RtpStreamInfo[] {
+    const wanted = new Set(callIndexes);
+    return (this.model?.streams ?? []).filter((st) => wanted.has(st.callIndex));
+  }
+
   /** The full ladder model of some calls (cached; rebuilt when their message count changes). */
   async ladder(callIndexes: readonly number[], columns: LadderColumnsOption): Promise<LadderModel> {
     return (await this.ladderEntry(callIndexes, columns)).model;
@@ -275,8 +281,7 @@ export class CaptureSession {
       .sort((a, b) => a - b)
       .slice(0, MAX_LADDER_CALLS);
     const size = callIndexes.reduce((n, i) => n + (m?.calls[i]?.messageIds.length ?? 0), 0);
-    const wanted = new Set(callIndexes);
-    const streams = (m?.streams ?? []).filter((st) => wanted.has(st.callIndex));
+    const streams = this.streamsOfCalls(callIndexes);
     // While the import runs, a ladder is rebuilt when its calls get messages or streams (not for every RTP packet:
     // stream labels catch up with their final counts in the rebuild at the end of the import).
     const key = `${callIndexes.join(',')}|${columns}|${size}|${streams.length}|${this.finished ? 'final' : 'partial'}`;

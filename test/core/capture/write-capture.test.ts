@@ -1,6 +1,6 @@
-// Tests for "Save call as pcap" (core/capture/write-capture.ts): only the call's records are written (TCP: with the
-// connection's other segments in between), link type and timestamps are kept, several link types give pcapng,
-// and re-importing the output gives the same call.
+// Tests for "Save call as pcap" / `sipscope extract` (core/capture/write-capture.ts): only the call's records are
+// written (TCP: with the connection's other segments in between; RTP streams with their RTCP), link type and
+// timestamps are kept, several link types give pcapng, and re-importing the output gives the same call and streams.
 import { describe, expect, it } from 'vitest';
 import { importCapture, memoryByteSource, readCapture, type CaptureModel } from '../../../src/core/index';
 import { selectPackets, writeSelectedPackets } from '../../../src/core/capture/write-capture';
@@ -8,6 +8,7 @@ import { buildFrame, writePcap, writePcapng, type FrameSpec, type RawRecord } fr
 import { callFrames } from '../../helpers/sip-calls';
 import { sll } from '../../helpers/packet-builders';
 import { ipv4Packet, l4Segment } from '../../helpers/pcap-writer';
+import { byTime, offerAnswerFrames, rtcpSr, rtpFrames, sdpText, sipText } from '../rtp/rtp-helpers';
 
 async function load(bytes: Uint8Array): Promise<CaptureModel> {
   return importCapture(memoryByteSource(bytes));
@@ -147,6 +148,86 @@ describe('writeSelectedPackets on recorded samples', () => {
       const same = again.calls.find((c) => c.callId === call.callId)!;
       expect(same.messageIds.map((id) => again.messages.get(id).label)).toEqual(messages.map((m) => m.label));
       expect(same.state).toBe(call.state);
+    });
+  }
+});
+
+describe('selectPackets with RTP streams', () => {
+  const t0 = 1_700_000_000;
+  /** A call from a to b with RTP both ways (`n` packets each), RTCP SRs on the next ports up, then a BYE and its 200. */
+  function mediaCall(callId: string, a: string, b: string, aPort: number, bPort: number, n: number): FrameSpec[] {
+    const sdpA = sdpText({ ip: a, port: aPort });
+    const sdpB = sdpText({ ip: b, port: bPort });
+    const end = t0 + 0.2 + n * 0.02;
+    const bye = sipText({ start: `BYE sip:bob@${b} SIP/2.0`, callId, cseq: '2 BYE', fromTag: 'fa', toTag: 'tb', branch: `${callId}b`, via: `${a}:5060` });
+    const ok = sipText({ start: 'SIP/2.0 200 OK', callId, cseq: '2 BYE', fromTag: 'fa', toTag: 'tb', branch: `${callId}b`, via: `${a}:5060` });
+    const rtcp = (time: number, from: string, to: string, sp: number, dp: number, ssrc: number): FrameSpec => ({
+      time, src: from, dst: to, srcPort: sp, dstPort: dp, payload: Uint8Array.from(rtcpSr(ssrc, n, n * 160)),
+    });
+    return [
+      ...offerAnswerFrames(callId, a, b, sdpA, sdpB, t0),
+      ...rtpFrames({ src: a, srcPort: aPort, dst: b, dstPort: bPort, ssrc: 0x1000 + aPort, count: n, t0: t0 + 0.2 }),
+      ...rtpFrames({ src: b, srcPort: bPort, dst: a, dstPort: aPort, ssrc: 0x2000 + bPort, count: n, t0: t0 + 0.201 }),
+      rtcp(t0 + 0.5, a, b, aPort + 1, bPort + 1, 0x1000 + aPort),
+      rtcp(end - 0.001, b, a, bPort + 1, aPort + 1, 0x2000 + bPort), // the last RTCP, after the last RTP packet
+      { time: end, src: a, dst: b, srcPort: 5060, dstPort: 5060, payload: bye },
+      { time: end + 0.01, src: b, dst: a, srcPort: 5060, dstPort: 5060, payload: ok },
+    ];
+  }
+
+  it("keeps the chosen call's RTP and RTCP (both directions) and nothing of the other call's media", async () => {
+    const src = writePcap(
+      byTime([...mediaCall('media-a', '192.0.2.10', '198.51.100.20', 4000, 6000, 40), ...mediaCall('media-b', '192.0.2.11', '198.51.100.21', 4100, 6100, 40)]).map((f) => ({
+        time: f.time,
+        data: buildFrame(f),
+      })),
+    );
+    const model = await load(src);
+    const call = callByCallId(model, 'media-a');
+    const messages = call.messageIds.map((id) => model.messages.get(id));
+    const streams = model.streams.filter((st) => st.callIndex === call.index);
+    expect(streams.map((st) => st.packets)).toEqual([40, 40]);
+
+    const withMedia = await writeSelectedPackets(memoryByteSource(src), selectPackets(messages, streams));
+    expect(withMedia.packets).toBe(5 + 80 + 2); // 5 SIP messages, 80 RTP, 2 RTCP
+    const again = await load(withMedia.bytes);
+    expect(again.calls.map((c) => c.callId)).toEqual(['media-a']);
+    const keep = ['src', 'srcPort', 'dst', 'dstPort', 'ssrc', 'packets', 'lost', 'maxDeltaMs', 'maxJitterMs', 'meanJitterMs'] as const;
+    const pick = (st: (typeof streams)[number]) => Object.fromEntries(keep.map((k) => [k, st[k]]));
+    expect(again.streams.map(pick)).toEqual(streams.map(pick));
+    expect(streams.every((st) => st.rtcp !== undefined)).toBe(true);
+    expect(again.streams.map((st) => st.rtcp)).toEqual(streams.map((st) => st.rtcp));
+
+    // Without streams: the signalling only.
+    const sipOnly = await writeSelectedPackets(memoryByteSource(src), selectPackets(messages));
+    expect(sipOnly.packets).toBe(5);
+  });
+
+  it('rtcp-mux streams add no flow on the next ports up', () => {
+    const st = { src: '192.0.2.10', srcPort: 4000, dst: '198.51.100.20', dstPort: 6000, firstFrame: 4, lastFrame: 90, callIndex: 0, rtcpMux: true };
+    const sel = selectPackets([], [st as never]);
+    expect(sel.flows).toEqual([{ firstFrame: 4, lastFrame: 90, protocol: 'udp', a: '192.0.2.10', aPort: 4000, b: '198.51.100.20', bPort: 6000 }]);
+    const plain = selectPackets([], [{ ...st, rtcpMux: false } as never]);
+    expect(plain.flows.map((f) => `${f.aPort}>${f.bPort}`)).toEqual(['4000>6000', '4001>6001']);
+  });
+});
+
+describe('selectPackets with RTP streams on recorded samples', () => {
+  const { existsSync, readFileSync } = require('node:fs') as typeof import('node:fs');
+  for (const file of ['samples/captures/lab/03-call-clean-baseline-pub.pcap', 'samples/captures/lab/05d-call-hold-reinvite-pub.pcap']) {
+    it.skipIf(!existsSync(file))(`re-imports to the same call and streams: ${file}`, async () => {
+      const src = new Uint8Array(readFileSync(file));
+      const model = await load(src);
+      const call = model.calls.find((c) => c.method === 'INVITE')!;
+      const messages = call.messageIds.map((id) => model.messages.get(id));
+      const streams = model.streams.filter((st) => st.callIndex === call.index);
+      expect(streams.length).toBeGreaterThanOrEqual(2);
+      const out = await writeSelectedPackets(memoryByteSource(src), selectPackets(messages, streams));
+      const again = await load(out.bytes);
+      const same = again.calls.find((c) => c.callId === call.callId)!;
+      expect(same.messageIds.map((id) => again.messages.get(id).label)).toEqual(messages.map((m) => m.label));
+      const pick = (st: (typeof streams)[number]) => [st.src, st.srcPort, st.dst, st.dstPort, st.ssrc, st.packets, st.lost, st.maxDeltaMs, st.maxJitterMs];
+      expect(again.streams.filter((st) => st.callIndex === same.index).map(pick)).toEqual(streams.map(pick));
     });
   }
 });

@@ -1,0 +1,41 @@
+// `sipscope extract FILE --call ID... -o OUT.pcap|OUT.pcapng [--no-rtp]`: the packets of some calls as a new capture
+// (the CLI side of the capture editor's "Save Call as pcap…"): their SIP messages (TCP connections and IP fragments
+// included) and, unless --no-rtp, their RTP streams with RTCP. The input capture is only read.
+import { selectPackets, writeSelectedPackets, type CaptureModel, type CallInfo, type MessageInfo, type WrittenCapture } from '../../core/index';
+import { InputError } from '../load';
+import { selectCalls } from './ladder';
+
+/** Output container from the file name: `.pcapng` (or `.ntar`), else `.pcap` / `.cap`; undefined for anything else. */
+export function extractFormatFor(out: string): 'pcap' | 'pcapng' | undefined {
+  const ext = out.split('.').pop()?.toLowerCase();
+  if (ext === 'pcapng' || ext === 'ntar') return 'pcapng';
+  if (ext === 'pcap' || ext === 'cap') return 'pcap';
+  return undefined;
+}
+
+export interface Extracted {
+  written: WrittenCapture;
+  calls: CallInfo[];
+  messages: number;
+  streams: number;
+}
+
+/**
+ * The records of the calls `callIds` selects (exact Call-ID, row number of `sipscope calls`, or unique prefix), re-read
+ * from `model.source`, as a capture in `format`. `media`: also their RTP streams and RTCP. Throws InputError when a
+ * classic pcap cannot hold the packets (several link types) or a selector matches no call.
+ */
+export async function extractCalls(model: CaptureModel, callIds: readonly string[], opts: { format: 'pcap' | 'pcapng'; media: boolean }): Promise<Extracted> {
+  const calls = selectCalls(model, callIds);
+  const ids: number[] = [];
+  for (const c of new Set(calls)) for (const id of c.messageIds) ids.push(id);
+  ids.sort((a, b) => a - b);
+  const messages: MessageInfo[] = ids.map((id) => model.messages.get(id));
+  const wanted = new Set(calls.map((c) => c.index));
+  const streams = opts.media ? model.streams.filter((st) => wanted.has(st.callIndex)) : [];
+  const written = await writeSelectedPackets(model.source, selectPackets(messages, streams), { pcapng: opts.format === 'pcapng' });
+  if (written.format !== opts.format) {
+    throw new InputError(`the packets come from interfaces with different link types (${written.linkTypes.join(', ')}); a classic pcap has one: write a .pcapng file`);
+  }
+  return { written, calls, messages: messages.length, streams: streams.length };
+}
