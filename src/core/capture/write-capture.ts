@@ -43,8 +43,10 @@ export interface PacketSelection {
 
 /**
  * The records carrying `messages` and `streams`: each message's `frame` and `firstFrame`; for TCP-based transports
- * (TCP, TLS, WS, WSS) every record of that connection between the two; for other messages spanning several records
- * (reassembled IP fragments) every record between the same two IP addresses in that range. Each RTP stream adds its
+ * (TCP, TLS, WS, WSS) every record of that connection between the two, for TLS and WebSocket every record of the
+ * connection from the start of the capture (its handshake: other messages on the same connection come along); for
+ * other messages spanning several records (reassembled IP fragments, fragmented SCTP user messages) every record
+ * between the same two IP addresses in that range. Each RTP stream adds its
  * UDP flow (both directions) from its first to its last packet, and, unless it is rtcp-mux (RFC 5761), the RTCP
  * flow on the next ports up (RFC 3550 §11) until the last message of its call, where RTCP ends with the BYE.
  */
@@ -59,8 +61,11 @@ export function selectPackets(messages: readonly MessageInfo[], streams: readonl
     const hi = Math.max(m.firstFrame, m.frame);
     if (hi > (lastFrameOfCall.get(m.callIndex) ?? 0)) lastFrameOfCall.set(m.callIndex, hi);
     const tcp = m.transport === 'TCP' || m.transport === 'TLS' || m.transport === 'WS' || m.transport === 'WSS';
-    if (lo < hi) {
-      flows.push({ firstFrame: lo, lastFrame: hi, protocol: tcp ? 'tcp' : 'ip', a: m.src, aPort: m.srcPort, b: m.dst, bPort: m.dstPort });
+    // TLS and WebSocket need their connection from its start: the handshake is what a reader decrypts with (and
+    // TLS record sequence numbers count from it), and the HTTP Upgrade is what makes the bytes WebSocket frames.
+    const fromStart = m.transport === 'TLS' || m.transport === 'WS' || m.transport === 'WSS';
+    if (lo < hi || fromStart) {
+      flows.push({ firstFrame: fromStart ? 1 : lo, lastFrame: hi, protocol: tcp ? 'tcp' : 'ip', a: m.src, aPort: m.srcPort, b: m.dst, bPort: m.dstPort });
     }
   }
   for (const st of streams) {
@@ -106,7 +111,15 @@ export async function writeSelectedPackets(
 ): Promise<WrittenCapture> {
   const keptByFrame = new Map<number, KeptRecord>();
   const flows = [...selection.flows].sort((p, q) => p.firstFrame - q.firstFrame);
-  const maxFlowFrame = flows.reduce((m, f) => Math.max(m, f.lastFrame), 0);
+  // Flows whose frame range holds the current record (records come in frame order): a sweep over the sorted flows,
+  // so a record costs the flows open at its frame, not all of them.
+  let open: FlowRange[] = [];
+  let nextFlow = 0;
+  const openAt = (frame: number): FlowRange[] => {
+    while (nextFlow < flows.length && flows[nextFlow]!.firstFrame <= frame) open.push(flows[nextFlow++]!);
+    if (open.some((f) => f.lastFrame < frame)) open = open.filter((f) => f.lastFrame >= frame);
+    return open;
+  };
   const decoder = new PacketDecoder(new ProblemCollector());
   const peek: HeaderPeek = { link: { etherType: 0, offset: 0 }, ip4: newIpv4Out(), ip6: newIpv6Out() };
   // IP fragments: a reassembled datagram is indexed under the record that completed it, so the other fragments
@@ -126,7 +139,7 @@ export async function writeSelectedPackets(
     source,
     (rec) => {
       let keep = selection.frames.has(rec.frame);
-      const active = !keep && rec.frame <= maxFlowFrame ? flows.filter((f) => f.firstFrame <= rec.frame && rec.frame <= f.lastFrame) : [];
+      const active = keep ? [] : openAt(rec.frame);
       // Addresses are only formatted for records that may be kept (or are fragments): cheap on big captures.
       const h = peekHeaders(rec, peek, keep || active.length > 0);
       if (active.length > 0) keep = recordInFlows(rec, h, active, decoder);

@@ -98,6 +98,8 @@ export class PacketDecoder implements SctpSink {
   private readonly tun = newTunnelOut();
   private emitFn: (p: NetPacket) => void = () => {};
   private frame = 0;
+  /** Record of the first byte of what is being decoded: `frame`, or the first fragment's within a reassembled datagram. */
+  private firstFrame = 0;
   private timeSec = 0;
   private timeNsec = 0;
   private time = 0;
@@ -129,6 +131,7 @@ export class PacketDecoder implements SctpSink {
   decode(rec: CaptureRecord, emit: (p: NetPacket) => void): void {
     this.emitFn = emit;
     this.frame = rec.frame;
+    this.firstFrame = rec.frame;
     this.timeSec = rec.timeSec;
     this.timeNsec = rec.timeNsec;
     this.time = rec.timeSec + rec.timeNsec / 1e9;
@@ -219,7 +222,9 @@ export class PacketDecoder implements SctpSink {
         this.ipVersion = 4;
         const saved = this.fileBase;
         this.fileBase = -1;
+        this.firstFrame = r.firstFrame;
         this.transport(r.protocol, r.payload, 0, r.payload.length, depth, false);
+        this.firstFrame = this.frame;
         this.fileBase = saved;
       }
       return;
@@ -266,11 +271,13 @@ export class PacketDecoder implements SctpSink {
           this.ipVersion = 6;
           const saved = this.fileBase;
           this.fileBase = -1;
+          this.firstFrame = r.firstFrame;
           const p = r.payload;
           const st3 = walkIpv6Extensions(p, 0, p.length, r.protocol, h);
           if (st3 !== IP_OK) this.ipv6Status(st3, off);
           else if (h.fragment) this.badIp('nested IPv6 Fragment header', off);
           else this.transport(h.nextHeader, p, h.payloadStart, h.payloadEnd, depth, false);
+          this.firstFrame = this.frame;
           this.fileBase = saved;
         }
         return;
@@ -475,9 +482,10 @@ export class PacketDecoder implements SctpSink {
   }
 
   /** SctpSink: one complete user message (RFC 4960 §3.3.1 / RFC 8260 §2.1). */
-  sctpMessage(srcPort: number, dstPort: number, stream: number, ppid: number, data: Uint8Array, start: number, end: number, fileOffset: number): void {
+  sctpMessage(srcPort: number, dstPort: number, stream: number, ppid: number, data: Uint8Array, start: number, end: number, fileOffset: number, firstFrame: number): void {
     const p = this.pkt;
     this.fill(p, IPPROTO_SCTP, srcPort, dstPort);
+    if (firstFrame < p.firstFrame) p.firstFrame = firstFrame;
     p.setPayload(data, start, end);
     p.payloadFileOffset = fileOffset;
     p.tcpSeq = 0;
@@ -522,6 +530,7 @@ export class PacketDecoder implements SctpSink {
 
   private fill(p: DecodedPacket, protocol: number, sp: number, dp: number): void {
     p.frame = this.frame;
+    p.firstFrame = this.firstFrame;
     p.timeSec = this.timeSec;
     p.timeNsec = this.timeNsec;
     const v4 = this.ipVersion === 4;
@@ -537,6 +546,7 @@ export class PacketDecoder implements SctpSink {
 /** The one NetPacket object a decoder reuses; `payload` is a view created on first access (see NetPacket). */
 class DecodedPacket implements NetPacket {
   frame = 0;
+  firstFrame = 0;
   timeSec = 0;
   timeNsec = 0;
   ipVersion: 4 | 6 = 4;

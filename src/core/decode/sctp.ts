@@ -2,9 +2,12 @@
 // user messages, fragmented ones (B/E flags) reassembled per association, stream and SSN/MID, with bounds.
 import type { ProblemCollector } from '../capture/problems';
 
-/** Receives each complete SCTP user message. `data` is a view (valid during the call); fileOffset -1 if joined. */
+/**
+ * Receives each complete SCTP user message. `data` is a view (valid during the call); fileOffset -1 if joined;
+ * `firstFrame`: the record of its first fragment (the current record when it came whole).
+ */
 export interface SctpSink {
-  sctpMessage(srcPort: number, dstPort: number, stream: number, ppid: number, data: Uint8Array, start: number, end: number, fileOffset: number): void;
+  sctpMessage(srcPort: number, dstPort: number, stream: number, ppid: number, data: Uint8Array, start: number, end: number, fileOffset: number, firstFrame: number): void;
 }
 
 /** Bounds on buffered fragmented user messages. */
@@ -95,7 +98,7 @@ export class SctpAssembler {
           // DATA: SSN(2) PPID(4) at +10/+12. I-DATA: reserved(2) MID(4) PPID-or-FSN(4) at +10/+12/+16.
           const ppidOrFsn = ((d[o + hl - 4]! << 24) | (d[o + hl - 3]! << 16) | (d[o + hl - 2]! << 8) | d[o + hl - 1]!) >>> 0;
           if (b && e) {
-            this.sink.sctpMessage(sp, dp, stream, ppidOrFsn, d, ds, de, fileBase < 0 ? -1 : fileBase + ds);
+            this.sink.sctpMessage(sp, dp, stream, ppidOrFsn, d, ds, de, fileBase < 0 ? -1 : fileBase + ds, frame);
           } else {
             let key: string;
             let seq: number;
@@ -180,7 +183,7 @@ export class SctpAssembler {
             o += f.length;
           }
           this.drop(s);
-          this.sink.sctpMessage(s.srcPort, s.dstPort, s.stream, s.ppid, out, 0, out.length, -1);
+          this.sink.sctpMessage(s.srcPort, s.dstPort, s.stream, s.ppid, out, 0, out.length, -1, s.firstFrame);
           return;
         }
       }

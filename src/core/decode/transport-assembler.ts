@@ -347,7 +347,7 @@ export class TransportAssembler {
     else this.stats.sctpMessages++;
     emit({
       frame: p.frame,
-      firstFrame: p.frame,
+      firstFrame: p.firstFrame,
       timeSec: p.timeSec,
       timeNsec: p.timeNsec,
       ipVersion: p.ipVersion,

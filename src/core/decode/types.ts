@@ -14,6 +14,11 @@ export const IPPROTO_SCTP = 132;
 export interface NetPacket {
   /** 1-based record number that produced (or, for reassembled datagrams, completed) this packet. */
   frame: number;
+  /**
+   * 1-based record number of its first byte: `frame`, except for an IP datagram reassembled from fragments (the
+   * record of the fragment that came first) and a fragmented SCTP user message (the record of its first fragment).
+   */
+  firstFrame: number;
   timeSec: number;
   timeNsec: number;
   ipVersion: 4 | 6;

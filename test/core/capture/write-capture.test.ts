@@ -231,3 +231,39 @@ describe('selectPackets with RTP streams on recorded samples', () => {
     });
   }
 });
+
+describe('selectPackets: connections that need their start, fragmented messages', () => {
+  const { existsSync, readFileSync } = require('node:fs') as typeof import('node:fs');
+  const cases: { file: string; tls?: string }[] = [
+    // TLS: the handshake decrypts the call's records (and numbers them), so the connection is kept from its start.
+    { file: 'samples/captures/tls/baresip-call-tls.pcap', tls: 'samples/captures/tls/baresip-call-tls.key' },
+    // WebSocket: the HTTP Upgrade at the connection's start is what makes the later bytes WebSocket frames.
+    { file: '../shared/corpus/captures/heplify_sip_tcp_websocket.pcap' },
+    // SCTP: the INVITE is a user message fragmented over two packets; its first fragment comes first.
+    { file: '../shared/corpus/captures/heplify_sip_sctp.pcap' },
+  ];
+  for (const { file, tls } of cases) {
+    it.skipIf(!existsSync(file))(`re-imports every call to the same messages: ${file}`, async () => {
+      const src = new Uint8Array(readFileSync(file));
+      const opts = tls ? { tls: { rsaKeys: [readFileSync(tls, 'utf8')] } } : {};
+      const model = await importCapture(memoryByteSource(src), opts);
+      expect(model.calls.length).toBeGreaterThan(0);
+      for (const call of model.calls) {
+        const messages = call.messageIds.map((id) => model.messages.get(id));
+        const streams = model.streams.filter((st) => st.callIndex === call.index);
+        const out = await writeSelectedPackets(memoryByteSource(src), selectPackets(messages, streams));
+        const again = await importCapture(memoryByteSource(out.bytes), opts);
+        const same = again.calls.find((c) => c.callId === call.callId)!;
+        expect(same.messageIds.map((id) => again.messages.get(id).label), call.callId).toEqual(messages.map((m) => m.label));
+        expect(again.streams.filter((st) => st.callIndex === same.index).map((st) => st.packets)).toEqual(streams.map((st) => st.packets));
+      }
+    });
+  }
+  const sctpFile = '../shared/corpus/captures/heplify_sip_sctp.pcap';
+  it.skipIf(!existsSync(sctpFile))('keeps the first fragment of a fragmented SCTP user message (its firstFrame)', async () => {
+    const file = sctpFile;
+    const model = await importCapture(memoryByteSource(new Uint8Array(readFileSync(file))));
+    const invite = model.messages.get(model.calls[0]!.messageIds[0]!);
+    expect([invite.method, invite.transport, invite.firstFrame, invite.frame]).toEqual(['INVITE', 'SCTP', 1, 2]);
+  });
+});

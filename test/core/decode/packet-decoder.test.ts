@@ -40,6 +40,7 @@ import {
 
 interface Pkt {
   frame: number;
+  firstFrame: number;
   v: number;
   src: string;
   dst: string;
@@ -86,6 +87,7 @@ function decodeAll(inputs: In[], opts?: PacketDecoderOptions, flush = true) {
     dec.decode(rec, (p: NetPacket) =>
       out.push({
         frame: p.frame,
+        firstFrame: p.firstFrame,
         v: p.ipVersion,
         src: formatIp(p.srcIp),
         dst: formatIp(p.dstIp),
@@ -117,7 +119,7 @@ describe('Ethernet / IPv4 / UDP', () => {
     const { out, problems } = decodeAll([{ data: frame }]);
     expect(problems.total).toBe(0);
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatchObject({ frame: 1, v: 4, src: '192.0.2.10', dst: '198.51.100.7', proto: 17, sp: 5062, dp: 5060, text: 'OPTIONS sip:x SIP/2.0\r\n\r\n' });
+    expect(out[0]).toMatchObject({ frame: 1, firstFrame: 1, v: 4, src: '192.0.2.10', dst: '198.51.100.7', proto: 17, sp: 5062, dp: 5060, text: 'OPTIONS sip:x SIP/2.0\r\n\r\n' });
     expect(out[0]!.fileOffset).toBe(1000 + 14 + 20 + 8);
   });
 
@@ -369,11 +371,16 @@ describe('IPv4 fragments', () => {
     ['shuffled', [1, 2, 0]],
   ];
   for (const [name, order] of orders) {
-    it(`reassembles fragments ${name}; frame = completing record, no file offset`, () => {
-      const { out, problems } = decodeAll(order.map((i) => ({ data: ethernetFrame(frags[i]!) })));
+    it(`reassembles fragments ${name}; frame = completing record, firstFrame = first record of the set, no file offset`, () => {
+      // Two unrelated records first: the set's records are 3, 4 and 5.
+      const { out, problems } = decodeAll([{ data: ethernetFrame(v4udp('a')) }, { data: ethernetFrame(v4udp('b')) }, ...order.map((i) => ({ data: ethernetFrame(frags[i]!) }))]);
       expect(problems.total).toBe(0);
-      expect(out).toHaveLength(1);
-      expect(out[0]).toMatchObject({ frame: 3, src: '10.1.0.1', dst: '10.1.0.2', sp: 5060, dp: 5080, text: msg, fileOffset: -1 });
+      expect(out).toHaveLength(3);
+      expect(out.slice(0, 2).map((p) => [p.frame, p.firstFrame])).toEqual([
+        [1, 1],
+        [2, 2],
+      ]);
+      expect(out[2]).toMatchObject({ frame: 5, firstFrame: 3, src: '10.1.0.1', dst: '10.1.0.2', sp: 5060, dp: 5080, text: msg, fileOffset: -1 });
     });
   }
 
@@ -449,7 +456,7 @@ describe('IPv6 fragments', () => {
     const { out, problems } = decodeAll([2, 0, 1].map((i) => ({ linkType: 229, data: frags[i]! })));
     expect(problems.total).toBe(0);
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatchObject({ frame: 3, v: 6, src: '2001:db8::a', dst: '2001:db8::b', text: msg, fileOffset: -1 });
+    expect(out[0]).toMatchObject({ frame: 3, firstFrame: 1, v: 6, src: '2001:db8::a', dst: '2001:db8::b', text: msg, fileOffset: -1 });
   });
 });
 
@@ -509,9 +516,10 @@ describe('SCTP', () => {
       { data: ip(sctpPacket(1, 2, [b])) },
     ]);
     expect(problems.total).toBe(0);
-    expect(out.map((p) => [p.frame, p.stream, p.text, p.fileOffset >= 0])).toEqual([
-      [2, 2, 'solo', true],
-      [3, 1, 'Hello world', false],
+    // firstFrame: the record of the first fragment to arrive (the E fragment, record 1).
+    expect(out.map((p) => [p.frame, p.firstFrame, p.stream, p.text, p.fileOffset >= 0])).toEqual([
+      [2, 2, 2, 'solo', true],
+      [3, 1, 1, 'Hello world', false],
     ]);
   });
 

@@ -55,6 +55,7 @@ export function pkt(spec: PacketSpec): NetPacket {
   const payload = bytes(spec.payload ?? '');
   return {
     frame: spec.frame,
+    firstFrame: spec.frame,
     timeSec: Math.floor(t),
     timeNsec: Math.round((t - Math.floor(t)) * 1e9),
     ipVersion: src.includes(':') ? 6 : 4,
