@@ -2,7 +2,7 @@
 // unreadable input or unwritable output. Never writes to an input file.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { lastOption, parseArgs, UsageError } from './args';
+import { lastOption, parseArgs, UsageError, type ParsedArgs } from './args';
 import { callsOutput } from './commands/calls';
 import { ChunkedWriter, isWriteError, withOutputFile, writeErrorReason, writeOutputFile } from './format/chunked-writer';
 import { writeExportJson } from './commands/export';
@@ -11,7 +11,7 @@ import { ladderFormatFor, renderLadder } from './commands/ladder';
 import { lintReport, type LintFormat } from './commands/lint';
 import { rtpOutput } from './commands/rtp';
 import { natReport } from './commands/nat';
-import { DEFAULT_LINT_SETTINGS, type RuleSeverity, type RuleSeveritySetting } from '../core/index';
+import { compileFilter, DEFAULT_LINT_SETTINGS, type CallInfo, type RuleSeverity, type RuleSeveritySetting } from '../core/index';
 import { InputError, loadCapture } from './load';
 import { readTlsSecrets } from './tls-secrets';
 import type { ImportOptions } from '../core/index';
@@ -19,13 +19,13 @@ import type { ImportOptions } from '../core/index';
 const USAGE = `sipscope - SIP calls, ladders and checks from pcap/pcapng captures
 
 Usage:
-  sipscope calls FILE [--summary]                 call list (one row per Call-ID); --summary: totals line only
-  sipscope ladder FILE [--call CALL-ID]... [-o OUT.html|OUT.svg|OUT.txt|OUT.mmd|OUT.puml|OUT.json]
+  sipscope calls FILE [--summary] [--filter EXPR] call list (one row per Call-ID); --summary: totals line only
+  sipscope ladder FILE [--call CALL-ID]... [--filter EXPR] [-o OUT.html|OUT.svg|OUT.txt|OUT.mmd|OUT.puml|OUT.json]
                        [--format F] [--columns endpoint|ip] [--time absolute|relative|delta] [--max-messages N]
                                                   ladder diagram (text to stdout without -o)
   sipscope export FILE --format json [-o OUT.json]
                                                   every SIP message, call and problem as one JSON document
-  sipscope extract FILE --call CALL-ID... -o OUT.pcap|OUT.pcapng [--no-rtp]
+  sipscope extract FILE [--call CALL-ID]... [--filter EXPR] -o OUT.pcap|OUT.pcapng [--no-rtp]
                                                   the selected calls' packets (SIP, RTP, RTCP) as a new capture
   sipscope rtp FILE [--json] [--heuristic]         RTP streams (found through SDP; --heuristic: also unsignalled RTP):
                                                   packets, lost, max delta, jitter (RFC 3550), codec, DTMF, RTCP
@@ -36,6 +36,10 @@ Usage:
                         [--rule ID=off|error|warning|info|hint]... [--trusted CIDR]... [--sip-port N]...
                                                   RFC/NAT findings for SIP traces (.sip .siptrace .txt .log) and .sdp
   sipscope --help | --version
+
+--call takes a Call-ID, a row number from 'calls' or a unique Call-ID prefix. --filter EXPR keeps the calls whose
+fields match every term (case-insensitive substring): from:, to:, callid:, method:, state:, status: (status:4 = any
+4xx); a bare term matches any field, -term negates, "quoted terms" keep their spaces. Example: 'status:4 -state:busy'.
 
 Capture commands also take --tls-key KEY.pem (RSA private key, TLS_RSA key exchange) and --tls-keylog FILE (NSS key
 log: any TLS 1.0-1.3 session), both repeatable, to decrypt SIP over TLS. The key log named by SSLKEYLOGFILE and files
@@ -57,20 +61,22 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'calls': {
-      const a = parseArgs(rest, { values: [...TLS_OPTIONS], flags: ['summary'] });
+      const a = parseArgs(rest, { values: ['filter', ...TLS_OPTIONS], flags: ['summary'] });
       const file = onlyFile(a.positionals, 'calls');
+      const filter = filterOption(a);
       // The call list shows no media: skip RTP analysis (the import to a complete call index).
       const cap = await loadCapture(file, { rtp: false, ...(await tlsOptions(a, file)) });
       try {
-        await new ChunkedWriter(process.stdout).writeAll(linesOf(callsOutput(cap.model, { summary: a.flags.has('summary') })));
+        await new ChunkedWriter(process.stdout).writeAll(linesOf(callsOutput(cap.model, { summary: a.flags.has('summary'), filter })));
       } finally {
         await cap.close();
       }
       return 0;
     }
     case 'ladder': {
-      const a = parseArgs(rest, { values: ['call', 'o', 'format', 'columns', 'time', 'max-messages', ...TLS_OPTIONS], flags: [], aliases: { output: 'o' } });
+      const a = parseArgs(rest, { values: ['call', 'filter', 'o', 'format', 'columns', 'time', 'max-messages', ...TLS_OPTIONS], flags: [], aliases: { output: 'o' } });
       const file = onlyFile(a.positionals, 'ladder');
+      const filter = filterOption(a);
       const out = lastOption(a, 'o');
       guardOutput(file, out);
       const format = ladderFormatFor(out, lastOption(a, 'format'));
@@ -82,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
       if (!Number.isInteger(max) || max < 1) throw new UsageError('--max-messages must be a positive integer');
       const cap = await loadCapture(file, await tlsOptions(a, file));
       try {
-        const r = renderLadder(cap.model, { title: file, callIds: a.options.get('call') ?? [], format, columns, time, max });
+        const r = renderLadder(cap.model, { title: file, callIds: a.options.get('call') ?? [], filter, format, columns, time, max });
         if (r.cut) process.stderr.write(`sipscope: ladder cut at ${max} messages (use --call or --max-messages)\n`);
         if (out) {
           await writeOutputFile(out, r.pieces);
@@ -109,20 +115,21 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'extract': {
-      const a = parseArgs(rest, { values: ['call', 'o', ...TLS_OPTIONS], flags: ['no-rtp'], aliases: { output: 'o' } });
+      const a = parseArgs(rest, { values: ['call', 'filter', 'o', ...TLS_OPTIONS], flags: ['no-rtp'], aliases: { output: 'o' } });
       const file = onlyFile(a.positionals, 'extract');
       const out = lastOption(a, 'o');
       if (!out) throw new UsageError('extract needs -o OUT.pcap or -o OUT.pcapng');
       const format = extractFormatFor(out);
       if (!format) throw new UsageError(`extract writes a .pcap or .pcapng file, not '${out}'`);
       const callIds = a.options.get('call') ?? [];
-      if (callIds.length === 0) throw new UsageError('extract needs at least one --call (a Call-ID, a row number from `sipscope calls`, or a unique Call-ID prefix)');
+      const filter = filterOption(a);
+      if (callIds.length === 0 && !filter) throw new UsageError('extract needs --call (a Call-ID, a row number from `sipscope calls`, or a unique Call-ID prefix) or --filter');
       guardOutput(file, out);
       const media = !a.flags.has('no-rtp');
       // RTP analysis finds the streams (through SDP) only when they are wanted.
       const cap = await loadCapture(file, { rtp: media, ...(await tlsOptions(a, file)) });
       try {
-        const r = await extractCalls(cap.model, callIds, { format, media });
+        const r = await extractCalls(cap.model, callIds, { format, media, filter });
         await withOutputFile(out, (fh) => fh.writeFile(r.written.bytes).then(() => undefined));
         const what = `${r.calls.length} call(s): ${r.messages} SIP message(s)${media ? `, ${r.streams} RTP stream(s)` : ''}`;
         process.stderr.write(`sipscope: wrote ${r.written.packets} packets (${what}) to ${out}\n`);
@@ -218,6 +225,15 @@ async function* endingWithLineFeed(pieces: AsyncIterable<string>): AsyncGenerato
 function* followedBy(pieces: Iterable<string>, tail: string): Generator<string> {
   yield* pieces;
   yield tail;
+}
+
+/** The call predicate of --filter (the last one given), or undefined without it. */
+function filterOption(a: ParsedArgs): ((c: CallInfo) => boolean) | undefined {
+  const text = lastOption(a, 'filter');
+  if (text === undefined) return undefined;
+  const filter = compileFilter(text);
+  if (!filter) throw new UsageError('--filter needs at least one term (for example --filter state:failed)');
+  return filter;
 }
 
 function onlyFile(positionals: string[], command: string): string {

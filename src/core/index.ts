@@ -54,6 +54,7 @@ export { CallModelBuilder, BRANCH_MAGIC_COOKIE } from './dialog/reconstruct';
 export type { FactValues, SipFacts, MessageSighting } from './dialog/reconstruct';
 export { MessageStore, messageLabel } from './dialog/message-store';
 export { transactionMessageIds, dialogMessageIds } from './dialog/queries';
+export { compileFilter } from './dialog/call-filter';
 export type { MessageBytesLocation } from './dialog/message-store';
 
 export * from './ladder/index';

@@ -52,6 +52,20 @@ describe('sipscope calls', () => {
     expect(err).toBe('');
     expect(code).toBe(0);
   });
+  it('--filter lists the matching calls under their row numbers, then how many match', () => {
+    const r = run('calls', sample, '--filter', 'status:4 -state:busy');
+    expect(r.code).toBe(0);
+    const rows = r.out.split('\n').filter((l) => /^\d+ /.test(l) && !/ calls, /.test(l) && !/ match /.test(l));
+    expect(rows.map((l) => l.split(/\s+/)[0])).toEqual(['3', '4', '7']);
+    expect(rows.every((l) => /\s4\d\d\s/.test(l) && !l.includes('busy@'))).toBe(true);
+    expect(r.out).toMatch(/^3 of 10 calls match the filter\n10 calls, 55 messages, 0 problems$/m);
+    expect(run('calls', sample, '--filter', 'to:"busy@"', '--summary').out).toBe('1 of 10 calls match the filter\n10 calls, 55 messages, 0 problems\n');
+    expect(run('calls', sample, '--filter', '  ')).toMatchObject({ code: 2 });
+    expect(run('ladder', sample, '--filter', 'to:busy').out.trim().split('\n')).toHaveLength(2 + 4); // header lines + 4 arrows
+    const none = run('ladder', sample, '--filter', 'no-such-thing');
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('no call matches the filter');
+  });
   it('--summary prints only the totals line', () => {
     const r = run('calls', sample, '--summary');
     expect(r.out.trim()).toBe('10 calls, 55 messages, 0 problems');
@@ -177,7 +191,20 @@ describe('sipscope extract', () => {
     expect(readFileSync(ng).readUInt32LE(0)).toBe(0x0a0d0d0a); // pcapng Section Header Block
     expect(run('calls', ng).out).toMatch(/^2 calls, 11 messages, 0 problems$/m);
   });
-  it('needs --call and a .pcap or .pcapng output; an unknown call is a clear error', () => {
+  it('--filter selects the calls to extract (alone or narrowing --call)', () => {
+    const out = join(tmp, 'completed.pcap');
+    const r = run('extract', sample, '--filter', 'state:completed', '-o', out);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('(4 call(s): 28 SIP message(s), 7 RTP stream(s))');
+    expect(run('calls', out).out).toMatch(/^4 calls, 28 messages, 0 problems$/m);
+    const narrowed = run('extract', sample, '--call', '1', '--call', '2', '--filter', 'state:busy', '-o', join(tmp, 'busy.pcap'));
+    expect(narrowed.err).toContain('(1 call(s): 4 SIP message(s)');
+    const none = run('extract', sample, '--call', '1', '--filter', 'state:busy', '-o', join(tmp, 'none.pcap'));
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('no selected call matches the filter');
+    expect(existsSync(join(tmp, 'none.pcap'))).toBe(false);
+  });
+  it('needs --call or --filter and a .pcap or .pcapng output; an unknown call is a clear error', () => {
     expect(run('extract', sample, '-o', join(tmp, 'x.pcap'))).toMatchObject({ code: 2 });
     expect(run('extract', sample, '--call', '1')).toMatchObject({ code: 2 });
     const txt = run('extract', sample, '--call', '1', '-o', join(tmp, 'x.txt'));

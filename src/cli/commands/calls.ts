@@ -35,15 +35,22 @@ export const CALL_HEADER = ['#', 'Start (UTC)', 'Method', 'From', 'To', 'State',
 
 /**
  * Text output of `calls`, line by line (no line ends): the call table, the totals line and the capture problems; with
- * `summary` only the totals line. The table is never held whole (100 000 calls are 15 MB of text).
+ * `summary` only the totals line. The table is never held whole (100 000 calls are 15 MB of text). With `filter`
+ * (compileFilter) the table has the matching calls only, under their row numbers in the whole capture, and a line
+ * `K of N calls match the filter` comes before the totals line (which stays the capture's).
  */
-export function* callsOutput(model: CaptureModel, opts: { summary: boolean }): Generator<string> {
+export function* callsOutput(model: CaptureModel, opts: { summary: boolean; filter?: (c: CallInfo) => boolean }): Generator<string> {
+  const filter = opts.filter;
+  const shown = filter ? model.calls.filter(filter) : model.calls;
+  const matchLine = `${shown.length} of ${model.calls.length} calls match the filter`;
   if (opts.summary) {
+    if (filter) yield matchLine;
     yield summaryLine(model);
     return;
   }
-  yield* tableLines(CALL_HEADER, model.calls.length, (i) => callRow(model.calls[i]!), { maxWidth: 60 });
+  yield* tableLines(CALL_HEADER, shown.length, (i) => callRow(shown[i]!), { maxWidth: 60 });
   yield '';
+  if (filter) yield matchLine;
   yield summaryLine(model);
   for (const p of model.problems) {
     const where = p.examples.map((e) => (e.frame !== undefined ? `frame ${e.frame}` : e.offset !== undefined ? `offset ${e.offset}` : '')).filter(Boolean);

@@ -1,6 +1,6 @@
-// `sipscope extract FILE --call ID... -o OUT.pcap|OUT.pcapng [--no-rtp]`: the packets of some calls as a new capture
-// (the CLI side of the capture editor's "Save Call as pcap…"): their SIP messages (TCP connections and IP fragments
-// included) and, unless --no-rtp, their RTP streams with RTCP. The input capture is only read.
+// `sipscope extract FILE [--call ID]... [--filter EXPR] -o OUT.pcap|OUT.pcapng [--no-rtp]`: the packets of some calls
+// as a new capture (the CLI side of the capture editor's "Save Call as pcap…"): their SIP messages (TCP connections
+// and IP fragments included) and, unless --no-rtp, their RTP streams with RTCP. The input capture is only read.
 import { selectPackets, writeSelectedPackets, type CaptureModel, type CallInfo, type MessageInfo, type WrittenCapture } from '../../core/index';
 import { InputError } from '../load';
 import { selectCalls } from './ladder';
@@ -21,12 +21,17 @@ export interface Extracted {
 }
 
 /**
- * The records of the calls `callIds` selects (exact Call-ID, row number of `sipscope calls`, or unique prefix), re-read
- * from `model.source`, as a capture in `format`. `media`: also their RTP streams and RTCP. Throws InputError when a
- * classic pcap cannot hold the packets (several link types) or a selector matches no call.
+ * The records of the calls `callIds` selects (exact Call-ID, row number of `sipscope calls`, or unique prefix; all
+ * calls when none) that `opts.filter` accepts, re-read from `model.source`, as a capture in `format`. `media`: also
+ * their RTP streams and RTCP. Throws InputError when a classic pcap cannot hold the packets (several link types), a
+ * selector matches no call or the filter leaves none.
  */
-export async function extractCalls(model: CaptureModel, callIds: readonly string[], opts: { format: 'pcap' | 'pcapng'; media: boolean }): Promise<Extracted> {
-  const calls = selectCalls(model, callIds);
+export async function extractCalls(
+  model: CaptureModel,
+  callIds: readonly string[],
+  opts: { format: 'pcap' | 'pcapng'; media: boolean; filter?: (c: CallInfo) => boolean },
+): Promise<Extracted> {
+  const calls = selectCalls(model, callIds, opts.filter);
   const ids: number[] = [];
   for (const c of new Set(calls)) for (const id of c.messageIds) ids.push(id);
   ids.sort((a, b) => a - b);

@@ -31,10 +31,19 @@ export function ladderFormatFor(out: string | undefined, explicit: string | unde
 }
 
 /**
- * Calls selected by Call-ID, or all calls when none is given. Each selector is tried as: an exact Call-ID; a row
- * number from `sipscope calls` (`3` or `#3`); a unique Call-ID prefix.
+ * Calls selected by Call-ID, or all calls when none is given, then narrowed to those `filter` (compileFilter) accepts.
+ * Each selector is tried as: an exact Call-ID; a row number from `sipscope calls` (`3` or `#3`); a unique Call-ID
+ * prefix. Throws InputError for a selector that names no call, or when the filter leaves none.
  */
-export function selectCalls(model: CaptureModel, ids: readonly string[]): CallInfo[] {
+export function selectCalls(model: CaptureModel, ids: readonly string[], filter?: (c: CallInfo) => boolean): CallInfo[] {
+  const selected = selectById(model, ids);
+  if (!filter) return selected;
+  const kept = selected.filter(filter);
+  if (kept.length === 0) throw new InputError(`no${ids.length > 0 ? ' selected' : ''} call matches the filter (see 'sipscope calls --filter')`);
+  return kept;
+}
+
+function selectById(model: CaptureModel, ids: readonly string[]): CallInfo[] {
   if (ids.length === 0) return model.calls;
   return ids.map((id) => {
     const exact = model.calls.find((c) => c.callId === id);
@@ -68,9 +77,17 @@ export function ladderMessages(model: CaptureModel, calls: readonly CallInfo[], 
  */
 export function renderLadder(
   model: CaptureModel,
-  opts: { title: string; callIds: string[]; format: LadderFormat; columns: 'endpoint' | 'ip'; time: 'absolute' | 'relative' | 'delta'; max: number },
+  opts: {
+    title: string;
+    callIds: string[];
+    filter?: (c: CallInfo) => boolean;
+    format: LadderFormat;
+    columns: 'endpoint' | 'ip';
+    time: 'absolute' | 'relative' | 'delta';
+    max: number;
+  },
 ): { pieces: AsyncIterable<string>; cut: boolean; messages: number } {
-  const calls = selectCalls(model, opts.callIds);
+  const calls = selectCalls(model, opts.callIds, opts.filter);
   const { messages, cut } = ladderMessages(model, calls, opts.max);
   const callSet = new Set(calls.map((c) => c.index));
   const streams = model.streams.filter((s) => callSet.has(s.callIndex));

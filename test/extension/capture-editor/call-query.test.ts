@@ -1,7 +1,8 @@
 // Tests for the host-side call list queries: filter syntax, sorting (stable, descending), paging and caching.
 import { describe, expect, it } from 'vitest';
 import type { CallInfo } from '../../../src/core/index';
-import { CallQuery, MAX_CALLS_PAGE, compileFilter, orderCalls } from '../../../src/extension/capture-editor/call-query';
+import { compileFilter } from '../../../src/core/index';
+import { CallQuery, MAX_CALLS_PAGE, orderCalls } from '../../../src/extension/capture-editor/call-query';
 
 function call(i: number, p: Partial<CallInfo> = {}): CallInfo {
   return {
