@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lastOption, parseArgs, UsageError, type ParsedArgs } from './args';
-import { callsOutput } from './commands/calls';
+import { callsJson, callsOutput } from './commands/calls';
 import { ChunkedWriter, isWriteError, withOutputFile, writeErrorReason, writeOutputFile } from './format/chunked-writer';
 import { writeExportJson } from './commands/export';
 import { extractCalls, extractFormatFor } from './commands/extract';
@@ -19,7 +19,9 @@ import type { ImportOptions } from '../core/index';
 const USAGE = `sipscope - SIP calls, ladders and checks from pcap/pcapng captures
 
 Usage:
-  sipscope calls FILE [--summary] [--filter EXPR] call list (one row per Call-ID); --summary: totals line only
+  sipscope calls FILE [--summary] [--filter EXPR] [--json]
+                                                  call list (one row per Call-ID); --summary: totals line only;
+                                                  --json: the calls as in export (schema sipscope-calls)
   sipscope ladder FILE [--call CALL-ID]... [--filter EXPR] [-o OUT.html|OUT.svg|OUT.txt|OUT.mmd|OUT.puml|OUT.json]
                        [--format F] [--columns endpoint|ip] [--time absolute|relative|delta] [--max-messages N]
                                                   ladder diagram (text to stdout without -o)
@@ -61,13 +63,16 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'calls': {
-      const a = parseArgs(rest, { values: ['filter', ...TLS_OPTIONS], flags: ['summary'] });
+      const a = parseArgs(rest, { values: ['filter', ...TLS_OPTIONS], flags: ['summary', 'json'] });
       const file = onlyFile(a.positionals, 'calls');
       const filter = filterOption(a);
       // The call list shows no media: skip RTP analysis (the import to a complete call index).
       const cap = await loadCapture(file, { rtp: false, ...(await tlsOptions(a, file)) });
       try {
-        await new ChunkedWriter(process.stdout).writeAll(linesOf(callsOutput(cap.model, { summary: a.flags.has('summary'), filter })));
+        const opts = { summary: a.flags.has('summary'), filter };
+        const out = new ChunkedWriter(process.stdout);
+        if (a.flags.has('json')) await out.writeAll(followedBy(callsJson(cap.model, opts), '\n'));
+        else await out.writeAll(linesOf(callsOutput(cap.model, opts)));
       } finally {
         await cap.close();
       }

@@ -66,6 +66,18 @@ describe('sipscope calls', () => {
     expect(none.code).toBe(2);
     expect(none.err).toContain('no call matches the filter');
   });
+  it('--json writes the calls as the export does (with --filter: the matching ones and their count)', () => {
+    const all = JSON.parse(run('calls', sample, '--json').out);
+    expect(all).toMatchObject({ schema: 'sipscope-calls', schema_version: 1, summary: { calls: 10, messages: 55, problems: 0 }, problems: [] });
+    expect(all.calls).toHaveLength(10);
+    const exported = JSON.parse(run('export', sample).out);
+    expect(all.calls).toEqual(exported.calls);
+    const failed = JSON.parse(run('calls', sample, '--json', '--filter', 'status:4').out);
+    expect(failed.summary.matched).toBe(failed.calls.length);
+    expect(failed.calls.map((c: { final_status: number }) => Math.floor(c.final_status / 100))).toEqual(Array(failed.calls.length).fill(4));
+    expect(failed.calls.length).toBe(all.calls.filter((c: { final_status: number | null }) => c.final_status !== null && c.final_status >= 400 && c.final_status < 500).length);
+    expect(JSON.parse(run('calls', sample, '--json', '--summary').out)).not.toHaveProperty('calls');
+  });
   it('--summary prints only the totals line', () => {
     const r = run('calls', sample, '--summary');
     expect(r.out.trim()).toBe('10 calls, 55 messages, 0 problems');

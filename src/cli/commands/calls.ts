@@ -1,5 +1,6 @@
-// `sipscope calls FILE [--summary] [--json]`: the call list of a capture (one row per Call-ID).
-import type { CaptureModel, CallInfo } from '../../core/index';
+// `sipscope calls FILE [--summary] [--filter EXPR] [--json]`: the call list of a capture (one row per Call-ID).
+import { exportCall, type CaptureModel, type CallInfo } from '../../core/index';
+import { jsonPieces, LazyJsonArray } from '../format/json-pieces';
 import { formatDuration, formatTime, tableLines } from '../format/table';
 
 /** The totals line used by scripts and benchmarks: `N calls, M messages, P problems`. */
@@ -56,4 +57,30 @@ export function* callsOutput(model: CaptureModel, opts: { summary: boolean; filt
     const where = p.examples.map((e) => (e.frame !== undefined ? `frame ${e.frame}` : e.offset !== undefined ? `offset ${e.offset}` : '')).filter(Boolean);
     yield `  ${p.severity} ${p.code} x${p.count}: ${p.examples[0]?.message ?? ''}${where.length ? ` (${where.join(', ')}${p.count > where.length ? ', ...' : ''})` : ''}`;
   }
+}
+
+/** `sipscope calls --json`: schema name and version of the document. */
+export const CALLS_JSON_SCHEMA = 'sipscope-calls';
+export const CALLS_JSON_SCHEMA_VERSION = 1;
+
+/**
+ * JSON output of `calls`, in pieces (JSON.stringify(doc, null, 2)'s text, the calls made one at a time): `schema`,
+ * `schema_version`, `summary` {calls, messages, problems, and `matched` with a filter}, `calls` (the export's call
+ * objects, README "export" schema; only the matching ones with `filter`; left out with `summary`) and `problems`.
+ */
+export function callsJson(model: CaptureModel, opts: { summary: boolean; filter?: (c: CallInfo) => boolean }): Generator<string> {
+  const shown = opts.filter ? model.calls.filter(opts.filter) : model.calls;
+  const summary = {
+    calls: model.calls.length,
+    messages: model.messages.count,
+    problems: model.problemCount,
+    ...(opts.filter ? { matched: shown.length } : {}),
+  };
+  return jsonPieces({
+    schema: CALLS_JSON_SCHEMA,
+    schema_version: CALLS_JSON_SCHEMA_VERSION,
+    summary,
+    ...(opts.summary ? {} : { calls: new LazyJsonArray(shown.length, (i) => exportCall(shown[i]!)) }),
+    problems: model.problems,
+  });
 }
