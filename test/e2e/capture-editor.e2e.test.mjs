@@ -135,6 +135,28 @@ test('"Export…" writes the selected call\'s ladder as a self-contained HTML pa
   lap('export html ok');
 });
 
+test('"Save as pcap…" writes the selected call\'s SIP and RTP packets as a new capture beside the original', { skip, timeout: 120_000 }, async () => {
+  // Call 1 is still selected: 7 SIP messages and two RTP streams of 67 packets (141 records).
+  const out = path.join(root, 'workspace', 'calls-mixed-outcomes-call1.pcap');
+  await webview.locator('vscode-button[data-action="save-pcap"]').click();
+  const input = page.locator('.quick-input-widget input.input');
+  await page.waitForFunction(() => /calls-mixed-outcomes-call1\.pcap$/.test(document.querySelector('.quick-input-widget input.input')?.value ?? ''));
+  await input.press('Enter');
+  let bytes;
+  for (let i = 0; i < 100; i++) {
+    if (fs.existsSync(out) && (bytes = fs.readFileSync(out)).length > 24) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(bytes.readUInt32LE(0), 0xa1b2c3d4, 'classic pcap, microseconds');
+  let records = 0;
+  for (let o = 24; o + 16 <= bytes.length; o += 16 + bytes.readUInt32LE(o + 8)) records++;
+  assert.equal(records, 141);
+  assert.ok(fs.readFileSync(path.join(root, 'workspace', path.basename(SAMPLE))).equals(fs.readFileSync(SAMPLE)), 'the capture is untouched');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.getByRole('treeitem', { name: path.basename(out) }).waitFor();
+  lap('save pcap ok');
+});
+
 test('a call behind NAT: the findings panel shows nat/one-way-audio, the ladder its RTP streams', { skip, timeout: 120_000 }, async () => {
   // One capture editor at a time (the webview locator expects a single one).
   await runCommand('View: Close All Editors');
