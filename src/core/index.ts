@@ -13,8 +13,8 @@ export type { CaptureProblem, CaptureProblemSummary, ProblemSeverity } from './c
 export { readCapture } from './capture/read-capture';
 export type { CaptureReadResult, ReadCaptureOptions } from './capture/read-capture';
 export { detectCaptureFormat } from './capture/detect';
-export { selectPackets, writeSelectedPackets } from './capture/write-capture';
-export type { FlowRange, PacketSelection, WrittenCapture } from './capture/write-capture';
+export { CaptureEncoder, LinkTypeMismatchError, selectPackets, streamSelectedPackets, writeSelectedPackets } from './capture/write-capture';
+export type { FlowRange, KeptRecord, PacketSelection, StreamedCapture, WrittenCapture } from './capture/write-capture';
 export { importCapture, loadMessageBytes, emptyModel, finishModel, MessageBytesReader } from './capture/import-capture';
 export { gunzipSource, isGzip, type GunzipResult } from './bytes/gunzip';
 export { runImportFront } from './capture/import-front';

@@ -1,7 +1,7 @@
 // `sipscope extract FILE [--call ID]... [--filter EXPR] -o OUT.pcap|OUT.pcapng [--no-rtp]`: the packets of some calls
 // as a new capture (the CLI side of the capture editor's "Save Call as pcap…"): their SIP messages (TCP connections
 // and IP fragments included) and, unless --no-rtp, their RTP streams with RTCP. The input capture is only read.
-import { selectPackets, writeSelectedPackets, type CaptureModel, type CallInfo, type MessageInfo, type WrittenCapture } from '../../core/index';
+import { LinkTypeMismatchError, selectPackets, streamSelectedPackets, type CaptureModel, type CallInfo, type MessageInfo, type StreamedCapture } from '../../core/index';
 import { InputError } from '../load';
 import { selectCalls } from './ladder';
 
@@ -14,7 +14,7 @@ export function extractFormatFor(out: string): 'pcap' | 'pcapng' | undefined {
 }
 
 export interface Extracted {
-  written: WrittenCapture;
+  written: StreamedCapture;
   calls: CallInfo[];
   messages: number;
   streams: number;
@@ -22,14 +22,15 @@ export interface Extracted {
 
 /**
  * The records of the calls `callIds` selects (exact Call-ID, row number of `sipscope calls`, or unique prefix; all
- * calls when none) that `opts.filter` accepts, re-read from `model.source`, as a capture in `format`. `media`: also
- * their RTP streams and RTCP. Throws InputError when a classic pcap cannot hold the packets (several link types), a
- * selector matches no call or the filter leaves none.
+ * calls when none) that `opts.filter` accepts, re-read from `model.source` and handed to `opts.write` as a capture in
+ * `format`, a chunk at a time (streamSelectedPackets: memory stays at a few read chunks). `media`: also their RTP
+ * streams and RTCP. Throws InputError when a selector matches no call, the filter leaves none (both before anything
+ * is written), or a classic pcap cannot hold the packets (several link types: part of the file is written then).
  */
 export async function extractCalls(
   model: CaptureModel,
   callIds: readonly string[],
-  opts: { format: 'pcap' | 'pcapng'; media: boolean; filter?: (c: CallInfo) => boolean },
+  opts: { format: 'pcap' | 'pcapng'; media: boolean; filter?: (c: CallInfo) => boolean; write: (bytes: Uint8Array) => Promise<void> },
 ): Promise<Extracted> {
   const calls = selectCalls(model, callIds, opts.filter);
   const ids: number[] = [];
@@ -38,9 +39,11 @@ export async function extractCalls(
   const messages: MessageInfo[] = ids.map((id) => model.messages.get(id));
   const wanted = new Set(calls.map((c) => c.index));
   const streams = opts.media ? model.streams.filter((st) => wanted.has(st.callIndex)) : [];
-  const written = await writeSelectedPackets(model.source, selectPackets(messages, streams), { pcapng: opts.format === 'pcapng' });
-  if (written.format !== opts.format) {
-    throw new InputError(`the packets come from interfaces with different link types (${written.linkTypes.join(', ')}); a classic pcap has one: write a .pcapng file`);
+  try {
+    const written = await streamSelectedPackets(model.source, selectPackets(messages, streams), { format: opts.format, interfaces: model.interfaces, write: opts.write });
+    return { written, calls, messages: messages.length, streams: streams.length };
+  } catch (e) {
+    if (e instanceof LinkTypeMismatchError) throw new InputError(`${e.message}: write a .pcapng file`);
+    throw e;
   }
-  return { written, calls, messages: messages.length, streams: streams.length };
 }
