@@ -13,7 +13,7 @@ import { ladderFormatFor, renderLadder } from './commands/ladder';
 import { lintReport, type LintFormat } from './commands/lint';
 import { rtpOutput } from './commands/rtp';
 import { natReport } from './commands/nat';
-import { compileFilter, DEFAULT_LINT_SETTINGS, type CallInfo, type RuleSeverity, type RuleSeveritySetting } from '../core/index';
+import { compileFilter, DEFAULT_LINT_SETTINGS, type CallInfo, type CaptureModel, type RuleSeverity, type RuleSeveritySetting } from '../core/index';
 import { InputError, loadCapture } from './load';
 import { readTlsSecrets } from './tls-secrets';
 import type { ImportOptions } from '../core/index';
@@ -31,9 +31,11 @@ Usage:
                                                   every SIP message, call and problem as one JSON document
   sipscope extract FILE [--call CALL-ID]... [--filter EXPR] -o OUT.pcap|OUT.pcapng [--no-rtp]
                                                   the selected calls' packets (SIP, RTP, RTCP) as a new capture
-  sipscope rtp FILE [--json] [--heuristic]         RTP streams (found through SDP; --heuristic: also unsignalled RTP):
+  sipscope rtp FILE [--call CALL-ID]... [--filter EXPR] [--json] [--heuristic]
+                                                  RTP streams (found through SDP; --heuristic: also unsignalled RTP):
                                                   packets, lost, max delta, jitter (RFC 3550), codec, DTMF, RTCP
-  sipscope nat FILE [--format text|json|sarif] [--trusted CIDR]... [--min-severity S]
+  sipscope nat FILE [--call CALL-ID]... [--filter EXPR] [--format text|json|sarif] [--trusted CIDR]...
+                    [--min-severity S]
                                                   NAT diagnosis per call: declared (Via, Contact, SDP) vs observed
                                                   addresses and RTP, with the frames as evidence
   sipscope lint FILE... [--format text|json|sarif] [--min-severity error|warning|info|hint]
@@ -157,19 +159,22 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'rtp': {
-      const a = parseArgs(rest, { values: [...TLS_OPTIONS], flags: ['json', 'heuristic'] });
+      const a = parseArgs(rest, { values: ['call', 'filter', ...TLS_OPTIONS], flags: ['json', 'heuristic'] });
       const file = onlyFile(a.positionals, 'rtp');
+      const filter = filterOption(a);
       const cap = await loadCapture(file, { rtpHeuristic: a.flags.has('heuristic'), ...(await tlsOptions(a, file)) });
       try {
-        await new ChunkedWriter(process.stdout).writeAll(followedBy(rtpOutput(cap.model, { json: a.flags.has('json') }), '\n'));
+        const calls = callSet(cap.model, a.options.get('call') ?? [], filter);
+        await new ChunkedWriter(process.stdout).writeAll(followedBy(rtpOutput(cap.model, { json: a.flags.has('json'), calls }), '\n'));
       } finally {
         await cap.close();
       }
       return 0;
     }
     case 'nat': {
-      const a = parseArgs(rest, { values: ['format', 'trusted', 'min-severity', ...TLS_OPTIONS], flags: [] });
+      const a = parseArgs(rest, { values: ['call', 'filter', 'format', 'trusted', 'min-severity', ...TLS_OPTIONS], flags: [] });
       const file = onlyFile(a.positionals, 'nat');
+      const filter = filterOption(a);
       const format = (lastOption(a, 'format') ?? 'text') as LintFormat;
       if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError('--format must be text, json or sarif');
       const minSeverity = (lastOption(a, 'min-severity') ?? 'hint') as RuleSeverity;
@@ -177,7 +182,8 @@ async function main(argv: string[]): Promise<number> {
       const cap = await loadCapture(file, await tlsOptions(a, file));
       try {
         const settings = { ...DEFAULT_LINT_SETTINGS, trustedNetworks: a.options.get('trusted') ?? [] };
-        const r = await natReport(cap.model, { format, settings, path: file, minSeverity });
+        const calls = callSet(cap.model, a.options.get('call') ?? [], filter);
+        const r = await natReport(cap.model, { format, settings, path: file, minSeverity, calls });
         await new ChunkedWriter(process.stdout).writeAllAsync(r.pieces); // every format ends with a line feed
         return r.exitCode();
       } finally {
@@ -243,6 +249,12 @@ async function* endingWithLineFeed(pieces: AsyncIterable<string>): AsyncGenerato
 function* followedBy(pieces: Iterable<string>, tail: string): Generator<string> {
   yield* pieces;
   yield tail;
+}
+
+/** The indexes of the calls --call and --filter select, or undefined when neither is given (every call). */
+function callSet(model: CaptureModel, ids: readonly string[], filter: ((c: CallInfo) => boolean) | undefined): ReadonlySet<number> | undefined {
+  if (ids.length === 0 && !filter) return undefined;
+  return new Set(selectCalls(model, ids, filter).map((c) => c.index));
 }
 
 /** Write all of `b` at the file's position (FileHandle.write may write less than asked). */

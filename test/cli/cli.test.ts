@@ -183,6 +183,33 @@ describe('bad input gets a clear error and exit code 2', () => {
   });
 });
 
+describe('--call and --filter on rtp and nat', () => {
+  const lab = join(root, 'samples/captures/lab/02-call-private-sdp-pub.pcap');
+  it('rtp lists the selected calls\' streams only, with their own summary', () => {
+    const all = run('rtp', lab);
+    expect(all.out).toMatch(/^2 RTP streams \(2 signalled, 0 heuristic\), 472 packets, 0 lost$/m);
+    const call2 = run('rtp', lab, '--call', '2');
+    expect(call2.out.split('\n').filter((l) => /0x[0-9A-F]{8}/.test(l))).toHaveLength(2);
+    expect(run('rtp', lab, '--filter', 'method:REGISTER').out).toMatch(/^\(no RTP streams\)\n0 RTP streams/m);
+    const json = JSON.parse(run('rtp', lab, '--json', '--call', '2').out);
+    expect(json.streams).toHaveLength(2);
+  });
+  it('nat analyses the selected calls only: their findings are those of the whole run', () => {
+    const all = JSON.parse(run('nat', lab, '--format', 'json').out);
+    const calls = JSON.parse(run('calls', lab, '--json').out).calls as { index: number; call_id: string; method: string }[];
+    const invite = calls.find((c) => c.method === 'INVITE')!;
+    const one = run('nat', lab, '--format', 'json', '--filter', 'method:INVITE');
+    expect(one.code).toBe(1); // the INVITE call has error findings
+    const doc = JSON.parse(one.out);
+    expect(doc.findings.length).toBeGreaterThan(0);
+    expect(doc.findings).toEqual(all.findings.filter((f: { callId: string }) => f.callId === invite.call_id));
+    expect(doc.verdicts.map((v: { callId: string }) => v.callId)).toEqual([invite.call_id]);
+    const register = run('nat', lab, '--call', String(calls.find((c) => c.method === 'REGISTER')!.index + 1));
+    expect(register.code).toBe(0);
+    expect(register.out).toMatch(/1 call\(s\) analysed; 2 NAT finding\(s\) in 1 call\(s\)/);
+  });
+});
+
 describe('sipscope extract', () => {
   it("writes a call's SIP messages and RTP streams as a new pcap that imports to the same call", () => {
     const out = join(tmp, 'call1.pcap');

@@ -20,6 +20,8 @@ export interface NatOptions {
   minSeverity?: RuleSeverity;
   /** Evidence scan mode (see CaptureLintOptions). */
   evidenceScan?: CaptureLintOptions['evidenceScan'];
+  /** Only these calls (see CaptureLintOptions.calls). */
+  calls?: ReadonlySet<number>;
 }
 
 /** The JSON document of `sipscope nat --format json`. */
@@ -205,7 +207,7 @@ export interface NatReport {
  * findings are ever held whole. Rejects only when reading the capture fails.
  */
 export async function natReport(model: CaptureModel, opts: NatOptions): Promise<NatReport> {
-  const run = await lintCaptureStream(model, opts.settings, { evidenceScan: opts.evidenceScan });
+  const run = await lintCaptureStream(model, opts.settings, { evidenceScan: opts.evidenceScan, calls: opts.calls });
   const min = opts.minSeverity ?? 'hint';
   let error = false;
   const batches = async function* (): AsyncGenerator<CaptureLintBatch> {

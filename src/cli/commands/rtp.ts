@@ -6,6 +6,8 @@ import { formatTime, tableLines } from '../format/table';
 export interface RenderRtpOptions {
   /** JSON document `{ "streams": [ExportedStream...] }` instead of the table. */
   json?: boolean;
+  /** Only the streams of these calls (CallInfo.index; unsignalled streams belong to none). Default: every stream. */
+  calls?: ReadonlySet<number>;
 }
 
 const HEADER = [
@@ -41,12 +43,12 @@ function row(s: RtpStreamInfo): string[] {
   ];
 }
 
-/** Summary line: `N RTP streams (S signalled, H heuristic), P packets, L lost`. */
-export function rtpSummaryLine(model: CaptureModel): string {
-  const h = model.streams.filter((s) => s.detection === 'heuristic').length;
-  const packets = model.streams.reduce((n, s) => n + s.packets, 0);
-  const lost = model.streams.reduce((n, s) => n + Math.max(0, s.lost), 0);
-  return `${model.streams.length} RTP streams (${model.streams.length - h} signalled, ${h} heuristic), ${packets} packets, ${lost} lost`;
+/** Summary line of `streams` (default: the model's): `N RTP streams (S signalled, H heuristic), P packets, L lost`. */
+export function rtpSummaryLine(model: CaptureModel, streams: readonly RtpStreamInfo[] = model.streams): string {
+  const h = streams.filter((s) => s.detection === 'heuristic').length;
+  const packets = streams.reduce((n, s) => n + s.packets, 0);
+  const lost = streams.reduce((n, s) => n + Math.max(0, s.lost), 0);
+  return `${streams.length} RTP streams (${streams.length - h} signalled, ${h} heuristic), ${packets} packets, ${lost} lost`;
 }
 
 /**
@@ -54,6 +56,7 @@ export function rtpSummaryLine(model: CaptureModel): string {
  * ('-' for unsignalled streams), start time, duration, addresses, SSRC, payload names (RFC 4733 digits appended),
  * packets, lost (RFC 3550 A.3; negative = duplicates), max delta, max and mean jitter in ms, tshark's problem flag —
  * then the summary line. JSON: `{ "streams": [...] }` with the fields of exportStream (core/export/export-json.ts).
+ * With `calls`, only those calls' streams (numbered as in the whole capture) and their summary.
  */
 export function renderRtp(model: CaptureModel, opts: RenderRtpOptions = {}): string {
   return [...rtpOutput(model, opts)].join('');
@@ -61,7 +64,8 @@ export function renderRtp(model: CaptureModel, opts: RenderRtpOptions = {}): str
 
 /** renderRtp in pieces, so a capture's 70 000 streams are never held as one text (main.ts writes them as they come). */
 export function* rtpOutput(model: CaptureModel, opts: RenderRtpOptions = {}): Generator<string> {
-  const streams = model.streams;
+  const calls = opts.calls;
+  const streams = calls ? model.streams.filter((s) => calls.has(s.callIndex)) : model.streams;
   if (opts.json) {
     // The same text as JSON.stringify({ streams }, null, 1), one stream at a time.
     if (streams.length === 0) {
@@ -77,9 +81,9 @@ export function* rtpOutput(model: CaptureModel, opts: RenderRtpOptions = {}): Ge
     return;
   }
   if (streams.length === 0) {
-    yield `(no RTP streams)\n${rtpSummaryLine(model)}`;
+    yield `(no RTP streams)\n${rtpSummaryLine(model, streams)}`;
     return;
   }
   for (const line of tableLines(HEADER, streams.length, (i) => row(streams[i]!), { right: RIGHT })) yield line + '\n';
-  yield '\n' + rtpSummaryLine(model);
+  yield '\n' + rtpSummaryLine(model, streams);
 }

@@ -19,6 +19,11 @@ export interface CaptureLintOptions {
    */
   evidenceScan?: 'auto' | 'always' | 'never';
   isCancelled?: () => boolean;
+  /**
+   * Lint only these calls (CallInfo.index); `stats` then count them only. The evidence (ICMP errors, keep-alives,
+   * RTP) is still read from the whole capture. Default: every call.
+   */
+  calls?: ReadonlySet<number>;
 }
 
 export interface CaptureLintResult {
@@ -137,6 +142,12 @@ export async function lintCaptureStream(
   const rules = captureRules().filter((r) => configuredSeverity(r.id, settings) !== 'off');
   const haveStreams = model.streams !== undefined;
   const part = partitionCalls(model);
+  const only = opts.calls;
+  if (only !== undefined) {
+    const selected = model.calls.reduce((n, c) => n + (only.has(c.index) ? 1 : 0), 0);
+    part.relevant = part.relevant.filter((ci) => only.has(ci));
+    part.sameHostCalls = selected - part.relevant.length;
+  }
   const stats: CaptureLintResult['stats'] = { calls: part.relevant.length, sameHostCalls: part.sameHostCalls, evidenceScanned: false, rtp: haveStreams ? 'import' : 'none' };
   if (rules.length === 0 || part.relevant.length === 0) return { stats, batches: noBatches() };
 
