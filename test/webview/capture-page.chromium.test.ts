@@ -134,6 +134,22 @@ describe.skipIf(!haveChromium)('capture editor webview in Chromium', () => {
       await page.keyboard.insertText('state:busy');
       const busy = model.calls.filter((c) => c.state === 'busy').length;
       await expect.poll(() => rows.count()).toBe(busy);
+      // Ctrl+A selects every listed call (here the completed ones), for one ladder, export or pcap.
+      await page.locator('vscode-textfield.filter').click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.insertText('state:completed');
+      const completed = model.calls.filter((c) => c.state === 'completed').map((c) => c.index);
+      expect(completed.length).toBeGreaterThan(1);
+      await expect.poll(() => rows.count()).toBe(completed.length);
+      await page.locator(`.call-row:not([hidden])[data-call="${completed[0]}"]`).click();
+      await page.keyboard.press('Control+A');
+      await expect.poll(() => page.locator('.call-row.selected:not([hidden])').count()).toBe(completed.length);
+      // (the list is still sorted by status: the selection comes in list order)
+      const lastSelection = (): number[] => {
+        const ev = p.events.filter((x) => x.type === 'selection').at(-1) as { callIndexes: number[] } | undefined;
+        return [...(ev?.callIndexes ?? [])].sort((a, b) => a - b);
+      };
+      await expect.poll(lastSelection).toEqual(completed);
 
       await expectClean(p);
     } finally {

@@ -381,6 +381,14 @@ export class CallList {
         e.preventDefault();
         await this.selectAt(this.focusPos, { toggle: ctrl || e.key === ' ' });
         return;
+      case 'a':
+      case 'A':
+        // Ctrl+A / Cmd+A: every listed call (the filter applies), up to MAX_RANGE, e.g. to save them as one pcap.
+        if (!ctrl || e.shiftKey || e.altKey) return;
+        e.preventDefault();
+        this.anchorPos = 0;
+        await this.selectAt(this.total - 1, { range: true });
+        return;
       default:
         return;
     }
