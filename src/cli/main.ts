@@ -1,15 +1,13 @@
 // sipscope CLI entry: parses argv and dispatches to commands. Exit codes: 0 ok, 1 lint errors found, 2 bad usage,
 // unreadable input or unwritable output. Never writes to an input file.
-import { existsSync, statSync } from 'node:fs';
-import { rm, type FileHandle } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lastOption, parseArgs, UsageError, type ParsedArgs } from './args';
 import { callsJson, callsOutput } from './commands/calls';
-import { ChunkedWriter, isWriteError, withOutputFile, writeErrorReason, writeOutputFile } from './format/chunked-writer';
+import { ChunkedWriter, isWriteError, writeErrorReason, writeOutputFile } from './format/chunked-writer';
 import { writeExportJson } from './commands/export';
-import { extractCalls, extractFormatFor } from './commands/extract';
-import { selectCalls } from './commands/ladder';
-import { ladderFormatFor, renderLadder } from './commands/ladder';
+import { extractFormatFor, extractToFile } from './commands/extract';
+import { ladderFormatFor, renderLadder, selectCalls } from './commands/ladder';
 import { lintReport, type LintFormat } from './commands/lint';
 import { rtpOutput } from './commands/rtp';
 import { natReport } from './commands/nat';
@@ -138,19 +136,7 @@ async function main(argv: string[]): Promise<number> {
       // RTP analysis finds the streams (through SDP) only when they are wanted.
       const cap = await loadCapture(file, { rtp: media, ...(await tlsOptions(a, file)) });
       try {
-        // Selectors and the filter are checked before the output file is created.
-        selectCalls(cap.model, callIds, filter);
-        let r!: Awaited<ReturnType<typeof extractCalls>>;
-        const existed = existsSync(out);
-        try {
-          await withOutputFile(out, async (fh) => {
-            r = await extractCalls(cap.model, callIds, { format, media, filter, write: (b) => writeAllBytes(fh, b) });
-          });
-        } catch (e) {
-          // No half-written capture left behind: remove the file if this run created it (never anything else).
-          if (!existed && existsSync(out)) await rm(out, { force: true });
-          throw e;
-        }
+        const r = await extractToFile(cap.model, out, callIds, { format, media, filter });
         const what = `${r.calls.length} call(s): ${r.messages} SIP message(s)${media ? `, ${r.streams} RTP stream(s)` : ''}`;
         process.stderr.write(`sipscope: wrote ${r.written.packets} packets (${what}) to ${out}\n`);
       } finally {
@@ -255,11 +241,6 @@ function* followedBy(pieces: Iterable<string>, tail: string): Generator<string> 
 function callSet(model: CaptureModel, ids: readonly string[], filter: ((c: CallInfo) => boolean) | undefined): ReadonlySet<number> | undefined {
   if (ids.length === 0 && !filter) return undefined;
   return new Set(selectCalls(model, ids, filter).map((c) => c.index));
-}
-
-/** Write all of `b` at the file's position (FileHandle.write may write less than asked). */
-async function writeAllBytes(fh: FileHandle, b: Uint8Array): Promise<void> {
-  for (let o = 0; o < b.length; ) o += (await fh.write(b, o, b.length - o)).bytesWritten;
 }
 
 /** The call predicate of --filter (the last one given), or undefined without it. */

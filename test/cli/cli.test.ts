@@ -249,6 +249,9 @@ describe('sipscope extract', () => {
     const txt = run('extract', sample, '--call', '1', '-o', join(tmp, 'x.txt'));
     expect(txt.code).toBe(2);
     expect(txt.err).toContain("extract writes a .pcap or .pcapng file, not '");
+    const noDir = run('extract', sample, '--call', '1', '-o', join(tmp, 'no-such-dir', 'x.pcap'));
+    expect(noDir.code).toBe(2);
+    expect(noDir.err).toContain('x.pcap: cannot write: no such directory');
     const unknown = run('extract', sample, '--call', 'no-such-call', '-o', join(tmp, 'x.pcap'));
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain("no call with Call-ID 'no-such-call'");

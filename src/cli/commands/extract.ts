@@ -2,6 +2,9 @@
 // as a new capture (the CLI side of the capture editor's "Save Call as pcap…"): their SIP messages (TCP connections
 // and IP fragments included) and, unless --no-rtp, their RTP streams with RTCP. The input capture is only read.
 import { LinkTypeMismatchError, selectPackets, streamSelectedPackets, type CaptureModel, type CallInfo, type MessageInfo, type StreamedCapture } from '../../core/index';
+import { existsSync } from 'node:fs';
+import { rm, type FileHandle } from 'node:fs/promises';
+import { withOutputFile } from '../format/chunked-writer';
 import { InputError } from '../load';
 import { selectCalls } from './ladder';
 
@@ -46,4 +49,34 @@ export async function extractCalls(
     if (e instanceof LinkTypeMismatchError) throw new InputError(`${e.message}: write a .pcapng file`);
     throw e;
   }
+}
+
+/**
+ * extractCalls into the new file `out` (opened with withOutputFile: a write failure is an InputError naming it).
+ * Selectors and the filter are checked before the file is created; when the extraction fails after that, the file is
+ * removed if this call created it (a file that existed before is never removed).
+ */
+export async function extractToFile(
+  model: CaptureModel,
+  out: string,
+  callIds: readonly string[],
+  opts: { format: 'pcap' | 'pcapng'; media: boolean; filter?: (c: CallInfo) => boolean },
+): Promise<Extracted> {
+  selectCalls(model, callIds, opts.filter);
+  const existed = existsSync(out);
+  let r: Extracted | undefined;
+  try {
+    await withOutputFile(out, async (fh) => {
+      r = await extractCalls(model, callIds, { ...opts, write: (b) => writeAllBytes(fh, b) });
+    });
+  } catch (e) {
+    if (!existed && existsSync(out)) await rm(out, { force: true });
+    throw e;
+  }
+  return r!;
+}
+
+/** Write all of `b` at the file's position (FileHandle.write may write less than asked). */
+async function writeAllBytes(fh: FileHandle, b: Uint8Array): Promise<void> {
+  for (let o = 0; o < b.length; ) o += (await fh.write(b, o, b.length - o)).bytesWritten;
 }
