@@ -59,6 +59,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return command ? 0 : 2;
   }
+  // `sipscope extract --help`: the usage, as asked (before the options are checked).
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
   if (command === '--version' || command === '-V') {
     process.stdout.write('sipscope 0.1.0\n');
     return 0;

@@ -126,6 +126,13 @@ describe('bad input gets a clear error and exit code 2', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/garbage\.pcap: /);
   });
+  it('--help after a command prints the usage and exits 0', () => {
+    for (const cmd of ['calls', 'extract', 'nat']) {
+      const r = run(cmd, '--help');
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('sipscope extract FILE');
+    }
+  });
   it('usage errors', () => {
     expect(run('frobnicate').code).toBe(2);
     expect(run('calls').code).toBe(2);
