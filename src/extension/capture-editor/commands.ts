@@ -1,7 +1,8 @@
 // The capture editor's commands, shared by the webview buttons (runCommand requests) and the command palette:
 // open a message as a `sip` document, export the ladder, save a call's packets as a new capture, copy a tshark filter.
+import { open as openFile, rm } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { decodeUtf8, loadMessageBytes, MessageBytesReader, selectPackets, writeSelectedPackets } from '../../core/index';
+import { decodeUtf8, loadMessageBytes, MessageBytesReader, selectPackets, streamSelectedPackets, writeSelectedPackets } from '../../core/index';
 import { unreachable } from '../../protocol/assert';
 import { EXPORT_FORMATS, type CommandRequest, type CommandResult, type ExportFormat } from '../../protocol/webview';
 import type { CaptureDocument } from './document';
@@ -80,21 +81,51 @@ export class CaptureCommands {
 
   private async saveCallAsPcap(doc: CaptureDocument, callIndexes: number[]): Promise<CommandResult> {
     // The model's source: for a .pcap.gz it is the decompressed capture, which the record offsets refer to.
-    const source = doc.session.current?.source ?? doc.byteSource;
+    const model = doc.session.current;
+    const source = model?.source ?? doc.byteSource;
     const messages = doc.session.messagesOfCalls(callIndexes);
-    if (!source || messages.length === 0) return { done: false, message: 'Select a call first.' };
-    const written = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'SIPScope: collecting the call’s SIP and RTP packets' },
-      () => writeSelectedPackets(source, selectPackets(messages, doc.session.streamsOfCalls(callIndexes))),
-    );
-    const ext = written.format === 'pcap' ? 'pcap' : 'pcapng';
-    const target = await this.askTarget(doc, `${exportBaseName(doc.session.fileName, callIndexes)}.${ext}`, {
-      [written.format === 'pcap' ? 'pcap capture' : 'pcapng capture']: [ext],
+    if (!source || !model || messages.length === 0) return { done: false, message: 'Select a call first.' };
+    const selection = selectPackets(messages, doc.session.streamsOfCalls(callIndexes));
+    // Classic pcap when the capture has one link type (its interfaces say so before anything is read), else pcapng.
+    const oneLinkType = new Set(model.interfaces.map((i) => i.linkType)).size <= 1;
+    const proposed = oneLinkType ? 'pcap' : 'pcapng';
+    const target = await this.askTarget(doc, `${exportBaseName(doc.session.fileName, callIndexes)}.${proposed}`, {
+      [oneLinkType ? 'pcap capture' : 'pcapng capture']: [proposed],
     });
     if (!target) return { done: false };
-    await vscode.workspace.fs.writeFile(target, written.bytes);
-    this.log.info(`saved ${written.packets} packets (frames ${written.frames.slice(0, 20).join(',')}${written.packets > 20 ? ',…' : ''}) to ${target.toString(true)}`);
-    return { done: true, message: `Saved ${written.packets} packets to ${basename(target)}` };
+    const format = /\.(pcapng|ntar)$/i.test(target.path) || !oneLinkType ? 'pcapng' : 'pcap';
+    const title = 'SIPScope: saving the call’s SIP and RTP packets';
+    let packets: number;
+    if (target.scheme === 'file') {
+      // A local file: written as the capture is read (streamSelectedPackets), so memory stays at a few chunks.
+      packets = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, async () => {
+        const fh = await openFile(target.fsPath, 'w');
+        let done = false;
+        try {
+          const r = await streamSelectedPackets(source, selection, {
+            format,
+            interfaces: model.interfaces,
+            write: async (b) => {
+              for (let o = 0; o < b.length; ) o += (await fh.write(b, o, b.length - o)).bytesWritten;
+            },
+          });
+          done = true;
+          return r.packets;
+        } finally {
+          await fh.close().catch(() => undefined);
+          if (!done) await rm(target.fsPath, { force: true }); // no half-written capture left behind
+        }
+      });
+    } else {
+      // Another file system (remote, virtual): one write of the whole capture.
+      const written = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () =>
+        writeSelectedPackets(source, selection, { pcapng: format === 'pcapng' }),
+      );
+      await vscode.workspace.fs.writeFile(target, written.bytes);
+      packets = written.packets;
+    }
+    this.log.info(`saved ${packets} packets of ${callIndexes.length} call(s) as ${format} to ${target.toString(true)}`);
+    return { done: true, message: `Saved ${packets} packets to ${basename(target)}` };
   }
 
   private async copyTsharkFilter(doc: CaptureDocument, callIndexes: number[]): Promise<CommandResult> {
