@@ -10,8 +10,9 @@ import { extractFormatFor, extractToFile } from './commands/extract';
 import { ladderFormatFor, renderLadder, selectCalls } from './commands/ladder';
 import { lintReport, type LintFormat } from './commands/lint';
 import { rtpOutput } from './commands/rtp';
+import { statsLines } from './commands/stats';
 import { natReport } from './commands/nat';
-import { compileFilter, DEFAULT_LINT_SETTINGS, type CallInfo, type CaptureModel, type RuleSeverity, type RuleSeveritySetting } from '../core/index';
+import { captureStats, compileFilter, DEFAULT_LINT_SETTINGS, type CallInfo, type CaptureModel, type RuleSeverity, type RuleSeveritySetting } from '../core/index';
 import { InputError, loadCapture } from './load';
 import { readTlsSecrets } from './tls-secrets';
 import type { ImportOptions } from '../core/index';
@@ -29,6 +30,9 @@ Usage:
                                                   every SIP message, call and problem as one JSON document
   sipscope extract FILE [--call CALL-ID]... [--filter EXPR] -o OUT.pcap|OUT.pcapng [--no-rtp]
                                                   the selected calls' packets (SIP, RTP, RTCP) as a new capture
+  sipscope stats FILE [--call CALL-ID]... [--filter EXPR] [--json]
+                                                  SIP messages by method and status, retransmissions; calls by state,
+                                                  ASR, ACD, post-dial delay, answer delay
   sipscope rtp FILE [--call CALL-ID]... [--filter EXPR] [--json] [--heuristic]
                                                   RTP streams (found through SDP; --heuristic: also unsignalled RTP):
                                                   packets, lost, max delta, jitter (RFC 3550), codec, DTMF, RTCP
@@ -144,6 +148,22 @@ async function main(argv: string[]): Promise<number> {
         const r = await extractToFile(cap.model, out, callIds, { format, media, filter });
         const what = `${r.calls.length} call(s): ${r.messages} SIP message(s)${media ? `, ${r.streams} RTP stream(s)` : ''}`;
         process.stderr.write(`sipscope: wrote ${r.written.packets} packets (${what}) to ${out}\n`);
+      } finally {
+        await cap.close();
+      }
+      return 0;
+    }
+    case 'stats': {
+      const a = parseArgs(rest, { values: ['call', 'filter', ...TLS_OPTIONS], flags: ['json'] });
+      const file = onlyFile(a.positionals, 'stats');
+      const filter = filterOption(a);
+      const cap = await loadCapture(file, { rtp: false, ...(await tlsOptions(a, file)) });
+      try {
+        const calls = callSet(cap.model, a.options.get('call') ?? [], filter);
+        const stats = captureStats(cap.model, calls);
+        const out = new ChunkedWriter(process.stdout);
+        if (a.flags.has('json')) await out.writeAll([JSON.stringify(stats, null, 2), '\n']);
+        else await out.writeAll(linesOf(statsLines(stats, calls ? `${calls.size} of ${cap.model.calls.length} calls` : undefined)));
       } finally {
         await cap.close();
       }

@@ -55,6 +55,8 @@ export type { FactValues, SipFacts, MessageSighting } from './dialog/reconstruct
 export { MessageStore, messageLabel } from './dialog/message-store';
 export { transactionMessageIds, dialogMessageIds } from './dialog/queries';
 export { compileFilter } from './dialog/call-filter';
+export { captureStats } from './dialog/stats';
+export type { CaptureStats, DurationStats, MessageCount } from './dialog/stats';
 export type { MessageBytesLocation } from './dialog/message-store';
 
 export * from './ladder/index';

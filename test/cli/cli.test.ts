@@ -190,6 +190,28 @@ describe('bad input gets a clear error and exit code 2', () => {
   });
 });
 
+describe('sipscope stats', () => {
+  it('counts messages by method and status, and the call figures (ASR, ACD, PDD, answer delay)', () => {
+    const r = run('stats', sample);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^SIP messages: 55 \(25 requests, 30 responses\), 0 retransmissions$/m);
+    expect(r.out).toMatch(/^INVITE\s+10\s+0$/m);
+    expect(r.out).toMatch(/^486 Busy Here\s+1\s+0$/m);
+    expect(r.out).toMatch(/^Calls: 10 \(10 INVITE\): completed 4, cancelled 1, busy 1, rejected 3, failed 1$/m);
+    expect(r.out).toMatch(/^ASR: 40\.0% \(4 of 10 INVITE calls answered\)$/m);
+    const json = JSON.parse(run('stats', sample, '--json').out);
+    expect(json.calls).toMatchObject({ total: 10, invite: 10, answered: 4, asrPercent: 40 });
+    expect(json.calls.acd.count).toBe(4);
+    expect(json.calls.acd.meanSec).toBeGreaterThan(2.5);
+    expect(json.calls.pdd.count).toBe(7); // the calls that got a 180/183
+    expect(json.methods.map((m: { method: string }) => m.method)).toEqual(['ACK', 'INVITE', 'BYE', 'CANCEL']);
+    // --filter: the selected calls only, and says so.
+    const failed = run('stats', sample, '--filter', 'status:4');
+    expect(failed.out).toMatch(/^Scope: 4 of 10 calls$/m); // 404, 480, 486, 487
+    expect(failed.out).toMatch(/^ASR: 0\.0% \(0 of 4 INVITE calls answered\)$/m);
+  });
+});
+
 describe('--call and --filter on rtp and nat', () => {
   const lab = join(root, 'samples/captures/lab/02-call-private-sdp-pub.pcap');
   it('rtp lists the selected calls\' streams only, with their own summary', () => {
