@@ -26,7 +26,7 @@ Usage:
   sipscope ladder FILE [--call CALL-ID]... [--filter EXPR] [-o OUT.html|OUT.svg|OUT.txt|OUT.mmd|OUT.puml|OUT.json]
                        [--format F] [--columns endpoint|ip] [--time absolute|relative|delta] [--max-messages N]
                                                   ladder diagram (text to stdout without -o)
-  sipscope export FILE --format json [-o OUT.json]
+  sipscope export FILE --format json [--call CALL-ID]... [--filter EXPR] [-o OUT.json]
                                                   every SIP message, call and problem as one JSON document
   sipscope extract FILE [--call CALL-ID]... [--filter EXPR] -o OUT.pcap|OUT.pcapng [--no-rtp]
                                                   the selected calls' packets (SIP, RTP, RTCP) as a new capture
@@ -116,15 +116,16 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'export': {
-      const a = parseArgs(rest, { values: ['format', 'o', ...TLS_OPTIONS], flags: [], aliases: { output: 'o' } });
+      const a = parseArgs(rest, { values: ['call', 'filter', 'format', 'o', ...TLS_OPTIONS], flags: [], aliases: { output: 'o' } });
       const file = onlyFile(a.positionals, 'export');
+      const filter = filterOption(a);
       const format = lastOption(a, 'format') ?? 'json';
       if (format !== 'json') throw new UsageError(`export format '${format}' is not supported (use --format json)`);
       const out = lastOption(a, 'o');
       guardOutput(file, out);
       const cap = await loadCapture(file, await tlsOptions(a, file));
       try {
-        await writeExportJson(cap.model, out);
+        await writeExportJson(cap.model, out, callSet(cap.model, a.options.get('call') ?? [], filter));
       } finally {
         await cap.close();
       }

@@ -223,6 +223,18 @@ describe('--call and --filter on rtp and nat', () => {
     const json = JSON.parse(run('rtp', lab, '--json', '--call', '2').out);
     expect(json.streams).toHaveLength(2);
   });
+  it('export --call/--filter writes the selected calls, their messages, streams and findings, as the whole export has them', () => {
+    const all = JSON.parse(run('export', lab).out);
+    const one = JSON.parse(run('export', lab, '--filter', 'method:INVITE').out);
+    const cid = all.calls.find((c: { method: string }) => c.method === 'INVITE').call_id;
+    expect(one.selection).toEqual({ calls: 1, messages: one.messages.length });
+    expect(one.summary).toEqual(all.summary); // the header still describes the capture
+    expect(one.messages).toEqual(all.messages.filter((m: { call_id: string }) => m.call_id === cid));
+    expect(one.calls.map((c: { call_id: string }) => c.call_id)).toEqual([cid]);
+    expect(one.streams).toEqual(all.streams.filter((st: { call_index: number }) => all.calls[st.call_index]?.call_id === cid));
+    expect(one.findings).toEqual(all.findings.filter((f: { callId: string }) => f.callId === cid));
+    expect(all).not.toHaveProperty('selection');
+  });
   it('nat analyses the selected calls only: their findings are those of the whole run', () => {
     const all = JSON.parse(run('nat', lab, '--format', 'json').out);
     const calls = JSON.parse(run('calls', lab, '--json').out).calls as { index: number; call_id: string; method: string }[];
