@@ -53,7 +53,7 @@ export type * from './dialog/types';
 export { CallModelBuilder, BRANCH_MAGIC_COOKIE } from './dialog/reconstruct';
 export type { FactValues, SipFacts, MessageSighting } from './dialog/reconstruct';
 export { MessageStore, messageLabel } from './dialog/message-store';
-export { transactionMessageIds, dialogMessageIds } from './dialog/queries';
+export { callMessageIds, transactionMessageIds, dialogMessageIds } from './dialog/queries';
 export { compileFilter } from './dialog/call-filter';
 export { captureStats } from './dialog/stats';
 export type { CaptureStats, DurationStats, MessageCount } from './dialog/stats';

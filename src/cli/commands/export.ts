@@ -1,7 +1,7 @@
 // `sipscope export FILE --format json [--call ID]... [--filter EXPR] [-o OUT]`: streams the export document (schema in
 // README) to a file or stdout.
 import { ChunkedWriter, withOutputFile } from '../format/chunked-writer';
-import { exportCall, exportEntry, exportHeader, exportOrder, exportStream, MessageBytesReader, type CaptureModel } from '../../core/index';
+import { callMessageIds, exportCall, exportEntry, exportHeader, exportOrder, exportStream, MessageBytesReader, type CaptureModel } from '../../core/index';
 import { lintCaptureStream } from '../../core/rules/run-capture';
 import { exportFindingsOf, type ExportedVerdict } from '../../core/rules/capture/export';
 
@@ -27,15 +27,15 @@ async function writeExport(model: CaptureModel, writer: ChunkedWriter, only: Rea
   };
   // Messages in capture order; SIP messages quoted in ICMP errors go in at their frame (after the messages of
   // earlier frames), as tshark lists them.
-  let order = exportOrder(model);
-  if (only) order = order.filter((k) => k >= 0 && only.has(model.messages.get(k).callIndex));
+  const calls = only ? model.calls.filter((c) => only.has(c.index)) : model.calls;
+  const order = only ? callMessageIds(calls) : exportOrder(model);
   const head: Record<string, unknown> = { ...exportHeader(model), ...(only ? { selection: { calls: only.size, messages: order.length } } : {}) };
   const header = JSON.stringify(head, null, 1);
   await write(header.slice(0, -2) + ',');
   await array('messages', (async function* () {
     for (const k of order) yield exportEntry(model, k, k >= 0 ? await reader.bytes(k) : undefined);
   })(), true);
-  await array('calls', mapped(only ? model.calls.filter((c) => only.has(c.index)) : model.calls, exportCall));
+  await array('calls', mapped(calls, exportCall));
   await array('streams', mapped(only ? model.streams.filter((st) => only.has(st.callIndex)) : model.streams, exportStream));
   // Capture NAT findings (issue #5): declared vs observed addresses, per call verdicts, evidence frames. Written a
   // batch of calls at a time as the lint goes; a verdict's findings are indexes into the whole findings array.

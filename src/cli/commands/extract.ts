@@ -1,7 +1,7 @@
 // `sipscope extract FILE [--call ID]... [--filter EXPR] -o OUT.pcap|OUT.pcapng [--no-rtp]`: the packets of some calls
 // as a new capture (the CLI side of the capture editor's "Save Call as pcap…"): their SIP messages (TCP connections
 // and IP fragments included) and, unless --no-rtp, their RTP streams with RTCP. The input capture is only read.
-import { LinkTypeMismatchError, selectPackets, streamSelectedPackets, type CaptureModel, type CallInfo, type MessageInfo, type StreamedCapture } from '../../core/index';
+import { callMessageIds, LinkTypeMismatchError, selectPackets, streamSelectedPackets, type CaptureModel, type CallInfo, type StreamedCapture } from '../../core/index';
 import { existsSync } from 'node:fs';
 import { rm, type FileHandle } from 'node:fs/promises';
 import { withOutputFile } from '../format/chunked-writer';
@@ -18,28 +18,23 @@ export function extractFormatFor(out: string): 'pcap' | 'pcapng' | undefined {
 
 export interface Extracted {
   written: StreamedCapture;
-  calls: CallInfo[];
+  calls: readonly CallInfo[];
   messages: number;
   streams: number;
 }
 
 /**
- * The records of the calls `callIds` selects (exact Call-ID, row number of `sipscope calls`, or unique prefix; all
- * calls when none) that `opts.filter` accepts, re-read from `model.source` and handed to `opts.write` as a capture in
- * `format`, a chunk at a time (streamSelectedPackets: memory stays at a few read chunks). `media`: also their RTP
- * streams and RTCP. Throws InputError when a selector matches no call, the filter leaves none (both before anything
- * is written), or a classic pcap cannot hold the packets (several link types: part of the file is written then).
+ * The records of `calls` (selectCalls), re-read from `model.source` and handed to `opts.write` as a capture in `format`,
+ * a chunk at a time (streamSelectedPackets: memory stays at a few read chunks). `media`: also their RTP streams and
+ * RTCP. Throws InputError when a classic pcap cannot hold the packets (several link types: part of the output is
+ * written then).
  */
 export async function extractCalls(
   model: CaptureModel,
-  callIds: readonly string[],
-  opts: { format: 'pcap' | 'pcapng'; media: boolean; filter?: (c: CallInfo) => boolean; write: (bytes: Uint8Array) => Promise<void> },
+  calls: readonly CallInfo[],
+  opts: { format: 'pcap' | 'pcapng'; media: boolean; write: (bytes: Uint8Array) => Promise<void> },
 ): Promise<Extracted> {
-  const calls = selectCalls(model, callIds, opts.filter);
-  const ids: number[] = [];
-  for (const c of new Set(calls)) for (const id of c.messageIds) ids.push(id);
-  ids.sort((a, b) => a - b);
-  const messages: MessageInfo[] = ids.map((id) => model.messages.get(id));
+  const messages = callMessageIds(calls).map((id) => model.messages.get(id));
   const wanted = new Set(calls.map((c) => c.index));
   const streams = opts.media ? model.streams.filter((st) => wanted.has(st.callIndex)) : [];
   try {
@@ -52,9 +47,11 @@ export async function extractCalls(
 }
 
 /**
- * extractCalls into the new file `out` (opened with withOutputFile: a write failure is an InputError naming it).
- * Selectors and the filter are checked before the file is created; when the extraction fails after that, the file is
- * removed if this call created it (a file that existed before is never removed).
+ * extractCalls of the calls `callIds` selects (exact Call-ID, row number of `sipscope calls`, or unique prefix; all
+ * calls when none) that `opts.filter` accepts, into the new file `out` (opened with withOutputFile: a write failure is
+ * an InputError naming it). Selectors and the filter are checked before the file is created (InputError when one
+ * names no call or the filter leaves none); when the extraction fails after that, the file is removed if this call
+ * created it (a file that existed before is never removed).
  */
 export async function extractToFile(
   model: CaptureModel,
@@ -62,12 +59,12 @@ export async function extractToFile(
   callIds: readonly string[],
   opts: { format: 'pcap' | 'pcapng'; media: boolean; filter?: (c: CallInfo) => boolean },
 ): Promise<Extracted> {
-  selectCalls(model, callIds, opts.filter);
+  const calls = selectCalls(model, callIds, opts.filter);
   const existed = existsSync(out);
   let r: Extracted | undefined;
   try {
     await withOutputFile(out, async (fh) => {
-      r = await extractCalls(model, callIds, { ...opts, write: (b) => writeAllBytes(fh, b) });
+      r = await extractCalls(model, calls, { format: opts.format, media: opts.media, write: (b) => writeAllBytes(fh, b) });
     });
   } catch (e) {
     if (!existed && existsSync(out)) await rm(out, { force: true });

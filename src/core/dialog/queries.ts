@@ -37,3 +37,18 @@ export function dialogMessageIds(model: ModelLike, d: DialogInfo): number[] {
     return m.kind === 'request' && m.dialogIndex < 0 && creatingTx.has(m.transactionIndex);
   });
 }
+
+/**
+ * Message ids of `calls`, ascending (capture order), each once even when a call is given twice. A call can have
+ * 100 000+ messages: they are pushed one by one, never spread into a call.
+ */
+export function callMessageIds(calls: Iterable<Pick<CallInfo, 'index' | 'messageIds'>>): number[] {
+  const seen = new Set<number>();
+  const ids: number[] = [];
+  for (const c of calls) {
+    if (seen.has(c.index)) continue;
+    seen.add(c.index);
+    for (const id of c.messageIds) ids.push(id);
+  }
+  return ids.sort((a, b) => a - b);
+}

@@ -5,6 +5,7 @@
 import {
   allVias,
   buildLadder,
+  callMessageIds,
   decodeUtf8,
   DEFAULT_LINT_SETTINGS,
   findSdpBodies,
@@ -207,13 +208,8 @@ export class CaptureSession {
   messagesOfCalls(callIndexes: readonly number[]): MessageInfo[] {
     const m = this.model;
     if (!m) return [];
-    const ids: number[] = [];
-    for (const ci of new Set(callIndexes)) {
-      const c = Number.isInteger(ci) ? m.calls[ci] : undefined;
-      if (c) for (const id of c.messageIds) ids.push(id); // not push(...c.messageIds): a call can have 100k+ messages
-    }
-    ids.sort((a, b) => a - b);
-    return ids.map((id) => m.messages.get(id));
+    const calls = callIndexes.map((ci) => (Number.isInteger(ci) ? m.calls[ci] : undefined)).filter((c) => c !== undefined);
+    return callMessageIds(calls).map((id) => m.messages.get(id));
   }
 
   /** RTP streams of some calls (found through their SDP), in order of their first packet. */
