@@ -4,18 +4,21 @@
 // and long ladders readable while scrolling both ways.
 import {
   arrowGeometry,
-  arrowY,
   clampZoom,
   estimateTextWidth,
   headerBox,
   lostCrossPath,
   rowAtY,
+  rowSpan,
   rowTop,
   STREAM_LABEL_SCALE,
   streamBox,
+  streamLabelBaseline,
+  streamLabelSlots,
   visibleRows,
   type ArrowGeometry,
   type LadderLayout,
+  type StreamLabelSlot,
 } from '../../src/core/ladder/geometry';
 import { arrowFlagsText, arrowLabel, formatRowTime, icmpAnswerText, icmpNote, isLostArrow, type LadderRow } from '../../src/core/ladder/model';
 import { LADDER_PAGE_SIZE, layoutPagedLadder } from '../../src/core/ladder/page';
@@ -88,8 +91,8 @@ export class LadderView {
   private colourByCall = new Map<number, number>();
   /** Finding markers of the loaded rows' messages (for the current shape key). */
   private markers = new Map<number, RowMarker>();
-  /** Row whose free strip holds each stream's label (computed once per shape, as the SVG export does). */
-  private labelRows = new Map<number, number>();
+  /** Where each stream's label goes, by stream index (core streamLabelSlots, once per shape, as the SVG export). */
+  private labelSlots = new Map<number, StreamLabelSlot>();
   private selectedStream: number | undefined;
   /** Bumped by every reveal request, so a late answer does not move a newer selection. */
   private revealSeq = 0;
@@ -234,7 +237,7 @@ export class LadderView {
     this.selectedStream = streamIndex;
     this.selectedMessage = undefined;
     this.selectedRow = -1;
-    if (scroll) this.scrollToRow(this.labelRows.get(streamIndex) ?? st.startRow, st);
+    if (scroll) this.scrollToRow(this.labelSlots.get(streamIndex)?.row ?? st.startRow, st);
     this.drawnKey = '';
     this.schedule();
     this.opts.onSelectStream(streamIndex);
@@ -315,7 +318,8 @@ export class LadderView {
     this.cache.setKey(res.key);
     this.markers.clear();
     this.colourByCall = new Map(res.calls.map((c) => [c.callIndex, c.colorIndex]));
-    this.labelRows = streamLabelRows(res.streams);
+    const slots = streamLabelSlots(res.streams);
+    this.labelSlots = new Map(res.streams.map((st, k) => [st.streamIndex, slots[k]!]));
     this.element.dataset.streams = String(res.streams.length);
     this.element.dataset.nat = res.nat;
     this.element.dataset.state = res.rowCount === 0 ? 'empty' : 'ready';
@@ -444,7 +448,7 @@ export class LadderView {
       'aria-label': `${row.src}:${row.srcPort} to ${row.dst}:${row.dstPort} ${arrowLabel(row)}`,
     });
     const top = rowTop(l, row.index);
-    el.appendChild(s('rect', { class: 'band', x: 0, y: top, width: l.width, height: l.rowHeight }));
+    el.appendChild(s('rect', { class: 'band', x: 0, y: top, width: l.width, height: rowSpan(l, row.index) }));
     el.appendChild(s('path', { class: 'shaft', d: g.path }));
     const icmp = row.icmp ?? [];
     if (isLostArrow(row) && g.direction !== 'self') {
@@ -506,14 +510,14 @@ export class LadderView {
         g.appendChild(s('line', { class: 'edge', x1: b.x, x2: b.x + b.width, y1: y + dir * gap, y2: y + dir * gap }));
         g.appendChild(s('line', { class: 'edge', x1: b.x, x2: b.x + b.width, y1: y + dir * gap * 3, y2: y + dir * gap * 3 }));
       }
-      const labelRow = this.labelRows.get(st.streamIndex) ?? st.startRow;
-      if (labelRow >= first && labelRow < last) {
+      const slot = this.labelSlots.get(st.streamIndex) ?? { row: st.startRow, line: 0 };
+      if (slot.row >= first && slot.row < last) {
         const text = `${arrow}${st.label}`;
         const fs = l.fontSize * STREAM_LABEL_SCALE;
         const w = estimateTextWidth(text, l.charWidth * STREAM_LABEL_SCALE);
         const cx = b.x + b.width / 2;
-        // In the strip between this row's shaft and the next row's label (see arrowGeometry: shaft at 0.7 row height).
-        const baseline = arrowY(l, labelRow) + l.fontSize * 0.85;
+        // Below the shaft of its row, on its own line (the layout makes the row taller for it).
+        const baseline = streamLabelBaseline(l, slot);
         const marker = st.severity ? 10 * l.zoom : 0;
         const pill = s('g', {
           class: ['stream-label', ...classes].join(' '),
@@ -609,29 +613,6 @@ export class LadderView {
       requestAnimationFrame(wait);
     }
   }
-}
-
-/**
- * Row whose free strip (below the arrow shaft) holds each stream's label: the stream's start row, or the next row of
- * its span whose strip is not yet used by the label of a stream across overlapping columns (both directions of a call
- * usually start together; a stream to an unreachable address often spans the columns of another).
- */
-export function streamLabelRows(streams: readonly LadderStreamView[]): Map<number, number> {
-  const used = new Map<number, [number, number][]>();
-  const out = new Map<number, number>();
-  for (const st of streams) {
-    const a = Math.min(st.fromColumn, st.toColumn);
-    const b = Math.max(st.fromColumn, st.toColumn);
-    const clash = (row: number): boolean => (used.get(row) ?? []).some(([x, y]) => a < y && x < b);
-    const last = Math.max(st.startRow, st.endRow);
-    let row = Math.max(0, Math.min(st.startRow, st.endRow));
-    while (row < last && clash(row)) row++;
-    const list = used.get(row);
-    if (list) list.push([a, b]);
-    else used.set(row, [[a, b]]);
-    out.set(st.streamIndex, row);
-  }
-  return out;
 }
 
 /** Triangle at the receiving end of an arrow (self-messages: pointing left at the return leg's end). */

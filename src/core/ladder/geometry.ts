@@ -76,9 +76,24 @@ export interface LadderLayout {
   columnX: number[];
   /** Estimated width of each column's header label box. */
   headerWidth: number[];
+  /**
+   * Height of one RTP stream label line (0 when stream labels are not laid out: `streamLabelScale` 0). A row holding
+   * stream labels (see {@link streamLabelSlots}) is taller by its number of label lines times this.
+   */
+  streamLineHeight: number;
+  /** Rows taller than rowHeight (they hold stream labels), ascending row indexes. */
+  tallRows: number[];
+  /** Extra height of tallRows[0..j] together (CSS px), for each j: row tops are found by binary search. */
+  tallExtraEnd: number[];
   /** Total drawing size. */
   width: number;
   height: number;
+}
+
+/** Where an RTP stream's label is drawn: below the arrow shaft of row `row`, on label line `line` (0 = first). */
+export interface StreamLabelSlot {
+  row: number;
+  line: number;
 }
 
 /** Geometry of one arrow (CSS px). The shaft runs from (x1, y) to (x2, y); for a self-message see `path`. */
@@ -183,10 +198,20 @@ export function layoutLadder(model: LadderModel, opts: LadderGeometryOptions = {
   }
   const contentRight = n > 0 ? columnX[n - 1]! + rightExtra : o.margin + o.timeColumnWidth;
   const width = contentRight + o.margin;
-  const height = o.headerHeight + model.rows.length * o.rowHeight + o.footerHeight;
+
+  // Rows holding stream labels get a line of room per label line (see streamLabelSlots).
+  const streamLineHeight = o.streamLabelScale > 0 ? o.fontSize * o.streamLabelScale * STREAM_LINE_SPACING : 0;
+  const lines = new Map<number, number>();
+  if (streamLineHeight > 0) {
+    for (const slot of streamLabelSlots(model.streams)) lines.set(slot.row, Math.max(lines.get(slot.row) ?? 0, slot.line + 1));
+  }
+  const tallRows = [...lines.keys()].sort((p, q) => p - q);
+  const tallExtraEnd: number[] = [];
+  let extra = 0;
+  for (const r of tallRows) tallExtraEnd.push((extra += lines.get(r)! * streamLineHeight * zoom));
 
   const z = (v: number): number => v * zoom;
-  return {
+  const scaled: LadderLayout = {
     zoom,
     rowCount: model.rows.length,
     rowHeight: z(o.rowHeight),
@@ -200,14 +225,73 @@ export function layoutLadder(model: LadderModel, opts: LadderGeometryOptions = {
     selfLoopWidth: z(o.selfLoopWidth),
     columnX: columnX.map(z),
     headerWidth: headerWidth.map(z),
+    streamLineHeight: z(streamLineHeight),
+    tallRows,
+    tallExtraEnd,
     width: Math.ceil(z(width)),
-    height: Math.ceil(z(height)),
+    height: 0,
   };
+  scaled.height = ladderHeight(scaled, model.rows.length);
+  return scaled;
 }
 
-/** Top y (CSS px) of row `i`: headerHeight + i × rowHeight. */
+/** Line height of stream labels, in units of their font size. */
+const STREAM_LINE_SPACING = 1.3;
+
+/**
+ * Label slot of each RTP stream, in the order of `streams`: below the shaft of the stream's first row, on the first
+ * label line there not taken by the label of a stream across overlapping columns (both directions of a call usually
+ * start at the same row; a stream to an unreachable address often spans the columns of another). layoutLadder makes
+ * such rows taller by their label lines, so a label never overlaps the next row's arrow label. O(streams × lines).
+ */
+export function streamLabelSlots(streams: readonly LadderStream[]): StreamLabelSlot[] {
+  const used = new Map<number, [number, number, number][]>(); // row -> [from column, to column, line]
+  const out: StreamLabelSlot[] = [];
+  for (const st of streams) {
+    const a = Math.min(st.fromColumn, st.toColumn);
+    const b = Math.max(st.fromColumn, st.toColumn);
+    const row = Math.max(0, Math.min(st.startRow, st.endRow));
+    let list = used.get(row);
+    if (list === undefined) used.set(row, (list = []));
+    let line = 0;
+    while (list.some(([x, y, l]) => l === line && a < y && x < b)) line++;
+    list.push([a, b, line]);
+    out.push({ row, line });
+  }
+  return out;
+}
+
+/** Total drawing height for `rowCount` rows: header, rows (tall ones included), footer. */
+export function ladderHeight(layout: LadderLayout, rowCount: number): number {
+  return Math.ceil(rowTop(layout, rowCount) + layout.footerHeight);
+}
+
+/** Extra height (CSS px) of the tall rows before row `i`. O(log tall rows). */
+function extraBefore(layout: LadderLayout, i: number): number {
+  const rows = layout.tallRows;
+  let lo = 0;
+  let hi = rows.length; // count of tall rows < i: first index with rows[k] >= i
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid]! < i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? layout.tallExtraEnd[lo - 1]! : 0;
+}
+
+/** Top y (CSS px) of row `i`: headerHeight + i × rowHeight + the extra height of the tall rows before it. */
 export function rowTop(layout: LadderLayout, i: number): number {
-  return layout.headerHeight + i * layout.rowHeight;
+  return layout.headerHeight + i * layout.rowHeight + extraBefore(layout, i);
+}
+
+/** Height (CSS px) of row `i`: rowHeight, plus its stream label lines. */
+export function rowSpan(layout: LadderLayout, i: number): number {
+  return rowTop(layout, i + 1) - rowTop(layout, i);
+}
+
+/** Baseline y (CSS px) of a stream label in `slot`: below the shaft of its row, one line per earlier label. */
+export function streamLabelBaseline(layout: LadderLayout, slot: StreamLabelSlot): number {
+  return arrowY(layout, slot.row) + layout.fontSize * 0.85 + slot.line * layout.streamLineHeight;
 }
 
 /** y of the arrow shaft of row `i` (lower part of the row; the label sits above it). */
@@ -283,11 +367,12 @@ export function streamBox(
   const xb = layout.columnX[stream.toColumn] ?? 0;
   const first = Math.max(0, Math.min(stream.startRow, stream.endRow));
   const last = Math.max(stream.startRow, stream.endRow);
+  const y = rowTop(layout, first);
   return {
     x: Math.min(xa, xb),
-    y: rowTop(layout, first),
+    y,
     width: Math.abs(xb - xa),
-    height: (last - first + 1) * layout.rowHeight,
+    height: rowTop(layout, last + 1) - y,
   };
 }
 
@@ -295,7 +380,7 @@ export function streamBox(
  * Rows to render for a scrolled viewport, as a half-open range `[first, last)` of row indexes.
  * `scrollTop` is the scroll offset of the whole drawing (header included) and `viewportHeight` the visible
  * height, both CSS px at the layout's zoom; `overscan` extra rows are added on each side (default 8).
- * Cost is O(1), so a 5 000-arrow ladder only ever renders ~viewport/rowHeight + 2 × overscan rows.
+ * Cost is O(log rows), so a 5 000-arrow ladder only ever renders ~viewport/rowHeight + 2 × overscan rows.
  */
 export function visibleRows(
   layout: LadderLayout,
@@ -308,8 +393,10 @@ export function visibleRows(
   const top = Number.isFinite(scrollTop) ? scrollTop : 0;
   const height = Number.isFinite(viewportHeight) ? Math.max(0, viewportHeight) : 0;
   const extra = Number.isFinite(overscan) ? Math.max(0, Math.floor(overscan)) : 0;
-  const firstVisible = Math.floor((top - layout.headerHeight) / layout.rowHeight);
-  const lastVisible = Math.ceil((top + height - layout.headerHeight) / layout.rowHeight); // exclusive
+  const firstVisible = rowIndexAt(layout, top);
+  const bottom = top + height;
+  const below = rowIndexAt(layout, bottom);
+  const lastVisible = rowTop(layout, below) < bottom ? below + 1 : below; // exclusive: rows starting above the bottom
   const first = clamp(firstVisible - extra, 0, n);
   const last = clamp(Math.max(lastVisible, firstVisible + 1) + extra, first, n);
   return [first, last];
@@ -318,8 +405,27 @@ export function visibleRows(
 /** Row index under a y position (CSS px, drawing coordinates), or -1 in the header/footer. */
 export function rowAtY(layout: LadderLayout, y: number): number {
   if (!Number.isFinite(y) || y < layout.headerHeight || layout.rowHeight <= 0) return -1;
-  const i = Math.floor((y - layout.headerHeight) / layout.rowHeight);
+  const i = rowIndexAt(layout, y);
   return i < layout.rowCount ? i : -1;
+}
+
+/**
+ * The row whose span holds y: the largest i with rowTop(i) <= y (negative above the first row, rowCount or more below
+ * the last). Rows are rowHeight tall except the tall rows, so the uniform estimate is corrected by a binary search.
+ */
+function rowIndexAt(layout: LadderLayout, y: number): number {
+  const rh = layout.rowHeight;
+  let i = Math.floor((y - layout.headerHeight) / rh);
+  if (layout.tallRows.length === 0 || i <= 0) return i;
+  // rowTop(i) >= headerHeight + i * rh, so the answer is at most the uniform estimate.
+  let lo = 0;
+  let hi = i;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (rowTop(layout, mid) <= y) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 function clamp(v: number, lo: number, hi: number): number {

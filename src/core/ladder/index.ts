@@ -17,17 +17,21 @@ export type { LadderIcmpAnswers } from './icmp';
 export { icmpErrorText, matchIcmpAnswers, ICMP_ANSWER_WINDOW_SEC, MAX_STREAM_ICMP } from './icmp';
 export type { BuildLadderOptions } from './build';
 export { buildLadder } from './build';
-export type { ArrowGeometry, LadderGeometryOptions, LadderLayout } from './geometry';
+export type { ArrowGeometry, LadderGeometryOptions, LadderLayout, StreamLabelSlot } from './geometry';
 export {
   arrowGeometry,
   arrowY,
   clampZoom,
   estimateTextWidth,
   headerBox,
+  ladderHeight,
   layoutLadder,
   rowAtY,
+  rowSpan,
   rowTop,
   streamBox,
+  streamLabelBaseline,
+  streamLabelSlots,
   timePosition,
   visibleRows,
 } from './geometry';

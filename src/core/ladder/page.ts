@@ -1,7 +1,7 @@
 // Pure paging helpers for ladders too long to send or draw at once: the host sends pages of rows plus a few
 // representative "width rows", and the webview lays the whole ladder out from those without holding every row.
 import type { LadderGeometryOptions, LadderLayout } from './geometry';
-import { estimateTextWidth, layoutLadder } from './geometry';
+import { estimateTextWidth, ladderHeight, layoutLadder } from './geometry';
 import type { LadderColumn, LadderModel, LadderRow, LadderStream } from './model';
 import { arrowLabel } from './model';
 
@@ -55,9 +55,8 @@ export function layoutPagedLadder(shape: PagedLadderShape, opts: LadderGeometryO
     opts,
   );
   const rowCount = Math.max(0, Math.floor(shape.rowCount));
-  // Same formula as layoutLadder: header + rows + footer, scaled values already include the zoom.
-  const height = Math.ceil(base.headerHeight + rowCount * base.rowHeight + base.footerHeight);
-  return { ...base, rowCount, height };
+  // Tall rows (stream labels) come from the streams, which the shape has in full.
+  return { ...base, rowCount, height: ladderHeight(base, rowCount) };
 }
 
 /** Page numbers (of `pageSize` rows) covering rows `[first, last)`. */

@@ -3,7 +3,7 @@
 // escaped with escape.ts; the output contains no script and no external references.
 import { escapeXml } from './escape';
 import type { LadderGeometryOptions, LadderLayout } from './geometry';
-import { arrowGeometry, arrowY, fmt, headerBox, layoutLadder, lostCrossPath, rowTop, STREAM_LABEL_SCALE, streamBox, timePosition } from './geometry';
+import { arrowGeometry, fmt, headerBox, layoutLadder, lostCrossPath, rowSpan, rowTop, STREAM_LABEL_SCALE, streamBox, streamLabelBaseline, streamLabelSlots, timePosition } from './geometry';
 import type { LadderModel, LadderRow, LadderTimeMode } from './model';
 import { arrowFlagsText, arrowLabel, formatClock, formatRowTime, icmpAnswerText, icmpNote, isLostArrow } from './model';
 
@@ -131,23 +131,18 @@ export function* ladderSvgPieces(model: LadderModel, opts: SvgLadderOptions = {}
 
   if (model.streams.length > 0) {
     yield nl('<g class="streams">');
-    // The label goes in the free strip below an arrow shaft (above the next row's label), in a smaller font: under
-    // the stream's start row, or the next row whose strip is still free between the same two columns (both
-    // directions of a call usually start together). An arrow in front gives the direction; <title> repeats it.
-    const used = new Set<string>();
-    for (const s of model.streams) {
+    // The label goes below the shaft of the stream's first row, in a smaller font, on its own line (the layout makes
+    // that row taller: see streamLabelSlots). An arrow in front gives the direction; <title> repeats it.
+    const slots = streamLabelSlots(model.streams);
+    for (let k = 0; k < model.streams.length; k++) {
+      const s = model.streams[k]!;
       const b = streamBox(layout, s);
-      const pair = `${Math.min(s.fromColumn, s.toColumn)}|${Math.max(s.fromColumn, s.toColumn)}`;
-      const last = Math.max(s.startRow, s.endRow);
-      let row = Math.max(0, Math.min(s.startRow, s.endRow));
-      while (row < last && used.has(`${pair}|${row}`)) row++;
-      used.add(`${pair}|${row}`);
       const arrow = s.toColumn > s.fromColumn ? '→ ' : s.toColumn < s.fromColumn ? '← ' : '';
       const data = s.streamIndex !== undefined ? ` data-stream="${s.streamIndex}"` : '';
       const text = escapeXml(arrow + s.label);
       yield nl(
         `<g class="stream"${data}><title>${text}</title><rect x="${fmt(b.x)}" y="${fmt(b.y)}" width="${fmt(b.width)}" height="${fmt(b.height)}"/>` +
-          `<text class="stream-label" x="${fmt(b.x + b.width / 2)}" y="${fmt(arrowY(layout, row) + layout.fontSize * 0.95)}" text-anchor="middle">${text}</text></g>`,
+          `<text class="stream-label" x="${fmt(b.x + b.width / 2)}" y="${fmt(streamLabelBaseline(layout, slots[k]!))}" text-anchor="middle">${text}</text></g>`,
       );
     }
     yield nl('</g>');
@@ -233,7 +228,7 @@ function renderRow(
   if (colorIndex !== undefined) {
     parts.push(
       `<rect class="call c${colorIndex % CALL_COLORS.length}" x="${fmt(layout.margin / 4)}" y="${fmt(rowTop(layout, row.index) + 2 * layout.zoom)}" ` +
-        `width="${fmt(3 * layout.zoom)}" height="${fmt(layout.rowHeight - 4 * layout.zoom)}"/>`,
+        `width="${fmt(3 * layout.zoom)}" height="${fmt(rowSpan(layout, row.index) - 4 * layout.zoom)}"/>`,
     );
   }
   if (timeMode !== 'none' && layout.timeColumnWidth > 0) {

@@ -74,11 +74,17 @@ describe('streams on the ladder', () => {
     ]);
     // Different start rows: each label under its own start row.
     expect(texts[1]![2]).toBeGreaterThan(texts[0]![2] as number);
-    // Call 1: both directions start after the ACK; the second label moves one row down instead of overlapping.
+    // Call 1: both directions start after the ACK; the second label goes on the next line of that (taller) row.
     const svg1 = renderLadderSvg(ladderOf(m, 0));
     const ys = [...svg1.matchAll(/<text class="stream-label" x="[^"]+" y="([^"]+)"/g)].map((x) => Number(x[1]));
     expect(ys.length).toBe(2);
-    expect(ys[1]! - ys[0]!).toBeCloseTo(28, 6);
+    expect(ys[1]! - ys[0]!).toBeCloseTo(12 * 0.8 * 1.3, 6);
+    // The row after it starts below both labels: its arrow label (baseline 0.45 font sizes above its shaft, at 0.7
+    // of the row) clears the second stream label by more than a font size.
+    const shafts = [...svg1.matchAll(/<path class="shaft" d="M[\d.]+,([\d.]+) H/g)].map((x) => Number(x[1]));
+    const next = shafts.find((y) => y > ys[1]!);
+    expect(next).toBeDefined();
+    expect(next! - 12 * 0.45 - 12 - ys[1]!).toBeGreaterThan(0);
   });
 });
 
