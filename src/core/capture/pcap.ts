@@ -15,7 +15,9 @@ export const LINKTYPE_MASK = 0x0000ffff;
  * Read a classic pcap from `ctx.cursor` (already positioned at file offset 0) and hand every record to
  * `ctx.onRecord`. Handles both byte orders, µs/ns magic and modified pcap (24-byte record headers).
  * Problems: `capture/truncated-header` (fatal), `capture/truncated-record` (last record cut; earlier ones kept),
- * `capture/bad-record-length` (fatal, reading stops), `capture/record-exceeds-snaplen` (warning, record kept),
+ * `capture/bad-record-length` (error: a record header that cannot be one; the damaged bytes are skipped up to the
+ * next two plausible record headers in a row, see findNextPcapRecord, and reading goes on, or stops when there is
+ * none; records before it are kept either way), `capture/record-exceeds-snaplen` (warning, record kept),
  * `capture/bad-timestamp` (fraction >= 1 s; normalised).
  */
 export async function readPcap(
@@ -56,6 +58,9 @@ export async function readPcap(
   let frame = ctx.records;
   let pos = 24;
   const size = cur.size;
+  /** Seconds of the last record read (-1: none yet): resynchronisation looks for records near that time. */
+  let lastSec = -1;
+  const check: PcapHeaderCheck = { le, hdrLen, snap: effectiveSnap, origMax: hardLimit, fracMax };
 
   for (;;) {
     if (ctx.isCancelled?.()) {
@@ -89,12 +94,6 @@ export async function readPcap(
         : ((b[p + 8]! << 24) | (b[p + 9]! << 16) | (b[p + 10]! << 8) | b[p + 11]!) >>> 0;
       if (incl > effectiveSnap) {
         if (incl > hardLimit || incl > MAX_RECORD_BYTES) {
-          ctx.fail(
-            'capture/bad-record-length',
-            `record ${frame + 1} claims ${incl} captured bytes (snaplen ${snaplen}); the file looks corrupt from here on, reading stops`,
-            frame + 1,
-            base + p,
-          );
           stop = true;
           break;
         }
@@ -127,6 +126,7 @@ export async function readPcap(
         frac %= fracMax;
       }
       frame++;
+      lastSec = sec;
       rec.frame = frame;
       rec.timeSec = sec;
       rec.timeNsec = frac * fracMul;
@@ -139,7 +139,28 @@ export async function readPcap(
     pos = base + p;
     ctx.records = frame;
     ctx.progress(pos);
-    if (stop) break;
+    if (ctx.cancelled) break;
+    if (stop) {
+      // A record header that cannot be one (damage, or two captures glued together): skip to the next plausible
+      // records instead of losing the rest of the file.
+      const head = `record ${frame + 1} claims ${incl} captured bytes (snaplen ${snaplen})`;
+      const next = await findNextPcapRecord(ctx, pos + 1, lastSec, check);
+      if (ctx.cancelled) break;
+      if (next < 0) {
+        ctx.problems.report('capture/bad-record-length', 'error', `${head}; no valid record follows, reading stops (earlier records are kept)`, frame + 1, pos);
+        pos = size;
+        break;
+      }
+      ctx.problems.report(
+        'capture/bad-record-length',
+        'error',
+        `${head}: ${next - pos} damaged bytes skipped, reading resumed at file offset ${next}; frames from there are numbered without the records the damaged bytes held`,
+        frame + 1,
+        pos,
+      );
+      pos = next;
+      continue;
+    }
     if (p + hdrLen <= n) {
       // The next record straddles the window end (or is bigger than a chunk): stitch it in.
       if (!(await cur.fill(pos, hdrLen + incl))) {
@@ -158,4 +179,60 @@ export async function readPcap(
   }
   ctx.records = frame;
   ctx.bytesRead = Math.min(pos, size);
+}
+
+/** What findNextPcapRecord accepts as a record header. */
+interface PcapHeaderCheck {
+  le: boolean;
+  hdrLen: number;
+  /** Most captured bytes (the snaplen, or Wireshark's standard maximum when it is 0). */
+  snap: number;
+  /** Most original bytes. */
+  origMax: number;
+  /** Timestamp fraction units per second. */
+  fracMax: number;
+}
+
+/** Seconds a record may lie before or after the time it is compared with, when resynchronising. */
+const RESYNC_WINDOW_SEC = 86400;
+
+/** Captured length of a plausible record header at b[q] (see findNextPcapRecord), else -1. `near`: -1 = any time. */
+function plausibleRecord(b: Uint8Array, q: number, c: PcapHeaderCheck, near: number): number {
+  const sec = u32(b, q, c.le);
+  const incl = u32(b, q + 8, c.le);
+  if (incl === 0 || incl > c.snap) return -1;
+  const orig = u32(b, q + 12, c.le);
+  if (orig < incl || orig > c.origMax || u32(b, q + 4, c.le) >= c.fracMax) return -1;
+  if (near >= 0 && (sec + RESYNC_WINDOW_SEC < near || sec > near + RESYNC_WINDOW_SEC)) return -1;
+  return incl;
+}
+
+/**
+ * File offset of the first record header at or after `from` that is plausible (captured length 1..snaplen, original
+ * length >= captured length, sub-second part < 1 s, time within a day of `lastSec` when >= 0) and is followed by
+ * another plausible one within a day of it, or ends exactly at the end of the file; -1 when there is none (or the
+ * import is cancelled). Scans byte by byte through the cursor, reading ahead in whole chunks.
+ */
+async function findNextPcapRecord(ctx: ReadContext, from: number, lastSec: number, c: PcapHeaderCheck): Promise<number> {
+  const cur = ctx.cursor;
+  const size = cur.size;
+  const hdr = c.hdrLen;
+  // Make the window cover [q, q + len) (false: the file ends first). Whole chunks, so that stepping q does not stitch.
+  const cover = async (q: number, len: number): Promise<boolean> =>
+    (q >= cur.base && q + len <= cur.base + cur.buf.length) || cur.fill(q, Math.max(len, Math.min(cur.chunkSize, size - q)));
+  for (let q = from; q + hdr <= size; q++) {
+    if (!(await cover(q, hdr))) return -1;
+    if (q === from || (q & 0xfffff) === 0) {
+      if (ctx.isCancelled?.()) return ((ctx.cancelled = true), -1);
+      ctx.progress(q);
+    }
+    const incl = plausibleRecord(cur.buf, q - cur.base, c, lastSec);
+    if (incl < 0) continue;
+    const after = q + hdr + incl;
+    if (after === size) return q;
+    if (after + hdr > size || !(await cover(q, after + hdr - q))) continue;
+    const sec = u32(cur.buf, q - cur.base, c.le);
+    if (plausibleRecord(cur.buf, after - cur.base, c, sec) >= 0) return q;
+  }
+  return -1;
 }

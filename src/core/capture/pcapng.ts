@@ -139,7 +139,9 @@ const utf8 = new TextDecoder('utf-8');
  * Read a pcapng file from `ctx.cursor` and hand each packet record (EPB, SPB, OPB) to `ctx.onRecord`.
  * `CaptureRecord.interfaceId` is the global interface index (position in `ctx.interfaces`), counted across
  * sections, as Wireshark's frame.interface_id. Problems: `capture/truncated-record`, `capture/truncated-block`,
- * `capture/bad-block-length` (fatal), `capture/bad-section-header` (fatal), `capture/unsupported-version` (fatal),
+ * `capture/bad-block-length` (error: a block header that cannot be one, mid-file; the damaged bytes are skipped up to
+ * the next two plausible blocks in a row, see findNextPcapngBlock, or reading stops when there are none; earlier
+ * records are kept either way), `capture/bad-section-header` (fatal), `capture/unsupported-version` (fatal),
  * `capture/bad-block` (block skipped), `capture/unknown-interface`, `capture/bad-option`,
  * `capture/block-length-mismatch`.
  */
@@ -306,6 +308,8 @@ export async function readPcapng(ctx: ReadContext, first: { littleEndian: boolea
     const n = b.length;
     let p = pos - base;
     let stop = false;
+    /** Why the block at p cannot be one (stop without a fatal problem: resynchronise). */
+    let damaged: string | undefined;
     let len = 0;
     let type = 0;
     while (p + 12 <= n) {
@@ -315,20 +319,20 @@ export async function readPcapng(ctx: ReadContext, first: { littleEndian: boolea
         const bom = u32(b, p + 8, true);
         if (bom === BYTE_ORDER_MAGIC) le = true;
         else if (u32(b, p + 8, false) === BYTE_ORDER_MAGIC) le = false;
-        else {
+        else if (base + p === 0) {
           ctx.fail('capture/bad-section-header', 'section header block with an invalid byte-order magic; reading stops', undefined, base + p);
+          stop = true;
+          break;
+        } else {
+          // Mid-file: damage that happens to look like a section header. Resynchronise below.
+          damaged = `block of type 0x${type.toString(16)} has no valid byte-order magic`;
           stop = true;
           break;
         }
       }
       len = u32(b, p + 4, le);
       if (len < 12 || (len & 3) !== 0 || len > MAX_RECORD_BYTES) {
-        ctx.fail(
-          'capture/bad-block-length',
-          `block of type 0x${type.toString(16)} has an impossible length ${len}; the file looks corrupt from here on, reading stops`,
-          undefined,
-          base + p,
-        );
+        damaged = `block of type 0x${type.toString(16)} has an impossible length ${len}`;
         stop = true;
         break;
       }
@@ -358,6 +362,25 @@ export async function readPcapng(ctx: ReadContext, first: { littleEndian: boolea
     pos = base + p;
     ctx.records = frame;
     ctx.progress(pos);
+    if (damaged !== undefined) {
+      // Damage mid-file: skip to the next plausible blocks instead of losing the rest of the file.
+      const next = await findNextPcapngBlock(ctx, pos + 1, le, ifs.length);
+      if (ctx.cancelled) break;
+      if (next < 0) {
+        problems.report('capture/bad-block-length', 'error', `${damaged}; no valid block follows, reading stops (earlier records are kept)`, frame + 1, pos);
+        pos = size;
+        break;
+      }
+      problems.report(
+        'capture/bad-block-length',
+        'error',
+        `${damaged}: ${next - pos} damaged bytes skipped, reading resumed at file offset ${next}; frames from there are numbered without the records the damaged bytes held`,
+        frame + 1,
+        pos,
+      );
+      pos = next;
+      continue;
+    }
     if (stop) break;
     if (p + 12 <= n) {
       if (!(await cur.fill(pos, len))) {
@@ -377,4 +400,50 @@ export async function readPcapng(ctx: ReadContext, first: { littleEndian: boolea
   }
   ctx.records = frame;
   ctx.bytesRead = Math.min(pos, size);
+}
+
+/** Block types findNextPcapngBlock accepts (draft-ietf-opsawg-pcapng §10.1: the defined ones, and custom blocks). */
+const KNOWN_BLOCK_TYPES = new Set([BT_SHB, BT_IDB, BT_OPB, BT_SPB, 4, 5, BT_EPB, 9, BT_DSB, 0x00000bad, 0x40000bad]);
+/** Largest block resynchronisation takes for one: a packet of Wireshark's maximum size with room for options. */
+const RESYNC_MAX_BLOCK = 262144 + 4096;
+
+/** Length of a plausible block at b[q] (known type, length 12.. with the same trailer), else -1. */
+function plausibleBlock(b: Uint8Array, q: number, n: number, le: boolean, interfaces: number): number {
+  if (q + 12 > n) return -1;
+  const type = u32(b, q, le);
+  if (!KNOWN_BLOCK_TYPES.has(type)) return -1;
+  const len = u32(b, q + 4, le);
+  if (len < 12 || (len & 3) !== 0 || len > RESYNC_MAX_BLOCK || q + len > n) return -1;
+  if (u32(b, q + len - 4, le) !== len) return -1;
+  if (type === BT_SHB) return u32(b, q + 8, le) === BYTE_ORDER_MAGIC ? len : -1;
+  if (type === BT_EPB) return len >= 32 && u32(b, q + 8, le) < interfaces && 32 + u32(b, q + 20, le) <= len ? len : -1;
+  return len;
+}
+
+/**
+ * File offset of the first block at or after `from` that is plausible (a known block type, a length of 12 or more,
+ * a multiple of 4, repeated in its trailer; an EPB names a described interface and its packet fits) and is followed by
+ * another plausible block or ends exactly at the end of the file; -1 when there is none (or the import is
+ * cancelled). Byte by byte (damage need not keep 4-byte alignment), through the cursor in whole chunks.
+ */
+async function findNextPcapngBlock(ctx: ReadContext, from: number, le: boolean, interfaces: number): Promise<number> {
+  const cur = ctx.cursor;
+  const size = cur.size;
+  for (let q = from; q + 12 <= size; q++) {
+    // The window covers the candidate and the block after it, up to the largest block considered.
+    const need = Math.min(size - q, 2 * RESYNC_MAX_BLOCK);
+    if (q < cur.base || q + need > cur.base + cur.buf.length) {
+      if (!(await cur.fill(q, Math.max(need, Math.min(cur.chunkSize, size - q))))) return -1;
+    }
+    if (q === from || (q & 0xfffff) === 0) {
+      if (ctx.isCancelled?.()) return ((ctx.cancelled = true), -1);
+      ctx.progress(q);
+    }
+    const b = cur.buf;
+    const at = q - cur.base;
+    const len = plausibleBlock(b, at, b.length, le, interfaces);
+    if (len < 0) continue;
+    if (q + len === size || plausibleBlock(b, at + len, b.length, le, interfaces) >= 0) return q;
+  }
+  return -1;
 }

@@ -31,7 +31,10 @@ export interface CaptureReadResult {
   interfaces: CaptureInterface[];
   /** Bytes of the file consumed (== size on a clean read). */
   bytesRead: number;
-  /** Set when the file is not a readable capture, or reading had to stop early on corruption (also reported to problems). */
+  /**
+   * Set when the file is not a readable capture: not pcap/pcapng, or a header that stops reading before any record
+   * (also reported to problems). Damage after records were read is only a problem: those records are kept.
+   */
   fatal?: CaptureProblem;
   cancelled: boolean;
 }
@@ -60,7 +63,7 @@ export interface ReadContext {
  * only during the callback (copy to keep). The file is read in `chunkSize` pieces; records spanning chunk ends and
  * records bigger than a chunk are handled. Never throws on bad input (rejects only when the source's read does):
  * anything that is not a capture gives `format: 'unknown'`, no records and `fatal`; damage mid-file is reported
- * to `problems` and everything before it is kept.
+ * to `problems`, everything before it is kept, and reading resumes at the next plausible records when there are any.
  */
 export async function readCapture(
   source: ByteSource,
@@ -116,6 +119,6 @@ export async function readCapture(
     bytesRead: ctx.bytesRead,
     cancelled: ctx.cancelled,
   };
-  if (ctx.fatal) result.fatal = ctx.fatal;
+  if (ctx.fatal && ctx.records === 0) result.fatal = ctx.fatal;
   return result;
 }

@@ -190,15 +190,46 @@ describe('pcap', () => {
     expect(problems.count('capture/truncated-record')).toBe(1);
   });
 
-  it('stops safely on an absurd record length', async () => {
-    const bytes = writePcap(frames(3).map((data) => ({ data })));
+  it('skips a record with an absurd length and reads on from the next plausible record', async () => {
+    const d = frames(3);
+    const bytes = writePcap(d.map((data) => ({ data })));
     const v = new DataView(bytes.buffer);
     const second = 24 + 16 + 100;
     v.setUint32(second + 8, 0x7fffffff, true);
-    const { result, problems } = await readAll(bytes);
-    expect(result.records).toBe(1);
-    expect(result.fatal?.code).toBe('capture/bad-record-length');
-    expect(problems.count('capture/bad-record-length')).toBe(1);
+    for (const chunkSize of [64, 100, 4096]) {
+      const { recs, result, problems } = await readAll(bytes, { chunkSize });
+      expect(result.fatal).toBeUndefined();
+      expect(recs.map((r) => r.data)).toEqual([[...d[0]!], [...d[2]!]]);
+      expect(recs.map((r) => r.frame)).toEqual([1, 2]);
+      const p = problems.summaries().find((x) => x.code === 'capture/bad-record-length');
+      expect(p?.severity).toBe('error');
+      expect(p?.examples[0]?.message).toContain(`${16 + 101} damaged bytes skipped, reading resumed at file offset ${second + 16 + 101}`);
+    }
+  });
+
+  it('skips garbage between records that reads as an absurd record header, whatever its length', async () => {
+    const d = frames(4);
+    const clean = writePcap(d.map((data) => ({ data })));
+    const cut = 24 + 16 + 100 + 16 + 101;
+    for (const n of [16, 37, 300]) {
+      const garbage = new Uint8Array(n).fill(0xff);
+      const bytes = concat(clean.subarray(0, cut), garbage, clean.subarray(cut));
+      const { recs, result, problems } = await readAll(bytes, { chunkSize: 128 });
+      expect(result.fatal).toBeUndefined();
+      expect(recs.map((r) => r.data.length)).toEqual(d.map((x) => x.length));
+      expect(problems.count('capture/bad-record-length')).toBe(1);
+      expect(recs[2]!.fileOffset).toBe(cut + n + 16);
+    }
+  });
+
+  it('keeps the records before damage that nothing plausible follows, without failing the file', async () => {
+    const bytes = writePcap(frames(3).map((data) => ({ data })));
+    const second = 24 + 16 + 100;
+    new DataView(bytes.buffer).setUint32(second + 8, 0x7fffffff, true);
+    const { recs, result, problems } = await readAll(bytes.subarray(0, second + 40));
+    expect(result.fatal).toBeUndefined();
+    expect(recs.length).toBe(1);
+    expect(problems.summaries().find((x) => x.code === 'capture/bad-record-length')?.examples[0]?.message).toContain('no valid record follows, reading stops');
   });
 
   it('warns on records above a small snaplen but keeps them', async () => {
@@ -372,16 +403,33 @@ describe('pcapng', () => {
     }
   });
 
-  it('stops on a corrupt block length', async () => {
-    const bytes = writePcapng(frames(3).map((data) => ({ data })));
+  it('skips a block with a corrupt length and reads on from the next plausible block', async () => {
+    const d = frames(3);
+    const bytes = writePcapng(d.map((data) => ({ data })));
     // second EPB: SHB(28) + IDB(20) + EPB1
     const epb1 = 28 + 20;
     const len1 = new DataView(bytes.buffer).getUint32(epb1 + 4, true);
     new DataView(bytes.buffer).setUint32(epb1 + len1 + 4, 7, true);
-    const { result, problems } = await readAll(bytes);
-    expect(result.records).toBe(1);
-    expect(result.fatal?.code).toBe('capture/bad-block-length');
+    const { recs, result, problems } = await readAll(bytes);
+    expect(result.fatal).toBeUndefined();
+    expect(recs.map((r) => r.data)).toEqual([[...d[0]!], [...d[2]!]]);
     expect(problems.count('capture/bad-block-length')).toBe(1);
+    expect(problems.summaries().find((x) => x.code === 'capture/bad-block-length')?.severity).toBe('error');
+  });
+
+  it('skips garbage between blocks, also when it breaks the 4-byte alignment', async () => {
+    const d = frames(4);
+    const clean = writePcapng(d.map((data) => ({ data })));
+    const v = new DataView(clean.buffer);
+    const epb1 = 28 + 20;
+    const cut = epb1 + v.getUint32(epb1 + 4, true);
+    for (const n of [3, 8, 45]) {
+      const garbage = Uint8Array.from({ length: n }, (_, i) => (i * 53 + 17) & 0xff);
+      const { recs, result, problems } = await readAll(concat(clean.subarray(0, cut), garbage, clean.subarray(cut)), { chunkSize: 96 });
+      expect(result.fatal).toBeUndefined();
+      expect(recs.map((r) => r.data)).toEqual(d.map((x) => [...x]));
+      expect(problems.count('capture/bad-block-length')).toBe(1);
+    }
   });
 
   it('refuses an unsupported section version and a pcap cut inside its file header', async () => {
