@@ -24,6 +24,11 @@ export interface CaptureLintOptions {
    * RTP) is still read from the whole capture. Default: every call.
    */
   calls?: ReadonlySet<number>;
+  /**
+   * The evidence an earlier run on the same model used (lintCaptureStream's `evidence`): taken as it is, without a
+   * pass over the capture. Linting some calls again this way gives exactly their findings of the earlier run.
+   */
+  evidence?: CaptureEvidence;
 }
 
 export interface CaptureLintResult {
@@ -130,7 +135,8 @@ export async function lintCapture(model: CaptureModelLike, settings: LintSetting
 }
 
 /**
- * lintCapture a batch of calls at a time: `stats` at once (after the evidence pass), then the findings and verdicts
+ * lintCapture a batch of calls at a time: `stats` and the `evidence` used (for CaptureLintOptions.evidence) at once
+ * (after the evidence pass), then the findings and verdicts
  * of each batch while `batches` is iterated, so a report can be written as the lint goes and a capture's hundreds of
  * thousands of findings are never all held. The batches concatenated are lintCapture's result.
  */
@@ -138,7 +144,7 @@ export async function lintCaptureStream(
   model: CaptureModelLike,
   settings: LintSettings = DEFAULT_LINT_SETTINGS,
   opts: CaptureLintOptions = {},
-): Promise<{ stats: CaptureLintResult['stats']; batches: AsyncIterable<CaptureLintBatch> }> {
+): Promise<{ stats: CaptureLintResult['stats']; evidence: CaptureEvidence; batches: AsyncIterable<CaptureLintBatch> }> {
   const rules = captureRules().filter((r) => configuredSeverity(r.id, settings) !== 'off');
   const haveStreams = model.streams !== undefined;
   const part = partitionCalls(model);
@@ -149,13 +155,18 @@ export async function lintCaptureStream(
     part.sameHostCalls = selected - part.relevant.length;
   }
   const stats: CaptureLintResult['stats'] = { calls: part.relevant.length, sameHostCalls: part.sameHostCalls, evidenceScanned: false, rtp: haveStreams ? 'import' : 'none' };
-  if (rules.length === 0 || part.relevant.length === 0) return { stats, batches: noBatches() };
+  if (rules.length === 0 || part.relevant.length === 0) return { stats, evidence: opts.evidence ?? NO_EVIDENCE, batches: noBatches() };
 
   let evidence: CaptureEvidence = NO_EVIDENCE;
   if ((opts.evidenceScan ?? 'auto') !== 'never' && haveStreams && model.evidence !== undefined) {
     // Collected by the import itself (ImportOptions.natEvidence): no second pass over the capture.
     evidence = model.evidence;
     stats.evidenceScanned = true;
+  } else if (opts.evidence !== undefined) {
+    // From an earlier run over the same model.
+    evidence = opts.evidence;
+    stats.evidenceScanned = evidence.scanned;
+    if (!haveStreams && evidence.streams !== undefined) stats.rtp = 'scan';
   } else if ((opts.evidenceScan ?? 'auto') !== 'never') {
     try {
       const sdps = haveStreams ? undefined : await sdpsToRegister(model, part.relevant);
@@ -169,7 +180,7 @@ export async function lintCaptureStream(
   const streams: readonly CaptureStream[] = model.streams ?? evidence.streams ?? [];
   const indexes = CaptureIndexes.forModel(model, streams, evidence, part.lastTime);
   const addr = new AddressBook(settings);
-  return { stats, batches: lintBatches(model, settings, opts, rules, part.relevant, indexes, addr) };
+  return { stats, evidence, batches: lintBatches(model, settings, opts, rules, part.relevant, indexes, addr) };
 }
 
 async function* noBatches(): AsyncGenerator<CaptureLintBatch> {}

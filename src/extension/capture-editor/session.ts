@@ -67,6 +67,8 @@ export interface CaptureSessionOptions {
   lintSettings?: LintSettings;
   /** Opens a URL in the browser (vscode.env.openExternal); called only with rule reference URLs. */
   openExternal?: (url: string) => PromiseLike<boolean> | boolean;
+  /** NAT findings kept whole at most; beyond, a call's findings are made again when shown (default KEEP_FINDINGS). */
+  keepFindings?: number;
 }
 
 interface LadderEntry {
@@ -95,7 +97,7 @@ export class CaptureSession {
     private readonly runCommand: CommandRunner = async () => ({ done: false, message: 'commands are not available here' }),
     private readonly options: CaptureSessionOptions = {},
   ) {
-    this.nat = new NatAnalysis(options.lintSettings ?? DEFAULT_LINT_SETTINGS, () => this.emit());
+    this.nat = new NatAnalysis(options.lintSettings ?? DEFAULT_LINT_SETTINGS, () => this.emit(), options.keepFindings);
   }
 
   /**
@@ -268,7 +270,8 @@ export class CaptureSession {
     const m = this.model;
     const st = m && Number.isInteger(streamIndex) ? m.streams[streamIndex] : undefined;
     if (!m || !st) throw new Error(`no RTP stream ${streamIndex}`);
-    return streamDetail(m, st, this.nat.streamFindings(streamIndex).map((f) => ({ ruleId: f.ruleId, severity: f.severity, message: f.message })));
+    const findings = await this.nat.streamFindings(streamIndex);
+    return streamDetail(m, st, findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, message: f.message })));
   }
 
   private ladderEntry(callIndexesIn: readonly number[], columns: LadderColumnsOption): Promise<LadderEntry> {

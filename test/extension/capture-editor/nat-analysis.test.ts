@@ -3,8 +3,8 @@
 // stream detail (SDP declared vs observed), ladderRowOf, openExternal (rule references only), lint settings, status.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { importCapture, lintCapture, memoryByteSource, type ByteSource, type CaptureModel } from '../../../src/core/index';
-import { answerFindings, captureLintSettings, indexFindings, isRuleReferenceUrl, MAX_FINDINGS, natStatusText, refTitle } from '../../../src/extension/capture-editor/nat-analysis';
+import { importCapture, lintCapture, lintCaptureStream, memoryByteSource, type ByteSource, type CaptureModel } from '../../../src/core/index';
+import { answerFindings, captureLintSettings, FindingIndexer, indexFindings, isRuleReferenceUrl, MAX_FINDINGS, natStatusText, refTitle } from '../../../src/extension/capture-editor/nat-analysis';
 import { CaptureSession } from '../../../src/extension/capture-editor/session';
 import type { NatSummary } from '../../../src/protocol/webview';
 import { pcapOf } from '../../helpers/pcap-writer';
@@ -125,17 +125,59 @@ describe('NAT analysis in the capture session (lab capture 02-call-private-sdp-p
     const { model } = await labSession();
     const lint = await lintCapture(model, captureLintSettings({}));
     const indexed = indexFindings(model, lint.findings, lint.verdicts);
-    const full = answerFindings(indexed, {});
+    const full = await answerFindings(indexed, {});
     expect(full.total).toBe(13);
     expect(full.findings).toHaveLength(13);
     for (const limit of [1, 3, 12]) {
-      const cut = answerFindings(indexed, {}, limit);
+      const cut = await answerFindings(indexed, {}, limit);
       expect(cut.total).toBe(13);
       expect(cut.findings).toEqual(full.findings.slice(0, limit));
       expect(cut.verdicts).toEqual(full.verdicts.slice(0, limit));
     }
     // Views are made on each answer, from the findings kept per call.
-    expect(answerFindings(indexed, { callIndexes: [1] }).findings).toEqual(full.findings.filter((f) => f.callIndex === 1));
+    expect((await answerFindings(indexed, { callIndexes: [1] })).findings).toEqual(full.findings.filter((f) => f.callIndex === 1));
+  });
+
+  it('keeps only counts and markers past keepFindings, and makes the same findings again when asked', async () => {
+    const { s: kept, model } = await labSession();
+    const { s: lean } = await labSession({ keepFindings: 2 });
+    const h1 = kept.handlers();
+    const h2 = lean.handlers();
+    const all = await h1.getFindings({});
+    expect(all.total).toBe(13);
+    expect(await h2.getFindings({})).toEqual(all);
+    for (const c of model.calls) expect(await h2.getFindings({ callIndexes: [c.index] })).toEqual(await h1.getFindings({ callIndexes: [c.index] }));
+    expect(await h2.getFindings({ verdictsOnly: true })).toEqual(await h1.getFindings({ verdictsOnly: true }));
+    for (const st of model.streams) expect(await h2.getStream({ streamIndex: st.index })).toEqual(await h1.getStream({ streamIndex: st.index }));
+    expect(model.streams.some((st) => kept.summary().nat.findings > 0 && st.callIndex === 1)).toBe(true);
+    const page = { callIndexes: [1], from: 0, count: 100, columns: 'endpoint' as const };
+    expect(await h2.getLadder(page)).toEqual(await h1.getLadder(page));
+    expect(lean.summary().nat).toEqual(kept.summary().nat);
+  });
+
+  it('FindingIndexer: linting calls again with the run\'s evidence gives the findings it kept, on every lab capture', async () => {
+    const { readdirSync } = await import('node:fs');
+    const dir = 'samples/captures/lab';
+    let compared = 0;
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.pcap'))) {
+      const model = await importCapture(memoryByteSource(new Uint8Array(readFileSync(`${dir}/${f}`))));
+      const settings = captureLintSettings({});
+      const run = await lintCaptureStream(model, settings);
+      const keep = new FindingIndexer(model);
+      const lean = new FindingIndexer(model, async (calls) => (await lintCapture(model, settings, { calls, evidence: run.evidence })).findings, 0);
+      for await (const b of run.batches) {
+        keep.add(b.findings, b.verdicts);
+        lean.add(b.findings, b.verdicts);
+      }
+      const a = keep.finish();
+      const b = lean.finish();
+      expect([a.kept, b.kept]).toEqual([true, a.counts.findings === 0]);
+      const calls = model.calls.map((c) => c.index);
+      expect(await b.findingsOf(calls)).toEqual(await a.findingsOf(calls));
+      for (const st of model.streams) expect(await b.streamFindings(st.index)).toEqual(await a.streamFindings(st.index));
+      compared += a.counts.findings;
+    }
+    expect(compared).toBeGreaterThan(20);
   });
 
   it('getLadder: the RTP streams of the selected calls, markers on arrows and streams', async () => {
