@@ -60,7 +60,7 @@ export async function readPcap(
   const size = cur.size;
   /** Seconds of the last record read (-1: none yet): resynchronisation looks for records near that time. */
   let lastSec = -1;
-  const check: PcapHeaderCheck = { le, hdrLen, snap: effectiveSnap, origMax: hardLimit, fracMax };
+  const check: PcapHeaderCheck = { le, hdrLen, snap: Math.min(effectiveSnap, RESYNC_MAX_RECORD), origMax: hardLimit, fracMax };
 
   for (;;) {
     if (ctx.isCancelled?.()) {
@@ -185,7 +185,7 @@ export async function readPcap(
 interface PcapHeaderCheck {
   le: boolean;
   hdrLen: number;
-  /** Most captured bytes (the snaplen, or Wireshark's standard maximum when it is 0). */
+  /** Most captured bytes (the snaplen, or Wireshark's standard maximum when it is 0; at most RESYNC_MAX_RECORD). */
   snap: number;
   /** Most original bytes. */
   origMax: number;
@@ -193,6 +193,8 @@ interface PcapHeaderCheck {
   fracMax: number;
 }
 
+/** Largest record resynchronisation takes for one (a file's snaplen may be absurd; this bounds its window). */
+const RESYNC_MAX_RECORD = 1 << 20;
 /** Seconds a record may lie before or after the time it is compared with, when resynchronising. */
 const RESYNC_WINDOW_SEC = 86400;
 
@@ -217,22 +219,30 @@ async function findNextPcapRecord(ctx: ReadContext, from: number, lastSec: numbe
   const cur = ctx.cursor;
   const size = cur.size;
   const hdr = c.hdrLen;
-  // Make the window cover [q, q + len) (false: the file ends first). Whole chunks, so that stepping q does not stitch.
-  const cover = async (q: number, len: number): Promise<boolean> =>
-    (q >= cur.base && q + len <= cur.base + cur.buf.length) || cur.fill(q, Math.max(len, Math.min(cur.chunkSize, size - q)));
-  for (let q = from; q + hdr <= size; q++) {
-    if (!(await cover(q, hdr))) return -1;
-    if (q === from || (q & 0xfffff) === 0) {
-      if (ctx.isCancelled?.()) return ((ctx.cancelled = true), -1);
-      ctx.progress(q);
+  let q = from;
+  while (q + hdr <= size) {
+    // A window from q: whole chunks (at least a header, the largest record and the header after it when the file
+    // has them), so that the candidates are checked synchronously and only the window change waits.
+    const want = Math.min(size - q, Math.max(cur.chunkSize, 2 * hdr + c.snap));
+    if (!(q >= cur.base && q + want <= cur.base + cur.buf.length) && !(await cur.fill(q, want))) return -1;
+    if (ctx.isCancelled?.()) return ((ctx.cancelled = true), -1);
+    ctx.progress(q);
+    const b = cur.buf;
+    const base = cur.base;
+    const n = b.length;
+    // Candidates whose chain check fits the window (or reaches the end of the file) are decided here.
+    const last = base + n === size ? n - hdr : n - (2 * hdr + c.snap);
+    let at = q - base;
+    for (; at <= last; at++) {
+      const incl = plausibleRecord(b, at, c, lastSec);
+      if (incl < 0) continue;
+      const after = at + hdr + incl;
+      if (base + after === size) return base + at;
+      if (after + hdr > n) continue; // runs past the end of the file
+      if (plausibleRecord(b, after, c, u32(b, at, c.le)) >= 0) return base + at;
     }
-    const incl = plausibleRecord(cur.buf, q - cur.base, c, lastSec);
-    if (incl < 0) continue;
-    const after = q + hdr + incl;
-    if (after === size) return q;
-    if (after + hdr > size || !(await cover(q, after + hdr - q))) continue;
-    const sec = u32(cur.buf, q - cur.base, c.le);
-    if (plausibleRecord(cur.buf, after - cur.base, c, sec) >= 0) return q;
+    if (base + n === size) return -1;
+    q = base + at;
   }
   return -1;
 }

@@ -429,21 +429,26 @@ function plausibleBlock(b: Uint8Array, q: number, n: number, le: boolean, interf
 async function findNextPcapngBlock(ctx: ReadContext, from: number, le: boolean, interfaces: number): Promise<number> {
   const cur = ctx.cursor;
   const size = cur.size;
-  for (let q = from; q + 12 <= size; q++) {
-    // The window covers the candidate and the block after it, up to the largest block considered.
-    const need = Math.min(size - q, 2 * RESYNC_MAX_BLOCK);
-    if (q < cur.base || q + need > cur.base + cur.buf.length) {
-      if (!(await cur.fill(q, Math.max(need, Math.min(cur.chunkSize, size - q))))) return -1;
-    }
-    if (q === from || (q & 0xfffff) === 0) {
-      if (ctx.isCancelled?.()) return ((ctx.cancelled = true), -1);
-      ctx.progress(q);
-    }
+  let q = from;
+  while (q + 12 <= size) {
+    // A window from q covering the candidate and the block after it, up to the largest block considered, so that the
+    // candidates are checked synchronously and only the window change waits.
+    const want = Math.min(size - q, Math.max(cur.chunkSize, 2 * RESYNC_MAX_BLOCK));
+    if (!(q >= cur.base && q + want <= cur.base + cur.buf.length) && !(await cur.fill(q, want))) return -1;
+    if (ctx.isCancelled?.()) return ((ctx.cancelled = true), -1);
+    ctx.progress(q);
     const b = cur.buf;
-    const at = q - cur.base;
-    const len = plausibleBlock(b, at, b.length, le, interfaces);
-    if (len < 0) continue;
-    if (q + len === size || plausibleBlock(b, at + len, b.length, le, interfaces) >= 0) return q;
+    const base = cur.base;
+    const n = b.length;
+    const last = base + n === size ? n - 12 : n - 2 * RESYNC_MAX_BLOCK;
+    let at = q - base;
+    for (; at <= last; at++) {
+      const len = plausibleBlock(b, at, n, le, interfaces);
+      if (len < 0) continue;
+      if (base + at + len === size || plausibleBlock(b, at + len, n, le, interfaces) >= 0) return base + at;
+    }
+    if (base + n === size) return -1;
+    q = base + at;
   }
   return -1;
 }
