@@ -221,9 +221,10 @@ async function findNextPcapRecord(ctx: ReadContext, from: number, lastSec: numbe
   const hdr = c.hdrLen;
   let q = from;
   while (q + hdr <= size) {
-    // A window from q: whole chunks (at least a header, the largest record and the header after it when the file
-    // has them), so that the candidates are checked synchronously and only the window change waits.
-    const want = Math.min(size - q, Math.max(cur.chunkSize, 2 * hdr + c.snap));
+    // A window from q: whole chunks, and four times what a candidate needs (its header, the largest record and the
+    // header after it), so that most of it is candidates checked synchronously and only the window change waits.
+    const margin = 2 * hdr + c.snap;
+    const want = Math.min(size - q, Math.max(cur.chunkSize, 4 * margin));
     if (!(q >= cur.base && q + want <= cur.base + cur.buf.length) && !(await cur.fill(q, want))) return -1;
     if (ctx.isCancelled?.()) return ((ctx.cancelled = true), -1);
     ctx.progress(q);
@@ -231,7 +232,7 @@ async function findNextPcapRecord(ctx: ReadContext, from: number, lastSec: numbe
     const base = cur.base;
     const n = b.length;
     // Candidates whose chain check fits the window (or reaches the end of the file) are decided here.
-    const last = base + n === size ? n - hdr : n - (2 * hdr + c.snap);
+    const last = base + n === size ? n - hdr : n - margin;
     let at = q - base;
     for (; at <= last; at++) {
       const incl = plausibleRecord(b, at, c, lastSec);

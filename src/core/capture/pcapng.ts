@@ -431,9 +431,10 @@ async function findNextPcapngBlock(ctx: ReadContext, from: number, le: boolean, 
   const size = cur.size;
   let q = from;
   while (q + 12 <= size) {
-    // A window from q covering the candidate and the block after it, up to the largest block considered, so that the
-    // candidates are checked synchronously and only the window change waits.
-    const want = Math.min(size - q, Math.max(cur.chunkSize, 2 * RESYNC_MAX_BLOCK));
+    // A window from q: whole chunks, and four times what a candidate needs (it and the block after it, up to the
+    // largest block considered), so that most of it is candidates checked synchronously and only the window change
+    // waits.
+    const want = Math.min(size - q, Math.max(cur.chunkSize, 8 * RESYNC_MAX_BLOCK));
     if (!(q >= cur.base && q + want <= cur.base + cur.buf.length) && !(await cur.fill(q, want))) return -1;
     if (ctx.isCancelled?.()) return ((ctx.cancelled = true), -1);
     ctx.progress(q);

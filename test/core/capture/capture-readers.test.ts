@@ -222,6 +222,20 @@ describe('pcap', () => {
     }
   });
 
+  it('skips damaged bytes spanning many read windows', async () => {
+    const d = frames(4);
+    const clean = writePcap(d.map((data) => ({ data })), { snaplen: 256 });
+    const cut = 24 + 16 + 100 + 16 + 101;
+    // 0xff garbage never reads as a plausible header; the resync reads it in windows of max(chunk, 2 headers + snaplen).
+    const bytes = concat(clean.subarray(0, cut), new Uint8Array(200_000).fill(0xff), clean.subarray(cut));
+    for (const chunkSize of [4096, 65536]) {
+      const { recs, result, problems } = await readAll(bytes, { chunkSize });
+      expect(result.fatal).toBeUndefined();
+      expect(recs.map((r) => r.data.length)).toEqual(d.map((x) => x.length));
+      expect(problems.summaries().find((x) => x.code === 'capture/bad-record-length')?.examples[0]?.message).toContain('200000 damaged bytes skipped');
+    }
+  });
+
   it('keeps the records before damage that nothing plausible follows, without failing the file', async () => {
     const bytes = writePcap(frames(3).map((data) => ({ data })));
     const second = 24 + 16 + 100;
@@ -415,6 +429,17 @@ describe('pcapng', () => {
     expect(recs.map((r) => r.data)).toEqual([[...d[0]!], [...d[2]!]]);
     expect(problems.count('capture/bad-block-length')).toBe(1);
     expect(problems.summaries().find((x) => x.code === 'capture/bad-block-length')?.severity).toBe('error');
+  });
+
+  it('skips damaged bytes spanning several resynchronisation windows (pcapng)', async () => {
+    const d = frames(3);
+    const clean = writePcapng(d.map((data) => ({ data })));
+    const epb1 = 28 + 20;
+    const cut = epb1 + new DataView(clean.buffer).getUint32(epb1 + 4, true);
+    const { recs, result, problems } = await readAll(concat(clean.subarray(0, cut), new Uint8Array(1_300_001).fill(0xee), clean.subarray(cut)), { chunkSize: 4096 });
+    expect(result.fatal).toBeUndefined();
+    expect(recs.map((r) => r.data)).toEqual(d.map((x) => [...x]));
+    expect(problems.summaries().find((x) => x.code === 'capture/bad-block-length')?.examples[0]?.message).toContain('1300001 damaged bytes skipped');
   });
 
   it('skips garbage between blocks, also when it breaks the 4-byte alignment', async () => {
