@@ -15,6 +15,7 @@ import { registerCodeActions, FIX_ALL_KIND } from './features/code-actions';
 import { COMPLETION_TRIGGERS, registerCompletion } from './features/completion';
 import { registerDiagnostics } from './features/diagnostics';
 import { registerHover } from './features/hover';
+import { registerNavigation } from './features/navigation';
 import { registerOutline } from './features/outline';
 import { registerSemanticTokens, SEMANTIC_TOKENS_LEGEND } from './features/semantic-tokens';
 import { registerTraceLadder } from './features/trace-ladder';
@@ -38,6 +39,7 @@ connection.onInitialize((params): InitializeResult => {
     registerCompletion(ctx),
     registerOutline(ctx),
     registerTraceLadder(ctx),
+    registerNavigation(ctx),
   );
   return {
     capabilities: {
@@ -49,6 +51,9 @@ connection.onInitialize((params): InitializeResult => {
       completionProvider: { triggerCharacters: COMPLETION_TRIGGERS, resolveProvider: false },
       documentSymbolProvider: { label: 'SIP messages' },
       foldingRangeProvider: true,
+      documentHighlightProvider: true,
+      referencesProvider: true,
+      definitionProvider: true,
     },
     serverInfo: { name: 'sipscope-language-server', version: '0.1.0' },
   };

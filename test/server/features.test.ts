@@ -1,5 +1,6 @@
 // In-process tests of the language-server features over snapshots (no LSP transport): incremental lint cache,
-// hover, completion, semantic tokens, symbols, folding and the trace ladder.
+// hover, completion, semantic tokens, symbols, folding, the trace ladder and navigation (highlights, references,
+// definitions of Call-IDs, tags, branches and CSeqs).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { byteToPosition, positionToByte } from '../../src/server/convert';
 import { completionsAt } from '../../src/server/features/completion';
 import { computeDiagnostics } from '../../src/server/features/diagnostics';
 import { hoverAt } from '../../src/server/features/hover';
+import { definitionOf, identifierAt, occurrences } from '../../src/server/features/navigation';
 import { documentSymbols, foldingRanges } from '../../src/server/features/outline';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from '../../src/server/features/semantic-tokens';
 import { buildTraceLadder, MAX_TRACE_LADDER_MESSAGES } from '../../src/server/features/trace-ladder';
@@ -272,5 +274,58 @@ describe('log formats whose prefixes are stripped from each message line (Kamail
       texts.push(`${tokenTypes[data[i + 3]!]}:${lines[line]!.slice(ch, ch + data[i + 2]!)}`);
     }
     expect(texts).toEqual(expect.arrayContaining(['function:INVITE', 'property:Record-Route', 'property:Max-Forwards', 'parameter:branch']));
+  });
+});
+
+describe('navigation by Call-ID, tag, branch and CSeq', () => {
+  const at = (text: string, needle: string, delta = 2, nth = 0) => {
+    const snap = snapshotOf(text);
+    const o = identifierAt(snap, positionToByte(snap.lines, posOf(text, needle, delta, nth)));
+    return { snap, o, all: o ? occurrences(snap, o.kind, o.key) : [] };
+  };
+  const textOf = (snap: ReturnType<typeof snapshotOf>, o: { start: number; end: number }) => new TextDecoder().decode(snap.bytes.subarray(o.start, o.end));
+  const lineOf = (snap: ReturnType<typeof snapshotOf>, o: { start: number }) => byteToPosition(snap.lines, o.start).line;
+
+  it('finds every message of the call from its Call-ID; the first message defines it', () => {
+    const { snap, o, all } = at(SAMPLE, '3848276298220188511@', 3, 3);
+    expect(o?.kind).toBe('call-id');
+    expect(all).toHaveLength(7);
+    expect(all.every((x) => textOf(snap, x) === '3848276298220188511@192.168.1.100')).toBe(true);
+    expect(definitionOf(snap, all)?.message).toBe(0);
+  });
+
+  it('finds the transaction from a Via branch: the request and its responses, defined by the request', () => {
+    const { snap, o, all } = at(SAMPLE, 'z9hG4bK-1f3a9c1', 4, 3);
+    expect(o?.kind).toBe('branch');
+    expect(all.map((x) => x.message)).toEqual([0, 1, 2, 3]);
+    const def = definitionOf(snap, all)!;
+    expect([def.message, textOf(snap, def)]).toEqual([0, 'z9hG4bK-1f3a9c1']);
+    // The ACK of the 2xx is a transaction of its own (RFC 3261 §17.1.1.3).
+    expect(at(SAMPLE, 'z9hG4bK-5e0b7d2').all.map((x) => x.message)).toEqual([4]);
+  });
+
+  it('finds a tag in From and To alike; the first message with it defines it', () => {
+    const { snap, o, all } = at(SAMPLE, 'sbc-77a1e9', 3, 1);
+    expect(o?.kind).toBe('tag');
+    expect(all.map((x) => [x.message, x.header])).toEqual([[2, 'to'], [3, 'to'], [4, 'to'], [5, 'to'], [6, 'to']]);
+    expect(definitionOf(snap, all)?.message).toBe(2);
+  });
+
+  it('goes from a response\'s CSeq to its request', () => {
+    const { snap, o, all } = at(SAMPLE, 'CSeq: 21 BYE', 7, 1);
+    expect(o?.kind).toBe('cseq');
+    expect(all.map((x) => x.message)).toEqual([5, 6]);
+    const def = definitionOf(snap, all)!;
+    expect([def.message, lineOf(snap, def)]).toEqual([5, posOf(SAMPLE, 'CSeq: 21 BYE').line]);
+  });
+
+  it('knows compact header forms and gives nothing off an identifier', () => {
+    const text =
+      'INVITE sip:b@example.com SIP/2.0\r\nv: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKx1\r\nf: <sip:a@example.com>;tag=t1\r\nt: <sip:b@example.com>\r\ni: abc@10.0.0.1\r\nCSeq: 1 INVITE\r\nl: 0\r\n\r\n' +
+      'SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKx1\r\nFrom: <sip:a@example.com>;tag=t1\r\nTo: <sip:b@example.com>;tag=t2\r\nCall-ID: abc@10.0.0.1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n';
+    expect(at(text, 'abc@', 1, 1).all.map((x) => x.header)).toEqual(['call-id', 'call-id']);
+    expect(at(text, 'z9hG4bKx1', 1, 0).all).toHaveLength(2);
+    expect(at(text, 'tag=t1', 5, 0).all).toHaveLength(2);
+    expect(at(text, 'Ringing').o).toBeUndefined();
   });
 });

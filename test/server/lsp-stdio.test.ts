@@ -10,6 +10,9 @@ import {
   CodeActionRequest,
   CompletionRequest,
   ConfigurationRequest,
+  DefinitionRequest,
+  DocumentHighlightRequest,
+  ReferencesRequest,
   createProtocolConnection,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
@@ -112,6 +115,7 @@ describe('sipscope language server over stdio', () => {
     expect(caps.hoverProvider).toBe(true);
     expect(caps.documentSymbolProvider).toBeTruthy();
     expect(caps.foldingRangeProvider).toBe(true);
+    expect([caps.documentHighlightProvider, caps.referencesProvider, caps.definitionProvider]).toEqual([true, true, true]);
     expect(caps.completionProvider?.triggerCharacters).toContain(';');
     expect(caps.semanticTokensProvider?.legend.tokenTypes).toEqual(expect.arrayContaining(['function', 'property', 'parameter', 'number']));
     expect(caps.semanticTokensProvider?.legend.tokenModifiers).toEqual(expect.arrayContaining(['compact', 'clientError', 'privateAddress']));
@@ -213,6 +217,22 @@ describe('sipscope language server over stdio', () => {
     const trying = lines.indexOf('SIP/2.0 100 Trying');
     expect(await hover(trying, 9)).toContain('100 Trying');
     expect(await hover(2, lines[2]!.indexOf('192.168') + 2)).toContain('RFC 1918');
+  });
+
+  it('highlights a Call-ID\'s occurrences, lists them as references and goes to the request of a response\'s branch', async () => {
+    const lines = SAMPLE.split(/\r?\n/);
+    const callIdLines = lines.flatMap((l, i) => (l.startsWith('Call-ID:') ? [i] : []));
+    const position = { line: callIdLines[2]!, character: 12 };
+    const highlights = (await conn.sendRequest(DocumentHighlightRequest.type, { textDocument: { uri: URI }, position })) ?? [];
+    expect(highlights.map((h) => h.range.start.line)).toEqual(callIdLines);
+    const refs = (await conn.sendRequest(ReferencesRequest.type, { textDocument: { uri: URI }, position, context: { includeDeclaration: false } })) ?? [];
+    expect(refs.map((r) => r.range.start.line)).toEqual(callIdLines.slice(1));
+    const trying = lines.indexOf('SIP/2.0 100 Trying');
+    const branchAt = lines[trying + 1]!.indexOf('branch=') + 9;
+    const def = await conn.sendRequest(DefinitionRequest.type, { textDocument: { uri: URI }, position: { line: trying + 1, character: branchAt } });
+    const invite = lines.findIndex((l) => l.startsWith('INVITE '));
+    expect(def && !Array.isArray(def) ? def.range.start.line : -1).toBe(invite + 1);
+    expect(await conn.sendRequest(DocumentHighlightRequest.type, { textDocument: { uri: URI }, position: { line: trying, character: 2 } })).toBeNull();
   });
 
   it('completes header names and Via parameters', async () => {

@@ -1,0 +1,173 @@
+// Navigation in a SIP trace by the identifiers RFC 3261 matches messages with: document highlights, references and
+// go-to-definition on a Call-ID (§20.8: the call), a From/To tag (§19.3: the dialog side), a Via branch (§17: the
+// transaction) and a CSeq (§8.1.1.5 with the Call-ID: one request and its responses). Cursor on any of them: every
+// occurrence in the trace is highlighted; Find All References lists them; Go to Definition jumps to where it was
+// introduced (the first message of the call, the request that created the branch or CSeq, the first message with the
+// tag). Offsets are BYTE offsets until convert.ts makes LSP ranges.
+import { Disposable, DocumentHighlightKind, type DocumentHighlight, type Location } from 'vscode-languageserver';
+import { decodeUtf8, parseNameAddrList, parseViaList, type SipParam, type Span } from '../../core/index';
+import type { DocumentSnapshot, MessageFacts } from '../analysis';
+import type { ServerContext } from '../context';
+import { positionToByte, spanToRange } from '../convert';
+
+/** What an identifier identifies. Tags of From and To are one kind: a dialog side's tag moves between them. */
+export type IdentifierKind = 'call-id' | 'tag' | 'branch' | 'cseq';
+
+/** One identifier occurrence in a message (MESSAGE-LOCAL byte span of the value). */
+export interface IdentifierOccurrence {
+  kind: IdentifierKind;
+  /**
+   * The value as compared: Call-ID, tag and branch byte for byte (RFC 3261 §20.8; tags and branches are opaque
+   * tokens); a CSeq as `<Call-ID> <number> <METHOD>` (its transaction within the call).
+   */
+  key: string;
+  span: Span;
+  /** Where it stands: the Call-ID, From or To header, the Via at `via` (0 = top), the CSeq. */
+  header: 'call-id' | 'from' | 'to' | 'via' | 'cseq';
+  via: number;
+}
+
+/** An occurrence in the document (DOCUMENT byte span) and the message it is in. */
+export interface DocumentOccurrence extends IdentifierOccurrence {
+  message: number;
+  start: number;
+  end: number;
+}
+
+function paramValueSpan(p: SipParam): Span | undefined {
+  if (p.value === undefined || p.value === '') return undefined;
+  const len = new TextEncoder().encode(p.value).length;
+  return { start: p.span.end - len, end: p.span.end };
+}
+
+function trimmed(b: Uint8Array, s: Span): Span {
+  let start = s.start;
+  let end = s.end;
+  while (start < end && (b[start] === 32 || b[start] === 9)) start++;
+  while (end > start && (b[end - 1] === 32 || b[end - 1] === 9 || b[end - 1] === 13 || b[end - 1] === 10)) end--;
+  return { start, end };
+}
+
+/** The identifier occurrences of one parsed message, in header order (memoised on the message facts). */
+export function messageIdentifiers(facts: MessageFacts): IdentifierOccurrence[] {
+  const memo = facts.memo.get('identifiers') as IdentifierOccurrence[] | undefined;
+  if (memo !== undefined) return memo;
+  const out: IdentifierOccurrence[] = [];
+  const b = facts.bytes;
+  const msg = facts.sip;
+  try {
+    let callId: string | undefined;
+    for (const h of msg.headers) {
+      if (h.canonical === 'call-id' && callId === undefined) {
+        const s = trimmed(b, h.valueSpan);
+        if (s.end > s.start) {
+          callId = decodeUtf8(b, s.start, s.end);
+          out.push({ kind: 'call-id', key: callId, span: s, header: 'call-id', via: -1 });
+        }
+      }
+    }
+    let via = 0;
+    for (const h of msg.headers) {
+      const c = h.canonical;
+      const vs = h.valueSpan;
+      if (c === 'via') {
+        for (const v of parseViaList(b, 0, vs.start, vs.end).value) {
+          for (const p of v.params) {
+            const s = p.name.toLowerCase() === 'branch' ? paramValueSpan(p) : undefined;
+            if (s !== undefined) out.push({ kind: 'branch', key: p.value!, span: s, header: 'via', via });
+          }
+          via++;
+        }
+      } else if (c === 'from' || c === 'to') {
+        const na = parseNameAddrList(b, 0, vs.start, vs.end).value[0];
+        for (const p of na?.params ?? []) {
+          const s = p.name.toLowerCase() === 'tag' ? paramValueSpan(p) : undefined;
+          if (s !== undefined) out.push({ kind: 'tag', key: p.value!, span: s, header: c, via: -1 });
+        }
+      } else if (c === 'cseq' && callId !== undefined) {
+        const s = trimmed(b, vs);
+        const m = /^(\d+)\s+(\S+)$/.exec(decodeUtf8(b, s.start, s.end));
+        if (m) out.push({ kind: 'cseq', key: `${callId} ${Number(m[1])} ${m[2]}`, span: s, header: 'cseq', via: -1 });
+      }
+    }
+  } catch {
+    // Navigation is a convenience: a sub-parser failing on odd input must not take the request down.
+  }
+  facts.memo.set('identifiers', out);
+  return out;
+}
+
+/** The occurrence whose value contains document byte offset `offset` (end inclusive), if any. */
+export function identifierAt(snap: DocumentSnapshot, offset: number): DocumentOccurrence | undefined {
+  const i = snap.messageIndexAt(offset);
+  if (i < 0) return undefined;
+  for (const o of messageIdentifiers(snap.facts(i))) {
+    const d = snap.spanToDocument(i, o.span);
+    if (offset >= d.start && offset <= d.end) return { ...o, message: i, start: d.start, end: d.end };
+  }
+  return undefined;
+}
+
+/** Every occurrence of `kind`/`key` in the trace, in document order. */
+export function occurrences(snap: DocumentSnapshot, kind: IdentifierKind, key: string): DocumentOccurrence[] {
+  const out: DocumentOccurrence[] = [];
+  for (let i = 0; i < snap.messages.length; i++) {
+    for (const o of messageIdentifiers(snap.facts(i))) {
+      if (o.kind !== kind || o.key !== key) continue;
+      const d = snap.spanToDocument(i, o.span);
+      out.push({ ...o, message: i, start: d.start, end: d.end });
+    }
+  }
+  return out;
+}
+
+/**
+ * Where an identifier was introduced, among its occurrences: a branch or CSeq in the request that created it (the
+ * first request carrying the branch in its top Via, the first request with the CSeq); a Call-ID or tag at its first
+ * occurrence (the first message of the call; the From tag of the initial request, or the To tag of the first
+ * response a UAS tagged).
+ */
+export function definitionOf(snap: DocumentSnapshot, all: readonly DocumentOccurrence[]): DocumentOccurrence | undefined {
+  const isRequest = (o: DocumentOccurrence): boolean => snap.facts(o.message).sip.kind === 'request';
+  if (all.length === 0) return undefined;
+  const kind = all[0]!.kind;
+  if (kind === 'branch') return all.find((o) => o.via === 0 && isRequest(o)) ?? all[0];
+  if (kind === 'cseq') return all.find(isRequest) ?? all[0];
+  return all[0];
+}
+
+export function registerNavigation(ctx: ServerContext): Disposable {
+  const at = (uri: string, position: { line: number; character: number }) => {
+    const snap = ctx.snapshot(uri);
+    if (snap === undefined || snap.language !== 'sip') return undefined;
+    const o = identifierAt(snap, positionToByte(snap.lines, position));
+    return o === undefined ? undefined : { snap, o, all: occurrences(snap, o.kind, o.key) };
+  };
+  const subs = [
+    ctx.connection.onDocumentHighlight((params): DocumentHighlight[] | null => {
+      const found = at(params.textDocument.uri, params.position);
+      if (found === undefined) return null;
+      const def = definitionOf(found.snap, found.all);
+      return found.all.map((o) => ({
+        range: spanToRange(found.snap.lines, o),
+        kind: o === def ? DocumentHighlightKind.Write : DocumentHighlightKind.Read,
+      }));
+    }),
+    ctx.connection.onReferences((params): Location[] | null => {
+      const found = at(params.textDocument.uri, params.position);
+      if (found === undefined) return null;
+      const def = definitionOf(found.snap, found.all);
+      return found.all
+        .filter((o) => params.context.includeDeclaration || o !== def)
+        .map((o) => ({ uri: params.textDocument.uri, range: spanToRange(found.snap.lines, o) }));
+    }),
+    ctx.connection.onDefinition((params): Location | null => {
+      const found = at(params.textDocument.uri, params.position);
+      const def = found && definitionOf(found.snap, found.all);
+      return def ? { uri: params.textDocument.uri, range: spanToRange(found.snap.lines, def) } : null;
+    }),
+  ];
+  return Disposable.create(() => {
+    for (const s of subs) s.dispose();
+  });
+}
