@@ -1,5 +1,6 @@
 // Classic libpcap file reader (pcap-savefile(5), draft-ietf-opsawg-pcap): file header, then 16-byte record headers.
 import { u16, u32 } from '../bytes/cursor';
+import { reportDamage } from './problems';
 import type { ReadContext } from './read-capture';
 import { RecordView } from './types';
 
@@ -146,18 +147,11 @@ export async function readPcap(
       const head = `record ${frame + 1} claims ${incl} captured bytes (snaplen ${snaplen})`;
       const next = await findNextPcapRecord(ctx, pos + 1, lastSec, check);
       if (ctx.cancelled) break;
+      reportDamage(ctx.problems, 'capture/bad-record-length', head, 'record', frame + 1, pos, next);
       if (next < 0) {
-        ctx.problems.report('capture/bad-record-length', 'error', `${head}; no valid record follows, reading stops (earlier records are kept)`, frame + 1, pos);
         pos = size;
         break;
       }
-      ctx.problems.report(
-        'capture/bad-record-length',
-        'error',
-        `${head}: ${next - pos} damaged bytes skipped, reading resumed at file offset ${next}; frames from there are numbered without the records the damaged bytes held`,
-        frame + 1,
-        pos,
-      );
       pos = next;
       continue;
     }

@@ -2,6 +2,7 @@
 import { u16, u32 } from '../bytes/cursor';
 import { RecordView, type CaptureInterface } from './types';
 import { LINKTYPE_MASK, MAX_RECORD_BYTES } from './pcap';
+import { reportDamage } from './problems';
 import type { ReadContext } from './read-capture';
 
 // Block types, pcapng draft §4 / §10.1 (OPB: Appendix A, obsolete Packet Block).
@@ -366,18 +367,11 @@ export async function readPcapng(ctx: ReadContext, first: { littleEndian: boolea
       // Damage mid-file: skip to the next plausible blocks instead of losing the rest of the file.
       const next = await findNextPcapngBlock(ctx, pos + 1, le, ifs.length);
       if (ctx.cancelled) break;
+      reportDamage(ctx.problems, 'capture/bad-block-length', damaged, 'block', frame + 1, pos, next);
       if (next < 0) {
-        problems.report('capture/bad-block-length', 'error', `${damaged}; no valid block follows, reading stops (earlier records are kept)`, frame + 1, pos);
         pos = size;
         break;
       }
-      problems.report(
-        'capture/bad-block-length',
-        'error',
-        `${damaged}: ${next - pos} damaged bytes skipped, reading resumed at file offset ${next}; frames from there are numbered without the records the damaged bytes held`,
-        frame + 1,
-        pos,
-      );
       pos = next;
       continue;
     }

@@ -58,3 +58,16 @@ export class ProblemCollector {
     return [...this.byCode.values()].sort((a, b) => rank[a.severity] - rank[b.severity] || a.code.localeCompare(b.code));
   }
 }
+
+/**
+ * Report damage in a capture file mid-way (an error problem at frame `frame`, file offset `pos`): `what` it is, and
+ * where reading resumed (`next`, a file offset) or that nothing plausible followed (`next` < 0). Shared by the pcap
+ * and pcapng readers' resynchronisation.
+ */
+export function reportDamage(problems: ProblemCollector, code: string, what: string, unit: 'record' | 'block', frame: number, pos: number, next: number): void {
+  const message =
+    next < 0
+      ? `${what}; no valid ${unit} follows, reading stops (earlier records are kept)`
+      : `${what}: ${next - pos} damaged bytes skipped, reading resumed at file offset ${next}; frames from there are numbered without the records the damaged bytes held`;
+  problems.report(code, 'error', message, frame, pos);
+}
