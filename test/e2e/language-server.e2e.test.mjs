@@ -1,6 +1,7 @@
 // End-to-end in real VS Code (code-server + headless Chromium, style A of the e2e recipe): install the built .vsix,
 // open a NATed sngrep trace, see the language server's rule ids in the Problems panel, apply a quick fix with
-// Ctrl+. and see that problem disappear, then open the trace ladder webview.
+// Ctrl+. and see that problem disappear, see a Call-ID's highlights and go from a response's branch to its request
+// (F12), then open the trace ladder webview.
 // Run: node --test --test-concurrency=1 test/e2e/language-server.e2e.test.mjs   (after scripts/install-e2e-tools.sh)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -64,6 +65,16 @@ async function waitForProblemCount(text, n) {
   );
 }
 
+/** Move the cursor to 1-based `line`, `column` with Go to Line/Column and wait for the status bar to say so. */
+async function goTo(line, column) {
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').waitFor();
+  await page.keyboard.insertText(`${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('[id="status.editor.selection"]').filter({ hasText: `Ln ${line}, Col ${column}` }).waitFor();
+}
+
 test('the Problems panel lists the NAT trace findings with their rule ids', { skip }, async () => {
   await page.getByRole('treeitem', { name: 'nat-call.sip' }).dblclick();
   await page.locator('.monaco-editor .view-lines').filter({ hasText: 'INVITE' }).waitFor();
@@ -85,12 +96,7 @@ test('a quick fix (Ctrl+.) removes the problem', { skip }, async () => {
   const label = await problemRows(FIX_RULE).first().getAttribute('aria-label');
   const [, line, character] = /line (\d+) and character (\d+)/.exec(label ?? '') ?? [];
   assert.ok(line && character, `aria-label: ${label}`);
-  await page.locator('.monaco-editor .view-lines').first().click();
-  await page.keyboard.press('Control+G');
-  await page.locator('.quick-input-widget input').waitFor();
-  await page.keyboard.insertText(`${line}:${character}`);
-  await page.keyboard.press('Enter');
-  await page.locator('[id="status.editor.selection"]').filter({ hasText: `Ln ${line}, Col ${character}` }).waitFor();
+  await goTo(line, character);
   await page.keyboard.press('Control+.');
   // The quick fix menu (action widget) lists the fixes of the diagnostic under the cursor. A key press the workbench
   // drops (seen in clean CI runs) gets one more try.
@@ -109,6 +115,24 @@ test('a quick fix (Ctrl+.) removes the problem', { skip }, async () => {
   lap(`quick fix applied: ${before} -> ${before - 1} '${FIX_RULE}' problems`);
 });
 
+test('a Call-ID is highlighted across the trace, and Go to Definition leads from a response\'s branch to its request', { skip }, async () => {
+  const lines = fs.readFileSync(SAMPLE, 'utf8').split(/\r?\n/);
+  const callId = lines.findIndex((l) => l.startsWith('Call-ID:'));
+  await goTo(callId + 1, 12);
+  // The occurrence that defines it (this first message's) is a strong (write) highlight, which the textual word
+  // highlighter never gives.
+  await page.locator('.monaco-editor .view-overlays .wordHighlightStrong').first().waitFor({ state: 'attached' });
+  await page.screenshot({ path: path.join(SHOTS, 'ls-4-highlights.png') });
+  const trying = lines.indexOf('SIP/2.0 100 Trying');
+  const via = lines[trying + 1];
+  await goTo(trying + 2, via.indexOf('z9hG4bK') + 3);
+  await page.keyboard.press('F12');
+  // To the INVITE's Via (its column moved with the quick fix's `;rport`).
+  const invite = lines.findIndex((l) => l.startsWith('INVITE '));
+  await page.locator('[id="status.editor.selection"]').filter({ hasText: `Ln ${invite + 2},` }).waitFor();
+  lap('highlights and go to definition ok');
+});
+
 test('"SIPScope: Show Ladder for This Trace" opens the ladder webview', { skip }, async () => {
   await page.locator('.monaco-editor .view-lines').first().click();
   await page.keyboard.press('F1');
@@ -121,6 +145,6 @@ test('"SIPScope: Show Ladder for This Trace" opens the ladder webview', { skip }
   const text = await webview.locator('body').textContent();
   assert.match(text, /INVITE/);
   assert.match(text, /200 OK/);
-  await page.screenshot({ path: path.join(SHOTS, 'ls-4-ladder.png') });
+  await page.screenshot({ path: path.join(SHOTS, 'ls-5-ladder.png') });
   lap('ladder webview ok');
 });
