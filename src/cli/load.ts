@@ -2,6 +2,7 @@
 import { importCapture, isGzip, type CaptureModel, type ImportOptions } from '../core/index';
 import { openFileByteSource, type FileByteSource } from './node-byte-source';
 import { importWorkerScript } from './prestart';
+import { spoolInput, STDIN_PATH } from './stdin';
 import { importCaptureThreaded } from './threaded-import';
 import { loadFactScanner } from './wasm';
 
@@ -14,17 +15,38 @@ export interface LoadedCapture {
 }
 
 /**
- * Import `path`. Throws InputError (message names the file and the reason) when the file cannot be opened or is
- * not a pcap/pcapng capture; the file is opened with flag 'r' and never written.
+ * Import `path`, or standard input for `-` (spooled to a temporary file first, removed by `close()`; Ctrl+C while
+ * reading it goes on with what was read, see spoolInput). Throws
+ * InputError (message names the file and the reason) when the file cannot be opened or is not a pcap/pcapng capture;
+ * the file is opened with flag 'r' and never written.
  */
 export async function loadCapture(path: string, opts: ImportOptions = {}): Promise<LoadedCapture> {
+  if (path !== STDIN_PATH) return loadCaptureFile(path, path, opts);
+  let spooled;
+  try {
+    spooled = await spoolInput();
+  } catch (e) {
+    throw new InputError(`${STDIN_PATH}: ${(e as Error).message}`);
+  }
+  if (spooled.interrupted) process.stderr.write(`sipscope: interrupted: going on with the ${spooled.bytes} bytes read from standard input\n`);
+  try {
+    const cap = await loadCaptureFile(spooled.path, STDIN_PATH, opts);
+    return { ...cap, close: () => cap.close().finally(() => spooled.remove()) };
+  } catch (e) {
+    await spooled.remove();
+    throw e;
+  }
+}
+
+/** loadCapture of the file at `path`, named `label` in errors. */
+async function loadCaptureFile(path: string, label: string, opts: ImportOptions): Promise<LoadedCapture> {
   let source: FileByteSource;
   try {
     source = await openFileByteSource(path);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    throw new InputError(`${path}: cannot open: ${why}`);
+    throw new InputError(`${label}: cannot open: ${why}`);
   }
   // The front half of the import in a worker thread when nothing needs the single-thread path (RTP analysis, NAT
   // evidence, live updates, cancellation); SIPSCOPE_THREADS=0 forces one thread.
@@ -42,7 +64,7 @@ export async function loadCapture(path: string, opts: ImportOptions = {}): Promi
   }
   if (model.fatal) {
     await source.close();
-    throw new InputError(`${path}: ${model.fatal.message}`);
+    throw new InputError(`${label}: ${model.fatal.message}`);
   }
   return { model, source, close: () => source.close() };
 }

@@ -14,6 +14,7 @@ import { statsLines } from './commands/stats';
 import { natReport } from './commands/nat';
 import { captureStats, compileFilter, DEFAULT_LINT_SETTINGS, type CallInfo, type CaptureModel, type RuleSeverity, type RuleSeveritySetting } from '../core/index';
 import { InputError, loadCapture } from './load';
+import { STDIN_PATH } from './stdin';
 import { readTlsSecrets } from './tls-secrets';
 import type { ImportOptions } from '../core/index';
 
@@ -48,6 +49,9 @@ Usage:
 --call takes a Call-ID, a row number from 'calls' or a unique Call-ID prefix. --filter EXPR keeps the calls whose
 fields match every term (case-insensitive substring): from:, to:, callid:, method:, state:, status: (status:4 = any
 4xx); a bare term matches any field, -term negates, "quoted terms" keep their spaces. Example: 'status:4 -state:busy'.
+
+FILE may be - for a capture piped into standard input (tcpdump -w - | sipscope calls -): it is spooled to a
+temporary file, removed at the end.
 
 Capture commands also take --tls-key KEY.pem (RSA private key, TLS_RSA key exchange) and --tls-keylog FILE (NSS key
 log: any TLS 1.0-1.3 session), both repeatable, to decrypt SIP over TLS. The key log named by SSLKEYLOGFILE and files
@@ -104,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
       if (!Number.isInteger(max) || max < 1) throw new UsageError('--max-messages must be a positive integer');
       const cap = await loadCapture(file, await tlsOptions(a, file));
       try {
-        const r = renderLadder(cap.model, { title: file, callIds: a.options.get('call') ?? [], filter, format, columns, time, max });
+        const r = renderLadder(cap.model, { title: nameOf(file), callIds: a.options.get('call') ?? [], filter, format, columns, time, max });
         if (r.cut) process.stderr.write(`sipscope: ladder cut at ${max} messages (use --call or --max-messages)\n`);
         if (out) {
           await writeOutputFile(out, r.pieces);
@@ -195,7 +199,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         const settings = { ...DEFAULT_LINT_SETTINGS, trustedNetworks: a.options.get('trusted') ?? [] };
         const calls = callSet(cap.model, a.options.get('call') ?? [], filter);
-        const r = await natReport(cap.model, { format, settings, path: file, minSeverity, calls });
+        const r = await natReport(cap.model, { format, settings, path: nameOf(file), minSeverity, calls });
         await new ChunkedWriter(process.stdout).writeAllAsync(r.pieces); // every format ends with a line feed
         return r.exitCode();
       } finally {
@@ -236,7 +240,7 @@ const TLS_OPTIONS = ['tls-key', 'tls-keylog'] as const;
 
 /** ImportOptions.tls from --tls-key / --tls-keylog, SSLKEYLOGFILE and files beside the capture (noted on stderr). */
 async function tlsOptions(a: ReturnType<typeof parseArgs>, file: string): Promise<Pick<ImportOptions, 'tls'>> {
-  const r = await readTlsSecrets(file, { keys: a.options.get('tls-key') ?? [], keyLogs: a.options.get('tls-keylog') ?? [] });
+  const r = await readTlsSecrets(file === STDIN_PATH ? undefined : file, { keys: a.options.get('tls-key') ?? [], keyLogs: a.options.get('tls-keylog') ?? [] });
   if (r === undefined) return {};
   process.stderr.write(`sipscope: TLS secrets from ${r.used.join(', ')}\n`);
   return { tls: r.input };
@@ -276,6 +280,11 @@ function filterOption(a: ParsedArgs): ((c: CallInfo) => boolean) | undefined {
   const filter = compileFilter(text);
   if (!filter) throw new UsageError('--filter needs at least one term (for example --filter state:failed)');
   return filter;
+}
+
+/** How reports name the capture: its path, or "standard input" for `-`. */
+function nameOf(file: string): string {
+  return file === STDIN_PATH ? 'standard input' : file;
 }
 
 function onlyFile(positionals: string[], command: string): string {

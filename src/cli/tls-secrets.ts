@@ -16,16 +16,17 @@ export interface TlsSecretFiles {
 /**
  * Read the TLS secrets for `capturePath`: the named files (a missing or unreadable one is an InputError), the key log
  * named by `env.SSLKEYLOGFILE` when that file exists, and every sidecar file that exists and holds a private key or
- * key-log lines (others, and files over MAX_SECRETS_FILE_BYTES, are skipped). Returns undefined when there are none,
- * else the texts and the paths used (for a note on stderr).
+ * key-log lines (others, and files over MAX_SECRETS_FILE_BYTES, are skipped; none for a capture read from standard
+ * input, `capturePath` undefined). Returns undefined when there are none, else the texts and the paths used (for a
+ * note on stderr).
  */
-export async function readTlsSecrets(capturePath: string, files: TlsSecretFiles, env: NodeJS.ProcessEnv = process.env): Promise<{ input: TlsKeyInput; used: string[] } | undefined> {
+export async function readTlsSecrets(capturePath: string | undefined, files: TlsSecretFiles, env: NodeJS.ProcessEnv = process.env): Promise<{ input: TlsKeyInput; used: string[] } | undefined> {
   const at = (path: string, kind: TlsSecretsCandidate['kind'], named: boolean): TlsSecretsCandidate => ({ path, id: resolve(path), kind, named });
   const candidates = [
     ...files.keys.map((p) => at(p, 'rsa-key', true)),
     ...files.keyLogs.map((p) => at(p, 'keylog', true)),
     ...(env.SSLKEYLOGFILE ? [at(env.SSLKEYLOGFILE, 'keylog', false)] : []),
-    ...tlsSidecarPaths(capturePath).map((s) => at(s.path, s.kind, false)),
+    ...(capturePath === undefined ? [] : tlsSidecarPaths(capturePath).map((s) => at(s.path, s.kind, false))),
   ];
   return gatherTlsSecrets(candidates, async (c) => {
     try {

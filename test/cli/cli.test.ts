@@ -1,7 +1,7 @@
 // The sipscope CLI as a user runs it (dist/cli.js, built by `npm test` before vitest): outputs, exit codes, and
 // clear errors on bad input; the input file is never written.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { closeSync, linkSync, mkdtempSync, openSync, readFileSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { closeSync, linkSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -366,5 +366,73 @@ describe('sipscope export --format json', () => {
   it('streams to stdout without -o', () => {
     const r = run('export', sample, '--format', 'json');
     expect(JSON.parse(r.out).messages).toHaveLength(55);
+  });
+});
+
+describe('a capture piped into standard input (FILE -)', () => {
+  /** Run with `input` on stdin and TMPDIR pointing at a fresh directory (to see that the spool file is removed). */
+  function runPiped(input: Uint8Array | string, ...args: string[]) {
+    const dir = mkdtempSync(join(tmp, 'stdin-tmp-'));
+    const r = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8', env: { ...process.env, TMPDIR: dir } });
+    return { code: r.status, out: r.stdout, err: r.stderr, leftovers: readdirSync(dir) };
+  }
+  const bytes = readFileSync(sample);
+
+  it('gives what the file gives, and leaves no temporary file behind', () => {
+    for (const args of [['calls'], ['stats', '--json'], ['export', '--format', 'json'], ['rtp']]) {
+      const piped = runPiped(bytes, args[0]!, '-', ...args.slice(1));
+      expect(piped.code).toBe(0);
+      expect(piped.out).toBe(run(args[0]!, sample, ...args.slice(1)).out);
+      expect(piped.leftovers).toEqual([]);
+    }
+    expect(runPiped(gzipSync(bytes), 'calls', '-', '--summary').out).toBe('10 calls, 55 messages, 0 problems\n');
+  });
+
+  it('names standard input in reports and errors', () => {
+    expect(runPiped(bytes, 'ladder', '-', '--format', 'html').out).toContain('standard input');
+    const text = runPiped('INVITE sip:b@example.com SIP/2.0\r\n\r\n', 'calls', '-');
+    expect([text.code, text.err.trim()]).toEqual([2, 'sipscope: -: Not a pcap or pcapng capture: it looks like a text file (open SIP logs as text instead)']);
+    expect(text.leftovers).toEqual([]);
+    const empty = runPiped('', 'calls', '-');
+    expect([empty.code, empty.err.trim()]).toEqual([2, 'sipscope: -: The file is empty']);
+  });
+
+  it('goes on with what it has read when interrupted (Ctrl+C ends a live capture)', async () => {
+    const dir = mkdtempSync(join(tmp, 'stdin-int-'));
+    const child = spawn(process.execPath, [cli, 'calls', '-'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: dir } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const part = bytes.subarray(0, Math.floor(bytes.length * 0.6));
+    child.stdin.write(part); // the pipe stays open: a capture still running
+    // Interrupt once everything written has reached the spool file (bounded wait).
+    const spooled = (): number => {
+      const sub = readdirSync(dir).find((f) => f.startsWith('sipscope-stdin-'));
+      return sub && existsSync(join(dir, sub, 'capture')) ? statSync(join(dir, sub, 'capture')).size : -1;
+    };
+    for (let i = 0; i < 200 && spooled() < part.length; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(spooled()).toBe(part.length);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(0);
+    expect(err).toContain(`interrupted: going on with the ${part.length} bytes read from standard input`);
+    expect(out).toMatch(/^\d+ calls, \d+ messages, \d+ problems$/m);
+    expect(Number(/^(\d+) calls/m.exec(out)?.[1])).toBeGreaterThan(0);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('keeps what the writer flushes right after the interrupt (tcpdump gets the Ctrl+C too)', async () => {
+    const dir = mkdtempSync(join(tmp, 'stdin-flush-'));
+    const child = spawn(process.execPath, [cli, 'calls', '-', '--summary'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: dir } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const half = Math.floor(bytes.length / 2);
+    child.stdin.write(bytes.subarray(0, half));
+    for (let i = 0; i < 200 && readdirSync(dir).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    child.kill('SIGINT');
+    child.stdin.end(bytes.subarray(half)); // the rest, then the end of the input, within the grace period
+    expect(await new Promise<number | null>((r) => child.on('close', r))).toBe(0);
+    expect(out).toBe('10 calls, 55 messages, 0 problems\n');
   });
 });
