@@ -54,6 +54,7 @@ connection.onInitialize((params): InitializeResult => {
       documentHighlightProvider: true,
       referencesProvider: true,
       definitionProvider: true,
+      renameProvider: { prepareProvider: true },
     },
     serverInfo: { name: 'sipscope-language-server', version: '0.1.0' },
   };

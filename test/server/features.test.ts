@@ -10,7 +10,7 @@ import { byteToPosition, positionToByte } from '../../src/server/convert';
 import { completionsAt } from '../../src/server/features/completion';
 import { computeDiagnostics } from '../../src/server/features/diagnostics';
 import { hoverAt } from '../../src/server/features/hover';
-import { definitionOf, identifierAt, occurrences } from '../../src/server/features/navigation';
+import { definitionOf, identifierAt, occurrences, renameEdits, renameProblem } from '../../src/server/features/navigation';
 import { documentSymbols, foldingRanges } from '../../src/server/features/outline';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from '../../src/server/features/semantic-tokens';
 import { buildTraceLadder, MAX_TRACE_LADDER_MESSAGES } from '../../src/server/features/trace-ladder';
@@ -327,5 +327,29 @@ describe('navigation by Call-ID, tag, branch and CSeq', () => {
     expect(at(text, 'z9hG4bKx1', 1, 0).all).toHaveLength(2);
     expect(at(text, 'tag=t1', 5, 0).all).toHaveLength(2);
     expect(at(text, 'Ringing').o).toBeUndefined();
+  });
+});
+
+describe('rename of Call-IDs, tags and branches', () => {
+  it('renames every occurrence, and only valid names', () => {
+    const snap = snapshotOf(SAMPLE);
+    const o = identifierAt(snap, positionToByte(snap.lines, posOf(SAMPLE, 'sbc-77a1e9', 2, 2)))!;
+    const edits = renameEdits(snap, o, 'callee-1')!;
+    expect(edits).toHaveLength(5);
+    const lines = SAMPLE.split(/\r?\n/);
+    const renamed = [...lines];
+    for (const e of [...edits].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character)) {
+      const l = renamed[e.range.start.line]!;
+      renamed[e.range.start.line] = l.slice(0, e.range.start.character) + e.newText + l.slice(e.range.end.character);
+    }
+    expect(renamed.join('\n')).not.toContain('sbc-77a1e9');
+    expect(renamed.filter((l) => l.includes('tag=callee-1'))).toHaveLength(5);
+    expect(renameProblem('tag', 'a b')).toMatch(/not a token/);
+    expect(renameProblem('branch', 'z9hG4bK-new')).toBeUndefined();
+    expect(renameProblem('call-id', 'anon-1@example.invalid')).toBeUndefined();
+    expect(renameProblem('call-id', 'a@b@c')).toMatch(/not a Call-ID/);
+    expect(renameProblem('call-id', '')).toMatch(/not a Call-ID/);
+    expect(renameProblem('cseq', '2 INVITE')).toMatch(/CSeq/);
+    expect(renameEdits(snap, o, 'bad tag')).toBeUndefined();
   });
 });

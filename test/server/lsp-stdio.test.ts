@@ -12,6 +12,8 @@ import {
   ConfigurationRequest,
   DefinitionRequest,
   DocumentHighlightRequest,
+  PrepareRenameRequest,
+  RenameRequest,
   ReferencesRequest,
   createProtocolConnection,
   DidChangeConfigurationNotification,
@@ -116,6 +118,7 @@ describe('sipscope language server over stdio', () => {
     expect(caps.documentSymbolProvider).toBeTruthy();
     expect(caps.foldingRangeProvider).toBe(true);
     expect([caps.documentHighlightProvider, caps.referencesProvider, caps.definitionProvider]).toEqual([true, true, true]);
+    expect(caps.renameProvider).toEqual({ prepareProvider: true });
     expect(caps.completionProvider?.triggerCharacters).toContain(';');
     expect(caps.semanticTokensProvider?.legend.tokenTypes).toEqual(expect.arrayContaining(['function', 'property', 'parameter', 'number']));
     expect(caps.semanticTokensProvider?.legend.tokenModifiers).toEqual(expect.arrayContaining(['compact', 'clientError', 'privateAddress']));
@@ -233,6 +236,19 @@ describe('sipscope language server over stdio', () => {
     const invite = lines.findIndex((l) => l.startsWith('INVITE '));
     expect(def && !Array.isArray(def) ? def.range.start.line : -1).toBe(invite + 1);
     expect(await conn.sendRequest(DocumentHighlightRequest.type, { textDocument: { uri: URI }, position: { line: trying, character: 2 } })).toBeNull();
+  });
+
+  it('renames a Call-ID everywhere (prepareRename gives its range), refuses an invalid name and a CSeq', async () => {
+    const lines = SAMPLE.split(/\r?\n/);
+    const callIdLines = lines.flatMap((l, i) => (l.startsWith('Call-ID:') ? [i] : []));
+    const position = { line: callIdLines[1]!, character: 12 };
+    const prep = await conn.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: URI }, position });
+    expect(prep && 'placeholder' in prep ? [prep.range.start, prep.placeholder] : undefined).toEqual([{ line: callIdLines[1], character: 9 }, lines[callIdLines[1]!]!.slice(9)]);
+    const edit = await conn.sendRequest(RenameRequest.type, { textDocument: { uri: URI }, position, newName: 'anon-1@example.invalid' });
+    expect(edit?.changes?.[URI]?.map((e) => [e.range.start.line, e.newText])).toEqual(callIdLines.map((l) => [l, 'anon-1@example.invalid']));
+    await expect(conn.sendRequest(RenameRequest.type, { textDocument: { uri: URI }, position, newName: 'two words' })).rejects.toThrow(/not a Call-ID/);
+    const cseq = lines.findIndex((l) => l.startsWith('CSeq:'));
+    await expect(conn.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: URI }, position: { line: cseq, character: 7 } })).rejects.toThrow(/CSeq/);
   });
 
   it('completes header names and Via parameters', async () => {

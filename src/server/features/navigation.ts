@@ -3,8 +3,18 @@
 // transaction) and a CSeq (§8.1.1.5 with the Call-ID: one request and its responses). Cursor on any of them: every
 // occurrence in the trace is highlighted; Find All References lists them; Go to Definition jumps to where it was
 // introduced (the first message of the call, the request that created the branch or CSeq, the first message with the
-// tag). Offsets are BYTE offsets until convert.ts makes LSP ranges.
-import { Disposable, DocumentHighlightKind, type DocumentHighlight, type Location } from 'vscode-languageserver';
+// tag). Rename (F2) changes a Call-ID, tag or branch everywhere at once, e.g. to anonymise a trace before sharing it.
+// Offsets are BYTE offsets until convert.ts makes LSP ranges.
+import {
+  Disposable,
+  DocumentHighlightKind,
+  ErrorCodes,
+  ResponseError,
+  type DocumentHighlight,
+  type Location,
+  type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
 import { decodeUtf8, parseNameAddrList, parseViaList, type SipParam, type Span } from '../../core/index';
 import type { DocumentSnapshot, MessageFacts } from '../analysis';
 import type { ServerContext } from '../context';
@@ -136,6 +146,40 @@ export function definitionOf(snap: DocumentSnapshot, all: readonly DocumentOccur
   return all[0];
 }
 
+/** RFC 3261 §25.1 token characters (tags, branches), besides alphanumerics. */
+const TOKEN_MARKS = "-.!%*_+`'~";
+/** RFC 3261 §25.1 `word` characters (Call-ID = word ["@" word], §20.8), besides alphanumerics. */
+const WORD_MARKS = `${TOKEN_MARKS}()<>:\\"/[]?{}`;
+
+function allOf(text: string, marks: string): boolean {
+  for (const ch of text) if (!/[A-Za-z0-9]/.test(ch) && !marks.includes(ch)) return false;
+  return text.length > 0;
+}
+
+/**
+ * Why `name` cannot replace an identifier of `kind` (RFC 3261 §25.1 syntax), or undefined when it can: a Call-ID is
+ * `word ["@" word]`, a tag or branch a token. CSeqs are not renamed (a number and a method, not a name).
+ */
+export function renameProblem(kind: IdentifierKind, name: string): string | undefined {
+  switch (kind) {
+    case 'call-id': {
+      const parts = name.split('@');
+      return parts.length <= 2 && parts.every((p) => allOf(p, WORD_MARKS)) ? undefined : `'${name}' is not a Call-ID (word["@"word], RFC 3261 §20.8)`;
+    }
+    case 'tag':
+    case 'branch':
+      return allOf(name, TOKEN_MARKS) ? undefined : `'${name}' is not a token (RFC 3261 §25.1)`;
+    case 'cseq':
+      return 'a CSeq is a sequence number and a method: edit it in place';
+  }
+}
+
+/** The text edits that rename every occurrence of `o`'s identifier to `name` (undefined: not renamable, see renameProblem). */
+export function renameEdits(snap: DocumentSnapshot, o: DocumentOccurrence, name: string): TextEdit[] | undefined {
+  if (renameProblem(o.kind, name) !== undefined) return undefined;
+  return occurrences(snap, o.kind, o.key).map((x) => ({ range: spanToRange(snap.lines, x), newText: name }));
+}
+
 export function registerNavigation(ctx: ServerContext): Disposable {
   const at = (uri: string, position: { line: number; character: number }) => {
     const snap = ctx.snapshot(uri);
@@ -165,6 +209,19 @@ export function registerNavigation(ctx: ServerContext): Disposable {
       const found = at(params.textDocument.uri, params.position);
       const def = found && definitionOf(found.snap, found.all);
       return def ? { uri: params.textDocument.uri, range: spanToRange(found.snap.lines, def) } : null;
+    }),
+    ctx.connection.onPrepareRename((params) => {
+      const found = at(params.textDocument.uri, params.position);
+      if (found === undefined) return null;
+      if (found.o.kind === 'cseq') throw new ResponseError(ErrorCodes.InvalidRequest, renameProblem('cseq', '')!);
+      return { range: spanToRange(found.snap.lines, found.o), placeholder: found.o.key };
+    }),
+    ctx.connection.onRenameRequest((params): WorkspaceEdit | null => {
+      const found = at(params.textDocument.uri, params.position);
+      if (found === undefined) return null;
+      const problem = renameProblem(found.o.kind, params.newName);
+      if (problem !== undefined) throw new ResponseError(ErrorCodes.InvalidParams, problem);
+      return { changes: { [params.textDocument.uri]: renameEdits(found.snap, found.o, params.newName) ?? [] } };
     }),
   ];
   return Disposable.create(() => {
