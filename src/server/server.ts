@@ -15,6 +15,7 @@ import { registerCodeActions, FIX_ALL_KIND } from './features/code-actions';
 import { COMPLETION_TRIGGERS, registerCompletion } from './features/completion';
 import { registerDiagnostics } from './features/diagnostics';
 import { registerHover } from './features/hover';
+import { registerInlayHints } from './features/inlay-hints';
 import { registerNavigation } from './features/navigation';
 import { registerOutline } from './features/outline';
 import { registerSemanticTokens, SEMANTIC_TOKENS_LEGEND } from './features/semantic-tokens';
@@ -40,6 +41,7 @@ connection.onInitialize((params): InitializeResult => {
     registerOutline(ctx),
     registerTraceLadder(ctx),
     registerNavigation(ctx),
+    registerInlayHints(ctx),
   );
   return {
     capabilities: {
@@ -55,6 +57,7 @@ connection.onInitialize((params): InitializeResult => {
       referencesProvider: true,
       definitionProvider: true,
       renameProvider: { prepareProvider: true },
+      inlayHintProvider: true,
     },
     serverInfo: { name: 'sipscope-language-server', version: '0.1.0' },
   };

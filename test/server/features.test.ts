@@ -10,6 +10,7 @@ import { byteToPosition, positionToByte } from '../../src/server/convert';
 import { completionsAt } from '../../src/server/features/completion';
 import { computeDiagnostics } from '../../src/server/features/diagnostics';
 import { hoverAt } from '../../src/server/features/hover';
+import { timingHints } from '../../src/server/features/inlay-hints';
 import { definitionOf, identifierAt, occurrences, renameEdits, renameProblem } from '../../src/server/features/navigation';
 import { documentSymbols, foldingRanges } from '../../src/server/features/outline';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from '../../src/server/features/semantic-tokens';
@@ -351,5 +352,33 @@ describe('rename of Call-IDs, tags and branches', () => {
     expect(renameProblem('call-id', '')).toMatch(/not a Call-ID/);
     expect(renameProblem('cseq', '2 INVITE')).toMatch(/CSeq/);
     expect(renameEdits(snap, o, 'bad tag')).toBeUndefined();
+  });
+});
+
+describe('timing inlay hints', () => {
+  const hintsOf = (text: string) =>
+    timingHints(snapshotOf(text)).map((h) => [h.position.line, typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')]);
+  const lineOf = (text: string, needle: string, nth = 0) => posOf(text, needle, 0, nth).line;
+
+  it('times each response from its request, and lists ringing and the final response after the request', () => {
+    const hints = new Map(hintsOf(SAMPLE) as [number, string][]);
+    expect(hints.get(lineOf(SAMPLE, 'INVITE sip:'))).toBe('180 +1.749 s · 200 +6.220 s');
+    expect(hints.get(lineOf(SAMPLE, 'SIP/2.0 100 Trying'))).toBe('+0.001 s');
+    expect(hints.get(lineOf(SAMPLE, 'SIP/2.0 180 Ringing'))).toBe('+1.749 s');
+    expect(hints.get(lineOf(SAMPLE, 'SIP/2.0 200 OK'))).toBe('+6.220 s');
+    expect(hints.get(lineOf(SAMPLE, 'BYE sip:'))).toBe('200 +0.002 s');
+    expect(hints.has(lineOf(SAMPLE, 'ACK sip:'))).toBe(false); // the ACK of a 2xx has no response
+    // Only hints in the asked range.
+    const snap = snapshotOf(SAMPLE);
+    const byeStart = positionToByte(snap.lines, posOf(SAMPLE, 'BYE sip:'));
+    expect(timingHints(snap, byeStart).map((h) => h.position.line)).toEqual([lineOf(SAMPLE, 'BYE sip:'), lineOf(SAMPLE, 'SIP/2.0 200 OK', 1)]);
+  });
+
+  it('marks a request seen again in its transaction as a retransmission, and says nothing without times', () => {
+    const invite = (time: string) =>
+      `${time} 10.0.0.1:5060 -> 10.0.0.2:5060\r\nINVITE sip:b@10.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKr1\r\nFrom: <sip:a@10.0.0.1>;tag=1\r\nTo: <sip:b@10.0.0.2>\r\nCall-ID: r1@10.0.0.1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n`;
+    const text = invite('2024/03/14 09:00:00.000000') + invite('2024/03/14 09:00:00.500000');
+    expect(hintsOf(text)).toEqual([[lineOf(text, 'INVITE sip:', 1), 'retransmission +0.500 s']]);
+    expect(hintsOf(text.replace(/^2024\S+ \S+ /gm, ''))).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import {
   ConfigurationRequest,
   DefinitionRequest,
   DocumentHighlightRequest,
+  InlayHintRequest,
   PrepareRenameRequest,
   RenameRequest,
   ReferencesRequest,
@@ -119,6 +120,7 @@ describe('sipscope language server over stdio', () => {
     expect(caps.foldingRangeProvider).toBe(true);
     expect([caps.documentHighlightProvider, caps.referencesProvider, caps.definitionProvider]).toEqual([true, true, true]);
     expect(caps.renameProvider).toEqual({ prepareProvider: true });
+    expect(caps.inlayHintProvider).toBe(true);
     expect(caps.completionProvider?.triggerCharacters).toContain(';');
     expect(caps.semanticTokensProvider?.legend.tokenTypes).toEqual(expect.arrayContaining(['function', 'property', 'parameter', 'number']));
     expect(caps.semanticTokensProvider?.legend.tokenModifiers).toEqual(expect.arrayContaining(['compact', 'clientError', 'privateAddress']));
@@ -249,6 +251,13 @@ describe('sipscope language server over stdio', () => {
     await expect(conn.sendRequest(RenameRequest.type, { textDocument: { uri: URI }, position, newName: 'two words' })).rejects.toThrow(/not a Call-ID/);
     const cseq = lines.findIndex((l) => l.startsWith('CSeq:'));
     await expect(conn.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: URI }, position: { line: cseq, character: 7 } })).rejects.toThrow(/CSeq/);
+  });
+
+  it('gives timing inlay hints for the lines asked for', async () => {
+    const lines = SAMPLE.split(/\r?\n/);
+    const invite = lines.findIndex((l) => l.startsWith('INVITE '));
+    const hints = (await conn.sendRequest(InlayHintRequest.type, { textDocument: { uri: URI }, range: { start: { line: 0, character: 0 }, end: { line: invite + 1, character: 0 } } })) ?? [];
+    expect(hints.map((h) => [h.position.line, h.label])).toEqual([[invite, '180 +1.749 s · 200 +6.220 s']]);
   });
 
   it('completes header names and Via parameters', async () => {

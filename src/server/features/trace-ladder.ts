@@ -12,6 +12,7 @@ import {
   summarizeSipMessage,
   type MessageSighting,
   type SipTransport,
+  type TracePrefix,
 } from '../../core/index';
 import type { DocumentSnapshot } from '../analysis';
 import type { ServerContext } from '../context';
@@ -46,6 +47,15 @@ function secondsOfDay(text: string | undefined): number | undefined {
   const m = text === undefined ? null : /(\d{1,2}):(\d{2}):(\d{2}(?:\.\d+)?)/.exec(text);
   if (!m) return undefined;
   return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+}
+
+/**
+ * When a message was logged, from its log prefix: seconds since the epoch when the stamp has a date, else seconds of
+ * the day (a trace's prefixes are all one or the other); undefined without a time.
+ */
+export function prefixSeconds(p: TracePrefix | undefined): number | undefined {
+  const t = p?.epochSec ?? secondsOfDay(p?.time);
+  return t !== undefined && Number.isFinite(t) ? t : undefined;
 }
 
 /** Build the ladder of a sip snapshot. */
@@ -98,8 +108,8 @@ export function buildTraceLadder(snap: DocumentSnapshot, columns: 'endpoint' | '
     }
     if (msg.kind === 'request' && !byBranch.has(key)) byBranch.set(key, { src, dst });
 
-    let t = p?.epochSec ?? secondsOfDay(p?.time);
-    if (t === undefined || !Number.isFinite(t)) t = lastTime;
+    let t = prefixSeconds(p);
+    if (t === undefined) t = lastTime;
     lastTime = t;
     const sec = Math.floor(t);
     const sighting: MessageSighting = {
