@@ -32,8 +32,11 @@ export function registerLanguageClient(context: vscode.ExtensionContext): vscode
   });
 
   const panels = new Map<string, vscode.WebviewPanel>();
-  const command = vscode.commands.registerCommand(SHOW_TRACE_LADDER_COMMAND, async (arg?: vscode.Uri) => {
-    const doc = arg instanceof vscode.Uri ? await vscode.workspace.openTextDocument(arg) : vscode.window.activeTextEditor?.document;
+  // From the editor title, the command palette or a context menu: (uri?). From the server's per-call code lens:
+  // (uri as a string, Call-ID).
+  const command = vscode.commands.registerCommand(SHOW_TRACE_LADDER_COMMAND, async (arg?: vscode.Uri | string, callId?: string) => {
+    const uri = typeof arg === 'string' ? vscode.Uri.parse(arg) : arg;
+    const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     if (doc === undefined || doc.languageId !== 'sip') {
       void vscode.window.showInformationMessage('SIPScope: open a SIP trace (language "SIP") to show its ladder.');
       return;
@@ -41,13 +44,13 @@ export function registerLanguageClient(context: vscode.ExtensionContext): vscode
     await started;
     // Same column setting as the capture editor's ladder (`host` has no text-trace equivalent: endpoint columns).
     const columns = vscode.workspace.getConfiguration(SETTINGS_SECTION, doc.uri).get<string>('ladder.columns') === 'ip' ? 'ip' : 'endpoint';
-    const params: TraceLadderParams = { uri: doc.uri.toString(), columns };
+    const params: TraceLadderParams = { uri: doc.uri.toString(), columns, callId: typeof callId === 'string' ? callId : undefined };
     const result = await client.sendRequest<TraceLadderResult>(TRACE_LADDER_METHOD, params);
     if (result.messageCount === 0) {
       void vscode.window.showInformationMessage('SIPScope: no SIP messages found in this document.');
       return;
     }
-    const key = doc.uri.toString();
+    const key = `${doc.uri.toString()}|${params.callId ?? ''}`;
     let panel = panels.get(key);
     if (panel === undefined) {
       // No script: the core's HTML report is static (inline SVG + CSS :target panels) with its own strict CSP.

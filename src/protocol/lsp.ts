@@ -9,6 +9,8 @@ export interface TraceLadderParams {
   uri: string;
   /** Ladder columns: one per ip:port (default) or one per IP address. */
   columns?: 'endpoint' | 'ip';
+  /** Only the messages of the call with this Call-ID (default: every call of the trace). */
+  callId?: string;
 }
 
 export interface TraceLadderResult {

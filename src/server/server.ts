@@ -12,6 +12,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ServerContext } from './context';
 import { registerCodeActions, FIX_ALL_KIND } from './features/code-actions';
+import { registerCodeLens } from './features/code-lens';
 import { COMPLETION_TRIGGERS, registerCompletion } from './features/completion';
 import { registerDiagnostics } from './features/diagnostics';
 import { registerHover } from './features/hover';
@@ -42,6 +43,7 @@ connection.onInitialize((params): InitializeResult => {
     registerTraceLadder(ctx),
     registerNavigation(ctx),
     registerInlayHints(ctx),
+    registerCodeLens(ctx),
   );
   return {
     capabilities: {
@@ -58,6 +60,7 @@ connection.onInitialize((params): InitializeResult => {
       definitionProvider: true,
       renameProvider: { prepareProvider: true },
       inlayHintProvider: true,
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'sipscope-language-server', version: '0.1.0' },
   };

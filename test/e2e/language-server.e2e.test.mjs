@@ -1,7 +1,7 @@
 // End-to-end in real VS Code (code-server + headless Chromium, style A of the e2e recipe): install the built .vsix,
 // open a NATed sngrep trace, see the language server's rule ids in the Problems panel, apply a quick fix with
 // Ctrl+. and see that problem disappear, see a Call-ID's highlights and go from a response's branch to its request
-// (F12), then open the trace ladder webview.
+// (F12), then open the trace ladder webview, and one call's ladder from its code lens.
 // Run: node --test --test-concurrency=1 test/e2e/language-server.e2e.test.mjs   (after scripts/install-e2e-tools.sh)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,6 +40,9 @@ before(async () => {
   const ws = path.join(root, 'workspace');
   fs.mkdirSync(ws, { recursive: true });
   fs.copyFileSync(SAMPLE, path.join(ws, 'nat-call.sip'));
+  // Two calls: the sample, then the same call under another Call-ID (for the per-call ladder lens).
+  const sample = fs.readFileSync(SAMPLE, 'utf8');
+  fs.writeFileSync(path.join(ws, 'two-calls.sip'), sample + sample.replaceAll('3848276298220188511@', 'second-call@').replaceAll('z9hG4bK-', 'z9hG4bK-2-'));
   cs = await startCodeServer({ root, vsix, folder: ws, log: lap });
   ({ ctx, page } = await openWorkbench(chromium, { root, url: cs.url, folder: ws, viewport: { width: 1400, height: 900 } }));
   await page.getByRole('treeitem', { name: 'nat-call.sip' }).waitFor();
@@ -120,8 +123,14 @@ test('a Call-ID is highlighted across the trace, and Go to Definition leads from
   const callId = lines.findIndex((l) => l.startsWith('Call-ID:'));
   await goTo(callId + 1, 12);
   // The occurrence that defines it (this first message's) is a strong (write) highlight, which the textual word
-  // highlighter never gives.
-  await page.locator('.monaco-editor .view-overlays .wordHighlightStrong').first().waitFor({ state: 'attached' });
+  // highlighter never gives. Highlights follow cursor moves: a move that the workbench misses gets a nudge.
+  const strong = page.locator('.monaco-editor .view-overlays .wordHighlightStrong').first();
+  for (let attempt = 0; !(await strong.waitFor({ state: 'attached', timeout: 8_000 }).then(() => true, () => false)); attempt++) {
+    assert.ok(attempt < 3, 'no document highlight after 4 cursor moves');
+    lap('no highlight yet: moving the cursor within the Call-ID');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowLeft');
+  }
   await page.screenshot({ path: path.join(SHOTS, 'ls-4-highlights.png') });
   const trying = lines.indexOf('SIP/2.0 100 Trying');
   const via = lines[trying + 1];
@@ -147,4 +156,31 @@ test('"SIPScope: Show Ladder for This Trace" opens the ladder webview', { skip }
   assert.match(text, /200 OK/);
   await page.screenshot({ path: path.join(SHOTS, 'ls-5-ladder.png') });
   lap('ladder webview ok');
+});
+
+test('on a trace of two calls, the "Ladder of this call" lens opens the ladder of that call only', { skip }, async () => {
+  // One editor group again (the ladder of the last test opened beside).
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').waitFor();
+  await page.keyboard.insertText('View: Close All Editor Groups');
+  await page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: 'Close All Editor Groups' }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-editor').waitFor({ state: 'detached' });
+  await page.getByRole('treeitem', { name: 'two-calls.sip' }).dblclick();
+  await page.locator('[id="status.editor.mode"]').filter({ hasText: 'SIP' }).waitFor();
+  const lens = page.locator('.codelens-decoration a').filter({ hasText: 'Ladder of this call (7 messages)' });
+  await lens.first().waitFor();
+  // The second call's lens: scroll to its INVITE with Go to Line (the first lens is then out of view, not rendered).
+  const lines = fs.readFileSync(SAMPLE, 'utf8').split(/\r?\n/);
+  await goTo(lines.length + lines.findIndex((l) => l.startsWith('INVITE ')), 1);
+  await lens.last().waitFor();
+  await lens.last().click();
+  const webview = page.frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`).last().frameLocator('iframe#active-frame');
+  await webview.locator('svg').first().waitFor();
+  const text = await webview.locator('body').textContent();
+  assert.match(text, /second-call@192\.168\.1\.100/);
+  assert.doesNotMatch(text, /3848276298220188511@/);
+  await page.locator('.tab').filter({ hasText: 'Call-ID second-call@' }).first().waitFor();
+  await page.screenshot({ path: path.join(SHOTS, 'ls-6-call-ladder.png') });
+  lap('per-call ladder lens ok');
 });

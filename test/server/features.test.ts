@@ -8,6 +8,7 @@ import { DEFAULT_LINT_SETTINGS } from '../../src/core/index';
 import { DocumentStore, type DocumentLanguage } from '../../src/server/analysis';
 import { byteToPosition, positionToByte } from '../../src/server/convert';
 import { completionsAt } from '../../src/server/features/completion';
+import { callLenses } from '../../src/server/features/code-lens';
 import { computeDiagnostics } from '../../src/server/features/diagnostics';
 import { hoverAt } from '../../src/server/features/hover';
 import { timingHints } from '../../src/server/features/inlay-hints';
@@ -380,5 +381,31 @@ describe('timing inlay hints', () => {
     const text = invite('2024/03/14 09:00:00.000000') + invite('2024/03/14 09:00:00.500000');
     expect(hintsOf(text)).toEqual([[lineOf(text, 'INVITE sip:', 1), 'retransmission +0.500 s']]);
     expect(hintsOf(text.replace(/^2024\S+ \S+ /gm, ''))).toEqual([]);
+  });
+});
+
+describe('per-call ladder code lenses', () => {
+  const two = SAMPLE + SAMPLE.replaceAll('3848276298220188511@192.168.1.100', 'second-call@192.168.1.100').replaceAll('z9hG4bK-', 'z9hG4bK-2-');
+
+  it('puts one lens per call above its first message (its log prefix) when the trace has several calls', () => {
+    const snap = snapshotOf(two);
+    const lenses = callLenses(snap);
+    expect(lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments])).toEqual([
+      [posOf(two, 'INVITE sip:').line - 1, 'Ladder of this call (7 messages)', 'sipscope.showTraceLadder', [snap.uri, '3848276298220188511@192.168.1.100']],
+      [posOf(two, 'INVITE sip:', 0, 1).line - 1, 'Ladder of this call (7 messages)', 'sipscope.showTraceLadder', [snap.uri, 'second-call@192.168.1.100']],
+    ]);
+    expect(callLenses(snapshotOf(SAMPLE))).toEqual([]);
+  });
+
+  it('draws the ladder of one call when asked for its Call-ID', () => {
+    const snap = snapshotOf(two);
+    const all = buildTraceLadder(snap);
+    const one = buildTraceLadder(snap, 'endpoint', 'two.sip', 'second-call@192.168.1.100');
+    expect([all.messageCount, all.callCount]).toEqual([14, 2]);
+    expect([one.messageCount, one.callCount]).toEqual([7, 1]);
+    expect(one.title).toBe('Ladder: two.sip (Call-ID second-call@192.168.1.100)');
+    expect(one.html).toContain('second-call@192.168.1.100');
+    expect(one.html).not.toContain('3848276298220188511@192.168.1.100');
+    expect(buildTraceLadder(snap, 'endpoint', 'two.sip', 'no-such-call').messageCount).toBe(0);
   });
 });

@@ -121,6 +121,7 @@ describe('sipscope language server over stdio', () => {
     expect([caps.documentHighlightProvider, caps.referencesProvider, caps.definitionProvider]).toEqual([true, true, true]);
     expect(caps.renameProvider).toEqual({ prepareProvider: true });
     expect(caps.inlayHintProvider).toBe(true);
+    expect(caps.codeLensProvider).toEqual({ resolveProvider: false });
     expect(caps.completionProvider?.triggerCharacters).toContain(';');
     expect(caps.semanticTokensProvider?.legend.tokenTypes).toEqual(expect.arrayContaining(['function', 'property', 'parameter', 'number']));
     expect(caps.semanticTokensProvider?.legend.tokenModifiers).toEqual(expect.arrayContaining(['compact', 'clientError', 'privateAddress']));

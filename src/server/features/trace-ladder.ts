@@ -58,8 +58,8 @@ export function prefixSeconds(p: TracePrefix | undefined): number | undefined {
   return t !== undefined && Number.isFinite(t) ? t : undefined;
 }
 
-/** Build the ladder of a sip snapshot. */
-export function buildTraceLadder(snap: DocumentSnapshot, columns: 'endpoint' | 'ip' = 'endpoint', title?: string): TraceLadderResult {
+/** Build the ladder of a sip snapshot (of the call `callId` only, when given). */
+export function buildTraceLadder(snap: DocumentSnapshot, columns: 'endpoint' | 'ip' = 'endpoint', title?: string, callId?: string): TraceLadderResult {
   const builder = new CallModelBuilder();
   const byBranch = new Map<string, { src: Endpoint; dst: Endpoint }>();
   let inferred = false;
@@ -131,11 +131,14 @@ export function buildTraceLadder(snap: DocumentSnapshot, columns: 'endpoint' | '
   }
   builder.finish();
 
-  const name = title ?? snap.uri.replace(/^.*\//, '');
+  const name = (title ?? snap.uri.replace(/^.*\//, '')) + (callId !== undefined ? ` (Call-ID ${callId})` : '');
   const drawn = builder.messages.count;
   const all = drawn + notDrawn;
   const messages = [];
-  for (let id = 0; id < drawn; id++) messages.push(builder.message(id));
+  for (let id = 0; id < drawn; id++) {
+    const m = builder.message(id);
+    if (callId === undefined || builder.calls[m.callIndex]?.callId === callId) messages.push(m);
+  }
   if (messages.length === 0) {
     return { title: `Ladder: ${name}`, html: '', messageCount: 0, callCount: 0, endpointCount: 0, inferredEndpoints: inferred };
   }
@@ -163,6 +166,6 @@ export function registerTraceLadder(ctx: ServerContext): Disposable {
     const snap = ctx.snapshot(params.uri);
     if (snap === undefined) throw new ResponseError(ErrorCodes.InvalidParams, `document not open as sip: ${params.uri}`);
     if (snap.language !== 'sip') throw new ResponseError(ErrorCodes.InvalidParams, 'the ladder needs a SIP trace (language sip)');
-    return buildTraceLadder(snap, params.columns ?? 'endpoint', decodeURIComponent(params.uri.replace(/^.*\//, '')));
+    return buildTraceLadder(snap, params.columns ?? 'endpoint', decodeURIComponent(params.uri.replace(/^.*\//, '')), params.callId);
   });
 }
