@@ -409,3 +409,14 @@ describe('per-call ladder code lenses', () => {
     expect(buildTraceLadder(snap, 'endpoint', 'two.sip', 'no-such-call').messageCount).toBe(0);
   });
 });
+
+describe('hover on Call-IDs, tags, branches and CSeqs: what they stand for in the trace', () => {
+  it('summarises the call, the transaction, the CSeq and the tag, after a parameter\'s own text', () => {
+    expect(hoverText(SAMPLE, '3848276298220188511@', 3)).toBe('**Call-ID** (RFC 3261 §20.8): 7 messages in this trace (lines 2–104).\n\nINVITE → 200, ACK, BYE → 200');
+    const branch = hoverText(SAMPLE, 'z9hG4bK-1f3a9c1', 3);
+    expect(branch).toMatch(/^\*\*;branch\*\*/);
+    expect(branch).toContain('---\n\n**Transaction** (top Via branch, RFC 3261 §17): INVITE → 100, 180, 200 — 4 messages in this trace (lines 2–53).');
+    expect(hoverText(SAMPLE, 'CSeq: 21 BYE', 7)).toBe('**CSeq** (RFC 3261 §8.1.1.5): BYE → 200 — 2 messages in this trace (lines 92–104).');
+    expect(hoverText(SAMPLE, 'sbc-77a1e9', 2)).toContain('**Tag** (RFC 3261 §19.3): first in the To header of the 180 Ringing at line 41, the side that answered (UAS) — 5 messages');
+  });
+});

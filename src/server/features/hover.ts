@@ -9,6 +9,7 @@ import { sdpAttributeDoc, sdpLineTypeDoc } from '../docs/sdp-attributes';
 import { rfcLabel, rfcUrl, sipMethodDoc, sipParamDoc } from '../docs/sip-methods';
 import { STATUS_CLASSES, statusCodeDoc } from '../docs/status-codes';
 import { hoverElementAt, messageElements, sdpDocumentElements, type HoverTarget } from '../elements';
+import { identifierAt, identifierSummary } from './navigation';
 
 /** Address class as the core's classifyIp returns it. */
 type IpClass = NonNullable<ReturnType<typeof classifyIp>>;
@@ -97,10 +98,14 @@ export function hoverAt(snap: DocumentSnapshot, offset: number, trusted: readonl
     }
   }
   found ??= addressAround(snap, offset);
-  if (found === undefined) return null;
-  const value = hoverMarkdown(found.target, trusted);
+  // A Call-ID, tag, branch or CSeq: what it stands for in this trace, after the element's own text (a parameter's).
+  const id = snap.language === 'sip' ? identifierAt(snap, offset) : undefined;
+  const summary = id !== undefined ? identifierSummary(snap, id) : undefined;
+  const doc = found !== undefined ? hoverMarkdown(found.target, trusted) : undefined;
+  const value = doc !== undefined && summary !== undefined ? `${doc}\n\n---\n\n${summary}` : (doc ?? summary);
   if (value === undefined) return null;
-  return { contents: { kind: MarkupKind.Markdown, value }, range: spanToRange(snap.lines, { start: found.start, end: found.end }) };
+  const range = found !== undefined && doc !== undefined ? found : id!;
+  return { contents: { kind: MarkupKind.Markdown, value }, range: spanToRange(snap.lines, { start: range.start, end: range.end }) };
 }
 
 /** An IP literal around `offset` on its line (log prefixes, Warning headers, anything the elements do not cover). */

@@ -18,7 +18,7 @@ import {
 import { decodeUtf8, parseNameAddrList, parseViaList, type SipParam, type Span } from '../../core/index';
 import type { DocumentSnapshot, MessageFacts } from '../analysis';
 import type { ServerContext } from '../context';
-import { positionToByte, spanToRange } from '../convert';
+import { byteToPosition, positionToByte, spanToRange } from '../convert';
 
 /** What an identifier identifies. Tags of From and To are one kind: a dialog side's tag moves between them. */
 export type IdentifierKind = 'call-id' | 'tag' | 'branch' | 'cseq';
@@ -144,6 +144,54 @@ export function definitionOf(snap: DocumentSnapshot, all: readonly DocumentOccur
   if (kind === 'branch') return all.find((o) => o.via === 0 && isRequest(o)) ?? all[0];
   if (kind === 'cseq') return all.find(isRequest) ?? all[0];
   return all[0];
+}
+
+/** Most transactions a Call-ID hover lists. */
+const MAX_SUMMARY = 8;
+
+/** 1-based line of message `i`'s start line. */
+function lineOfMessage(snap: DocumentSnapshot, i: number): number {
+  return byteToPosition(snap.lines, snap.toDocument(i, snap.facts(i).sip.startLine.start)).line + 1;
+}
+
+/**
+ * Markdown saying what an identifier stands for in this trace (for hover): a Call-ID's messages and transactions
+ * (`INVITE → 200, ACK, BYE → 200`), a branch's or CSeq's request and responses, where a tag first appears.
+ */
+export function identifierSummary(snap: DocumentSnapshot, o: DocumentOccurrence): string {
+  const all = occurrences(snap, o.kind, o.key);
+  const messages = [...new Set(all.map((x) => x.message))];
+  const span = messages.length > 1 ? `lines ${lineOfMessage(snap, messages[0]!)}–${lineOfMessage(snap, messages[messages.length - 1]!)}` : `line ${lineOfMessage(snap, messages[0]!)}`;
+  const count = `${messages.length} message${messages.length === 1 ? '' : 's'} in this trace (${span})`;
+  // Transactions of these messages by CSeq (number and method within the Call-ID), in order of first sight.
+  const transactions = new Map<string, { method: string; statuses: number[] }>();
+  for (const i of messages) {
+    const msg = snap.facts(i).sip;
+    const cseq = messageIdentifiers(snap.facts(i)).find((x) => x.kind === 'cseq')?.key;
+    if (cseq === undefined) continue;
+    let t = transactions.get(cseq);
+    if (t === undefined) transactions.set(cseq, (t = { method: cseq.slice(cseq.lastIndexOf(' ') + 1), statuses: [] }));
+    if (msg.kind === 'response' && msg.statusCode !== undefined && !t.statuses.includes(msg.statusCode)) t.statuses.push(msg.statusCode);
+  }
+  const describe = (t: { method: string; statuses: number[] }): string => (t.statuses.length ? `${t.method} → ${t.statuses.join(', ')}` : t.method);
+  const list = [...transactions.values()];
+  switch (o.kind) {
+    case 'call-id': {
+      const shown = list.slice(0, MAX_SUMMARY).map((t) => (t.statuses.length ? `${t.method} → ${t.statuses.filter((c) => c >= 200).join(', ') || t.statuses.at(-1)}` : t.method));
+      return `**Call-ID** (RFC 3261 §20.8): ${count}.\n\n${shown.join(', ')}${list.length > MAX_SUMMARY ? `, … (${list.length} transactions)` : ''}`;
+    }
+    case 'branch':
+      return `**Transaction** (top Via branch, RFC 3261 §17): ${list.map(describe).join('; ')} — ${count}.`;
+    case 'cseq':
+      return `**CSeq** (RFC 3261 §8.1.1.5): ${list.map(describe).join('; ')} — ${count}.`;
+    case 'tag': {
+      const first = all[0]!;
+      const msg = snap.facts(first.message).sip;
+      const what = msg.kind === 'response' ? `${msg.statusCode ?? ''} ${msg.reason ?? ''}`.trim() : (msg.method ?? 'message');
+      const side = first.header === 'from' ? 'the side that sent it' : 'the side that answered (UAS)';
+      return `**Tag** (RFC 3261 §19.3): first in the ${first.header === 'from' ? 'From' : 'To'} header of the ${what} at line ${lineOfMessage(snap, first.message)}, ${side} — ${count}.`;
+    }
+  }
 }
 
 /** RFC 3261 §25.1 token characters (tags, branches), besides alphanumerics. */
