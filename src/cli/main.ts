@@ -51,7 +51,7 @@ fields match every term (case-insensitive substring): from:, to:, callid:, metho
 4xx); a bare term matches any field, -term negates, "quoted terms" keep their spaces. Example: 'status:4 -state:busy'.
 
 FILE may be - for a capture piped into standard input (tcpdump -w - | sipscope calls -): it is spooled to a
-temporary file, removed at the end.
+temporary file, removed at the end. lint reads a trace piped into - as well (kubectl logs kamailio | sipscope lint -).
 
 Capture commands also take --tls-key KEY.pem (RSA private key, TLS_RSA key exchange) and --tls-keylog FILE (NSS key
 log: any TLS 1.0-1.3 session), both repeatable, to decrypt SIP over TLS. The key log named by SSLKEYLOGFILE and files

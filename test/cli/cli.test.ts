@@ -436,3 +436,19 @@ describe('a capture piped into standard input (FILE -)', () => {
     expect(out).toBe('10 calls, 55 messages, 0 problems\n');
   });
 });
+
+describe('sipscope lint - (a trace piped into standard input)', () => {
+  it('lints it as the same file would be, named <stdin>, with the same exit code', () => {
+    const trace = join(root, 'samples/sip/nat-call.sip');
+    for (const format of ['text', 'json']) {
+      const file = run('lint', trace, '--format', format);
+      const piped = spawnSync(process.execPath, [cli, 'lint', '-', '--format', format], { input: readFileSync(trace), encoding: 'utf8' });
+      expect(piped.status).toBe(file.code);
+      expect(piped.stdout.length).toBeGreaterThan(100);
+      expect(piped.stdout).toBe(file.out.replaceAll(trace, '<stdin>'));
+    }
+    const capture = spawnSync(process.execPath, [cli, 'lint', '-'], { input: readFileSync(sample), encoding: 'utf8' });
+    expect(capture.status).toBe(1);
+    expect(capture.stdout).toContain('<stdin>: error: a pcap capture: lint checks SIP traces and SDP files as text; run `sipscope nat -`');
+  });
+});

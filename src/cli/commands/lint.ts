@@ -54,11 +54,29 @@ export function lintBytes(path: string, bytes: Uint8Array, settings: LintSetting
   return { path, languageId, findings: located };
 }
 
+/** The FILE that means standard input, and how reports name it. */
+const STDIN = '-';
+export const STDIN_LABEL = '<stdin>';
+
+/** All of standard input (`kubectl logs kamailio | sipscope lint -`); rejects when it is a terminal or unreadable. */
+async function readStdin(input: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin): Promise<Uint8Array> {
+  if (input.isTTY) throw Object.assign(new Error('standard input is a terminal'), { code: 'a terminal: pipe a trace into it' });
+  const chunks: Buffer[] = [];
+  for await (const c of input) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
 /**
- * The bytes of the file at `path`, or what capture it is (captureKind) when it starts like one: then only its first
- * HEAD_BYTES are read (a capture may be gigabytes). One open; rejects as readFile does.
+ * The bytes of the file at `path` (standard input for `-`), or what capture it is (captureKind) when it starts like
+ * one: then only its first HEAD_BYTES are read from a file (a capture may be gigabytes). One open; rejects as
+ * readFile does.
  */
 async function readText(path: string): Promise<{ bytes: Uint8Array } | { capture: string }> {
+  if (path === STDIN) {
+    const bytes = await readStdin();
+    const capture = captureKind(bytes.subarray(0, HEAD_BYTES));
+    return capture !== undefined ? { capture } : { bytes };
+  }
   const h = await open(path, 'r');
   try {
     const head = new Uint8Array(HEAD_BYTES);
@@ -97,13 +115,14 @@ export async function runLint(files: string[], opts: LintOptions): Promise<{ out
  */
 export async function lintReport(files: string[], opts: LintOptions): Promise<{ pieces: Iterable<string>; exitCode: 0 | 1 }> {
   const results: LintFileResult[] = [];
-  for (const path of files) {
+  for (const file of files) {
+    const path = file === STDIN ? STDIN_LABEL : file;
     let bytes: Uint8Array;
     try {
-      const r = await readText(path);
+      const r = await readText(file);
       if ('capture' in r) {
         // A capture is not a text trace: say which commands read it.
-        results.push({ path, languageId: languageOf(path), findings: [], error: `${r.capture}: lint checks SIP traces and SDP files as text; run \`sipscope nat ${path}\` for the capture's NAT findings, \`sipscope calls ${path}\` for its calls` });
+        results.push({ path, languageId: languageOf(path), findings: [], error: `${r.capture}: lint checks SIP traces and SDP files as text; run \`sipscope nat ${file}\` for the capture's NAT findings, \`sipscope calls ${file}\` for its calls` });
         continue;
       }
       bytes = r.bytes;
