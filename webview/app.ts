@@ -181,6 +181,7 @@ export class App {
     );
     this.detail = new DetailPane({
       onOpenAsText: (id) => void this.run({ command: 'openMessageAsText', messageId: id }),
+      onCompareWithPreviousHop: (id) => void this.run({ command: 'compareWithPreviousHop', messageId: id }),
       onSelectMessage: (id) => this.revealMessage(id),
     });
     this.findings = new FindingsPanel({

@@ -8,8 +8,9 @@ import type { CallState, LadderCall, LadderColumn, LadderIcmp, LadderRow, Ladder
  * 2: NAT findings (getFindings, CaptureSummary.nat), RTP streams and finding markers on ladder pages, getStream,
  *    ladderRowOf, openExternal.
  * 3: ICMP errors on ladder rows and streams (LadderRow.icmp, LadderStream.icmp), ICMP evidence frames, MessageDetail.icmp.
+ * 4: MessageDetail.previousHop and the compareWithPreviousHop command.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Call list
@@ -177,6 +178,11 @@ export interface MessageDetail
   bodyKind: BodyKind;
   /** ICMP errors that answered this message's datagram (it did not get there), in capture order. */
   icmp: LadderIcmp[];
+  /**
+   * The same message on the hop before (see previousHop in the host's session): what a proxy or SBC received before
+   * sending this one. Undefined when the capture has no such message.
+   */
+  previousHop?: { id: number; src: string; srcPort: number; dst: string; dstPort: number; ipVersion: 4 | 6 };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -335,7 +341,9 @@ export type CommandRequest =
   | { command: 'openMessageAsText'; messageId: number }
   | { command: 'exportLadder'; callIndexes: number[]; columns: LadderColumnsOption; format?: ExportFormat }
   | { command: 'saveCallAsPcap'; callIndexes: number[] }
-  | { command: 'copyTsharkFilter'; callIndexes: number[] };
+  | { command: 'copyTsharkFilter'; callIndexes: number[] }
+  /** Open a diff of the message on its previous hop (MessageDetail.previousHop) and this one. */
+  | { command: 'compareWithPreviousHop'; messageId: number };
 
 export interface CommandResult {
   /** False when the user cancelled (closed a dialog) or there was nothing to do. */

@@ -3,7 +3,8 @@
 // the selected call, the message of a clicked arrow, the status bar counts, "Open as text" opens a SIP document and
 // "Export…" writes the call's HTML ladder;
 // then open a lab capture of a call behind NAT: the findings panel shows nat/one-way-audio, the ladder its RTP streams;
-// then a SIP-over-TLS capture with its key beside it: decrypted, its messages shown with transport TLS.
+// then a SIP-over-TLS capture with its key beside it: decrypted, its messages shown with transport TLS;
+// then a call through a proxy: "Compare with previous hop" opens a diff of the INVITE the proxy received and sent.
 // Run: npm run test:e2e   (or: node --test --test-concurrency=1 test/e2e/ after scripts/install-e2e-tools.sh)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +20,7 @@ const SAMPLE = path.join(REPO, 'samples/captures/calls-mixed-outcomes.pcap');
 const LAB_NAT = path.join(REPO, 'samples/captures/lab/02-call-private-sdp-pub.pcap');
 const TLS = path.join(REPO, 'samples/captures/tls/baresip-call-tls.pcap');
 const TLS_KEY = path.join(REPO, 'samples/captures/tls/baresip-call-tls.key');
+const PROXY = path.join(REPO, 'samples/captures/call-via-proxy-tcp.pcap');
 const SHOTS = process.env.SHOTS ?? path.join(REPO, 'test-output/e2e');
 const EXTENSION_ID = 'sipscope.sipscope';
 
@@ -46,6 +48,8 @@ before(async () => {
   // SIP over TLS with the server's key beside the capture (used without any setting).
   fs.copyFileSync(TLS, path.join(ws, path.basename(TLS)));
   fs.copyFileSync(TLS_KEY, path.join(ws, path.basename(TLS_KEY)));
+  // A call through a proxy (the same INVITE on two hops: "Compare with previous hop").
+  fs.copyFileSync(PROXY, path.join(ws, path.basename(PROXY)));
   // A one-line SIP file: once its editor shows the language mode "SIP", the remote extension host has registered
   // the extension's contributions (languages and custom editors arrive together), so the .pcap double-click below
   // is resolved to the custom editor instead of racing the registration.
@@ -259,4 +263,27 @@ test('SIP over TLS with the key beside the capture: decrypted, shown with transp
   assert.match(await webview.locator('.detail .transport').textContent(), /^TLS, \d+ bytes$/);
   await page.screenshot({ path: path.join(SHOTS, 'capture-editor-tls.png') });
   lap('SIP over TLS ok');
+});
+
+test('through a proxy, "Compare with previous hop" diffs the INVITE the proxy received with the one it sent', { skip, timeout: 120_000 }, async () => {
+  await closeAllEditors();
+  if (!(await page.locator('.part.sidebar').isVisible())) {
+    await page.keyboard.press('Control+B');
+    await page.locator('.part.sidebar').waitFor();
+  }
+  await openCapture(PROXY);
+  await webview.locator('.calls[data-state="ready"]').waitFor();
+  await webview.locator('.call-row[data-call="0"]').click();
+  await webview.locator('.ladder[data-state="ready"]').waitFor();
+  // The third arrow: the proxy's INVITE to the UAS (the first is the UAC's to the proxy, which has no previous hop).
+  await webview.locator('g.arrow').nth(2).locator('.label').click();
+  await webview.locator('.detail[data-state="ready"]').waitFor();
+  assert.equal(await webview.locator('.detail-label').textContent(), 'INVITE');
+  await webview.locator('.detail vscode-button[data-action="compare-hop"]').click();
+  await page.locator('.monaco-diff-editor').first().waitFor();
+  // The proxy added its Via and Record-Route: lines only on the right side.
+  await page.locator('.monaco-diff-editor .editor.modified .view-lines').filter({ hasText: 'Record-Route' }).first().waitFor();
+  await page.locator('.tab').filter({ hasText: '127.0.0.10:5060 → 127.0.0.30:5060 ↔ 127.0.0.30:5060 → 127.0.0.20:5070' }).first().waitFor();
+  await page.screenshot({ path: path.join(SHOTS, 'capture-compare-hop.png') });
+  lap('compare with previous hop ok');
 });

@@ -26,9 +26,9 @@ function connect(session: CaptureSession, webVersion = PROTOCOL_VERSION) {
   return { host, web, events };
 }
 
-describe('capture editor protocol v3', () => {
-  it('is version 3 and serves findings, streams, ladder rows and markers across the channel', async () => {
-    expect(PROTOCOL_VERSION).toBe(3);
+describe('capture editor protocol v4', () => {
+  it('is version 4 and serves findings, streams, ladder rows and markers across the channel', async () => {
+    expect(PROTOCOL_VERSION).toBe(4);
     const session = new CaptureSession('lab.pcap');
     session.update(await importCapture(memoryByteSource(new Uint8Array(readFileSync(LAB)))), true);
     const { host, web, events } = connect(session);

@@ -10,6 +10,8 @@ import { tokenizePlain, tokenizeSdp, tokenizeSipHead, type Token } from '../sip-
 export interface DetailPaneOptions {
   /** "Open as text" button. */
   onOpenAsText(messageId: number): void;
+  /** "Compare with previous hop" button (shown when the message has one). */
+  onCompareWithPreviousHop(messageId: number): void;
   /** A SIP message reference (the SDP of a stream) was clicked. */
   onSelectMessage(messageId: number): void;
 }
@@ -164,11 +166,24 @@ export class DetailPane {
     clear(this.content);
     const open = ce('vscode-button', { secondary: true, 'data-action': 'open-text', title: 'Open this message in a SIP editor (linted by the language server)' }, 'Open as text');
     open.addEventListener('click', () => this.opts.onOpenAsText(d.id));
+    const hop = d.previousHop;
+    const compare =
+      hop !== undefined &&
+      ce(
+        'vscode-button',
+        {
+          secondary: true,
+          'data-action': 'compare-hop',
+          title: `Diff with the same message on the hop before: ${endpoint(hop.src, hop.srcPort, hop.ipVersion)} → ${endpoint(hop.dst, hop.dstPort, hop.ipVersion)} (what a proxy or SBC changed)`,
+        },
+        'Compare with previous hop',
+      );
+    if (compare) compare.addEventListener('click', () => this.opts.onCompareWithPreviousHop(d.id));
     const flags: string[] = [];
     if (d.retransmission) flags.push('retransmission');
     if (d.truncated) flags.push('truncated');
     this.header.append(
-      h('div', { class: 'detail-title' }, h('strong', { class: 'detail-label' }, d.label), flags.length ? h('span', { class: 'flags' }, ` ${flags.join(', ')}`) : false, open),
+      h('div', { class: 'detail-title' }, h('strong', { class: 'detail-label' }, d.label), flags.length ? h('span', { class: 'flags' }, ` ${flags.join(', ')}`) : false, open, compare),
       h(
         'dl',
         { class: 'detail-meta' },

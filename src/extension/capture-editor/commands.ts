@@ -6,6 +6,7 @@ import { decodeUtf8, loadMessageBytes, MessageBytesReader, selectPackets, stream
 import { unreachable } from '../../protocol/assert';
 import { EXPORT_FORMATS, type CommandRequest, type CommandResult, type ExportFormat } from '../../protocol/webview';
 import type { CaptureDocument } from './document';
+import { previousHop } from './session';
 import { encodePieces, EXPORT_FILE_TYPES, exportBaseName, ladderExportPieces, tsharkCallIdFilter } from './export-ladder';
 
 /** Most messages whose text is embedded in an HTML export. */
@@ -29,6 +30,8 @@ export class CaptureCommands {
         return this.saveCallAsPcap(doc, req.callIndexes);
       case 'copyTsharkFilter':
         return this.copyTsharkFilter(doc, req.callIndexes);
+      case 'compareWithPreviousHop':
+        return this.compareWithPreviousHop(doc, req.messageId);
       default:
         return unreachable(req, 'command');
     }
@@ -40,6 +43,25 @@ export class CaptureCommands {
     const content = decodeUtf8(await loadMessageBytes(model, id));
     const text = await vscode.workspace.openTextDocument({ language: 'sip', content });
     await vscode.window.showTextDocument(text, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+    return { done: true };
+  }
+
+  /**
+   * A diff editor of the message on its previous hop (left) and this one (right): what a proxy or SBC changed (Via,
+   * Record-Route, Contact, SDP addresses...). Both sides are untitled `sip` documents (linted too).
+   */
+  private async compareWithPreviousHop(doc: CaptureDocument, id: number): Promise<CommandResult> {
+    const model = doc.session.current;
+    if (!model || !Number.isInteger(id) || id < 0 || id >= model.messages.count) throw new Error(`no message ${id}`);
+    const m = model.messages.get(id);
+    const call = model.calls[m.callIndex];
+    const prev = call ? previousHop(m, call.messageIds.map((x) => model.messages.get(x))) : undefined;
+    if (!prev) return { done: false, message: 'This message was not seen on a previous hop in the capture.' };
+    const open = async (x: typeof m): Promise<vscode.Uri> =>
+      (await vscode.workspace.openTextDocument({ language: 'sip', content: decodeUtf8(await loadMessageBytes(model, x.id)) })).uri;
+    const hop = (x: typeof m): string => `${x.src}:${x.srcPort} → ${x.dst}:${x.dstPort}`;
+    const [left, right] = [await open(prev), await open(m)];
+    await vscode.commands.executeCommand('vscode.diff', left, right, `${m.label}: ${hop(prev)} ↔ ${hop(m)}`, { viewColumn: vscode.ViewColumn.Beside, preview: false });
     return { done: true };
   }
 

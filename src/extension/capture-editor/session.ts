@@ -320,8 +320,34 @@ export class CaptureSession {
     const call = m.calls[info.callIndex];
     const peers = call ? call.messageIds.map((x) => m.messages.get(x)) : [info];
     const icmp = m.icmpQuoted.length > 0 ? (matchIcmpAnswers(m.icmpQuoted, [], peers).messages.get(id) ?? []) : [];
-    return messageDetail(info, bytes, call?.callId ?? '', icmp);
+    const detail = messageDetail(info, bytes, call?.callId ?? '', icmp);
+    const prev = previousHop(info, peers);
+    if (prev) detail.previousHop = { id: prev.id, src: prev.src, srcPort: prev.srcPort, dst: prev.dst, dstPort: prev.dstPort, ipVersion: prev.ipVersion };
+    return detail;
   }
+}
+
+/**
+ * The same message one hop earlier, among `peers` (the messages of its call, in capture order): an earlier message
+ * with the same start line and CSeq (request method, or status code, and CSeq number and method), not a
+ * retransmission, sent to the host that sent `m` (the last such), else, for a host with an address on each side (an
+ * SBC), sent on a path that shares neither end with `m`'s (the last such; a fork's sibling from the same sender is
+ * not one). A proxy or SBC keeps Call-ID and CSeq across its legs (RFC 3261 §16.6), so this is what it received
+ * before sending `m` (a B2BUA that changes the Call-ID is not followed). 100 Trying is hop by hop (a proxy answers
+ * it itself and never forwards one, §16.7): none. Undefined when there is none.
+ */
+export function previousHop(m: MessageInfo, peers: readonly MessageInfo[]): MessageInfo | undefined {
+  if (m.kind === 'invalid' || m.cseqSeq === undefined || m.statusCode === 100) return undefined;
+  let toSender: MessageInfo | undefined;
+  let elsewhere: MessageInfo | undefined;
+  for (const x of peers) {
+    if (x.id >= m.id) break;
+    if (x.kind !== m.kind || x.retransmission || x.cseqSeq !== m.cseqSeq || x.cseqMethod !== m.cseqMethod) continue;
+    if (m.kind === 'request' ? x.method !== m.method : x.statusCode !== m.statusCode) continue;
+    if (x.dst === m.src && !(x.src === m.src && x.srcPort === m.srcPort)) toSender = x;
+    else if (x.src !== m.src && x.dst !== m.dst && x.dst !== m.src) elsewhere = x;
+  }
+  return toSender ?? elsewhere;
 }
 
 /** Build the detail payload of one message from its index entry and bytes. */

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildLadder, importCapture, memoryByteSource } from '../../../src/core/index';
-import { CaptureSession, mergeByDeclaredHost } from '../../../src/extension/capture-editor/session';
+import { CaptureSession, mergeByDeclaredHost, previousHop } from '../../../src/extension/capture-editor/session';
 import { buildFrame, pcapOf, writePcap } from '../../helpers/pcap-writer';
 import { callFrames, longDialogFrames } from '../../helpers/sip-calls';
 
@@ -138,5 +138,34 @@ describe('CaptureSession details', () => {
     const s = new CaptureSession('x.pcap');
     await expect(s.handlers().runCommand({ command: 'copyTsharkFilter', callIndexes: [0] })).resolves.toMatchObject({ done: false });
     expect(await s.handlers().getCalls({ from: 0, count: 10, sort: { key: 'index', descending: false }, filter: '' })).toMatchObject({ total: 0, rows: [] });
+  });
+});
+
+describe('the same message on the previous hop (compare across a proxy)', () => {
+  it('finds what the proxy received for each forwarded request and response, and nothing for 100 Trying or the first hop', async () => {
+    const model = await importCapture(memoryByteSource(new Uint8Array(readFileSync('samples/captures/call-via-proxy-tcp.pcap'))));
+    const s = new CaptureSession('proxy.pcap');
+    s.update(model, true);
+    const call = model.calls[0]!;
+    const msgs = call.messageIds.map((id) => model.messages.get(id));
+    const hop = (m: (typeof msgs)[number]) => `${m.src}:${m.srcPort}>${m.dst}:${m.dstPort}`;
+    const pairs: string[] = [];
+    for (const m of msgs) {
+      const d = await s.handlers().getMessage({ id: m.id });
+      const prev = d.previousHop ? model.messages.get(d.previousHop.id) : undefined;
+      expect(previousHop(m, msgs)?.id).toBe(d.previousHop?.id);
+      if (prev) {
+        expect([prev.label, prev.cseqSeq, prev.cseqMethod]).toEqual([m.label, m.cseqSeq, m.cseqMethod]);
+        pairs.push(`${m.label}: ${hop(prev)} -> ${hop(m)}`);
+      }
+    }
+    expect(pairs).toEqual([
+      'INVITE: 127.0.0.10:5060>127.0.0.30:5060 -> 127.0.0.30:5060>127.0.0.20:5070',
+      '180 Ringing: 127.0.0.20:5070>127.0.0.30:5060 -> 127.0.0.30:5060>127.0.0.10:5060',
+      '200 OK: 127.0.0.20:5070>127.0.0.30:5060 -> 127.0.0.30:5060>127.0.0.10:5060',
+      'ACK: 127.0.0.10:5060>127.0.0.30:5060 -> 127.0.0.30:5060>127.0.0.20:5070',
+      'BYE: 127.0.0.10:5060>127.0.0.30:5060 -> 127.0.0.30:5060>127.0.0.20:5070',
+      '200 OK: 127.0.0.20:5070>127.0.0.30:5060 -> 127.0.0.30:5060>127.0.0.10:5060',
+    ]);
   });
 });
