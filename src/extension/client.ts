@@ -18,9 +18,11 @@ export function registerLanguageClient(context: vscode.ExtensionContext): vscode
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
+    // Also the capture editor's read-only message documents (capture-editor/message-documents.ts).
     documentSelector: LANGUAGES.flatMap((language) => [
       { scheme: 'file', language },
       { scheme: 'untitled', language },
+      { scheme: 'sipscope-message', language },
     ]),
     // Sends workspace/didChangeConfiguration when `sipscope.*` changes; the server then pulls the section.
     synchronize: { configurationSection: SETTINGS_SECTION },

@@ -111,6 +111,10 @@ test('"Open as text" opens the message in a SIP editor', { skip, timeout: 120_00
   await webview.locator('.detail vscode-button[data-action="open-text"]').click();
   await page.locator('.monaco-editor .view-lines').filter({ hasText: 'INVITE sip:bob@' }).first().waitFor();
   await page.locator('[id="status.editor.mode"]').filter({ hasText: 'SIP' }).waitFor();
+  // A read-only message document named after the capture and frame: nothing unsaved to ask about on close.
+  const tab = page.locator('.tab').filter({ hasText: 'calls-mixed-outcomes.pcap frame 1 INVITE.sip' }).first();
+  await tab.waitFor();
+  assert.ok(!/\bdirty\b/.test((await tab.getAttribute('class')) ?? ''), 'the message document is not dirty');
   await page.screenshot({ path: path.join(SHOTS, 'capture-open-as-text.png') });
   lap('open as text ok');
 });

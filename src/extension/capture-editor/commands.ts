@@ -6,6 +6,7 @@ import { decodeUtf8, loadMessageBytes, MessageBytesReader, selectPackets, stream
 import { unreachable } from '../../protocol/assert';
 import { EXPORT_FORMATS, type CommandRequest, type CommandResult, type ExportFormat } from '../../protocol/webview';
 import type { CaptureDocument } from './document';
+import { openMessageDocument, type MessageDocuments } from './message-documents';
 import { previousHop } from './session';
 import { encodePieces, EXPORT_FILE_TYPES, exportBaseName, ladderExportPieces, tsharkCallIdFilter } from './export-ladder';
 
@@ -17,6 +18,8 @@ export class CaptureCommands {
   constructor(
     private readonly log: vscode.LogOutputChannel,
     private readonly generator: string,
+    /** Where message texts are shown (read-only documents). */
+    private readonly docs: MessageDocuments,
   ) {}
 
   /** Run one command; user cancellation gives `{ done: false }`, failures reject with a readable message. */
@@ -40,15 +43,16 @@ export class CaptureCommands {
   private async openMessageAsText(doc: CaptureDocument, id: number): Promise<CommandResult> {
     const model = doc.session.current;
     if (!model || !Number.isInteger(id) || id < 0 || id >= model.messages.count) throw new Error(`no message ${id}`);
+    const m = model.messages.get(id);
     const content = decodeUtf8(await loadMessageBytes(model, id));
-    const text = await vscode.workspace.openTextDocument({ language: 'sip', content });
+    const text = await openMessageDocument(this.docs.uri(doc.session.fileName, m.frame, m.label, content));
     await vscode.window.showTextDocument(text, { preview: false, viewColumn: vscode.ViewColumn.Beside });
     return { done: true };
   }
 
   /**
    * A diff editor of the message on its previous hop (left) and this one (right): what a proxy or SBC changed (Via,
-   * Record-Route, Contact, SDP addresses...). Both sides are untitled `sip` documents (linted too).
+   * Record-Route, Contact, SDP addresses...). Both sides are read-only message documents (linted too).
    */
   private async compareWithPreviousHop(doc: CaptureDocument, id: number): Promise<CommandResult> {
     const model = doc.session.current;
@@ -58,7 +62,7 @@ export class CaptureCommands {
     const prev = call ? previousHop(m, call.messageIds.map((x) => model.messages.get(x))) : undefined;
     if (!prev) return { done: false, message: 'This message was not seen on a previous hop in the capture.' };
     const open = async (x: typeof m): Promise<vscode.Uri> =>
-      (await vscode.workspace.openTextDocument({ language: 'sip', content: decodeUtf8(await loadMessageBytes(model, x.id)) })).uri;
+      (await openMessageDocument(this.docs.uri(doc.session.fileName, x.frame, x.label, decodeUtf8(await loadMessageBytes(model, x.id))))).uri;
     const hop = (x: typeof m): string => `${x.src}:${x.srcPort} → ${x.dst}:${x.dstPort}`;
     const [left, right] = [await open(prev), await open(m)];
     await vscode.commands.executeCommand('vscode.diff', left, right, `${m.label}: ${hop(prev)} ↔ ${hop(m)}`, { viewColumn: vscode.ViewColumn.Beside, preview: false });

@@ -1,6 +1,7 @@
 // Registers the capture editor: the custom editor provider, its palette commands, status bar item and log channel.
 import * as vscode from 'vscode';
 import { CaptureCommands } from './commands';
+import { MESSAGE_SCHEME, MessageDocuments } from './message-documents';
 import { CaptureEditorProvider } from './provider';
 import { CaptureStatusBar } from './status-bar';
 
@@ -20,11 +21,13 @@ export function registerCaptureEditor(context: vscode.ExtensionContext): vscode.
   const log = vscode.window.createOutputChannel('SIPScope Capture', { log: true });
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '');
   const statusBar = new CaptureStatusBar();
-  const provider = new CaptureEditorProvider(context.extensionUri, new CaptureCommands(log, `SIPScope ${version}`), statusBar, log);
+  const docs = new MessageDocuments();
+  const provider = new CaptureEditorProvider(context.extensionUri, new CaptureCommands(log, `SIPScope ${version}`, docs), statusBar, log);
   const cmd = vscode.commands.registerCommand;
   return vscode.Disposable.from(
     log,
     statusBar,
+    vscode.workspace.registerTextDocumentContentProvider(MESSAGE_SCHEME, docs),
     vscode.window.registerCustomEditorProvider(CaptureEditorProvider.viewType, provider, {
       // The webview restores its own state (getState/setState); no retainContextWhenHidden.
       webviewOptions: { retainContextWhenHidden: false },
