@@ -248,12 +248,17 @@ async function runCommand(title) {
   await page.keyboard.press('Enter');
 }
 
-test('SIP over TLS with the key beside the capture: decrypted, shown with transport TLS', { skip, timeout: 120_000 }, async () => {
+/** Close every editor and show the side bar again (the next test opens a capture from the explorer). */
+async function freshWorkbench() {
   await closeAllEditors();
   if (!(await page.locator('.part.sidebar').isVisible())) {
     await page.keyboard.press('Control+B');
     await page.locator('.part.sidebar').waitFor();
   }
+}
+
+test('SIP over TLS with the key beside the capture: decrypted, shown with transport TLS', { skip, timeout: 120_000 }, async () => {
+  await freshWorkbench();
   await openCapture(TLS);
   await webview.locator('.calls[data-state="ready"]').waitFor();
   await webview.locator('.call-row[data-call="0"]').waitFor();
@@ -270,11 +275,7 @@ test('SIP over TLS with the key beside the capture: decrypted, shown with transp
 });
 
 test('through a proxy, "Compare with previous hop" diffs the INVITE the proxy received with the one it sent', { skip, timeout: 120_000 }, async () => {
-  await closeAllEditors();
-  if (!(await page.locator('.part.sidebar').isVisible())) {
-    await page.keyboard.press('Control+B');
-    await page.locator('.part.sidebar').waitFor();
-  }
+  await freshWorkbench();
   await openCapture(PROXY);
   await webview.locator('.calls[data-state="ready"]').waitFor();
   await webview.locator('.call-row[data-call="0"]').click();
