@@ -2,7 +2,7 @@
 // "SIPScope: Show ladder for this trace" command, which renders the server's `sipscope/traceLadder` HTML in a webview.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { SHOW_TRACE_LADDER_COMMAND, TRACE_LADDER_METHOD, type TraceLadderParams, type TraceLadderResult } from '../protocol/lsp';
+import { MESSAGE_DOCUMENT_SCHEME, SHOW_TRACE_LADDER_COMMAND, TRACE_LADDER_METHOD, type TraceLadderParams, type TraceLadderResult } from '../protocol/lsp';
 import { SETTINGS_SECTION } from '../protocol/settings';
 
 const LANGUAGES = ['sip', 'sdp'] as const;
@@ -22,7 +22,7 @@ export function registerLanguageClient(context: vscode.ExtensionContext): vscode
     documentSelector: LANGUAGES.flatMap((language) => [
       { scheme: 'file', language },
       { scheme: 'untitled', language },
-      { scheme: 'sipscope-message', language },
+      { scheme: MESSAGE_DOCUMENT_SCHEME, language },
     ]),
     // Sends workspace/didChangeConfiguration when `sipscope.*` changes; the server then pulls the section.
     synchronize: { configurationSection: SETTINGS_SECTION },

@@ -48,3 +48,9 @@ export interface SipScopeFixData {
   /** Byte spans (UTF-8 offsets into the linted document version) and replacement text. */
   edits: { start: number; end: number; newText: string }[];
 }
+
+/**
+ * URI scheme of the capture editor's read-only message documents (Open as text, Compare with previous hop): the
+ * language server checks them but offers no quick fixes there (edits cannot be applied).
+ */
+export const MESSAGE_DOCUMENT_SCHEME = 'sipscope-message';

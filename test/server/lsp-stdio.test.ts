@@ -261,6 +261,18 @@ describe('sipscope language server over stdio', () => {
     expect(hints.map((h) => [h.position.line, h.label])).toEqual([[invite, '180 +1.749 s · 200 +6.220 s']]);
   });
 
+  it('checks a capture\'s read-only message document but offers it no quick fix', async () => {
+    const uri = 'sipscope-message:/call.pcap%20frame%201%20INVITE.sip?1';
+    const mark = published.length;
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'sip', version: 1, text: SAMPLE } });
+    const p = await diagnosticsFor(uri, 1, mark);
+    const fixable = p.diagnostics.find((d) => d.code === FIX_RULE)!;
+    expect(fixable).toBeDefined();
+    const actions = await conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: fixable.range, context: { diagnostics: [fixable] } });
+    expect(actions).toEqual([]);
+    await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  });
+
   it('completes header names and Via parameters', async () => {
     const mark = published.length;
     const text = 'INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;\r\nCo\r\n';

@@ -2,9 +2,10 @@
 // scheme, so closing them asks nothing (untitled documents would be "unsaved") and nothing can be saved anywhere by
 // mistake; their `.sip` names give them the SIP language, and the language server checks them (client.ts selector).
 import * as vscode from 'vscode';
+import { MESSAGE_DOCUMENT_SCHEME } from '../../protocol/lsp';
 
 /** The URI scheme of message documents. */
-export const MESSAGE_SCHEME = 'sipscope-message';
+export const MESSAGE_SCHEME = MESSAGE_DOCUMENT_SCHEME;
 /** Message texts held for documents at most (the oldest is dropped first: its document then says so). */
 const MAX_HELD = 500;
 

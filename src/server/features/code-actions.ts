@@ -13,7 +13,7 @@ import type { Finding } from '../../core/index';
 import type { DocumentSnapshot } from '../analysis';
 import type { ServerContext } from '../context';
 import { DIAGNOSTIC_SOURCE, fixToData, fixToTextEdits, isDiagnosticData, mergeFixEdits, spanToRange } from '../convert';
-import type { SipScopeFixData } from '../../protocol/lsp';
+import { MESSAGE_DOCUMENT_SCHEME, type SipScopeFixData } from '../../protocol/lsp';
 
 /** Code action kind of the whole-document fix-all (usable in editor.codeActionsOnSave). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.sipscope`;
@@ -21,7 +21,8 @@ export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.sipscope`;
 export function registerCodeActions(ctx: ServerContext): Disposable {
   return ctx.connection.onCodeAction((params) => {
     const snap = ctx.snapshot(params.textDocument.uri);
-    if (snap === undefined) return [];
+    // A capture's message shown read-only: a fix could not be applied there.
+    if (snap === undefined || params.textDocument.uri.startsWith(`${MESSAGE_DOCUMENT_SCHEME}:`)) return [];
     const only = params.context.only;
     const wants = (kind: string) => only === undefined || only.some((k) => kind === k || kind.startsWith(`${k}.`));
     const actions: CodeAction[] = [];
