@@ -412,7 +412,10 @@ describe('per-call ladder code lenses', () => {
 
 describe('hover on Call-IDs, tags, branches and CSeqs: what they stand for in the trace', () => {
   it('summarises the call, the transaction, the CSeq and the tag, after a parameter\'s own text', () => {
-    expect(hoverText(SAMPLE, '3848276298220188511@', 3)).toBe('**Call-ID** (RFC 3261 §20.8): 7 messages in this trace (lines 2–104).\n\nINVITE → 200, ACK, BYE → 200');
+    expect(hoverText(SAMPLE, '3848276298220188511@', 3)).toBe(
+      '**Call-ID** (RFC 3261 §20.8): 7 messages in this trace (lines 2–104).\n\nINVITE → 200, ACK, BYE → 200\n\n' +
+        'Timing from the first message: answered +6.220 s, BYE +37.907 s (talk 31.687 s).',
+    );
     const branch = hoverText(SAMPLE, 'z9hG4bK-1f3a9c1', 3);
     expect(branch).toMatch(/^\*\*;branch\*\*/);
     expect(branch).toContain('---\n\n**Transaction** (top Via branch, RFC 3261 §17): INVITE → 100, 180, 200 — 4 messages in this trace (lines 2–53).');

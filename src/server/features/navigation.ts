@@ -19,6 +19,7 @@ import { decodeUtf8, parseNameAddrList, parseViaList, type SipParam, type Span }
 import type { DocumentSnapshot, MessageFacts } from '../analysis';
 import type { ServerContext } from '../context';
 import { byteToPosition, positionToByte, spanToRange } from '../convert';
+import { prefixSeconds } from './trace-ladder';
 
 /** What an identifier identifies. Tags of From and To are one kind: a dialog side's tag moves between them. */
 export type IdentifierKind = 'call-id' | 'tag' | 'branch' | 'cseq';
@@ -178,7 +179,8 @@ export function identifierSummary(snap: DocumentSnapshot, o: DocumentOccurrence)
   switch (o.kind) {
     case 'call-id': {
       const shown = list.slice(0, MAX_SUMMARY).map((t) => (t.statuses.length ? `${t.method} → ${t.statuses.filter((c) => c >= 200).join(', ') || t.statuses.at(-1)}` : t.method));
-      return `**Call-ID** (RFC 3261 §20.8): ${count}.\n\n${shown.join(', ')}${list.length > MAX_SUMMARY ? `, … (${list.length} transactions)` : ''}`;
+      const timing = callTiming(snap, messages);
+      return `**Call-ID** (RFC 3261 §20.8): ${count}.\n\n${shown.join(', ')}${list.length > MAX_SUMMARY ? `, … (${list.length} transactions)` : ''}${timing ? `\n\n${timing}` : ''}`;
     }
     case 'branch':
       return `**Transaction** (top Via branch, RFC 3261 §17): ${list.map(describe).join('; ')} — ${count}.`;
@@ -192,6 +194,28 @@ export function identifierSummary(snap: DocumentSnapshot, o: DocumentOccurrence)
       return `**Tag** (RFC 3261 §19.3): first in the ${first.header === 'from' ? 'From' : 'To'} header of the ${what} at line ${lineOfMessage(snap, first.message)}, ${side} — ${count}.`;
     }
   }
+}
+
+/**
+ * When a call was answered (its first 2xx to an INVITE) and hung up (its first BYE), in seconds after its first
+ * message, from the log prefixes' times; undefined when the trace has no times or neither happened.
+ */
+function callTiming(snap: DocumentSnapshot, messages: readonly number[]): string | undefined {
+  const t0 = prefixSeconds(snap.messages[messages[0]!]?.prefix);
+  if (t0 === undefined) return undefined;
+  let answered: number | undefined;
+  let bye: number | undefined;
+  for (const i of messages) {
+    const msg = snap.facts(i).sip;
+    const t = prefixSeconds(snap.messages[i]!.prefix);
+    if (t === undefined) continue;
+    if (answered === undefined && msg.kind === 'response' && msg.statusCode !== undefined && msg.statusCode >= 200 && msg.statusCode < 300) {
+      if (messageIdentifiers(snap.facts(i)).some((o) => o.kind === 'cseq' && o.key.endsWith(' INVITE'))) answered = t - t0;
+    }
+    if (bye === undefined && msg.kind === 'request' && msg.method === 'BYE') bye = t - t0;
+  }
+  const parts = [answered !== undefined ? `answered +${answered.toFixed(3)} s` : '', bye !== undefined ? `BYE +${bye.toFixed(3)} s` : ''].filter(Boolean);
+  return parts.length ? `Timing from the first message: ${parts.join(', ')}${answered !== undefined && bye !== undefined ? ` (talk ${(bye - answered).toFixed(3)} s)` : ''}.` : undefined;
 }
 
 /** RFC 3261 §25.1 token characters (tags, branches), besides alphanumerics. */
