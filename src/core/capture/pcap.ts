@@ -1,6 +1,7 @@
 // Classic libpcap file reader (pcap-savefile(5), draft-ietf-opsawg-pcap): file header, then 16-byte record headers.
 import { u16, u32 } from '../bytes/cursor';
 import { reportDamage } from './problems';
+import { scanForward } from './resync';
 import type { ReadContext } from './read-capture';
 import { RecordView } from './types';
 
@@ -207,37 +208,17 @@ function plausibleRecord(b: Uint8Array, q: number, c: PcapHeaderCheck, near: num
  * File offset of the first record header at or after `from` that is plausible (captured length 1..snaplen, original
  * length >= captured length, sub-second part < 1 s, time within a day of `lastSec` when >= 0) and is followed by
  * another plausible one within a day of it, or ends exactly at the end of the file; -1 when there is none (or the
- * import is cancelled). Scans byte by byte through the cursor, reading ahead in whole chunks.
+ * import is cancelled). See scanForward.
  */
-async function findNextPcapRecord(ctx: ReadContext, from: number, lastSec: number, c: PcapHeaderCheck): Promise<number> {
-  const cur = ctx.cursor;
-  const size = cur.size;
+function findNextPcapRecord(ctx: ReadContext, from: number, lastSec: number, c: PcapHeaderCheck): Promise<number> {
   const hdr = c.hdrLen;
-  let q = from;
-  while (q + hdr <= size) {
-    // A window from q: whole chunks, and four times what a candidate needs (its header, the largest record and the
-    // header after it), so that most of it is candidates checked synchronously and only the window change waits.
-    const margin = 2 * hdr + c.snap;
-    const want = Math.min(size - q, Math.max(cur.chunkSize, 4 * margin));
-    if (!(q >= cur.base && q + want <= cur.base + cur.buf.length) && !(await cur.fill(q, want))) return -1;
-    if (ctx.isCancelled?.()) return ((ctx.cancelled = true), -1);
-    ctx.progress(q);
-    const b = cur.buf;
-    const base = cur.base;
-    const n = b.length;
-    // Candidates whose chain check fits the window (or reaches the end of the file) are decided here.
-    const last = base + n === size ? n - hdr : n - margin;
-    let at = q - base;
-    for (; at <= last; at++) {
-      const incl = plausibleRecord(b, at, c, lastSec);
-      if (incl < 0) continue;
-      const after = at + hdr + incl;
-      if (base + after === size) return base + at;
-      if (after + hdr > n) continue; // runs past the end of the file
-      if (plausibleRecord(b, after, c, u32(b, at, c.le)) >= 0) return base + at;
-    }
-    if (base + n === size) return -1;
-    q = base + at;
-  }
-  return -1;
+  const size = ctx.cursor.size;
+  return scanForward(ctx, from, hdr, 2 * hdr + c.snap, (b, at, base) => {
+    const incl = plausibleRecord(b, at, c, lastSec);
+    if (incl < 0) return false;
+    const after = at + hdr + incl;
+    if (base + after === size) return true;
+    if (after + hdr > b.length) return false; // runs past the end of the file
+    return plausibleRecord(b, after, c, u32(b, at, c.le)) >= 0;
+  });
 }

@@ -3,6 +3,7 @@ import { u16, u32 } from '../bytes/cursor';
 import { RecordView, type CaptureInterface } from './types';
 import { LINKTYPE_MASK, MAX_RECORD_BYTES } from './pcap';
 import { reportDamage } from './problems';
+import { scanForward } from './resync';
 import type { ReadContext } from './read-capture';
 
 // Block types, pcapng draft §4 / §10.1 (OPB: Appendix A, obsolete Packet Block).
@@ -418,32 +419,12 @@ function plausibleBlock(b: Uint8Array, q: number, n: number, le: boolean, interf
  * File offset of the first block at or after `from` that is plausible (a known block type, a length of 12 or more,
  * a multiple of 4, repeated in its trailer; an EPB names a described interface and its packet fits) and is followed by
  * another plausible block or ends exactly at the end of the file; -1 when there is none (or the import is
- * cancelled). Byte by byte (damage need not keep 4-byte alignment), through the cursor in whole chunks.
+ * cancelled). Byte by byte (damage need not keep 4-byte alignment): see scanForward.
  */
-async function findNextPcapngBlock(ctx: ReadContext, from: number, le: boolean, interfaces: number): Promise<number> {
-  const cur = ctx.cursor;
-  const size = cur.size;
-  let q = from;
-  while (q + 12 <= size) {
-    // A window from q: whole chunks, and four times what a candidate needs (it and the block after it, up to the
-    // largest block considered), so that most of it is candidates checked synchronously and only the window change
-    // waits.
-    const want = Math.min(size - q, Math.max(cur.chunkSize, 8 * RESYNC_MAX_BLOCK));
-    if (!(q >= cur.base && q + want <= cur.base + cur.buf.length) && !(await cur.fill(q, want))) return -1;
-    if (ctx.isCancelled?.()) return ((ctx.cancelled = true), -1);
-    ctx.progress(q);
-    const b = cur.buf;
-    const base = cur.base;
-    const n = b.length;
-    const last = base + n === size ? n - 12 : n - 2 * RESYNC_MAX_BLOCK;
-    let at = q - base;
-    for (; at <= last; at++) {
-      const len = plausibleBlock(b, at, n, le, interfaces);
-      if (len < 0) continue;
-      if (base + at + len === size || plausibleBlock(b, at + len, n, le, interfaces) >= 0) return base + at;
-    }
-    if (base + n === size) return -1;
-    q = base + at;
-  }
-  return -1;
+function findNextPcapngBlock(ctx: ReadContext, from: number, le: boolean, interfaces: number): Promise<number> {
+  const size = ctx.cursor.size;
+  return scanForward(ctx, from, 12, 2 * RESYNC_MAX_BLOCK, (b, at, base) => {
+    const len = plausibleBlock(b, at, b.length, le, interfaces);
+    return len >= 0 && (base + at + len === size || plausibleBlock(b, at + len, b.length, le, interfaces) >= 0);
+  });
 }
