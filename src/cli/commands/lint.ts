@@ -5,6 +5,7 @@ import { atLeast, detectCaptureFormat, isGzip, lintDocument, LineIndex, type Fin
 import { lintTextLines } from '../format/lint-text';
 import { lintJsonPieces } from '../format/lint-json';
 import { sarifPieces } from '../format/sarif';
+import { STDIN_PATH } from '../stdin';
 
 export type LintFormat = 'text' | 'json' | 'sarif';
 
@@ -54,13 +55,14 @@ export function lintBytes(path: string, bytes: Uint8Array, settings: LintSetting
   return { path, languageId, findings: located };
 }
 
-/** The FILE that means standard input, and how reports name it. */
-const STDIN = '-';
+/** How reports name standard input (FILE `-`). */
 export const STDIN_LABEL = '<stdin>';
+/** Error code of readStdin when standard input is a terminal (nothing was piped in). */
+const E_TERMINAL = 'ETERMINAL';
 
 /** All of standard input (`kubectl logs kamailio | sipscope lint -`); rejects when it is a terminal or unreadable. */
 async function readStdin(input: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin): Promise<Uint8Array> {
-  if (input.isTTY) throw Object.assign(new Error('standard input is a terminal'), { code: 'a terminal: pipe a trace into it' });
+  if (input.isTTY) throw Object.assign(new Error('standard input is a terminal'), { code: E_TERMINAL });
   const chunks: Buffer[] = [];
   for await (const c of input) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
   return new Uint8Array(Buffer.concat(chunks));
@@ -72,7 +74,7 @@ async function readStdin(input: NodeJS.ReadableStream & { isTTY?: boolean } = pr
  * readFile does.
  */
 async function readText(path: string): Promise<{ bytes: Uint8Array } | { capture: string }> {
-  if (path === STDIN) {
+  if (path === STDIN_PATH) {
     const bytes = await readStdin();
     const capture = captureKind(bytes.subarray(0, HEAD_BYTES));
     return capture !== undefined ? { capture } : { bytes };
@@ -116,7 +118,7 @@ export async function runLint(files: string[], opts: LintOptions): Promise<{ out
 export async function lintReport(files: string[], opts: LintOptions): Promise<{ pieces: Iterable<string>; exitCode: 0 | 1 }> {
   const results: LintFileResult[] = [];
   for (const file of files) {
-    const path = file === STDIN ? STDIN_LABEL : file;
+    const path = file === STDIN_PATH ? STDIN_LABEL : file;
     let bytes: Uint8Array;
     try {
       const r = await readText(file);
@@ -128,7 +130,8 @@ export async function lintReport(files: string[], opts: LintOptions): Promise<{ 
       bytes = r.bytes;
     } catch (err) {
       const code = (err as { code?: string }).code;
-      results.push({ path, languageId: languageOf(path), findings: [], error: code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(err)})` });
+      const why = code === 'ENOENT' ? 'file not found' : code === E_TERMINAL ? 'cannot read file (a terminal: pipe a trace into it)' : `cannot read file (${code ?? String(err)})`;
+      results.push({ path, languageId: languageOf(path), findings: [], error: why });
       continue;
     }
     results.push(lintBytes(path, bytes, opts.settings, opts.minSeverity ?? 'hint'));
