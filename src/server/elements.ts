@@ -305,7 +305,8 @@ function isAddrChar(ch: number): boolean {
   return (ch >= 48 && ch <= 58) || (ch >= 65 && ch <= 70) || (ch >= 97 && ch <= 102) || ch === 46;
 }
 
-function byteLength(s: string): number {
+/** UTF-8 byte length of `s` (spans are byte offsets; parsed values are strings). */
+export function byteLength(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const ch = s.charCodeAt(i);

@@ -1,7 +1,8 @@
 // Registers the capture editor: the custom editor provider, its palette commands, status bar item and log channel.
 import * as vscode from 'vscode';
 import { CaptureCommands } from './commands';
-import { MESSAGE_SCHEME, MessageDocuments } from './message-documents';
+import { MESSAGE_DOCUMENT_SCHEME } from '../../protocol/lsp';
+import { MessageDocuments } from './message-documents';
 import { CaptureEditorProvider } from './provider';
 import { CaptureStatusBar } from './status-bar';
 
@@ -27,7 +28,7 @@ export function registerCaptureEditor(context: vscode.ExtensionContext): vscode.
   return vscode.Disposable.from(
     log,
     statusBar,
-    vscode.workspace.registerTextDocumentContentProvider(MESSAGE_SCHEME, docs),
+    vscode.workspace.registerTextDocumentContentProvider(MESSAGE_DOCUMENT_SCHEME, docs),
     vscode.window.registerCustomEditorProvider(CaptureEditorProvider.viewType, provider, {
       // The webview restores its own state (getState/setState); no retainContextWhenHidden.
       webviewOptions: { retainContextWhenHidden: false },

@@ -4,8 +4,6 @@
 import * as vscode from 'vscode';
 import { MESSAGE_DOCUMENT_SCHEME } from '../../protocol/lsp';
 
-/** The URI scheme of message documents. */
-export const MESSAGE_SCHEME = MESSAGE_DOCUMENT_SCHEME;
 /** Message texts held for documents at most (the oldest is dropped first: its document then says so). */
 const MAX_HELD = 500;
 
@@ -19,7 +17,7 @@ export class MessageDocuments implements vscode.TextDocumentContentProvider {
     this.texts.set(key, text);
     if (this.texts.size > MAX_HELD) this.texts.delete(this.texts.keys().next().value!);
     const name = `${captureName} frame ${frame} ${label}`.replace(/[\\/:*?"<>|#%]/g, '_');
-    return vscode.Uri.from({ scheme: MESSAGE_SCHEME, path: `/${name}.sip`, query: key });
+    return vscode.Uri.from({ scheme: MESSAGE_DOCUMENT_SCHEME, path: `/${name}.sip`, query: key });
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {

@@ -7,7 +7,7 @@ import { Disposable, InlayHintKind, type InlayHint } from 'vscode-languageserver
 import type { DocumentSnapshot } from '../analysis';
 import type { ServerContext } from '../context';
 import { byteToPosition, positionToByte } from '../convert';
-import { messageIdentifiers } from './navigation';
+import { lineOfMessage, messageIdentifiers } from './navigation';
 import { prefixSeconds } from './trace-ladder';
 
 /** Responses listed after a request at most (the first provisional ones after 100, and the finals). */
@@ -40,15 +40,14 @@ export function timingHints(snap: DocumentSnapshot, from = 0, to = Number.POSITI
     const lineEnd = snap.toDocument(i, facts.sip.startLine.end);
     if (lineEnd < from || lineEnd >= to) continue;
     const time = prefixSeconds(snap.messages[i]!.prefix)!;
-    const reqLine = (): number => byteToPosition(snap.lines, snap.toDocument(req.message, 0)).line + 1;
     let label: string;
     let tooltip: string;
     if (facts.sip.kind === 'response') {
       label = delta(time - req.time);
-      tooltip = `${(time - req.time).toFixed(6)} s after the ${req.method} at line ${reqLine()} (same top Via branch and CSeq)`;
+      tooltip = `${(time - req.time).toFixed(6)} s after the ${req.method} at line ${lineOfMessage(snap, req.message)} (same top Via branch and CSeq)`;
     } else if (req.message !== i) {
       label = `retransmission ${delta(time - req.time)}`;
-      tooltip = `The ${req.method} at line ${reqLine()} again (same top Via branch and CSeq: RFC 3261 §17.1.1.2, §17.1.2.2)`;
+      tooltip = `The ${req.method} at line ${lineOfMessage(snap, req.message)} again (same top Via branch and CSeq: RFC 3261 §17.1.1.2, §17.1.2.2)`;
     } else {
       // The first provisional response other than 100 (ringing, session progress) and the final responses.
       const rs = responses.get(key) ?? [];

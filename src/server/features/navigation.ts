@@ -18,6 +18,7 @@ import {
 import { decodeUtf8, parseNameAddrList, parseViaList, type SipParam, type Span } from '../../core/index';
 import type { DocumentSnapshot, MessageFacts } from '../analysis';
 import type { ServerContext } from '../context';
+import { byteLength } from '../elements';
 import { byteToPosition, positionToByte, spanToRange } from '../convert';
 import { prefixSeconds } from './trace-ladder';
 
@@ -47,8 +48,7 @@ export interface DocumentOccurrence extends IdentifierOccurrence {
 
 function paramValueSpan(p: SipParam): Span | undefined {
   if (p.value === undefined || p.value === '') return undefined;
-  const len = new TextEncoder().encode(p.value).length;
-  return { start: p.span.end - len, end: p.span.end };
+  return { start: p.span.end - byteLength(p.value), end: p.span.end };
 }
 
 function trimmed(b: Uint8Array, s: Span): Span {
@@ -151,7 +151,7 @@ export function definitionOf(snap: DocumentSnapshot, all: readonly DocumentOccur
 const MAX_SUMMARY = 8;
 
 /** 1-based line of message `i`'s start line. */
-function lineOfMessage(snap: DocumentSnapshot, i: number): number {
+export function lineOfMessage(snap: DocumentSnapshot, i: number): number {
   return byteToPosition(snap.lines, snap.toDocument(i, snap.facts(i).sip.startLine.start)).line + 1;
 }
 
