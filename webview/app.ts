@@ -183,6 +183,9 @@ export class App {
       onOpenAsText: (id) => void this.run({ command: 'openMessageAsText', messageId: id }),
       onCompareWithPreviousHop: (id) => void this.run({ command: 'compareWithPreviousHop', messageId: id }),
       onSelectMessage: (id) => this.revealMessage(id),
+      // Decoding re-reads the capture: no timeout (a big capture takes seconds).
+      onLoadAudio: (streamIndexes) => this.messenger.request('getStreamAudio', { streamIndexes }, { timeoutMs: 0 }),
+      onSaveAudio: (streamIndexes) => void this.run({ command: 'saveStreamAudio', streamIndexes }),
     });
     this.findings = new FindingsPanel({
       onSelectMessage: (id) => this.revealMessage(id),

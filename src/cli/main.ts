@@ -3,6 +3,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lastOption, parseArgs, UsageError, type ParsedArgs } from './args';
+import { audioReport, audioToFile, selectAudioStreams } from './commands/audio';
 import { callsJson, callsOutput } from './commands/calls';
 import { ChunkedWriter, isWriteError, writeErrorReason, writeOutputFile } from './format/chunked-writer';
 import { writeExportJson } from './commands/export';
@@ -31,6 +32,10 @@ Usage:
                                                   every SIP message, call and problem as one JSON document
   sipscope extract FILE [--call CALL-ID]... [--filter EXPR] -o OUT.pcap|OUT.pcapng [--no-rtp]
                                                   the selected calls' packets (SIP, RTP, RTCP) as a new capture
+  sipscope audio FILE [--call CALL-ID]... [--filter EXPR] [--stream N]... -o OUT.wav [--mono]
+                                                  the RTP audio of calls or streams (G.711 µ-law/A-law, L16) as a WAV
+                                                  file: one channel per stream (stereo for a two-way call), aligned on
+                                                  capture time, lost packets as silence
   sipscope stats FILE [--call CALL-ID]... [--filter EXPR] [--json]
                                                   SIP messages by method and status, retransmissions; calls by state,
                                                   ASR, ACD, post-dial delay, answer delay
@@ -153,6 +158,28 @@ async function main(argv: string[]): Promise<number> {
         const r = await extractToFile(cap.model, out, callIds, { format, media, filter });
         const what = `${r.calls.length} call(s): ${r.messages} SIP message(s)${media ? `, ${r.streams} RTP stream(s)` : ''}`;
         process.stderr.write(`sipscope: wrote ${r.written.packets} packets (${what}) to ${out}\n`);
+      } finally {
+        await cap.close();
+      }
+      return 0;
+    }
+    case 'audio': {
+      const a = parseArgs(rest, { values: ['call', 'filter', 'stream', 'o', ...TLS_OPTIONS], flags: ['mono'], aliases: { output: 'o' } });
+      const file = onlyFile(a.positionals, 'audio');
+      const out = lastOption(a, 'o');
+      if (!out) throw new UsageError('audio needs -o OUT.wav');
+      if (!/\.wav$/i.test(out)) throw new UsageError(`audio writes a .wav file, not '${out}'`);
+      const streamNumbers = (a.options.get('stream') ?? []).map(Number);
+      if (streamNumbers.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError('--stream takes a stream number (the # column of `sipscope rtp`)');
+      const callIds = a.options.get('call') ?? [];
+      const filter = filterOption(a);
+      if (callIds.length === 0 && !filter && streamNumbers.length === 0) throw new UsageError('audio needs --call (a Call-ID, a row number from `sipscope calls`, or a unique Call-ID prefix), --filter or --stream N');
+      guardOutput(file, out);
+      const cap = await loadCapture(file, await tlsOptions(a, file));
+      try {
+        const streams = selectAudioStreams(cap.model, { callIds, filter, streamNumbers });
+        const r = await audioToFile(cap.model, streams, out, { mono: a.flags.has('mono') });
+        process.stderr.write(audioReport(cap.model, r, out).join('\n') + '\n');
       } finally {
         await cap.close();
       }

@@ -97,4 +97,8 @@ export { STATIC_PAYLOAD_FORMATS, jitterClockRate, payloadName } from './rtp/code
 export { streamsOfCall, formatSsrc, streamSummary } from './rtp/queries';
 export { exportStream } from './export/export-json';
 export type { ExportedStream } from './export/export-json';
+export type { ExtractAudioOptions, MixedAudio, MixOptions, StreamAudio } from './rtp/audio';
+export { audioCodecSupport, decodeL16, decodePcma, decodePcmu, encodeWav, extractStreamAudio, mixCallAudio, pcmaTable, pcmuTable, resampleLinear } from './rtp/audio';
+export type { AudioSupport, StreamsWav, StreamsWavEntry, StreamsWavOptions } from './rtp/audio-export';
+export { audioSupport, playableCallStreams, streamsToWav } from './rtp/audio-export';
 // ---- end RTP/RTCP analysis ----

@@ -9,8 +9,9 @@ import type { CallState, LadderCall, LadderColumn, LadderIcmp, LadderRow, Ladder
  *    ladderRowOf, openExternal.
  * 3: ICMP errors on ladder rows and streams (LadderRow.icmp, LadderStream.icmp), ICMP evidence frames, MessageDetail.icmp.
  * 4: MessageDetail.previousHop and the compareWithPreviousHop command.
+ * 5: RTP audio: StreamDetail.audio, the getStreamAudio request, the saveStreamAudio and saveCallAudio commands.
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Call list
@@ -244,6 +245,29 @@ export interface StreamDetail {
   senderSdp: SdpEndpointView | undefined;
   /** Findings about this stream (one-way audio, RTP unreachable, source mismatch...), most severe first. */
   findings: { ruleId: string; severity: RuleSeverity; message: string }[];
+  /** Whether its audio can be played (decodable codec), and the call's streams that can (for "Play call"). */
+  audio: StreamAudioSupport;
+}
+
+/** Can the stream detail offer to play a stream (and its call)? */
+export interface StreamAudioSupport {
+  /** The stream's codec is one SIPScope decodes (G.711 µ-law/A-law, L16). */
+  playable: boolean;
+  /** Why not, when not playable (`G729 is not decoded: ...`). */
+  reason: string | undefined;
+  /** The call's playable audio streams (CaptureModel.streams indexes) in order of their first packet, this one included. */
+  callStreams: number[];
+}
+
+/** Audio of some RTP streams (getStreamAudio): one WAV channel per decoded stream, aligned on capture time. */
+export interface StreamAudioResult {
+  /** RIFF/WAVE, PCM 16-bit little-endian; empty when no stream could be decoded. */
+  wav: Uint8Array;
+  sampleRate: number;
+  /** Seconds of audio in `wav`. */
+  durationSec: number;
+  /** Per stream asked for, in that order: its WAV channel (1-based; 0 = not decoded) and why not. */
+  streams: { streamIndex: number; codec: string; channel: number; reason: string | undefined; lostPackets: number }[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -343,7 +367,11 @@ export type CommandRequest =
   | { command: 'saveCallAsPcap'; callIndexes: number[] }
   | { command: 'copyTsharkFilter'; callIndexes: number[] }
   /** Open a diff of the message on its previous hop (MessageDetail.previousHop) and this one. */
-  | { command: 'compareWithPreviousHop'; messageId: number };
+  | { command: 'compareWithPreviousHop'; messageId: number }
+  /** Save the decoded audio of RTP streams (one channel each) as a WAV file. */
+  | { command: 'saveStreamAudio'; streamIndexes: number[] }
+  /** The same for every RTP stream of some calls (the palette command acts on the selected calls). */
+  | { command: 'saveCallAudio'; callIndexes: number[] };
 
 export interface CommandResult {
   /** False when the user cancelled (closed a dialog) or there was nothing to do. */
@@ -364,6 +392,8 @@ export type Requests = {
   /** NAT findings and verdicts (of some calls); answers at once, whatever the analysis state. */
   getFindings: { params: GetFindingsParams; result: FindingsResult };
   getStream: { params: { streamIndex: number }; result: StreamDetail };
+  /** Decode RTP streams' audio (G.711, L16) as a WAV file to play; rejects when a stream index is unknown. */
+  getStreamAudio: { params: { streamIndexes: number[] }; result: StreamAudioResult };
   /** Where a message is in the ladder of some calls (to scroll to an evidence frame not loaded yet). */
   ladderRowOf: { params: LadderRowOfParams; result: LadderRowOf };
   /** Open a rule's reference in the browser (the webview cannot, under its CSP); only known rule references. */

@@ -251,6 +251,87 @@ describe('--call and --filter on rtp and nat', () => {
   });
 });
 
+/** A WAV file's PCM fields (RIFF/WAVE with a 16-byte fmt chunk, as encodeWav writes) and its channels. */
+function readWav(path: string): { channels: number; rate: number; bits: number; samples: Int16Array[] } {
+  const b = readFileSync(path);
+  expect(b.toString('latin1', 0, 4)).toBe('RIFF');
+  expect(b.readUInt32LE(4)).toBe(b.length - 8);
+  expect(b.toString('latin1', 8, 16)).toBe('WAVEfmt ');
+  expect(b.readUInt16LE(20)).toBe(1); // PCM
+  const channels = b.readUInt16LE(22);
+  const rate = b.readUInt32LE(24);
+  const bits = b.readUInt16LE(34);
+  expect(b.toString('latin1', 36, 40)).toBe('data');
+  expect(b.readUInt32LE(40)).toBe(b.length - 44);
+  const frames = (b.length - 44) / (2 * channels);
+  const samples = Array.from({ length: channels }, () => new Int16Array(frames));
+  for (let i = 0; i < frames; i++) for (let c = 0; c < channels; c++) samples[c]![i] = b.readInt16LE(44 + (i * channels + c) * 2);
+  return { channels, rate, bits, samples };
+}
+
+const rms = (x: Int16Array): number => Math.sqrt(x.reduce((s, v) => s + v * v, 0) / Math.max(1, x.length));
+
+describe('sipscope audio', () => {
+  it("writes a call's two RTP streams as a stereo WAV aligned on capture time, and one stream alone with --stream", () => {
+    const out = join(tmp, 'call1.wav');
+    const r = run('audio', sample, '--call', '1', '-o', out);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(`wrote 2.0 s of 8000 Hz audio, 2 channels, to ${out}`);
+    expect(r.err).toContain('left: stream 1 (call 1), 127.0.0.10:16000 -> 127.0.0.20:17000, PCMA, 67 packets, 0 lost');
+    expect(r.err).toContain('right: stream 2 (call 1), 127.0.0.20:17000 -> 127.0.0.10:16000, PCMA, 67 packets, 0 lost');
+    const stereo = readWav(out);
+    expect(stereo).toMatchObject({ channels: 2, rate: 8000, bits: 16 });
+    // SIPp's speech clip in each direction: 67 packets of 30 ms (240 samples), well above A-law idle (RMS ~8).
+    for (const ch of stereo.samples) expect(rms(ch)).toBeGreaterThan(500);
+    expect(stereo.samples[0]!.length).toBeGreaterThanOrEqual(67 * 240);
+    // --stream 2 --mono: the right channel alone, starting at its own first packet (A-law never decodes to 0, so
+    // the right channel's first non-zero sample is where stream 2 starts in the stereo file).
+    const one = join(tmp, 'stream2.wav');
+    const r2 = run('audio', sample, '--stream', '2', '--mono', '-o', one);
+    expect(r2.code).toBe(0);
+    expect(r2.err).toContain('1 channel');
+    const mono = readWav(one);
+    expect(mono.channels).toBe(1);
+    const right = stereo.samples[1]!;
+    const at = right.findIndex((v) => v !== 0);
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(Array.from(right.subarray(at, at + mono.samples[0]!.length))).toEqual(Array.from(mono.samples[0]!));
+  });
+  it('needs a selection and a .wav output; calls without streams and unknown streams are clear errors', () => {
+    const x = join(tmp, 'x.wav');
+    const none = run('audio', sample, '-o', x);
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('audio needs --call');
+    const mp3 = run('audio', sample, '--call', '1', '-o', join(tmp, 'x.mp3'));
+    expect(mp3.code).toBe(2);
+    expect(mp3.err).toContain("audio writes a .wav file, not '");
+    expect(run('audio', sample, '--call', '1')).toMatchObject({ code: 2 });
+    const busy = run('audio', sample, '--call', '2', '-o', x);
+    expect(busy.code).toBe(2);
+    expect(busy.err).toContain('the selected call has no RTP stream');
+    const unknown = run('audio', sample, '--stream', '99', '-o', x);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('no RTP stream 99 (the capture has 7');
+    expect(run('audio', sample, '--stream', 'two', '-o', x)).toMatchObject({ code: 2 });
+    // The capture itself under a .wav name (a symbolic link) is never written.
+    const link = join(tmp, 'capture-link.wav');
+    symlinkSync(sample, link);
+    const before = readFileSync(sample);
+    expect(run('audio', sample, '--call', '1', '-o', link).err).toContain('output file must not be the input capture');
+    expect(readFileSync(sample).equals(before)).toBe(true);
+    expect(existsSync(x)).toBe(false);
+  });
+  const eyebeam = '/work/shared/corpus/captures/snort3demo_SIP_Eyebeam2Eyebeam_Video_Audio.pcap';
+  it.skipIf(!existsSync(eyebeam))('says which codecs it cannot decode, and writes nothing when none can be (corpus: BV32 audio, H.264 video)', () => {
+    const x = join(tmp, 'eyebeam.wav');
+    const r = run('audio', eyebeam, '--call', '1', '-o', x);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('no selected stream could be decoded (stream 1: codec BV32 is not decoded');
+    expect(r.err).toContain('codec H264 is not decoded');
+    expect(existsSync(x)).toBe(false);
+  });
+});
+
 describe('sipscope extract', () => {
   it("writes a call's SIP messages and RTP streams as a new pcap that imports to the same call", () => {
     const out = join(tmp, 'call1.pcap');

@@ -26,9 +26,9 @@ function connect(session: CaptureSession, webVersion = PROTOCOL_VERSION) {
   return { host, web, events };
 }
 
-describe('capture editor protocol v4', () => {
-  it('is version 4 and serves findings, streams, ladder rows and markers across the channel', async () => {
-    expect(PROTOCOL_VERSION).toBe(4);
+describe('capture editor protocol v5', () => {
+  it('is version 5 and serves findings, streams, stream audio, ladder rows and markers across the channel', async () => {
+    expect(PROTOCOL_VERSION).toBe(5);
     const session = new CaptureSession('lab.pcap');
     session.update(await importCapture(memoryByteSource(new Uint8Array(readFileSync(LAB)))), true);
     const { host, web, events } = connect(session);
@@ -51,6 +51,15 @@ describe('capture editor protocol v4', () => {
     expect(page.rows[row.row]!.messageId).toBe(page.markers[0]!.messageId);
     const stream = await web.request('getStream', { streamIndex: page.streams[0]!.streamIndex });
     expect(stream.label).toBe('RTP PCMA 236 pkts, 0 lost');
+    // v5: the stream can be played, and its decoded audio crosses the channel as bytes (a WAV file).
+    expect(stream.audio).toMatchObject({ playable: true, reason: undefined });
+    expect(stream.audio.callStreams).toContain(stream.index);
+    const audio = await web.request('getStreamAudio', { streamIndexes: [stream.index] });
+    expect(audio.wav).toBeInstanceOf(Uint8Array);
+    expect(new TextDecoder().decode(audio.wav.subarray(0, 4))).toBe('RIFF');
+    expect(audio.streams).toEqual([{ streamIndex: stream.index, codec: 'PCMA', channel: 1, reason: undefined, lostPackets: 0 }]);
+    expect(audio.durationSec).toBeGreaterThan(stream.durationSec);
+    await expect(web.request('getStreamAudio', { streamIndexes: [9999] })).rejects.toMatchObject({ code: 'handler-error' });
     await expect(web.request('openExternal', { url: 'https://example.com/' })).rejects.toMatchObject({ code: 'handler-error' });
     expect(await web.request('openExternal', { url: findings.findings[0]!.url! })).toEqual({ opened: false });
     host.dispose();

@@ -500,6 +500,70 @@ describe.skipIf(!haveChromium)('capture editor webview: NAT findings and RTP str
   });
 });
 
+describe.skipIf(!haveChromium)('capture editor webview: RTP audio', () => {
+  it('sample call 1: a stream band -> Play decodes it (host) and plays it from a blob: URL under the CSP; Play call gives two channels', async () => {
+    const commands: unknown[] = [];
+    const session = new CaptureSession('calls-mixed-outcomes.pcap', async (req) => {
+      commands.push(req);
+      return { done: true, message: 'saved' };
+    });
+    session.update(await importCapture(memoryByteSource(new Uint8Array(readFileSync(SAMPLE)))), true);
+    const model = session.current!;
+    const p = await openCapturePage(browser, session);
+    const { page } = p;
+    try {
+      // Object URLs the page gives back, to check that replaced audio is released.
+      await page.evaluate(() => {
+        const w = window as unknown as { revoked: string[] };
+        w.revoked = [];
+        const revoke = URL.revokeObjectURL.bind(URL);
+        URL.revokeObjectURL = (u: string) => (w.revoked.push(u), revoke(u));
+      });
+      await page.locator('.call-row[data-call="0"]').click();
+      await page.locator('.ladder[data-state="ready"]').waitFor();
+      await expect.poll(() => page.locator('g.stream-label').count()).toBe(2);
+      const streamIndex = Number(await page.locator('g.stream-label').first().getAttribute('data-stream'));
+      const stream = model.streams[streamIndex]!;
+      await page.locator('g.stream-label').first().click();
+      await page.locator('.detail[data-state="ready"][data-kind="stream"]').waitFor();
+      expect(await page.locator('.detail .play-call, .detail [data-action="play-call"]').textContent()).toBe('Play call (2 streams)');
+
+      // Play: the host decodes the stream; the page makes an object URL of the WAV and plays it.
+      await page.locator('.detail [data-action="play-stream"]').click();
+      const audio = page.locator('.detail .audio-player audio');
+      await audio.waitFor();
+      expect(await audio.getAttribute('src')).toMatch(/^blob:/);
+      // Chromium decodes the WAV under the page's CSP (media-src blob:): its duration is the stream's, to one packet.
+      const duration = await audio.evaluate(
+        (el: HTMLAudioElement) => new Promise<number>((done, fail) => {
+          if (el.readyState >= 1) done(el.duration);
+          el.addEventListener('loadedmetadata', () => done(el.duration));
+          el.addEventListener('error', () => fail(new Error(`audio error ${el.error?.code}`)));
+        }),
+      );
+      expect(Math.abs(duration - stream.durationSec)).toBeLessThan(0.05);
+      expect(await page.locator('.detail .audio-status').textContent()).toMatch(/^2\.0 s at 8000 Hz — channel 1: this stream \(PCMA\)$/);
+      const firstUrl = await audio.getAttribute('src');
+
+      // Play call: both directions, left and right, and the first URL is given back.
+      await page.locator('.detail [data-action="play-call"]').click();
+      await expect.poll(() => page.locator('.detail .audio-status').textContent()).toMatch(/left: (this stream|stream \d) \(PCMA\); right: (this stream|stream \d) \(PCMA\)$/);
+      const callUrl = await page.locator('.detail .audio-player audio').getAttribute('src');
+      expect(callUrl).not.toBe(firstUrl);
+      expect(await page.evaluate(() => (window as unknown as { revoked: string[] }).revoked)).toEqual([firstUrl]);
+      await page.screenshot({ path: join(OUT, 'webview-stream-audio.png') });
+
+      // Save as WAV…: the command with the call's streams.
+      await page.locator('.detail [data-action="save-audio"]').click();
+      await expect.poll(() => commands.length).toBe(1);
+      expect(commands[0]).toEqual({ command: 'saveStreamAudio', streamIndexes: model.streams.filter((st) => st.callIndex === 0).map((st) => st.index) });
+      await expectClean(p);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
 describe.skipIf(!haveChromium)('capture editor webview: ICMP errors on the ladder', () => {
   it('lab capture 01b: each 200 OK the NAT refused ends in a cross, labelled with the ICMP error', async () => {
     // REGISTER without rport (RFC 3581): the registrar answers to the Via port 5060, which the NAT never opened.

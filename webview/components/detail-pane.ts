@@ -2,7 +2,7 @@
 // highlighting (start line, header names, values, params) and its SDP body below; for a selected RTP stream band, its
 // statistics, the SDP endpoints against the observed addresses, and its findings. Text only via DOM APIs.
 import { formatDateTime, icmpAnswerText } from '../../src/core/ladder/model';
-import type { MessageDetail, SdpEndpointView, StreamDetail } from '../../src/protocol/webview';
+import type { MessageDetail, SdpEndpointView, StreamAudioResult, StreamDetail } from '../../src/protocol/webview';
 import { ce, clear, h } from '../dom';
 import { severityIcon } from '../severity';
 import { tokenizePlain, tokenizeSdp, tokenizeSipHead, type Token } from '../sip-highlight';
@@ -14,6 +14,10 @@ export interface DetailPaneOptions {
   onCompareWithPreviousHop(messageId: number): void;
   /** A SIP message reference (the SDP of a stream) was clicked. */
   onSelectMessage(messageId: number): void;
+  /** Decode the audio of RTP streams (one WAV channel each), to play. */
+  onLoadAudio(streamIndexes: number[]): Promise<StreamAudioResult>;
+  /** "Save as WAV…": the host asks where and writes the file. */
+  onSaveAudio(streamIndexes: number[]): void;
 }
 
 const ms = (v: number): string => `${v.toFixed(3)} ms`;
@@ -27,6 +31,10 @@ export class DetailPane {
   private readonly content: HTMLElement;
   private current: number | undefined;
   private currentStream: number | undefined;
+  /** Object URL of the audio on display (revoked when the pane changes). */
+  private audioUrl: string | undefined;
+  /** Bumped on every render: an audio answer for an older one is dropped. */
+  private renders = 0;
 
   constructor(private readonly opts: DetailPaneOptions) {
     this.header = h('div', { class: 'detail-head' });
@@ -54,6 +62,7 @@ export class DetailPane {
 
   /** Render an RTP stream: statistics, SDP declared vs observed addresses, findings about it. */
   showStream(d: StreamDetail): void {
+    this.dropAudio();
     this.current = undefined;
     this.currentStream = d.index;
     clear(this.header);
@@ -106,6 +115,9 @@ export class DetailPane {
     }
     this.content.appendChild(sdp);
 
+    this.content.appendChild(h('div', { class: 'body-title' }, 'Audio'));
+    this.content.appendChild(this.audioSection(d));
+
     this.content.appendChild(h('div', { class: 'body-title' }, d.findings.length ? `Findings (${d.findings.length})` : 'Findings'));
     if (d.findings.length === 0) this.content.appendChild(h('p', { class: 'muted' }, 'No NAT finding concerns this stream.'));
     else {
@@ -117,6 +129,81 @@ export class DetailPane {
     }
     this.element.dataset.state = 'ready';
     this.element.dataset.kind = 'stream';
+  }
+
+  /**
+   * Play / Play call / Save as WAV for a decodable stream; the reason otherwise. The audio is decoded by the host on
+   * demand (a pass over the capture) and played from an object URL (CSP media-src blob:).
+   */
+  private audioSection(d: StreamDetail): HTMLElement {
+    const box = h('div', { class: 'stream-audio' });
+    if (!d.audio.playable) {
+      box.appendChild(h('p', { class: 'muted audio-reason' }, d.audio.reason ?? 'This stream cannot be played.'));
+      return box;
+    }
+    const status = h('p', { class: 'muted audio-status' });
+    const player = h('div', { class: 'audio-player' });
+    const render = this.renders;
+    const play = (indexes: number[], label: string): void => {
+      status.textContent = `Decoding ${label}…`;
+      for (const b of buttons) b.setAttribute('disabled', '');
+      this.opts
+        .onLoadAudio(indexes)
+        .then((r) => {
+          if (render !== this.renders) return; // the pane shows something else now
+          this.showAudio(r, player, status, d.index);
+        })
+        .catch((err: unknown) => {
+          if (render === this.renders) status.textContent = `Could not decode the audio: ${(err as Error).message}`;
+        })
+        .finally(() => {
+          for (const b of buttons) b.removeAttribute('disabled');
+        });
+    };
+    const buttons: HTMLElement[] = [];
+    const one = ce('vscode-button', { 'data-action': 'play-stream', title: 'Decode this stream and play it' }, 'Play');
+    one.addEventListener('click', () => play([d.index], 'this stream'));
+    buttons.push(one);
+    const others = d.audio.callStreams;
+    if (others.length > 1) {
+      const all = ce('vscode-button', { secondary: true, 'data-action': 'play-call', title: `Play the call's ${others.length} audio streams, one channel each (stereo for two), aligned on capture time` }, `Play call (${others.length} streams)`);
+      all.addEventListener('click', () => play(others, `the call's ${others.length} streams`));
+      buttons.push(all);
+    }
+    const save = ce('vscode-button', { secondary: true, 'data-action': 'save-audio', title: 'Save the decoded audio as a WAV file (the call\'s streams, one channel each)' }, 'Save as WAV…');
+    save.addEventListener('click', () => this.opts.onSaveAudio(others.length > 0 ? others : [d.index]));
+    buttons.push(save);
+    box.append(h('div', { class: 'audio-buttons' }, ...buttons), status, player);
+    return box;
+  }
+
+  /** Put an <audio> element for `r` in `player`, with what each channel is. */
+  private showAudio(r: StreamAudioResult, player: HTMLElement, status: HTMLElement, shown: number): void {
+    this.releaseAudioUrl();
+    clear(player);
+    const decoded = r.streams.filter((x) => x.channel > 0);
+    if (r.wav.length === 0 || decoded.length === 0) {
+      status.textContent = r.streams.map((x) => x.reason).filter((x) => x)[0] ?? 'Nothing could be decoded.';
+      return;
+    }
+    this.audioUrl = URL.createObjectURL(new Blob([r.wav as Uint8Array<ArrayBuffer>], { type: 'audio/wav' }));
+    const audio = h('audio', { controls: '', autoplay: '', src: this.audioUrl, 'data-duration': r.durationSec.toFixed(3) });
+    const names = decoded.length === 2 ? ['left', 'right'] : decoded.map((x) => `channel ${x.channel}`);
+    const parts = decoded.map((x, i) => `${names[i]}: ${x.streamIndex === shown ? 'this stream' : `stream ${x.streamIndex + 1}`} (${x.codec}${x.lostPackets ? `, ${x.lostPackets} lost: silence` : ''})`);
+    const skipped = r.streams.filter((x) => x.channel === 0).map((x) => `stream ${x.streamIndex + 1}: ${x.reason ?? 'not decoded'}`);
+    status.textContent = `${r.durationSec.toFixed(1)} s at ${r.sampleRate} Hz — ${parts.join('; ')}${skipped.length ? `. Skipped ${skipped.join('; ')}` : ''}`;
+    player.appendChild(audio);
+  }
+
+  /** The pane shows something else: drop the audio on display and any decoding still on its way. */
+  private dropAudio(): void {
+    this.renders++;
+    this.releaseAudioUrl();
+  }
+
+  private releaseAudioUrl(): void {
+    if (this.audioUrl !== undefined) URL.revokeObjectURL(this.audioUrl);
+    this.audioUrl = undefined;
   }
 
   /** `10.0.0.20:6000 (200 OK, f15)` with the message part clickable; marked when it differs from `observed`. */
@@ -137,6 +224,7 @@ export class DetailPane {
   }
 
   showEmpty(text: string): void {
+    this.dropAudio();
     this.current = undefined;
     this.currentStream = undefined;
     clear(this.header);
@@ -160,6 +248,7 @@ export class DetailPane {
 
   /** Render a message. */
   show(d: MessageDetail): void {
+    this.dropAudio();
     this.current = d.id;
     this.currentStream = undefined;
     clear(this.header);

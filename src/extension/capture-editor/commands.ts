@@ -7,8 +7,8 @@ import { unreachable } from '../../protocol/assert';
 import { EXPORT_FORMATS, type CommandRequest, type CommandResult, type ExportFormat } from '../../protocol/webview';
 import type { CaptureDocument } from './document';
 import { openMessageDocument, type MessageDocuments } from './message-documents';
-import { previousHop } from './session';
-import { encodePieces, EXPORT_FILE_TYPES, exportBaseName, ladderExportPieces, tsharkCallIdFilter } from './export-ladder';
+import { MAX_AUDIO_STREAMS, previousHop } from './session';
+import { captureBaseName, encodePieces, EXPORT_FILE_TYPES, exportBaseName, ladderExportPieces, tsharkCallIdFilter } from './export-ladder';
 
 /** Most messages whose text is embedded in an HTML export. */
 const MAX_HTML_MESSAGES = 20_000;
@@ -35,6 +35,13 @@ export class CaptureCommands {
         return this.copyTsharkFilter(doc, req.callIndexes);
       case 'compareWithPreviousHop':
         return this.compareWithPreviousHop(doc, req.messageId);
+      case 'saveStreamAudio':
+        return this.saveStreamAudio(doc, req.streamIndexes);
+      case 'saveCallAudio': {
+        const streams = doc.session.streamsOfCalls(req.callIndexes).slice(0, MAX_AUDIO_STREAMS);
+        if (streams.length === 0) return { done: false, message: 'The selected calls have no RTP stream.' };
+        return this.saveStreamAudio(doc, streams.map((st) => st.index));
+      }
       default:
         return unreachable(req, 'command');
     }
@@ -152,6 +159,24 @@ export class CaptureCommands {
     }
     this.log.info(`saved ${packets} packets of ${callIndexes.length} call(s) as ${format} to ${target.toString(true)}`);
     return { done: true, message: `Saved ${packets} packets to ${basename(target)}` };
+  }
+
+  /** Decode RTP streams (one WAV channel each, aligned on capture time) and save them as a WAV file the user picks. */
+  private async saveStreamAudio(doc: CaptureDocument, streamIndexes: number[]): Promise<CommandResult> {
+    const model = doc.session.current;
+    if (!model || !Array.isArray(streamIndexes) || streamIndexes.length === 0) return { done: false, message: 'Select an RTP stream first.' };
+    const first = model.streams[streamIndexes[0]!];
+    const base = first && first.callIndex >= 0 ? exportBaseName(doc.session.fileName, [first.callIndex]) : `${captureBaseName(doc.session.fileName)}-stream${(streamIndexes[0] ?? 0) + 1}`;
+    const target = await this.askTarget(doc, `${base}.wav`, { 'WAV audio': ['wav'] });
+    if (!target) return { done: false };
+    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SIPScope: decoding the RTP audio' }, () =>
+      doc.session.streamAudio(streamIndexes),
+    );
+    if (r.wav.length === 0) return { done: false, message: `Nothing to save: ${r.streams.map((x) => x.reason).find((x) => x) ?? 'no stream could be decoded'}` };
+    await vscode.workspace.fs.writeFile(target, r.wav);
+    const channels = r.streams.filter((x) => x.channel > 0).length;
+    this.log.info(`saved ${r.durationSec.toFixed(1)} s of audio (${channels} stream(s), ${r.sampleRate} Hz) to ${target.toString(true)}`);
+    return { done: true, message: `Saved ${r.durationSec.toFixed(1)} s of audio (${channels} channel${channels === 1 ? '' : 's'}) to ${basename(target)}` };
   }
 
   private async copyTsharkFilter(doc: CaptureDocument, callIndexes: number[]): Promise<CommandResult> {

@@ -116,9 +116,14 @@ export function tsharkCallIdFilter(callIds: readonly string[]): string {
   return [...new Set(callIds)].map((id) => `sip.Call-ID == "${escapeDisplayFilterString(id)}"`).join(' || ');
 }
 
+/** The capture's file name without its extension, safe as a file name part (`capture` when nothing is left). */
+export function captureBaseName(captureFileName: string): string {
+  return captureFileName.replace(/\.(pcapng|pcap|cap)(\.gz)?$/i, '').replace(/[^\w.-]+/g, '_') || 'capture';
+}
+
 /** A file-system-safe base name for exports of some calls of a capture: `capture-call12`, `capture-3-calls`. */
 export function exportBaseName(captureFileName: string, callIndexes: readonly number[]): string {
-  const base = captureFileName.replace(/\.(pcapng|pcap|cap)(\.gz)?$/i, '').replace(/[^\w.-]+/g, '_') || 'capture';
+  const base = captureBaseName(captureFileName);
   if (callIndexes.length === 1) return `${base}-call${callIndexes[0]! + 1}`;
   return `${base}-${callIndexes.length}-calls`;
 }

@@ -19,6 +19,8 @@ export function webviewCsp(cspSource: string, nonce: string): string {
     `style-src ${cspSource}`,
     `font-src ${cspSource}`,
     `img-src ${cspSource} data:`,
+    // Decoded RTP audio, played from object URLs the page makes itself.
+    'media-src blob:',
     "connect-src 'none'",
     "frame-src 'none'",
     "form-action 'none'",

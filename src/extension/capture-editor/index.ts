@@ -11,6 +11,7 @@ export const CAPTURE_COMMANDS = {
   openMessageAsText: 'sipscope.capture.openMessageAsText',
   exportLadder: 'sipscope.capture.exportLadder',
   saveCallAsPcap: 'sipscope.capture.saveCallAsPcap',
+  saveCallAudio: 'sipscope.capture.saveCallAudio',
   copyTsharkFilter: 'sipscope.capture.copyTsharkFilter',
   zoomIn: 'sipscope.ladder.zoomIn',
   zoomOut: 'sipscope.ladder.zoomOut',
@@ -42,6 +43,9 @@ export function registerCaptureEditor(context: vscode.ExtensionContext): vscode.
     ),
     cmd(CAPTURE_COMMANDS.saveCallAsPcap, () =>
       provider.runForActive((s) => (s.callIndexes.length ? { command: 'saveCallAsPcap', callIndexes: s.callIndexes } : undefined)),
+    ),
+    cmd(CAPTURE_COMMANDS.saveCallAudio, () =>
+      provider.runForActive((s) => (s.callIndexes.length ? { command: 'saveCallAudio', callIndexes: s.callIndexes } : undefined)),
     ),
     cmd(CAPTURE_COMMANDS.copyTsharkFilter, () =>
       provider.runForActive((s) => (s.callIndexes.length ? { command: 'copyTsharkFilter', callIndexes: s.callIndexes } : undefined)),

@@ -4,6 +4,7 @@
 // tests wire the very same handlers to a stubbed acquireVsCodeApi.
 import {
   allVias,
+  audioSupport,
   buildLadder,
   callMessageIds,
   decodeUtf8,
@@ -14,6 +15,8 @@ import {
   matchIcmpAnswers,
   parseNameAddrList,
   parseSipMessage,
+  playableCallStreams,
+  streamsToWav,
   streamSummary,
   type CaptureModel,
   type LadderIcmp,
@@ -41,6 +44,7 @@ import type {
   MessageDetail,
   Requests,
   SdpEndpointView,
+  StreamAudioResult,
   StreamDetail,
 } from '../../protocol/webview';
 import { CallQuery } from './call-query';
@@ -57,6 +61,9 @@ export const IMPORT_CHUNK_BYTES = 1024 * 1024;
 export const MAX_LADDER_PAGE = 2000;
 /** Most calls merged into one ladder (more are ignored, with a warning). */
 export const MAX_LADDER_CALLS = 500;
+/** Most RTP streams decoded into one WAV file (one channel each), and most seconds of audio per stream. */
+export const MAX_AUDIO_STREAMS = 16;
+export const MAX_AUDIO_SECONDS = 3600;
 
 /** Runs the commands that need the editor (dialogs, clipboard, new documents). */
 export type CommandRunner = (req: CommandRequest) => Promise<CommandResult>;
@@ -201,6 +208,7 @@ export class CaptureSession {
       runCommand: (p) => this.runCommand(p),
       getFindings: (p) => this.nat.findings(p ?? {}),
       getStream: (p) => this.getStream(p.streamIndex),
+      getStreamAudio: (p) => this.streamAudio(p.streamIndexes),
       ladderRowOf: (p) => this.ladderRowOf(p),
       openExternal: (p) => this.openExternal(p.url),
     };
@@ -272,6 +280,30 @@ export class CaptureSession {
     if (!m || !st) throw new Error(`no RTP stream ${streamIndex}`);
     const findings = await this.nat.streamFindings(streamIndex);
     return streamDetail(m, st, findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, message: f.message })));
+  }
+
+  /**
+   * The decoded audio of some streams of the capture as one WAV file (streamsToWav: a pass over the capture), for the
+   * webview's player and "Save as WAV…". Rejects for an unknown stream index, too many streams, or an import still
+   * running (streams are complete only at its end).
+   */
+  async streamAudio(streamIndexes: readonly number[]): Promise<StreamAudioResult> {
+    const m = this.model;
+    if (!m || !this.finished) throw new Error('the capture is still being read');
+    if (!Array.isArray(streamIndexes) || streamIndexes.length === 0) throw new Error('no RTP stream given');
+    if (streamIndexes.length > MAX_AUDIO_STREAMS) throw new Error(`at most ${MAX_AUDIO_STREAMS} streams at once`);
+    const streams = streamIndexes.map((i) => {
+      const st = Number.isInteger(i) ? m.streams[i] : undefined;
+      if (!st) throw new Error(`no RTP stream ${i}`);
+      return st;
+    });
+    const r = await streamsToWav(m, m.source, streams, { maxSeconds: MAX_AUDIO_SECONDS });
+    return {
+      wav: r.wav,
+      sampleRate: r.sampleRate,
+      durationSec: r.durationSec,
+      streams: r.streams.map((x) => ({ streamIndex: x.streamIndex, codec: x.codec, channel: x.channel, reason: x.reason, lostPackets: x.lostPackets })),
+    };
   }
 
   private ladderEntry(callIndexesIn: readonly number[], columns: LadderColumnsOption): Promise<LadderEntry> {
@@ -497,6 +529,7 @@ export function streamDetail(model: CaptureModel, st: RtpStreamInfo, findings: S
     matched: st.matched ? { ...view(st.matched), side: st.matched.side } : undefined,
     senderSdp: senderDeclaration(model, st),
     findings,
+    audio: { ...audioSupport(st), callStreams: playableCallStreams(model.streams, st.callIndex) },
   };
 }
 

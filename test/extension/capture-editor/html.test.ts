@@ -8,6 +8,9 @@ describe('webview html', () => {
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'nonce-abc'");
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:\/\/\*|\*;/);
+    // Media only from object URLs the page makes (decoded RTP audio), never from the network or the file system.
+    expect(csp).toContain('media-src blob:;');
+    expect(csp).toContain("connect-src 'none'");
     const html = renderWebviewHtml({ cspSource: 'vscode-resource:', nonce: 'n"1', scriptUri: 'x.js?a=1&b=2', styleUri: 's.css' });
     expect(html).toContain('nonce="n&quot;1"');
     expect(html).toContain('src="x.js?a=1&amp;b=2"');

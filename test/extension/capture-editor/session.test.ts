@@ -87,6 +87,25 @@ describe('CaptureSession on a project sample', () => {
   });
 });
 
+describe('CaptureSession stream audio', () => {
+  it('plays what can be decoded: the stream detail says which streams, getStreamAudio returns their WAV', async () => {
+    const s = await sessionOf(new Uint8Array(readFileSync(SAMPLE)));
+    const h = s.handlers();
+    const model = s.current!;
+    const ofCall0 = model.streams.filter((st) => st.callIndex === 0).map((st) => st.index);
+    const d = await h.getStream({ streamIndex: ofCall0[0]! });
+    expect(d.audio).toEqual({ playable: true, reason: undefined, callStreams: ofCall0 });
+    const r = await h.getStreamAudio({ streamIndexes: ofCall0 });
+    expect(r.streams.map((x) => x.channel)).toEqual([1, 2]);
+    expect(r.sampleRate).toBe(8000);
+    // 44-byte header + 2 channels of 16-bit samples for durationSec.
+    expect(r.wav.length).toBe(44 + Math.round(r.durationSec * 8000) * 4);
+    await expect(h.getStreamAudio({ streamIndexes: [] })).rejects.toThrow('no RTP stream given');
+    await expect(h.getStreamAudio({ streamIndexes: [0.5] })).rejects.toThrow('no RTP stream 0.5');
+    await expect(h.getStreamAudio({ streamIndexes: new Array(17).fill(0) })).rejects.toThrow('at most 16 streams');
+  });
+});
+
 describe('CaptureSession details', () => {
   it('merges endpoints by the host declared in Via/Contact', async () => {
     // The caller sends from two source ports (e.g. a new TCP connection) but always declares the same Via host.
@@ -127,6 +146,8 @@ describe('CaptureSession details', () => {
     expect(seen.length).toBeGreaterThan(3);
     expect(seen[0]).toBeLessThan(seen[seen.length - 1]!);
     expect(s.summary().done).toBe(false);
+    // Streams are complete only at the end of the import: no audio before.
+    await expect(s.handlers().getStreamAudio({ streamIndexes: [0] })).rejects.toThrow('the capture is still being read');
     s.update(model, true);
     const page = await s.handlers().getLadder({ callIndexes: [0], from: 700, count: 1000, columns: 'endpoint' });
     expect(page.rowCount).toBe(805);

@@ -1,0 +1,83 @@
+// `sipscope audio FILE [--call ID]... [--filter EXPR] [--stream N]... -o OUT.wav [--mono]`: the decoded audio of RTP
+// streams (G.711 µ-law/A-law, L16) as a WAV file, one channel per stream aligned on capture time: the CLI side of the
+// capture editor's Play / Save as WAV…, to listen for one-way or garbled audio. The input capture is only read.
+import { streamsToWav, type CallInfo, type CaptureModel, type RtpStreamInfo, type StreamsWav } from '../../core/index';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { withOutputFile } from '../format/chunked-writer';
+import { UsageError } from '../args';
+import { InputError } from '../load';
+import { selectCalls } from './ladder';
+
+/** Most streams in one WAV file (one channel each; up to an hour of audio per stream is held in memory). */
+export const MAX_AUDIO_STREAMS = 64;
+
+export interface AudioSelection {
+  /** --call selectors (Call-ID, row number of `sipscope calls`, unique prefix). */
+  callIds: readonly string[];
+  filter?: (c: CallInfo) => boolean;
+  /** --stream numbers: the `#` column of `sipscope rtp` (1-based). */
+  streamNumbers: readonly number[];
+}
+
+/**
+ * The streams to decode: those numbered by `--stream` (in that order), else every stream of the selected calls (in
+ * order of first packet). Throws UsageError without any selector, InputError for a number that is no stream, a
+ * selection without streams, or more than MAX_AUDIO_STREAMS.
+ */
+export function selectAudioStreams(model: CaptureModel, sel: AudioSelection): RtpStreamInfo[] {
+  let streams: RtpStreamInfo[];
+  if (sel.streamNumbers.length > 0) {
+    streams = sel.streamNumbers.map((n) => {
+      const st = Number.isInteger(n) ? model.streams[n - 1] : undefined;
+      if (!st) throw new InputError(`no RTP stream ${n} (the capture has ${model.streams.length}; see 'sipscope rtp')`);
+      return st;
+    });
+  } else {
+    if (sel.callIds.length === 0 && !sel.filter) throw new UsageError('audio needs --call (a Call-ID, a row number from `sipscope calls`, or a unique Call-ID prefix), --filter or --stream N');
+    const calls = new Set(selectCalls(model, sel.callIds, sel.filter).map((c) => c.index));
+    streams = model.streams.filter((st) => calls.has(st.callIndex));
+    if (streams.length === 0) throw new InputError(`the selected call${calls.size === 1 ? ' has' : 's have'} no RTP stream (see 'sipscope rtp')`);
+  }
+  if (streams.length > MAX_AUDIO_STREAMS) throw new InputError(`${streams.length} streams selected: at most ${MAX_AUDIO_STREAMS} in one file (use --stream)`);
+  return streams;
+}
+
+/**
+ * Decode `streams` and write them to the new file `out` as a WAV file. InputError when none can be decoded (no file
+ * is written then) or the file cannot be written (a file this call created is removed; one that existed is left).
+ */
+export async function audioToFile(model: CaptureModel, streams: readonly RtpStreamInfo[], out: string, opts: { mono: boolean }): Promise<StreamsWav> {
+  const r = await streamsToWav(model, model.source, streams, { mono: opts.mono });
+  if (r.wav.length === 0) {
+    const why = r.streams.map((x) => `stream ${x.streamIndex + 1}: ${x.reason ?? 'not decoded'}`).join('; ');
+    throw new InputError(`no selected stream could be decoded (${why})`);
+  }
+  const existed = existsSync(out);
+  try {
+    await withOutputFile(out, async (fh) => {
+      for (let o = 0; o < r.wav.length; ) o += (await fh.write(r.wav, o, r.wav.length - o)).bytesWritten;
+    });
+  } catch (e) {
+    if (!existed && existsSync(out)) await rm(out, { force: true });
+    throw e;
+  }
+  return r;
+}
+
+/** What `audio` tells on standard error: the file, then which stream each channel holds and what was skipped. */
+export function audioReport(model: CaptureModel, r: StreamsWav, out: string): string[] {
+  const lines = [`sipscope: wrote ${r.durationSec.toFixed(1)} s of ${r.sampleRate} Hz audio, ${r.channels} channel${r.channels === 1 ? '' : 's'}, to ${out}`];
+  for (const x of r.streams) {
+    const st = model.streams[x.streamIndex]!;
+    const what = `stream ${x.streamIndex + 1} (call ${st.callIndex >= 0 ? st.callIndex + 1 : '-'}), ${endpoint(st.src, st.srcPort)} -> ${endpoint(st.dst, st.dstPort)}, ${x.codec || '?'}`;
+    if (x.channel === 0) lines.push(`  not decoded: ${what}: ${x.reason ?? 'no audio'}`);
+    else {
+      const name = r.channels === 2 ? (x.channel === 1 ? 'left' : 'right') : `channel ${x.channel}`;
+      lines.push(`  ${name}: ${what}, ${x.packets} packets, ${x.lostPackets} lost${x.lostPackets > 0 ? ' (silence)' : ''}${x.truncated ? ', cut at one hour' : ''}`);
+    }
+  }
+  return lines;
+}
+
+const endpoint = (ip: string, port: number): string => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);

@@ -1,0 +1,101 @@
+// Decoded RTP audio as one WAV file, shared by `sipscope audio` and the capture editor's Play / Save as WAV: which
+// streams can be played, and some streams' audio aligned on capture time, one WAV channel each.
+import type { ByteSource } from '../bytes/byte-source';
+import type { MediaStore } from './media-store';
+import { audioCodecSupport, encodeWav, extractStreamAudio, mixCallAudio, type ExtractAudioOptions } from './audio';
+import type { PayloadFormat } from './codecs';
+import type { RtpStreamInfo } from './stream';
+
+/** Whether a stream's audio can be decoded (its main codec), and why not. */
+export interface AudioSupport {
+  playable: boolean;
+  /** Why not (`codec G729 is not decoded ...`); undefined when playable. */
+  reason: string | undefined;
+}
+
+/** Can `st`'s main codec be decoded (G.711 µ-law/A-law, L16)? Decided from the stream info alone (no capture read). */
+export function audioSupport(st: Pick<RtpStreamInfo, 'codec' | 'clockRate'>): AudioSupport {
+  const reason = audioCodecSupport(st.codec, st.clockRate);
+  return { playable: reason === undefined, reason };
+}
+
+/**
+ * The streams of call `callIndex` (CaptureModel.streams indexes) whose audio can be decoded, in order of their first
+ * packet (the order of CaptureModel.streams). Empty for a call without any (or callIndex < 0: heuristic streams).
+ */
+export function playableCallStreams(streams: readonly RtpStreamInfo[], callIndex: number): number[] {
+  if (callIndex < 0) return [];
+  return streams.filter((st) => st.callIndex === callIndex && audioSupport(st).playable).map((st) => st.index);
+}
+
+/** One stream of a StreamsWav: which channel holds it, or why none does. */
+export interface StreamsWavEntry {
+  streamIndex: number;
+  codec: string;
+  /** 1-based WAV channel; 0 = not in the file (see `reason`). With `mono` every decoded stream is in channel 1. */
+  channel: number;
+  reason: string | undefined;
+  /** Packets decoded onto the timeline, and those missing by sequence number (RFC 3550 A.3): silence in the file. */
+  packets: number;
+  lostPackets: number;
+  /** The per-stream length cap (`maxSeconds`) cut this stream's audio. */
+  truncated: boolean;
+}
+
+/** Audio of some streams as a WAV file (streamsToWav). */
+export interface StreamsWav {
+  /** RIFF/WAVE, PCM 16-bit little-endian, one channel per decoded stream in the order asked; empty when none decoded. */
+  wav: Uint8Array;
+  /** Hz (0 when nothing was decoded). */
+  sampleRate: number;
+  channels: number;
+  /** Seconds of audio in `wav`. */
+  durationSec: number;
+  /** Capture time (epoch seconds, fractional) of the first sample. */
+  startSec: number;
+  /** One entry per stream asked for, in that order. */
+  streams: StreamsWavEntry[];
+}
+
+export interface StreamsWavOptions extends Pick<ExtractAudioOptions, 'maxSeconds' | 'chunkSize' | 'isCancelled'> {
+  /** One channel with every stream summed (clipped) instead of one channel per stream. */
+  mono?: boolean;
+}
+
+/**
+ * Decode `streams` (RtpStreamInfo of `model`, read again from `source`: one pass over the capture) and lay them out as
+ * one WAV file aligned on capture time (extractStreamAudio, mixCallAudio, encodeWav): packets lost are silence, and
+ * streams at different rates are resampled to the highest. L16 channel counts come from the SDP the stream matched.
+ * Rejects only when the source cannot be read; streams that cannot be decoded get channel 0 and a reason.
+ */
+export async function streamsToWav(model: { media: MediaStore }, source: ByteSource, streams: readonly RtpStreamInfo[], opts: StreamsWavOptions = {}): Promise<StreamsWav> {
+  const formatOf = (st: RtpStreamInfo, pt: number): PayloadFormat | undefined =>
+    st.matched ? model.media.formatsOf(st.matched.declaration).find((f) => f.payloadType === pt) : undefined;
+  const audio = await extractStreamAudio(source, streams, { maxSeconds: opts.maxSeconds, chunkSize: opts.chunkSize, isCancelled: opts.isCancelled, formatOf });
+  const decoded = audio.filter((a) => a.supported && a.samples.length > 0);
+  let channel = 0;
+  const entries = audio.map((a): StreamsWavEntry => {
+    const inFile = a.supported && a.samples.length > 0;
+    if (inFile) channel = opts.mono === true ? 1 : channel + 1;
+    return {
+      streamIndex: a.streamIndex,
+      codec: a.codec,
+      channel: inFile ? channel : 0,
+      reason: inFile ? undefined : (a.reason ?? 'no packet of the stream was found in the capture'),
+      packets: a.packets,
+      lostPackets: a.lostPackets,
+      truncated: a.truncated,
+    };
+  });
+  if (decoded.length === 0) return { wav: new Uint8Array(0), sampleRate: 0, channels: 0, durationSec: 0, startSec: 0, streams: entries };
+  const mixed = mixCallAudio(decoded, { mono: opts.mono });
+  const length = mixed.channels[0]?.length ?? 0;
+  return {
+    wav: encodeWav(mixed.channels, mixed.sampleRate),
+    sampleRate: mixed.sampleRate,
+    channels: mixed.channels.length,
+    durationSec: length / mixed.sampleRate,
+    startSec: mixed.startSec,
+    streams: entries,
+  };
+}
