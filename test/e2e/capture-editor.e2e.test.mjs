@@ -292,3 +292,30 @@ test('through a proxy, "Compare with previous hop" diffs the INVITE the proxy re
   await page.screenshot({ path: path.join(SHOTS, 'capture-compare-hop.png') });
   lap('compare with previous hop ok');
 });
+
+test('a stream band -> Play: the host decodes the RTP audio and the real VS Code webview loads it (blob: URL, CSP)', { skip, timeout: 120_000 }, async () => {
+  await freshWorkbench();
+  await openCapture(SAMPLE);
+  await webview.locator('.calls[data-state="ready"]').waitFor();
+  await webview.locator('.call-row[data-call="0"]').click();
+  await webview.locator('.ladder[data-state="ready"]').waitFor();
+  await webview.locator('g.stream-label').first().click();
+  await webview.locator('.detail[data-state="ready"][data-kind="stream"]').waitFor();
+  await webview.locator('.detail vscode-button[data-action="play-call"]').click();
+  const audio = webview.locator('.detail .audio-player audio');
+  await audio.waitFor();
+  assert.match(await audio.getAttribute('src'), /^blob:/);
+  // VS Code's webview decodes the WAV: its metadata loads (an error or a CSP block would reject).
+  const duration = await audio.evaluate(
+    (el) =>
+      new Promise((done, fail) => {
+        if (el.readyState >= 1) done(el.duration);
+        el.addEventListener('loadedmetadata', () => done(el.duration));
+        el.addEventListener('error', () => fail(new Error(`audio error ${el.error?.code}`)));
+      }),
+  );
+  assert.ok(duration > 1.9 && duration < 2.2, `duration ${duration}`);
+  assert.match(await webview.locator('.detail .audio-status').textContent(), /left: .*\(PCMA\); right: .*\(PCMA\)$/);
+  await page.screenshot({ path: path.join(SHOTS, 'capture-stream-audio.png') });
+  lap('stream audio ok');
+});
