@@ -266,8 +266,11 @@ export interface StreamAudioResult {
   sampleRate: number;
   /** Seconds of audio in `wav`. */
   durationSec: number;
-  /** Per stream asked for, in that order: its WAV channel (1-based; 0 = not decoded) and why not. */
-  streams: { streamIndex: number; codec: string; channel: number; reason: string | undefined; lostPackets: number }[];
+  /**
+   * Per stream asked for, in that order: its WAV channel (1-based; 0 = not decoded) and why not, packets lost (silence),
+   * and whether the per-stream length cap cut it.
+   */
+  streams: { streamIndex: number; codec: string; channel: number; reason: string | undefined; lostPackets: number; truncated: boolean }[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -189,7 +189,10 @@ export class DetailPane {
     this.audioUrl = URL.createObjectURL(new Blob([r.wav as Uint8Array<ArrayBuffer>], { type: 'audio/wav' }));
     const audio = h('audio', { controls: '', autoplay: '', src: this.audioUrl, 'data-duration': r.durationSec.toFixed(3) });
     const names = decoded.length === 2 ? ['left', 'right'] : decoded.map((x) => `channel ${x.channel}`);
-    const parts = decoded.map((x, i) => `${names[i]}: ${x.streamIndex === shown ? 'this stream' : `stream ${x.streamIndex + 1}`} (${x.codec}${x.lostPackets ? `, ${x.lostPackets} lost: silence` : ''})`);
+    const parts = decoded.map(
+      (x, i) =>
+        `${names[i]}: ${x.streamIndex === shown ? 'this stream' : `stream ${x.streamIndex + 1}`} (${x.codec}${x.lostPackets ? `, ${x.lostPackets} lost: silence` : ''}${x.truncated ? ', cut at one hour' : ''})`,
+    );
     const skipped = r.streams.filter((x) => x.channel === 0).map((x) => `stream ${x.streamIndex + 1}: ${x.reason ?? 'not decoded'}`);
     status.textContent = `${r.durationSec.toFixed(1)} s at ${r.sampleRate} Hz — ${parts.join('; ')}${skipped.length ? `. Skipped ${skipped.join('; ')}` : ''}`;
     player.appendChild(audio);

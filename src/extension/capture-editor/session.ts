@@ -302,7 +302,7 @@ export class CaptureSession {
       wav: r.wav,
       sampleRate: r.sampleRate,
       durationSec: r.durationSec,
-      streams: r.streams.map((x) => ({ streamIndex: x.streamIndex, codec: x.codec, channel: x.channel, reason: x.reason, lostPackets: x.lostPackets })),
+      streams: r.streams.map((x) => ({ streamIndex: x.streamIndex, codec: x.codec, channel: x.channel, reason: x.reason, lostPackets: x.lostPackets, truncated: x.truncated })),
     };
   }
 
