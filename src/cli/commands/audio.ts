@@ -2,9 +2,7 @@
 // streams (G.711 µ-law/A-law, L16) as a WAV file, one channel per stream aligned on capture time: the CLI side of the
 // capture editor's Play / Save as WAV…, to listen for one-way or garbled audio. The input capture is only read.
 import { streamsToWav, type CallInfo, type CaptureModel, type RtpStreamInfo, type StreamsWav } from '../../core/index';
-import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { withOutputFile } from '../format/chunked-writer';
+import { withNewOutputFile, writeAllBytes } from '../format/chunked-writer';
 import { UsageError } from '../args';
 import { InputError } from '../load';
 import { selectCalls } from './ladder';
@@ -53,15 +51,7 @@ export async function audioToFile(model: CaptureModel, streams: readonly RtpStre
     const why = r.streams.map((x) => `stream ${x.streamIndex + 1}: ${x.reason ?? 'not decoded'}`).join('; ');
     throw new InputError(`no selected stream could be decoded (${why})`);
   }
-  const existed = existsSync(out);
-  try {
-    await withOutputFile(out, async (fh) => {
-      for (let o = 0; o < r.wav.length; ) o += (await fh.write(r.wav, o, r.wav.length - o)).bytesWritten;
-    });
-  } catch (e) {
-    if (!existed && existsSync(out)) await rm(out, { force: true });
-    throw e;
-  }
+  await withNewOutputFile(out, (fh) => writeAllBytes(fh, r.wav));
   return r;
 }
 

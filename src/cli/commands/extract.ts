@@ -2,9 +2,7 @@
 // as a new capture (the CLI side of the capture editor's "Save Call as pcap…"): their SIP messages (TCP connections
 // and IP fragments included) and, unless --no-rtp, their RTP streams with RTCP. The input capture is only read.
 import { callMessageIds, LinkTypeMismatchError, selectPackets, streamSelectedPackets, type CaptureModel, type CallInfo, type StreamedCapture } from '../../core/index';
-import { existsSync } from 'node:fs';
-import { rm, type FileHandle } from 'node:fs/promises';
-import { withOutputFile } from '../format/chunked-writer';
+import { withNewOutputFile, writeAllBytes } from '../format/chunked-writer';
 import { InputError } from '../load';
 import { selectCalls } from './ladder';
 
@@ -60,20 +58,9 @@ export async function extractToFile(
   opts: { format: 'pcap' | 'pcapng'; media: boolean; filter?: (c: CallInfo) => boolean },
 ): Promise<Extracted> {
   const calls = selectCalls(model, callIds, opts.filter);
-  const existed = existsSync(out);
   let r: Extracted | undefined;
-  try {
-    await withOutputFile(out, async (fh) => {
-      r = await extractCalls(model, calls, { format: opts.format, media: opts.media, write: (b) => writeAllBytes(fh, b) });
-    });
-  } catch (e) {
-    if (!existed && existsSync(out)) await rm(out, { force: true });
-    throw e;
-  }
+  await withNewOutputFile(out, async (fh) => {
+    r = await extractCalls(model, calls, { format: opts.format, media: opts.media, write: (b) => writeAllBytes(fh, b) });
+  });
   return r!;
-}
-
-/** Write all of `b` at the file's position (FileHandle.write may write less than asked). */
-async function writeAllBytes(fh: FileHandle, b: Uint8Array): Promise<void> {
-  for (let o = 0; o < b.length; ) o += (await fh.write(b, o, b.length - o)).bytesWritten;
 }

@@ -3,7 +3,8 @@
 // not one syscall per row. To a stream (stdout: waits for 'drain' when its buffer is full) or to a file opened with
 // openOutputFile (each write awaited).
 import { once } from 'node:events';
-import { open, type FileHandle } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { InputError } from '../load';
 
@@ -122,6 +123,25 @@ export async function withOutputFile(path: string, write: (file: FileHandle) => 
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * withOutputFile for a file that must not be left half-written: when `write` fails, the file is removed if this call
+ * created it (a file that existed before is left as it is).
+ */
+export async function withNewOutputFile(path: string, write: (file: FileHandle) => Promise<void>): Promise<void> {
+  const existed = existsSync(path);
+  try {
+    await withOutputFile(path, write);
+  } catch (e) {
+    if (!existed && existsSync(path)) await rm(path, { force: true });
+    throw e;
+  }
+}
+
+/** Write all of `b` at the file's position (FileHandle.write may write less than asked). */
+export async function writeAllBytes(fh: FileHandle, b: Uint8Array): Promise<void> {
+  for (let o = 0; o < b.length; ) o += (await fh.write(b, o, b.length - o)).bytesWritten;
 }
 
 /** Write `pieces` to a new file `path` (see withOutputFile) in about-1-MB writes and close it. */
