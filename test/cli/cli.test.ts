@@ -308,7 +308,7 @@ describe('sipscope audio', () => {
     expect(run('audio', sample, '--call', '1')).toMatchObject({ code: 2 });
     const busy = run('audio', sample, '--call', '2', '-o', x);
     expect(busy.code).toBe(2);
-    expect(busy.err).toContain('the selected call has no RTP stream');
+    expect(busy.err).toContain("the selected call has no RTP stream (calls with RTP: 1, 5, 6, 8; see 'sipscope rtp')");
     const unknown = run('audio', sample, '--stream', '99', '-o', x);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('no RTP stream 99 (the capture has 7');

@@ -35,7 +35,11 @@ export function selectAudioStreams(model: CaptureModel, sel: AudioSelection): Rt
     if (sel.callIds.length === 0 && !sel.filter) throw new UsageError('audio needs --call (a Call-ID, a row number from `sipscope calls`, or a unique Call-ID prefix), --filter or --stream N');
     const calls = new Set(selectCalls(model, sel.callIds, sel.filter).map((c) => c.index));
     streams = model.streams.filter((st) => calls.has(st.callIndex));
-    if (streams.length === 0) throw new InputError(`the selected call${calls.size === 1 ? ' has' : 's have'} no RTP stream (see 'sipscope rtp')`);
+    if (streams.length === 0) {
+      const withMedia = [...new Set(model.streams.filter((st) => st.callIndex >= 0).map((st) => st.callIndex + 1))];
+      const hint = withMedia.length === 0 ? 'the capture has none found through SDP' : `calls with RTP: ${withMedia.slice(0, 20).join(', ')}${withMedia.length > 20 ? ', ...' : ''}`;
+      throw new InputError(`the selected call${calls.size === 1 ? ' has' : 's have'} no RTP stream (${hint}; see 'sipscope rtp')`);
+    }
   }
   if (streams.length > MAX_AUDIO_STREAMS) throw new InputError(`${streams.length} streams selected: at most ${MAX_AUDIO_STREAMS} in one file (use --stream)`);
   return streams;
