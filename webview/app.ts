@@ -186,6 +186,7 @@ export class App {
       // Decoding re-reads the capture: no timeout (a big capture takes seconds).
       onLoadAudio: (streamIndexes) => this.messenger.request('getStreamAudio', { streamIndexes }, { timeoutMs: 0 }),
       onSaveAudio: (streamIndexes) => void this.run({ command: 'saveStreamAudio', streamIndexes }),
+      onLoadSeries: (streamIndex) => this.messenger.request('getStreamSeries', { streamIndex }, { timeoutMs: 0 }),
     });
     this.findings = new FindingsPanel({
       onSelectMessage: (id) => this.revealMessage(id),

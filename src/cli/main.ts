@@ -10,7 +10,7 @@ import { writeExportJson } from './commands/export';
 import { extractFormatFor, extractToFile } from './commands/extract';
 import { ladderFormatFor, renderLadder, selectCalls } from './commands/ladder';
 import { lintReport, type LintFormat } from './commands/lint';
-import { rtpOutput } from './commands/rtp';
+import { rtpOutput, rtpPacketsOutput } from './commands/rtp';
 import { statsLines } from './commands/stats';
 import { natReport } from './commands/nat';
 import { captureStats, compileFilter, DEFAULT_LINT_SETTINGS, type CallInfo, type CaptureModel, type RuleSeverity, type RuleSeveritySetting } from '../core/index';
@@ -40,8 +40,11 @@ Usage:
                                                   SIP messages by method and status, retransmissions; calls by state,
                                                   ASR, ACD, post-dial delay, answer delay
   sipscope rtp FILE [--call CALL-ID]... [--filter EXPR] [--json] [--heuristic]
+  sipscope rtp FILE --stream N --packets [--json] [--heuristic]
                                                   RTP streams (found through SDP; --heuristic: also unsignalled RTP):
-                                                  packets, lost, max delta, jitter (RFC 3550), codec, DTMF, RTCP
+                                                  packets, lost, max delta, jitter (RFC 3550), codec, DTMF, RTCP;
+                                                  --stream N --packets: that stream packet by packet (delta, jitter,
+                                                  sequence status) as Wireshark's RTP Stream Analysis
   sipscope nat FILE [--call CALL-ID]... [--filter EXPR] [--format text|json|sarif] [--trusted CIDR]...
                     [--min-severity S]
                                                   NAT diagnosis per call: declared (Via, Contact, SDP) vs observed
@@ -202,11 +205,22 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'rtp': {
-      const a = parseArgs(rest, { values: ['call', 'filter', ...TLS_OPTIONS], flags: ['json', 'heuristic'] });
+      const a = parseArgs(rest, { values: ['call', 'filter', 'stream', ...TLS_OPTIONS], flags: ['json', 'heuristic', 'packets'] });
       const file = onlyFile(a.positionals, 'rtp');
       const filter = filterOption(a);
+      const streamNumbers = (a.options.get('stream') ?? []).map(Number);
+      const packets = a.flags.has('packets');
+      if (packets !== (streamNumbers.length > 0)) throw new UsageError('--packets goes with --stream N (the # column of `sipscope rtp`)');
+      if (streamNumbers.length > 1 || streamNumbers.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError('--stream takes one stream number (the # column of `sipscope rtp`)');
       const cap = await loadCapture(file, { rtpHeuristic: a.flags.has('heuristic'), ...(await tlsOptions(a, file)) });
       try {
+        if (packets) {
+          const n = streamNumbers[0]!;
+          const stream = cap.model.streams[n - 1];
+          if (!stream) throw new UsageError(`no RTP stream ${n} (the capture has ${cap.model.streams.length})`);
+          await new ChunkedWriter(process.stdout).writeAll(await rtpPacketsOutput(cap.model, stream, { json: a.flags.has('json') }));
+          return 0;
+        }
         const calls = callSet(cap.model, a.options.get('call') ?? [], filter);
         await new ChunkedWriter(process.stdout).writeAll(followedBy(rtpOutput(cap.model, { json: a.flags.has('json'), calls }), '\n'));
       } finally {

@@ -102,3 +102,18 @@ export { audioCodecSupport, decodeL16, decodePcma, decodePcmu, encodeWav, extrac
 export type { AudioSupport, StreamsWav, StreamsWavEntry, StreamsWavOptions } from './rtp/audio-export';
 export { audioSupport, playableCallStreams, streamsToWav } from './rtp/audio-export';
 // ---- end RTP/RTCP analysis ----
+export type { StreamPacketHandler, StreamPacketOptions } from './rtp/stream-packets';
+export { forEachStreamPacket } from './rtp/stream-packets';
+export type { StreamSeries, StreamSeriesOptions, StreamSeriesPoints, StreamSeriesRows } from './rtp/stream-series';
+export {
+  SERIES_COMFORT_NOISE,
+  SERIES_DUPLICATE,
+  SERIES_JITTER,
+  SERIES_MARKER,
+  SERIES_OUT_OF_ORDER,
+  SERIES_REGULAR,
+  SERIES_WRONG_SEQUENCE,
+  SERIES_WRONG_TIMESTAMP,
+  seriesRowStatus,
+  streamSeries,
+} from './rtp/stream-series';

@@ -9,7 +9,8 @@ import type { CallState, LadderCall, LadderColumn, LadderIcmp, LadderRow, Ladder
  *    ladderRowOf, openExternal.
  * 3: ICMP errors on ladder rows and streams (LadderRow.icmp, LadderStream.icmp), ICMP evidence frames, MessageDetail.icmp.
  * 4: MessageDetail.previousHop and the compareWithPreviousHop command.
- * 5: RTP audio: StreamDetail.audio, the getStreamAudio request, the saveStreamAudio and saveCallAudio commands.
+ * 5: RTP audio: StreamDetail.audio, the getStreamAudio request, the saveStreamAudio and saveCallAudio commands;
+ *    the getStreamSeries request (per-packet delta / jitter graph).
  */
 export const PROTOCOL_VERSION = 5;
 
@@ -273,6 +274,30 @@ export interface StreamAudioResult {
   streams: { streamIndex: number; codec: string; channel: number; reason: string | undefined; lostPackets: number; truncated: boolean }[];
 }
 
+/**
+ * One RTP stream's delta and jitter over time (getStreamSeries; core streamSeries downsampled): parallel arrays of at
+ * most `maxPoints` points. Delta and jitter (RFC 3550 §6.4.1) in ms as in the stream's statistics; x in seconds from
+ * the stream's first packet.
+ */
+export interface StreamSeriesView {
+  streamIndex: number;
+  /** Packets of the stream, and the highest delta / jitter (ms): the stream summary's maxDeltaMs / maxJitterMs. */
+  packets: number;
+  maxDeltaMs: number;
+  maxJitterMs: number;
+  /** Seconds from the first to the last packet. */
+  durationSec: number;
+  /** Points: seconds from the stream start, highest delta and jitter (ms) per bucket of packets. */
+  offsetSec: number[];
+  deltaMs: number[];
+  jitterMs: number[];
+  /** Sequence gaps (lost packets when they arrived): seconds from the stream start and sequence numbers missing. */
+  gapOffsetSec: number[];
+  gapMissing: number[];
+  /** Sum of gapMissing. */
+  missingPackets: number;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // NAT findings
 
@@ -397,6 +422,8 @@ export type Requests = {
   getStream: { params: { streamIndex: number }; result: StreamDetail };
   /** Decode RTP streams' audio (G.711, L16) as a WAV file to play; rejects when a stream index is unknown. */
   getStreamAudio: { params: { streamIndexes: number[] }; result: StreamAudioResult };
+  /** Per-packet delta and jitter of one RTP stream, downsampled for a graph; rejects while importing or for an unknown index. */
+  getStreamSeries: { params: { streamIndex: number }; result: StreamSeriesView };
   /** Where a message is in the ladder of some calls (to scroll to an evidence frame not loaded yet). */
   ladderRowOf: { params: LadderRowOfParams; result: LadderRowOf };
   /** Open a rule's reference in the browser (the webview cannot, under its CSP); only known rule references. */

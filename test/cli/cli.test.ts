@@ -223,6 +223,18 @@ describe('--call and --filter on rtp and nat', () => {
     const json = JSON.parse(run('rtp', lab, '--json', '--call', '2').out);
     expect(json.streams).toHaveLength(2);
   });
+  it('rtp --stream N --packets prints that stream packet by packet (text and JSON); bad combinations are usage errors', () => {
+    const text = run('rtp', sample, '--stream', '1', '--packets');
+    expect(text.code).toBe(0);
+    expect(text.out.split('\n').filter((l) => / (ok|marker|duplicate|wrong .*)$/.test(l))).toHaveLength(67);
+    expect(text.out).toMatch(/^stream 1 0xA11CE001: 67 packets, max delta 46\.728 ms \(frame \d+\), max jitter 2\.490 ms, 0 missing in sequence gaps$/m);
+    const json = JSON.parse(run('rtp', sample, '--stream', '1', '--packets', '--json').out);
+    expect([json.stream, json.packets, json.rows.length, json.max_delta_ms]).toEqual([1, 67, 67, 46.728]);
+    expect(run('rtp', sample, '--packets').code).toBe(2);
+    expect(run('rtp', sample, '--stream', '1').code).toBe(2);
+    const missing = run('rtp', sample, '--stream', '99', '--packets');
+    expect([missing.code, missing.err]).toEqual([2, expect.stringContaining('no RTP stream 99 (the capture has 7)')]);
+  });
   it('export --call/--filter writes the selected calls, their messages, streams and findings, as the whole export has them', () => {
     const all = JSON.parse(run('export', lab).out);
     const one = JSON.parse(run('export', lab, '--filter', 'method:INVITE').out);

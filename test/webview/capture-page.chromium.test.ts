@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importCapture, memoryByteSource, type ByteSource } from '../../src/core/index';
+import { importCapture, memoryByteSource, streamSeries, type ByteSource } from '../../src/core/index';
 import { CaptureSession } from '../../src/extension/capture-editor/session';
 import { buildFrame, writePcap, type FrameSpec } from '../helpers/pcap-writer';
 import { callFrames, callMessages, longDialogFrames } from '../helpers/sip-calls';
@@ -557,6 +557,49 @@ describe.skipIf(!haveChromium)('capture editor webview: RTP audio', () => {
       await page.locator('.detail [data-action="save-audio"]').click();
       await expect.poll(() => commands.length).toBe(1);
       expect(commands[0]).toEqual({ command: 'saveStreamAudio', streamIndexes: model.streams.filter((st) => st.callIndex === 0).map((st) => st.index) });
+      await expectClean(p);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe.skipIf(!haveChromium)('capture editor webview: RTP jitter graph', () => {
+  it('sample call 5: "Show jitter graph" draws delta and jitter polylines of every regular packet under the CSP', async () => {
+    const bytes = new Uint8Array(readFileSync(SAMPLE));
+    const session = await sessionFor(bytes, 'calls-mixed-outcomes.pcap');
+    const model = session.current!;
+    const p = await openCapturePage(browser, session);
+    const { page } = p;
+    try {
+      await page.locator('.call-row[data-call="4"]').click(); // call 5: the early-media stream 0xB0B00005
+      await page.locator('.ladder[data-state="ready"]').waitFor();
+      await expect.poll(() => page.locator('g.stream-label').count()).toBe(2);
+      const labels = page.locator('g.stream-label');
+      const indexes = [Number(await labels.nth(0).getAttribute('data-stream')), Number(await labels.nth(1).getAttribute('data-stream'))];
+      const at = indexes.findIndex((i) => model.streams[i]!.ssrc === 0xb0b00005);
+      expect(at).toBeGreaterThanOrEqual(0);
+      const stream = model.streams[indexes[at]!]!;
+      await labels.nth(at).click();
+      await page.locator('.detail[data-state="ready"][data-kind="stream"]').waitFor();
+      await page.locator('.detail [data-action="show-series"]').click();
+      const svg = page.locator('.detail svg.series-chart');
+      await svg.waitFor();
+      // The same series the core gives (67 < 1000 points: one per regular packet, markers and the first left out).
+      const series = await streamSeries(model, memoryByteSource(bytes), stream);
+      const n = series.points.offsetSec.length;
+      expect(n).toBe(stream.packets - 2);
+      expect(await svg.getAttribute('data-points')).toBe(String(n));
+      const points = async (cls: string): Promise<number> => ((await svg.locator(`polyline.${cls}`).getAttribute('points')) ?? '').trim().split(/\s+/).length;
+      expect([await points('series-delta'), await points('series-jitter')]).toEqual([n, n]);
+      expect(await svg.locator('.y-max').textContent()).toBe(`${stream.maxDeltaMs.toFixed(1)} ms`); // 60.7 ms: delta > jitter here
+      expect(await svg.locator('.x-max').textContent()).toBe(`${stream.durationSec.toFixed(1)} s`);
+      expect(await svg.locator('.legend-label').allTextContents()).toEqual(['delta (ms)', 'jitter (ms)', 'lost']);
+      expect(await svg.locator('.gaps line.gap').count()).toBe(0); // no loss in this stream
+      expect(await page.locator('.detail .series-status').textContent()).toBe(`100 packets, ${stream.durationSec.toFixed(1)} s; max delta ${stream.maxDeltaMs.toFixed(3)} ms, max jitter ${stream.maxJitterMs.toFixed(3)} ms`);
+      // Drawn with theme colours: the delta line's stroke comes from the stylesheet, not the default (none).
+      expect(await svg.locator('polyline.series-delta').evaluate((el) => getComputedStyle(el).stroke)).not.toBe('none');
+      await page.screenshot({ path: join(OUT, 'webview-stream-series.png') });
       await expectClean(p);
     } finally {
       await p.close();

@@ -2,8 +2,8 @@
 // highlighting (start line, header names, values, params) and its SDP body below; for a selected RTP stream band, its
 // statistics, the SDP endpoints against the observed addresses, and its findings. Text only via DOM APIs.
 import { formatDateTime, icmpAnswerText } from '../../src/core/ladder/model';
-import type { MessageDetail, SdpEndpointView, StreamAudioResult, StreamDetail } from '../../src/protocol/webview';
-import { ce, clear, h } from '../dom';
+import type { MessageDetail, SdpEndpointView, StreamAudioResult, StreamDetail, StreamSeriesView } from '../../src/protocol/webview';
+import { ce, clear, h, s } from '../dom';
 import { severityIcon } from '../severity';
 import { tokenizePlain, tokenizeSdp, tokenizeSipHead, type Token } from '../sip-highlight';
 
@@ -18,6 +18,8 @@ export interface DetailPaneOptions {
   onLoadAudio(streamIndexes: number[]): Promise<StreamAudioResult>;
   /** "Save as WAV…": the host asks where and writes the file. */
   onSaveAudio(streamIndexes: number[]): void;
+  /** Per-packet delta and jitter of a stream, downsampled (the "Show jitter graph" button). */
+  onLoadSeries(streamIndex: number): Promise<StreamSeriesView>;
 }
 
 const ms = (v: number): string => `${v.toFixed(3)} ms`;
@@ -97,7 +99,7 @@ export class DetailPane {
       ...row('Jitter', `max ${ms(d.maxJitterMs)}, mean ${ms(d.meanJitterMs)}`, 'jitter'),
       ...row('DTMF', d.dtmf.count > 0 ? `${d.dtmf.count} events: ${d.dtmf.digits}` : 'none', 'dtmf'),
     );
-    this.content.append(h('div', { class: 'body-title first' }, 'RTP statistics (RFC 3550)'), stats);
+    this.content.append(h('div', { class: 'body-title first' }, 'RTP statistics (RFC 3550)'), stats, this.seriesSection(d));
 
     this.content.appendChild(h('div', { class: 'body-title' }, 'SDP declared vs observed'));
     const sdp = h('dl', { class: 'detail-meta stream-sdp' });
@@ -174,6 +176,33 @@ export class DetailPane {
     save.addEventListener('click', () => this.opts.onSaveAudio(others.length > 0 ? others : [d.index]));
     buttons.push(save);
     box.append(h('div', { class: 'audio-buttons' }, ...buttons), status, player);
+    return box;
+  }
+
+  /** "Show jitter graph": asks the host for the stream's series and draws it below the button. */
+  private seriesSection(d: StreamDetail): HTMLElement {
+    const box = h('div', { class: 'stream-series' });
+    const status = h('p', { class: 'muted series-status' });
+    const graph = h('div', { class: 'series-graph' });
+    const render = this.renders;
+    const button = ce('vscode-button', { secondary: true, 'data-action': 'show-series', title: 'Arrival delta and interarrival jitter (RFC 3550 §6.4.1) of every packet, and sequence gaps' }, 'Show jitter graph');
+    button.addEventListener('click', () => {
+      button.setAttribute('disabled', '');
+      status.textContent = 'Reading the stream’s packets…';
+      this.opts
+        .onLoadSeries(d.index)
+        .then((r) => {
+          if (render !== this.renders) return; // the pane shows something else now
+          clear(graph);
+          status.textContent = `${r.packets} packets, ${r.durationSec.toFixed(1)} s; max delta ${ms(r.maxDeltaMs)}, max jitter ${ms(r.maxJitterMs)}${r.missingPackets ? `; ${r.missingPackets} missing in sequence gaps` : ''}`;
+          graph.appendChild(seriesSvg(r));
+        })
+        .catch((err: unknown) => {
+          if (render === this.renders) status.textContent = `Could not read the stream: ${(err as Error).message}`;
+        })
+        .finally(() => button.removeAttribute('disabled'));
+    });
+    box.append(button, status, graph);
     return box;
   }
 
@@ -305,6 +334,50 @@ export class DetailPane {
 }
 
 /** A <pre> with one span per token (class = token kind) and a newline after each line. */
+const GRAPH_W = 480;
+const GRAPH_H = 160;
+const PAD_L = 44;
+const PAD_R = 8;
+const PAD_T = 18;
+const PAD_B = 20;
+
+/**
+ * The series as an SVG line chart: x = seconds from the stream start, y = ms (0 to the highest delta or jitter), one
+ * polyline for the arrival delta and one for the jitter, red ticks at sequence gaps, a legend and axis labels.
+ */
+function seriesSvg(r: StreamSeriesView): SVGSVGElement {
+  const maxX = Math.max(r.durationSec, ...r.offsetSec, 1e-3);
+  const maxY = Math.max(r.maxDeltaMs, r.maxJitterMs, ...r.deltaMs, ...r.jitterMs, 1e-3);
+  const plotW = GRAPH_W - PAD_L - PAD_R;
+  const plotH = GRAPH_H - PAD_T - PAD_B;
+  const x = (sec: number): number => PAD_L + (sec / maxX) * plotW;
+  const y = (v: number): number => PAD_T + plotH - (v / maxY) * plotH;
+  const line = (ys: number[]): string => r.offsetSec.map((t, i) => `${x(t).toFixed(1)},${y(ys[i] ?? 0).toFixed(1)}`).join(' ');
+  const bottom = PAD_T + plotH;
+  return s(
+    'svg',
+    { class: 'series-chart', viewBox: `0 0 ${GRAPH_W} ${GRAPH_H}`, width: GRAPH_W, height: GRAPH_H, role: 'img', 'aria-label': 'Arrival delta and jitter over time', 'data-points': r.offsetSec.length },
+    s('line', { class: 'axis', x1: PAD_L, y1: PAD_T, x2: PAD_L, y2: bottom }),
+    s('line', { class: 'axis', x1: PAD_L, y1: bottom, x2: GRAPH_W - PAD_R, y2: bottom }),
+    s('text', { class: 'axis-label y-max', x: PAD_L - 4, y: PAD_T + 4, 'text-anchor': 'end' }, `${maxY.toFixed(1)} ms`),
+    s('text', { class: 'axis-label y-min', x: PAD_L - 4, y: bottom, 'text-anchor': 'end' }, '0'),
+    s('text', { class: 'axis-label x-max', x: GRAPH_W - PAD_R, y: GRAPH_H - 4, 'text-anchor': 'end' }, `${maxX.toFixed(1)} s`),
+    s('g', { class: 'gaps' }, ...r.gapOffsetSec.map((t, i) => s('line', { class: 'gap', x1: x(t), y1: PAD_T, x2: x(t), y2: bottom }, s('title', {}, `${r.gapMissing[i]} missing at ${t.toFixed(3)} s`)))),
+    s('polyline', { class: 'series-delta', points: line(r.deltaMs) }),
+    s('polyline', { class: 'series-jitter', points: line(r.jitterMs) }),
+    s(
+      'g',
+      { class: 'legend' },
+      s('line', { class: 'series-delta', x1: PAD_L + 6, y1: 9, x2: PAD_L + 22, y2: 9 }),
+      s('text', { class: 'legend-label', x: PAD_L + 26, y: 12 }, 'delta (ms)'),
+      s('line', { class: 'series-jitter', x1: PAD_L + 100, y1: 9, x2: PAD_L + 116, y2: 9 }),
+      s('text', { class: 'legend-label', x: PAD_L + 120, y: 12 }, 'jitter (ms)'),
+      s('line', { class: 'gap', x1: PAD_L + 196, y1: 4, x2: PAD_L + 196, y2: 14 }),
+      s('text', { class: 'legend-label', x: PAD_L + 200, y: 12 }, 'lost'),
+    ),
+  );
+}
+
 export function renderLines(lines: Token[][], cls: string): HTMLPreElement {
   const pre = h('pre', { class: `msg ${cls}` });
   const frag = document.createDocumentFragment();

@@ -1,6 +1,7 @@
 // `sipscope rtp FILE [--json] [--heuristic]`: the RTP streams of a capture as a table like tshark's `-z rtp,streams`
-// (or JSON). --heuristic is an import option (ImportOptions.rtpHeuristic), applied by main.ts when loading.
-import { exportStream, formatSsrc, type CaptureModel, type RtpStreamInfo } from '../../core/index';
+// (or JSON); with `--stream N --packets`, one stream packet by packet as Wireshark's RTP Stream Analysis.
+// --heuristic is an import option (ImportOptions.rtpHeuristic), applied by main.ts when loading.
+import { exportStream, formatSsrc, SERIES_MARKER, seriesRowStatus, streamSeries, type CaptureModel, type RtpStreamInfo, type StreamSeries } from '../../core/index';
 import { formatTime, tableLines } from '../format/table';
 
 export interface RenderRtpOptions {
@@ -86,4 +87,69 @@ export function* rtpOutput(model: CaptureModel, opts: RenderRtpOptions = {}): Ge
   }
   for (const line of tableLines(HEADER, streams.length, (i) => row(streams[i]!), { right: RIGHT })) yield line + '\n';
   yield '\n' + rtpSummaryLine(model, streams);
+}
+
+const PACKET_HEADER = ['Frame', 'Seq', 'Time(s)', 'Delta(ms)', 'Jitter(ms)', 'Status'];
+const PACKET_RIGHT = new Set([0, 1, 2, 3, 4]);
+
+/**
+ * `sipscope rtp FILE --stream N --packets`: the packets of `stream` (re-read from the capture, core streamSeries) as
+ * Wireshark's RTP Stream Analysis: frame, sequence number, arrival time in s from the stream's first packet, delta and
+ * interarrival jitter (RFC 3550 §6.4.1) in ms, status (`ok`, `marker`, `wrong sequence (n lost)`, `duplicate`, ...),
+ * then a summary line whose maxima are the stream's (`sipscope rtp`). JSON: `{ stream, ssrc_hex, packets,
+ * max_delta_ms, max_jitter_ms, missing_packets, rows: [{ frame, seq, offset_sec, delta_ms, jitter_ms, marker, status }] }`.
+ * Rejects only when the capture cannot be read again.
+ */
+export async function rtpPacketsOutput(model: CaptureModel, stream: RtpStreamInfo, opts: { json?: boolean } = {}): Promise<Iterable<string>> {
+  const series = await streamSeries(model, model.source, stream);
+  return opts.json ? packetsJson(stream, series) : packetsText(stream, series);
+}
+
+function* packetsText(stream: RtpStreamInfo, series: StreamSeries): Generator<string> {
+  const r = series.rows;
+  if (r.count === 0) {
+    yield `(no packets found for stream ${stream.index + 1})\n`;
+    return;
+  }
+  const cells = (i: number): string[] => [
+    String(r.frame[i]),
+    String(r.seq[i]),
+    r.offsetSec[i]!.toFixed(6),
+    r.deltaMs[i]!.toFixed(3),
+    r.jitterMs[i]!.toFixed(3),
+    seriesRowStatus(r.flags[i]!, r.missing[i]!),
+  ];
+  for (const line of tableLines(PACKET_HEADER, r.count, cells, { right: PACKET_RIGHT })) yield line + '\n';
+  yield `\nstream ${stream.index + 1} ${formatSsrc(stream.ssrc)}: ${series.packets} packets, max delta ${series.maxDeltaMs.toFixed(3)} ms (frame ${series.maxDeltaFrame}), max jitter ${series.maxJitterMs.toFixed(3)} ms, ${series.missingPackets} missing in sequence gaps${series.truncated ? ' (rows cut)' : ''}\n`;
+}
+
+const round = (x: number, digits: number): number => Number(x.toFixed(digits));
+
+function* packetsJson(stream: RtpStreamInfo, series: StreamSeries): Generator<string> {
+  const head = {
+    stream: stream.index + 1,
+    ssrc_hex: formatSsrc(stream.ssrc),
+    packets: series.packets,
+    max_delta_ms: round(series.maxDeltaMs, 3),
+    max_delta_frame: series.maxDeltaFrame,
+    max_jitter_ms: round(series.maxJitterMs, 3),
+    missing_packets: series.missingPackets,
+    truncated: series.truncated,
+  };
+  yield JSON.stringify(head, null, 1).replace(/\n}$/, ',\n "rows": [');
+  const r = series.rows;
+  for (let i = 0; i < r.count; i++) {
+    const f = r.flags[i]!;
+    const row = {
+      frame: r.frame[i],
+      seq: r.seq[i],
+      offset_sec: round(r.offsetSec[i]!, 9),
+      delta_ms: round(r.deltaMs[i]!, 3),
+      jitter_ms: round(r.jitterMs[i]!, 3),
+      marker: (f & SERIES_MARKER) !== 0,
+      status: seriesRowStatus(f, r.missing[i]!),
+    };
+    yield `${i ? ',' : ''}\n  ${JSON.stringify(row)}`;
+  }
+  yield r.count ? '\n ]\n}\n' : ']\n}\n';
 }

@@ -2,13 +2,10 @@
 // 16-bit PCM and placed on each stream's timeline by RTP timestamp (lost packets leave silence), one call's streams
 // aligned by capture time, and RIFF/WAVE bytes. One pass over the capture; never throws on input.
 import type { ByteSource } from '../bytes/byte-source';
-import { ProblemCollector } from '../capture/problems';
-import { readCapture } from '../capture/read-capture';
-import { PacketDecoder } from '../decode/packet-decoder';
-import { IPPROTO_UDP, type NetPacket } from '../decode/types';
-import { parseIp } from '../util/ip';
+import type { NetPacket } from '../decode/types';
 import { isComfortNoise, isTelephoneEvent, STATIC_PAYLOAD_FORMATS, type PayloadFormat } from './codecs';
-import { rtpHeaderLength, type RtpStreamInfo } from './stream';
+import type { RtpStreamInfo } from './stream';
+import { forEachStreamPacket } from './stream-packets';
 
 // ---- ITU-T G.711 ----
 
@@ -196,8 +193,6 @@ const INITIAL_CAPACITY_SEC = 600;
 
 /** Per-stream extraction state. */
 class StreamTrack {
-  readonly srcIp: Uint8Array | undefined;
-  readonly dstIp: Uint8Array | undefined;
   readonly roles = new Uint8Array(128);
   kind = 0;
   channels = 1;
@@ -237,8 +232,6 @@ class StreamTrack {
     readonly info: RtpStreamInfo,
     opts: ExtractAudioOptions,
   ) {
-    this.srcIp = parseIp(info.src);
-    this.dstIp = parseIp(info.dst);
     const codec = info.codec;
     const upper = codec.toUpperCase();
     let mainFormat: PayloadFormat | undefined;
@@ -472,17 +465,11 @@ class StreamTrack {
   }
 }
 
-function sameIp(a: Uint8Array, b: Uint8Array | undefined): boolean {
-  if (b === undefined || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /**
  * Decode the audio of RTP `streams` (CaptureModel.streams entries, e.g. one call's) in ONE pass over the capture in
  * `source`, one StreamAudio per stream in the order given.
  *
- * A packet belongs to a stream when it is UDP with the stream's addresses, ports and SSRC, a valid RTP header
+ * A packet belongs to a stream (forEachStreamPacket, stream-packets.ts) when it is UDP with the stream's addresses, ports and SSRC, a valid RTP header
  * (RFC 3550 §5.1, `rtpHeaderLength`; a second byte of 192-223 is RTCP, RFC 5761 §4) and a frame within the stream's
  * firstFrame..lastFrame (reading stops after the last one; IP fragments before a stream's first frame are not
  * reassembled). The payload excludes CSRCs, the header
@@ -508,57 +495,14 @@ function sameIp(a: Uint8Array, b: Uint8Array | undefined): boolean {
  */
 export async function extractStreamAudio(source: ByteSource, streams: readonly RtpStreamInfo[], opts: ExtractAudioOptions = {}): Promise<StreamAudio[]> {
   const tracks = streams.map((s) => new StreamTrack(s, opts));
-  // Tracks by port pair, so a packet costs one map lookup; frame range of interest.
-  const byPorts = new Map<number, StreamTrack[]>();
-  let firstFrame = Infinity;
-  let lastFrame = 0;
-  for (const t of tracks) {
-    if (t.srcIp === undefined || t.dstIp === undefined) continue;
-    const key = t.info.srcPort * 65536 + t.info.dstPort;
-    const list = byPorts.get(key);
-    if (list) list.push(t);
-    else byPorts.set(key, [t]);
-    firstFrame = Math.min(firstFrame, t.info.firstFrame > 0 ? t.info.firstFrame : 1);
-    lastFrame = Math.max(lastFrame, t.info.lastFrame > 0 ? t.info.lastFrame : Infinity);
-  }
-  if (byPorts.size === 0) return tracks.map((t) => t.result());
-
-  const onPacket = (p: NetPacket): void => {
-    if (p.protocol !== IPPROTO_UDP) return;
-    const list = byPorts.get(p.srcPort * 65536 + p.dstPort);
-    if (list === undefined) return;
-    const b = p.buf;
-    const s = p.payloadStart;
-    const e = p.payloadEnd;
-    if (e - s < 12) return;
-    const b1 = b[s + 1]!;
-    if (b1 >= 192 && b1 <= 223) return; // RTCP multiplexed on the RTP port (RFC 5761 §4)
-    const ssrc = ((b[s + 8]! << 24) | (b[s + 9]! << 16) | (b[s + 10]! << 8) | b[s + 11]!) >>> 0;
-    for (const t of list) {
-      const info = t.info;
-      if (info.ssrc >>> 0 !== ssrc) continue;
-      if ((info.firstFrame > 0 && p.frame < info.firstFrame) || (info.lastFrame > 0 && p.frame > info.lastFrame)) continue;
-      if (!sameIp(p.srcIp, t.srcIp) || !sameIp(p.dstIp, t.dstIp)) continue;
-      const h = rtpHeaderLength(b, s, e);
-      if (h < 0) return;
-      const pe = b[s]! & 0x20 ? e - b[e - 1]! : e;
-      t.add(p, b, s, s + h, pe);
-      return;
-    }
-  };
-
-  const decoder = new PacketDecoder(new ProblemCollector());
-  let frame = 0;
-  await readCapture(
+  await forEachStreamPacket(
     source,
-    (rec) => {
-      frame = rec.frame;
-      if (rec.frame >= firstFrame && rec.frame <= lastFrame) decoder.decode(rec, onPacket);
+    streams,
+    (pos, p, h, pe) => {
+      const s = p.payloadStart;
+      tracks[pos]!.add(p, p.buf, s, s + h, pe);
     },
-    {
-      chunkSize: opts.chunkSize,
-      isCancelled: () => frame > lastFrame || opts.isCancelled?.() === true,
-    },
+    { chunkSize: opts.chunkSize, isCancelled: opts.isCancelled },
   );
   return tracks.map((t) => t.result());
 }

@@ -272,6 +272,46 @@ export class RtpStreamState {
     return this.f[PACKETS]!;
   }
 
+  // Read-only views of the state after the latest `add`, for per-packet series (stream-series.ts): a caller compares
+  // the counters before and after an add to classify that packet. Nothing here is written by the hot path.
+
+  /** Arrival delta (ms) of the latest packet whose RTP timestamp was in sequence, to the one before it; 0 at first. */
+  get currentDeltaMs(): number {
+    return this.f[DELTA]!;
+  }
+
+  /** Interarrival jitter J (RFC 3550 §6.4.1, A.8) in ms after the latest packet. */
+  get currentJitterMs(): number {
+    return this.f[JITTER]!;
+  }
+
+  /** Jitter clock rate (Hz) of the latest packet's payload type, 0 when it has none (J is not updated then). */
+  get currentClockRate(): number {
+    return this.f[CACHE_CLOCK]!;
+  }
+
+  /** Highest sequence number received so far (RFC 3550 A.1 max_seq, 16 bits; before a jump is confirmed, the old one). */
+  get highestSequence(): number {
+    return this.f[MAX_SEQ]!;
+  }
+
+  /** Running counts (RtpStreamInfo.sequenceErrors, duplicates, outOfOrder, wrongTimestamps without a flush). */
+  get sequenceErrorCount(): number {
+    return this.f[SEQ_ERRORS]!;
+  }
+
+  get duplicateCount(): number {
+    return this.f[DUPLICATES]!;
+  }
+
+  get outOfOrderCount(): number {
+    return this.f[OUT_OF_ORDER]!;
+  }
+
+  get wrongTimestampCount(): number {
+    return this.f[WRONG_TS]!;
+  }
+
   /**
    * Add one RTP packet: the UDP payload of `p` (views valid during the call), whose header length `h` was checked with
    * rtpHeaderLength and whose padding is `pad` bytes. `epoch` is the media registry's epoch (it changes when any

@@ -16,6 +16,7 @@ import {
   parseNameAddrList,
   parseSipMessage,
   playableCallStreams,
+  streamSeries,
   streamsToWav,
   streamSummary,
   type CaptureModel,
@@ -209,6 +210,27 @@ export class CaptureSession {
       getFindings: (p) => this.nat.findings(p ?? {}),
       getStream: (p) => this.getStream(p.streamIndex),
       getStreamAudio: (p) => this.streamAudio(p.streamIndexes),
+      // Per-packet delta / jitter of one stream (a pass over the capture up to its last frame), downsampled for a graph.
+      getStreamSeries: async (p) => {
+        const m = this.model;
+        if (!m || !this.finished) throw new Error('the capture is still being read');
+        const st = Number.isInteger(p.streamIndex) ? m.streams[p.streamIndex] : undefined;
+        if (!st) throw new Error(`no RTP stream ${p.streamIndex}`);
+        const r = await streamSeries(m, m.source, st, { maxPoints: 1000 });
+        return {
+          streamIndex: st.index,
+          packets: r.packets,
+          maxDeltaMs: r.maxDeltaMs,
+          maxJitterMs: r.maxJitterMs,
+          durationSec: r.rows.count > 0 ? r.rows.offsetSec[r.rows.count - 1]! : 0,
+          offsetSec: r.points.offsetSec,
+          deltaMs: r.points.maxDeltaMs,
+          jitterMs: r.points.maxJitterMs,
+          gapOffsetSec: r.points.gapOffsetSec,
+          gapMissing: r.points.gapMissing,
+          missingPackets: r.missingPackets,
+        };
+      },
       ladderRowOf: (p) => this.ladderRowOf(p),
       openExternal: (p) => this.openExternal(p.url),
     };

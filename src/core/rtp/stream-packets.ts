@@ -1,0 +1,106 @@
+// The packets of some known RTP streams (CaptureModel.streams entries) found again in one pass over a capture: the one
+// matcher behind stream audio (audio.ts) and the per-packet stream series (stream-series.ts).
+import type { ByteSource } from '../bytes/byte-source';
+import { ProblemCollector } from '../capture/problems';
+import { readCapture } from '../capture/read-capture';
+import { PacketDecoder } from '../decode/packet-decoder';
+import { IPPROTO_UDP, type NetPacket } from '../decode/types';
+import { parseIp } from '../util/ip';
+import { rtpHeaderLength, type RtpStreamInfo } from './stream';
+
+export interface StreamPacketOptions {
+  /** Bytes per read from the source (readCapture's chunkSize). */
+  chunkSize?: number;
+  /** Polled between chunks: true stops reading. */
+  isCancelled?: () => boolean;
+}
+
+/**
+ * One packet of stream `streams[streamPos]`: `p` (views valid during the call only), its RTP header length
+ * `headerLen` (RFC 3550 §5.1: 12 + CSRCs + extension, checked with rtpHeaderLength) and `payloadEnd`, the end of the
+ * RTP payload in `p.buf` without padding (P bit: the last byte counts the padding), so the payload is
+ * `p.buf[p.payloadStart + headerLen, payloadEnd)` and the padding `p.payloadEnd - payloadEnd` bytes.
+ */
+export type StreamPacketHandler = (streamPos: number, p: NetPacket, headerLen: number, payloadEnd: number) => void;
+
+interface Target {
+  pos: number;
+  info: RtpStreamInfo;
+  srcIp: Uint8Array;
+  dstIp: Uint8Array;
+}
+
+function sameIp(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Call `onPacket` for every packet of `streams` in ONE pass over the capture in `source`, in capture order.
+ *
+ * A packet belongs to a stream when it is UDP with the stream's addresses, ports and SSRC, a valid RTP header
+ * (RFC 3550 §5.1, `rtpHeaderLength`; a second byte of 192-223 is RTCP multiplexed on the RTP port, RFC 5761 §4) and a
+ * frame within the stream's firstFrame..lastFrame. Reading stops after the last frame of interest (IP fragments before
+ * a stream's first frame are not reassembled). Streams whose addresses do not parse get no packet. A packet goes to
+ * the first stream given that matches it.
+ *
+ * Never throws on input: a non-capture gives no packet. Rejects only when the source's read does (or `onPacket` throws).
+ */
+export async function forEachStreamPacket(source: ByteSource, streams: readonly RtpStreamInfo[], onPacket: StreamPacketHandler, opts: StreamPacketOptions = {}): Promise<void> {
+  // Streams by port pair, so a packet costs one map lookup; frame range of interest.
+  const byPorts = new Map<number, Target[]>();
+  let firstFrame = Infinity;
+  let lastFrame = 0;
+  streams.forEach((info, pos) => {
+    const srcIp = parseIp(info.src);
+    const dstIp = parseIp(info.dst);
+    if (srcIp === undefined || dstIp === undefined) return;
+    const key = info.srcPort * 65536 + info.dstPort;
+    const t: Target = { pos, info, srcIp, dstIp };
+    const list = byPorts.get(key);
+    if (list) list.push(t);
+    else byPorts.set(key, [t]);
+    firstFrame = Math.min(firstFrame, info.firstFrame > 0 ? info.firstFrame : 1);
+    lastFrame = Math.max(lastFrame, info.lastFrame > 0 ? info.lastFrame : Infinity);
+  });
+  if (byPorts.size === 0) return;
+
+  const onDecoded = (p: NetPacket): void => {
+    if (p.protocol !== IPPROTO_UDP) return;
+    const list = byPorts.get(p.srcPort * 65536 + p.dstPort);
+    if (list === undefined) return;
+    const b = p.buf;
+    const s = p.payloadStart;
+    const e = p.payloadEnd;
+    if (e - s < 12) return;
+    const b1 = b[s + 1]!;
+    if (b1 >= 192 && b1 <= 223) return; // RTCP multiplexed on the RTP port (RFC 5761 §4)
+    const ssrc = ((b[s + 8]! << 24) | (b[s + 9]! << 16) | (b[s + 10]! << 8) | b[s + 11]!) >>> 0;
+    for (const t of list) {
+      const info = t.info;
+      if (info.ssrc >>> 0 !== ssrc) continue;
+      if ((info.firstFrame > 0 && p.frame < info.firstFrame) || (info.lastFrame > 0 && p.frame > info.lastFrame)) continue;
+      if (!sameIp(p.srcIp, t.srcIp) || !sameIp(p.dstIp, t.dstIp)) continue;
+      const h = rtpHeaderLength(b, s, e);
+      if (h < 0) return;
+      const pe = b[s]! & 0x20 ? e - b[e - 1]! : e;
+      onPacket(t.pos, p, h, pe);
+      return;
+    }
+  };
+
+  const decoder = new PacketDecoder(new ProblemCollector());
+  let frame = 0;
+  await readCapture(
+    source,
+    (rec) => {
+      frame = rec.frame;
+      if (rec.frame >= firstFrame && rec.frame <= lastFrame) decoder.decode(rec, onDecoded);
+    },
+    {
+      chunkSize: opts.chunkSize,
+      isCancelled: () => frame > lastFrame || opts.isCancelled?.() === true,
+    },
+  );
+}
