@@ -252,7 +252,7 @@ export interface StreamDetail {
 
 /** Can the stream detail offer to play a stream (and its call)? */
 export interface StreamAudioSupport {
-  /** The stream's codec is one SIPScope decodes (G.711 µ-law/A-law, L16). */
+  /** The stream's codec is one SIPScope decodes (G.711 µ-law/A-law, G.722, L16). */
   playable: boolean;
   /** Why not, when not playable (`G729 is not decoded: ...`). */
   reason: string | undefined;

@@ -1,10 +1,11 @@
-// RTP stream audio ("listen to a call", as Wireshark's RTP Player / "Save audio"): G.711 and L16 payloads decoded to
+// RTP stream audio ("listen to a call", as Wireshark's RTP Player / "Save audio"): G.711, G.722 and L16 payloads decoded to
 // 16-bit PCM and placed on each stream's timeline by RTP timestamp (lost packets leave silence), one call's streams
 // aligned by capture time, and RIFF/WAVE bytes. One pass over the capture; never throws on input.
 import type { ByteSource } from '../bytes/byte-source';
 import type { NetPacket } from '../decode/types';
 import { isComfortNoise, isTelephoneEvent, STATIC_PAYLOAD_FORMATS, type PayloadFormat } from './codecs';
 import type { RtpStreamInfo } from './stream';
+import { G722Decoder } from './g722';
 import { forEachStreamPacket } from './stream-packets';
 
 // ---- ITU-T G.711 ----
@@ -101,15 +102,15 @@ export function decodeL16(b: Uint8Array, s: number, e: number, channels: number,
 /**
  * Why the audio of a stream whose main codec is `codec` (RtpStreamInfo.codec, an rtpmap / RFC 3551 encoding name,
  * case-insensitive) with RTP clock rate `clockRate` Hz cannot be decoded here, or undefined when it can: PCMU and
- * PCMA (ITU-T G.711) always, L16 (RFC 3551 §4.5.11) with a known clock rate. Everything else (G.729, GSM, Opus, G.722,
- * `PT96`...) and streams with no audio payload type ('') give a reason sentence.
+ * PCMA (ITU-T G.711) and G722 (ITU-T G.722, 64 kbit/s) always, L16 (RFC 3551 §4.5.11) with a known clock rate.
+ * Everything else (G.729, GSM, Opus, iLBC, `PT96`...) and streams with no audio payload type ('') give a reason sentence.
  */
 export function audioCodecSupport(codec: string, clockRate: number): string | undefined {
   const upper = codec.toUpperCase();
-  if (upper === 'PCMU' || upper === 'PCMA') return undefined;
+  if (upper === 'PCMU' || upper === 'PCMA' || upper === 'G722') return undefined;
   if (upper === 'L16') return Number.isFinite(clockRate) && clockRate > 0 ? undefined : `codec ${codec} has no known clock rate`;
   if (codec === '') return 'the stream carries no audio payload type (only comfort noise or telephone-event)';
-  return `codec ${codec} is not decoded (supported: PCMU, PCMA, L16)`;
+  return `codec ${codec} is not decoded (supported: PCMU, PCMA, G722, L16)`;
 }
 
 /** Decoded audio of one RTP stream (a plain object; `samples` is a typed array). */
@@ -182,6 +183,7 @@ const PT_EVENT = 3;
 const KIND_PCMU = 1;
 const KIND_PCMA = 2;
 const KIND_L16 = 3;
+const KIND_G722 = 4;
 
 /** RFC 3550 A.1 limits for the sequence number bookkeeping (loss and duplicates). */
 const MAX_DROPOUT = 3000;
@@ -199,6 +201,8 @@ class StreamTrack {
   sampleRate: number;
   /** Output samples per RTP timestamp unit. */
   ratio = 1;
+  /** G.722 decoder state (ADPCM: packets are decoded in arrival order, each placed by its timestamp). */
+  g722: G722Decoder | undefined;
   maxSamples: number;
   maxJump: number;
   maxEarly: number;
@@ -252,11 +256,13 @@ class StreamTrack {
     const clock = info.clockRate > 0 ? info.clockRate : (mainFormat?.clockRate ?? 0);
     this.reason = audioCodecSupport(codec, clock);
     this.supported = this.reason === undefined;
-    if (this.supported) this.kind = upper === 'PCMU' ? KIND_PCMU : upper === 'PCMA' ? KIND_PCMA : KIND_L16;
+    if (this.supported) this.kind = upper === 'PCMU' ? KIND_PCMU : upper === 'PCMA' ? KIND_PCMA : upper === 'G722' ? KIND_G722 : KIND_L16;
     // RFC 3551 §4.5.14: G.711 is sampled at 8000 Hz; §4.5.11: L16's RTP clock rate is its sampling rate.
-    this.sampleRate = this.kind === KIND_PCMU || this.kind === KIND_PCMA ? 8000 : Number.isFinite(clock) && clock > 0 ? clock : 0;
+    this.sampleRate = this.kind === KIND_PCMU || this.kind === KIND_PCMA ? 8000 : this.kind === KIND_G722 ? 16000 : Number.isFinite(clock) && clock > 0 ? clock : 0;
     if (this.kind === KIND_L16) this.channels = Math.max(1, Math.floor(mainFormat?.channels ?? 1));
-    this.ratio = this.supported && Number.isFinite(clock) && clock > 0 ? this.sampleRate / clock : 1;
+    // RFC 3551 §4.5.2: G.722 is sampled at 16 kHz but its RTP clock runs at 8000 Hz, whatever an rtpmap says.
+    if (this.kind === KIND_G722) this.g722 = new G722Decoder();
+    this.ratio = this.kind === KIND_G722 ? 2 : this.supported && Number.isFinite(clock) && clock > 0 ? this.sampleRate / clock : 1;
     const rate = this.sampleRate;
     this.maxSamples = Math.max(0, Math.floor((opts.maxSeconds ?? 3600) * rate));
     this.maxJump = Math.max(1, (opts.maxJumpSec ?? 10) * rate);
@@ -375,7 +381,7 @@ class StreamTrack {
       return;
     }
     const bytes = pe - ps;
-    const n = this.kind === KIND_L16 ? Math.floor(bytes / (2 * this.channels)) : bytes;
+    const n = this.kind === KIND_L16 ? Math.floor(bytes / (2 * this.channels)) : this.kind === KIND_G722 ? 2 * bytes : bytes;
     if (pos >= this.maxSamples) {
       this.truncated = true;
       this.skipped++;
@@ -390,6 +396,7 @@ class StreamTrack {
     const out = this.buf.subarray(0, pos + room);
     if (this.kind === KIND_PCMU) decodePcmu(b, ps, pe, out, pos);
     else if (this.kind === KIND_PCMA) decodePcma(b, ps, pe, out, pos);
+    else if (this.kind === KIND_G722) this.g722!.decode(b, ps, pe, out, pos);
     else decodeL16(b, ps, pe, this.channels, out, pos);
     if (pos + room > this.end) this.end = pos + room;
     this.packets++;
