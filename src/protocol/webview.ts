@@ -271,7 +271,7 @@ export interface StreamAudioResult {
    * Per stream asked for, in that order: its WAV channel (1-based; 0 = not decoded) and why not, packets lost (silence),
    * and whether the per-stream length cap cut it.
    */
-  streams: { streamIndex: number; codec: string; channel: number; reason: string | undefined; lostPackets: number; truncated: boolean }[];
+  streams: { streamIndex: number; codec: string; channel: number; reason: string | undefined; lostPackets: number; truncated: boolean; srtp: boolean }[];
 }
 
 /**

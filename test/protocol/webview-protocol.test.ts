@@ -57,7 +57,7 @@ describe('capture editor protocol v5', () => {
     const audio = await web.request('getStreamAudio', { streamIndexes: [stream.index] });
     expect(audio.wav).toBeInstanceOf(Uint8Array);
     expect(new TextDecoder().decode(audio.wav.subarray(0, 4))).toBe('RIFF');
-    expect(audio.streams).toEqual([{ streamIndex: stream.index, codec: 'PCMA', channel: 1, reason: undefined, lostPackets: 0, truncated: false }]);
+    expect(audio.streams).toEqual([{ streamIndex: stream.index, codec: 'PCMA', channel: 1, reason: undefined, lostPackets: 0, truncated: false, srtp: false }]);
     expect(audio.durationSec).toBeGreaterThan(stream.durationSec);
     await expect(web.request('getStreamAudio', { streamIndexes: [9999] })).rejects.toMatchObject({ code: 'handler-error' });
     await expect(web.request('openExternal', { url: 'https://example.com/' })).rejects.toMatchObject({ code: 'handler-error' });

@@ -220,7 +220,7 @@ export class DetailPane {
     const names = decoded.length === 2 ? ['left', 'right'] : decoded.map((x) => `channel ${x.channel}`);
     const parts = decoded.map(
       (x, i) =>
-        `${names[i]}: ${x.streamIndex === shown ? 'this stream' : `stream ${x.streamIndex + 1}`} (${x.codec}${x.lostPackets ? `, ${x.lostPackets} lost: silence` : ''}${x.truncated ? ', cut at one hour' : ''})`,
+        `${names[i]}: ${x.streamIndex === shown ? 'this stream' : `stream ${x.streamIndex + 1}`} (${x.codec}${x.srtp ? ', SRTP decrypted' : ''}${x.lostPackets ? `, ${x.lostPackets} lost: silence` : ''}${x.truncated ? ', cut at one hour' : ''})`,
     );
     const skipped = r.streams.filter((x) => x.channel === 0).map((x) => `stream ${x.streamIndex + 1}: ${x.reason ?? 'not decoded'}`);
     status.textContent = `${r.durationSec.toFixed(1)} s at ${r.sampleRate} Hz — ${parts.join('; ')}${skipped.length ? `. Skipped ${skipped.join('; ')}` : ''}`;

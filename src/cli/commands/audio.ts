@@ -68,7 +68,8 @@ export function audioReport(model: CaptureModel, r: StreamsWav, out: string): st
     if (x.channel === 0) lines.push(`  not decoded: ${what}: ${x.reason ?? 'no audio'}`);
     else {
       const name = r.channels === 2 ? (x.channel === 1 ? 'left' : 'right') : `channel ${x.channel}`;
-      lines.push(`  ${name}: ${what}, ${x.packets} packets, ${x.lostPackets} lost${x.lostPackets > 0 ? ' (silence)' : ''}${x.truncated ? ', cut at one hour' : ''}`);
+      const srtp = x.srtp ? `, SRTP decrypted${x.srtp.authFailures > 0 ? ` (${x.srtp.authFailures} packets failed authentication)` : ''}` : '';
+      lines.push(`  ${name}: ${what}${srtp}, ${x.packets} packets, ${x.lostPackets} lost${x.lostPackets > 0 ? ' (silence)' : ''}${x.truncated ? ', cut at one hour' : ''}`);
     }
   }
   return lines;

@@ -1,9 +1,13 @@
 // Decoded RTP audio as one WAV file, shared by `sipscope audio` and the capture editor's Play / Save as WAV: which
 // streams can be played, and some streams' audio aligned on capture time, one WAV channel each.
 import type { ByteSource } from '../bytes/byte-source';
-import type { MediaStore } from './media-store';
+import { loadMessageBytes, type CaptureModel } from '../capture/import-capture';
+import { findSdpBodies } from '../sdp/parse-sdp';
+import { parseSipMessage } from '../sip/parse-message';
+import { decodeUtf8 } from '../text/decode';
 import { audioCodecSupport, encodeWav, extractStreamAudio, mixCallAudio, type ExtractAudioOptions } from './audio';
 import type { PayloadFormat } from './codecs';
+import { sdesKeysInSdp, SrtpStreamDecryptor, type SdesKey } from './srtp';
 import type { RtpStreamInfo } from './stream';
 
 /** Whether a stream's audio can be decoded (its main codec), and why not. */
@@ -40,6 +44,8 @@ export interface StreamsWavEntry {
   lostPackets: number;
   /** The per-stream length cap (`maxSeconds`) cut this stream's audio. */
   truncated: boolean;
+  /** SRTP streams: decrypted with an SDES key of the call (`decrypted` packets), or why not (`reason`). */
+  srtp: { decrypted: number; authFailures: number } | undefined;
 }
 
 /** Audio of some streams as a WAV file (streamsToWav). */
@@ -63,15 +69,65 @@ export interface StreamsWavOptions extends Pick<ExtractAudioOptions, 'maxSeconds
 }
 
 /**
+ * The SDES master keys (RFC 4568 a=crypto, suites srtp.ts decrypts) in the SDP bodies of call `callIndex`'s messages,
+ * read again from the capture; empty for a call without any.
+ */
+export async function sdesKeysOfCall(model: CaptureModel, callIndex: number): Promise<SdesKey[]> {
+  const call = model.calls[callIndex];
+  if (!call) return [];
+  const keys: SdesKey[] = [];
+  const seen = new Set<string>();
+  for (const id of call.messageIds) {
+    if (!model.messages.get(id).hasSdp) continue;
+    const { message } = parseSipMessage(await loadMessageBytes(model, id));
+    for (const body of findSdpBodies(message)) {
+      for (const k of sdesKeysInSdp(decodeUtf8(body.bytes))) {
+        const key = `${k.suite} ${Array.from(k.masterKey).join(',')} ${Array.from(k.masterSalt).join(',')}`;
+        if (!seen.has(key)) keys.push(k);
+        seen.add(key);
+      }
+    }
+  }
+  return keys;
+}
+
+/**
+ * SRTP decryptors for the streams that need one (RFC 3711): streams whose matched SDP has a secure profile
+ * (`RTP/SAVP`, `RTP/SAVPF`, `UDP/TLS/RTP/SAVP(F)`), and, as optional ones, RTP/AVP streams of calls whose SDP offers
+ * SDES keys (best-effort SRTP: plain when no key authenticates the first packet). The keys are every a=crypto key of
+ * the stream's call; the one that authenticates the packets is the sender's.
+ */
+async function srtpDecryptors(model: CaptureModel, streams: readonly RtpStreamInfo[]): Promise<Map<RtpStreamInfo, SrtpStreamDecryptor>> {
+  const out = new Map<RtpStreamInfo, SrtpStreamDecryptor>();
+  const keysOfCall = new Map<number, SdesKey[]>();
+  for (const st of streams) {
+    if (st.callIndex < 0) continue;
+    let keys = keysOfCall.get(st.callIndex);
+    if (keys === undefined) keysOfCall.set(st.callIndex, (keys = await sdesKeysOfCall(model, st.callIndex)));
+    const secure = st.matched !== undefined && /SAVP/i.test(model.media.get(st.matched.declaration).proto);
+    if (secure || keys.length > 0) out.set(st, new SrtpStreamDecryptor(keys, !secure));
+  }
+  return out;
+}
+
+/**
  * Decode `streams` (RtpStreamInfo of `model`, read again from `source`: one pass over the capture) and lay them out as
  * one WAV file aligned on capture time (extractStreamAudio, mixCallAudio, encodeWav): packets lost are silence, and
- * streams at different rates are resampled to the highest. L16 channel counts come from the SDP the stream matched.
- * Rejects only when the source cannot be read; streams that cannot be decoded get channel 0 and a reason.
+ * streams at different rates are resampled to the highest. L16 channel counts come from the SDP the stream matched;
+ * SRTP streams are decrypted with the SDES keys of their call's SDP (srtpDecryptors). Rejects only when the source
+ * cannot be read; streams that cannot be decoded get channel 0 and a reason.
  */
-export async function streamsToWav(model: { media: MediaStore }, source: ByteSource, streams: readonly RtpStreamInfo[], opts: StreamsWavOptions = {}): Promise<StreamsWav> {
+export async function streamsToWav(model: CaptureModel, source: ByteSource, streams: readonly RtpStreamInfo[], opts: StreamsWavOptions = {}): Promise<StreamsWav> {
   const formatOf = (st: RtpStreamInfo, pt: number): PayloadFormat | undefined =>
     st.matched ? model.media.formatsOf(st.matched.declaration).find((f) => f.payloadType === pt) : undefined;
-  const audio = await extractStreamAudio(source, streams, { maxSeconds: opts.maxSeconds, chunkSize: opts.chunkSize, isCancelled: opts.isCancelled, formatOf });
+  const decryptors = await srtpDecryptors(model, streams);
+  const audio = await extractStreamAudio(source, streams, {
+    maxSeconds: opts.maxSeconds,
+    chunkSize: opts.chunkSize,
+    isCancelled: opts.isCancelled,
+    formatOf,
+    srtp: (st) => decryptors.get(st),
+  });
   const decoded = audio.filter((a) => a.supported && a.samples.length > 0);
   let channel = 0;
   const entries = audio.map((a): StreamsWavEntry => {
@@ -85,6 +141,7 @@ export async function streamsToWav(model: { media: MediaStore }, source: ByteSou
       packets: a.packets,
       lostPackets: a.lostPackets,
       truncated: a.truncated,
+      srtp: a.srtp,
     };
   });
   if (decoded.length === 0) return { wav: new Uint8Array(0), sampleRate: 0, channels: 0, durationSec: 0, startSec: 0, streams: entries };

@@ -6,6 +6,7 @@ import type { NetPacket } from '../decode/types';
 import { isComfortNoise, isTelephoneEvent, STATIC_PAYLOAD_FORMATS, type PayloadFormat } from './codecs';
 import type { RtpStreamInfo } from './stream';
 import { G722Decoder } from './g722';
+import type { SrtpStreamDecryptor } from './srtp';
 import { forEachStreamPacket } from './stream-packets';
 
 // ---- ITU-T G.711 ----
@@ -155,6 +156,8 @@ export interface StreamAudio {
   reason?: string;
   /** The `maxSeconds` cap was reached: audio after it is missing. */
   truncated: boolean;
+  /** SRTP streams (ExtractAudioOptions.srtp): packets decrypted, and packets no key authenticated (in skippedPackets). */
+  srtp?: { decrypted: number; authFailures: number };
 }
 
 export interface ExtractAudioOptions {
@@ -172,6 +175,12 @@ export interface ExtractAudioOptions {
   chunkSize?: number;
   /** Polled between chunks: true stops reading; streams hold what was read so far. */
   isCancelled?: () => boolean;
+  /**
+   * SRTP (RFC 3711): the decryptor of a stream whose payloads are encrypted (from the call's SDES keys, srtp.ts), or
+   * undefined for plain RTP. Packets no key authenticates are skipped; a stream no key authenticates gives
+   * `supported: false` (an `optional` decryptor, for RTP/AVP streams of a call offering SDES, passes them on as plain).
+   */
+  srtp?: (stream: RtpStreamInfo) => SrtpStreamDecryptor | undefined;
 }
 
 /** Payload type roles within a stream. */
@@ -502,16 +511,44 @@ class StreamTrack {
  */
 export async function extractStreamAudio(source: ByteSource, streams: readonly RtpStreamInfo[], opts: ExtractAudioOptions = {}): Promise<StreamAudio[]> {
   const tracks = streams.map((s) => new StreamTrack(s, opts));
+  const decryptors = streams.map((s) => opts.srtp?.(s));
+  let clear: Uint8Array = new Uint8Array(2048);
   await forEachStreamPacket(
     source,
     streams,
     (pos, p, h, pe) => {
       const s = p.payloadStart;
-      tracks[pos]!.add(p, p.buf, s, s + h, pe);
+      const d = decryptors[pos];
+      if (d === undefined || d.plain) {
+        tracks[pos]!.add(p, p.buf, s, s + h, pe);
+        return;
+      }
+      // SRTP: the tag ends the UDP payload; padding (RFC 3550 §5.1) is inside the encrypted part.
+      const r = d.decrypt(p.buf, s, h, p.payloadEnd, clear);
+      if (r === undefined) {
+        if (d.plain) tracks[pos]!.add(p, p.buf, s, s + h, pe);
+        return;
+      }
+      clear = r.out;
+      let end = r.end;
+      if (clear[0]! & 0x20) {
+        const pad = clear[end - 1]!;
+        if (pad > 0 && h + pad <= end) end -= pad;
+      }
+      tracks[pos]!.add(p, clear, 0, h, end);
     },
     { chunkSize: opts.chunkSize, isCancelled: opts.isCancelled },
   );
-  return tracks.map((t) => t.result());
+  return tracks.map((t, i) => {
+    const r = t.result();
+    const d = decryptors[i];
+    if (d === undefined || d.plain) return r;
+    r.srtp = { decrypted: d.decrypted, authFailures: d.authFailures };
+    r.skippedPackets += d.authFailures;
+    if (d.keyed || !r.supported) return r;
+    const why = d.keyCount === 0 ? 'no a=crypto key (RFC 4568) in the call\'s SDP: DTLS-SRTP keys are never in a capture' : `none of the call's ${d.keyCount} a=crypto keys authenticates its packets`;
+    return { ...r, supported: false, reason: `SRTP: ${why}`, samples: new Int16Array(0), durationSec: 0 };
+  });
 }
 
 // ---- mixing ----

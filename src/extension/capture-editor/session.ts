@@ -324,7 +324,7 @@ export class CaptureSession {
       wav: r.wav,
       sampleRate: r.sampleRate,
       durationSec: r.durationSec,
-      streams: r.streams.map((x) => ({ streamIndex: x.streamIndex, codec: x.codec, channel: x.channel, reason: x.reason, lostPackets: x.lostPackets, truncated: x.truncated })),
+      streams: r.streams.map((x) => ({ streamIndex: x.streamIndex, codec: x.codec, channel: x.channel, reason: x.reason, lostPackets: x.lostPackets, truncated: x.truncated, srtp: x.srtp !== undefined })),
     };
   }
 
