@@ -216,6 +216,8 @@ export interface StreamDetail {
   ssrc: string;
   codec: string;
   codecs: string[];
+  /** Transport profile of the SDP the stream matched (`RTP/AVP`, `RTP/SAVP` = SRTP...), '' for heuristic streams. */
+  profile: string;
   /** `RTP PCMA 236 pkts, 0 lost` */
   label: string;
   firstFrame: number;

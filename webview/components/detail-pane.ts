@@ -84,6 +84,7 @@ export class DetailPane {
         { class: 'detail-meta stream-meta' },
         ...row('SSRC', d.ssrc, 'ssrc'),
         ...row('Codec', d.codecs.length > 1 ? `${d.codec || '?'} (${d.codecs.join(', ')})` : d.codec || d.codecs[0] || '?', 'codec'),
+        ...(d.profile ? row('Profile', /SAVP/i.test(d.profile) ? `${d.profile} (SRTP, RFC 3711)` : d.profile, 'profile') : []),
         ...row('From', src, 'addr'),
         ...row('To', dst, 'addr'),
         ...row('Frames', `${d.firstFrame} – ${d.lastFrame}`, 'frame'),

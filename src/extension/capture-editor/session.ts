@@ -529,6 +529,7 @@ export function streamDetail(model: CaptureModel, st: RtpStreamInfo, findings: S
     ssrc: formatSsrc(st.ssrc),
     codec: st.codec,
     codecs: [...st.codecs],
+    profile: st.matched ? model.media.get(st.matched.declaration).proto : '',
     label: streamSummary(st),
     firstFrame: st.firstFrame,
     lastFrame: st.lastFrame,

@@ -95,6 +95,7 @@ describe('CaptureSession stream audio', () => {
     const ofCall0 = model.streams.filter((st) => st.callIndex === 0).map((st) => st.index);
     const d = await h.getStream({ streamIndex: ofCall0[0]! });
     expect(d.audio).toEqual({ playable: true, reason: undefined, callStreams: ofCall0 });
+    expect(d.profile).toBe('RTP/AVP');
     const r = await h.getStreamAudio({ streamIndexes: ofCall0 });
     expect(r.streams.map((x) => x.channel)).toEqual([1, 2]);
     expect(r.sampleRate).toBe(8000);
@@ -187,6 +188,20 @@ describe('the same message on the previous hop (compare across a proxy)', () => 
       'ACK: 127.0.0.10:5060>127.0.0.30:5060 -> 127.0.0.30:5060>127.0.0.20:5070',
       'BYE: 127.0.0.10:5060>127.0.0.30:5060 -> 127.0.0.30:5060>127.0.0.20:5070',
       '200 OK: 127.0.0.20:5070>127.0.0.30:5060 -> 127.0.0.30:5060>127.0.0.10:5060',
+    ]);
+  });
+});
+
+describe('CaptureSession on an SRTP call (samples/captures/baresip-call-srtp.pcap)', () => {
+  it('the stream detail names the SRTP profile, and the audio comes decrypted with the SDP’s SDES keys', async () => {
+    const s = await sessionOf(new Uint8Array(readFileSync('samples/captures/baresip-call-srtp.pcap')));
+    const h = s.handlers();
+    const d = await h.getStream({ streamIndex: 0 });
+    expect(d.profile).toBe('RTP/SAVP');
+    const r = await h.getStreamAudio({ streamIndexes: d.audio.callStreams });
+    expect(r.streams.map((x) => [x.channel, x.srtp, x.reason])).toEqual([
+      [1, true, undefined],
+      [2, true, undefined],
     ]);
   });
 });
