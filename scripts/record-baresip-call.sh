@@ -1,39 +1,48 @@
 #!/usr/bin/env bash
-# record-srtp-sample.sh — record samples/captures/baresip-call-srtp.pcap: a real call with SRTP media (RFC 3711)
-# keyed by SDES (RFC 4568 a=crypto in the SDP, AES_CM_128_HMAC_SHA1_80) between two baresip instances (Debian package).
+# record-baresip-call.sh g722|srtp — record a real call between two baresip instances (Debian package) for the
+# audio decoder's tests and as a sample to listen to:
+#   g722  samples/captures/baresip-call-g722.pcap: HD voice, G.722 (RTP payload type 9) both ways;
+#   srtp  samples/captures/baresip-call-srtp.pcap: PCMA encrypted with SRTP (RFC 3711, baresip's srtp module,
+#         mediaenc=srtp-mand: RTP/SAVP) keyed by SDES (RFC 4568 a=crypto, AES_CM_128_HMAC_SHA1_80), each side's key
+#         in its own SDP, in clear: what a capture of SIP (plain, or TLS with its keys) carries to decrypt the media.
 #
 #   alice  baresip  127.0.0.10:5060  --SIP/UDP-->  bob  baresip  127.0.0.20:5060
-#   SRTP/SRTCP (PCMA)  127.0.0.10:16000/16001  <---->  127.0.0.20:17000/17001
+#   (S)RTP/(S)RTCP  127.0.0.10:16000/16001  <---->  127.0.0.20:17000/17001
 #
 # Everything runs inside a private network namespace ($NS, created and deleted by this script), so the capture holds
-# only this call (`tcpdump -i lo udp`). bob auto-answers; each side sends a sine (ausine, 48 kHz: alice 440 Hz, bob 880 Hz),
-# as PCMA, encrypted with SRTP (baresip's srtp module, mediaenc=srtp-mand: RTP/SAVP, each side's key in its own
-# SDP); alice hangs up after ~$TALK s, then both quit. The keys are in the SDP in clear: the sample shows what a
-# capture of SIP (plain, or TLS with its keys) carries to decrypt the media.
+# only this call (`tcpdump -i lo udp`). bob auto-answers; each side sends a sine (ausine, 48 kHz: alice 440 Hz, bob 880 Hz);
+# alice hangs up after ~$TALK s, then both quit.
 #
 # Needs (Debian 12): baresip tcpdump tshark iproute2; root (network namespace, tcpdump). ~10 s. Idempotent: removes
 # a leftover namespace of its own, overwrites its output. Every wait is bounded; only its own processes are stopped.
 #
-# Usage: scripts/record-srtp-sample.sh     OUT=dir (default samples/captures), WORK=dir (default /tmp/sipscope-srtp-sample),
-#        TALK=seconds of call (default 3)
+# Usage: scripts/record-baresip-call.sh g722|srtp     OUT=dir (default samples/captures), WORK=dir (default
+#        /tmp/sipscope-<variant>-sample), TALK=seconds of call (default 3)
 set -euo pipefail
+
+VARIANT=${1:-}
+case "$VARIANT" in
+  g722) MODULES='g722.so'; CODECS='audio_codecs=G722/16000/1'; PT=9 ;;
+  srtp) MODULES='g711.so srtp.so'; CODECS='audio_codecs=PCMA;mediaenc=srtp-mand'; PT=8 ;;
+  *) echo "usage: $0 g722|srtp" >&2; exit 2 ;;
+esac
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$ROOT/samples/captures}
-WORK=${WORK:-/tmp/sipscope-srtp-sample}
+WORK=${WORK:-/tmp/sipscope-$VARIANT-sample}
 TALK=${TALK:-3}
-NS=sipscope-srtp-rec
-NAME=baresip-call-srtp
+NS=sipscope-$VARIANT-rec
+NAME=baresip-call-$VARIANT
 A_IP=127.0.0.10
 B_IP=127.0.0.20
 MODDIR=/usr/lib/baresip/modules
 
-log() { printf '[record-srtp] %s\n' "$*" >&2; }
+log() { printf '[record-%s] %s\n' "$VARIANT" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "needs root (ip netns, tcpdump)"
 for c in baresip tcpdump tshark ip ss timeout mkfifo; do command -v "$c" >/dev/null || die "$c not installed"; done
-[ -f "$MODDIR/srtp.so" ] && [ -f "$MODDIR/ausine.so" ] && [ -f "$MODDIR/aufile.so" ] || die "baresip modules missing in $MODDIR"
+for m in $MODULES ausine.so aufile.so; do [ -f "$MODDIR/$m" ] || die "baresip module $m missing in $MODDIR"; done
 
 PIDS=()
 cleanup() {
@@ -69,8 +78,7 @@ auplay_srate		16000
 auplay_channels		1
 audio_alert		aufile,/dev/null
 module_path		$MODDIR
-module			g711.so
-module			srtp.so
+$(for m in $MODULES; do printf 'module\t\t\t%s\n' "$m"; done)
 module			ausine.so
 module			aufile.so
 module			account.so
@@ -86,8 +94,8 @@ EOF
 }
 mkconf alice "$A_IP" 16000-16001 440
 mkconf bob "$B_IP" 17000-17001 880
-echo "<sip:alice@$A_IP>;regint=0;audio_codecs=PCMA;mediaenc=srtp-mand;answermode=manual" >"$WORK/alice/accounts"
-echo "<sip:bob@$B_IP>;regint=0;audio_codecs=PCMA;mediaenc=srtp-mand;answermode=auto" >"$WORK/bob/accounts"
+echo "<sip:alice@$A_IP>;regint=0;$CODECS;answermode=manual" >"$WORK/alice/accounts"
+echo "<sip:bob@$B_IP>;regint=0;$CODECS;answermode=auto" >"$WORK/bob/accounts"
 
 PCAP_RAW=$WORK/$NAME.raw.pcap
 timeout 60 ip netns exec "$NS" tcpdump -i lo -U -s 0 -w "$PCAP_RAW" udp 2>"$WORK/tcpdump.log" &
@@ -121,13 +129,15 @@ kill -TERM "$TCPDUMP" 2>/dev/null || true
 wait "$TCPDUMP" || true
 PIDS=()
 
-# ---- check before publishing: a whole call, SDES keys in the SDP, SRTP both ways ----
+# ---- check before publishing: a whole call, the codec both ways (and for SRTP, SDES keys in the SDP) ----
 SIPS=$(tshark -r "$PCAP_RAW" -Y sip -T fields -e sip.Request-Line -e sip.Status-Line 2>/dev/null)
 printf '%s\n' "$SIPS" >&2
 printf '%s\n' "$SIPS" | grep -q '^INVITE ' && printf '%s\n' "$SIPS" | grep -q '^BYE ' || die "no INVITE or BYE in $PCAP_RAW"
-PT9=$(tshark -r "$PCAP_RAW" -Y 'rtp.p_type == 8' 2>/dev/null | wc -l)
-[ "$PT9" -gt 50 ] || die "only $PT9 (S)RTP packets of PCMA in $PCAP_RAW"
-tshark -r "$PCAP_RAW" -Y sdp -T fields -e sdp.media_attr 2>/dev/null | grep -q 'crypto:' || die "no a=crypto in the SDP of $PCAP_RAW"
+MEDIA=$(tshark -r "$PCAP_RAW" -Y "rtp.p_type == $PT" 2>/dev/null | wc -l)
+[ "$MEDIA" -gt 50 ] || die "only $MEDIA RTP packets of payload type $PT in $PCAP_RAW"
+if [ "$VARIANT" = srtp ]; then
+  tshark -r "$PCAP_RAW" -Y sdp -T fields -e sdp.media_attr 2>/dev/null | grep -q 'crypto:' || die "no a=crypto in the SDP of $PCAP_RAW"
+fi
 
 cp "$PCAP_RAW" "$OUT/$NAME.pcap"
-log "wrote $OUT/$NAME.pcap ($(stat -c %s "$OUT/$NAME.pcap") bytes, $PT9 SRTP packets, $(printf '%s\n' "$SIPS" | wc -l) SIP messages)"
+log "wrote $OUT/$NAME.pcap ($(stat -c %s "$OUT/$NAME.pcap") bytes, $MEDIA RTP packets of payload type $PT, $(printf '%s\n' "$SIPS" | wc -l) SIP messages)"
