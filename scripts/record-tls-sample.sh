@@ -12,6 +12,9 @@
 # CipherString = AES256-SHA (TLS_RSA_WITH_AES_256_CBC_SHA); libre 1.1.0 has no cipher option of its own.
 # bob auto-answers; audio is a 440 Hz sine (ausine) sent as PCMA over plain RTP (no SRTP); what each side receives
 # goes to a wav file (aufile). alice hangs up after ~$TALK s (BYE over the same TLS connection), then both quit.
+# SRTP=1 records baresip-call-tls-srtp.pcap instead: the same call with SRTP media (RTP/SAVP, baresip's srtp module)
+# keyed by SDES (RFC 4568 a=crypto): the keys travel in the SDP inside TLS, so the media can be decrypted only after
+# the signalling (sipscope audio does both).
 #
 # The callee's self-signed RSA-2048 certificate and key are generated once (openssl req -x509 -newkey rsa:2048
 # -nodes) and kept in $OUT (baresip-call-tls.key / .crt): the key is PUBLISHED ON PURPOSE, it protects nothing and
@@ -31,7 +34,11 @@ OUT=${OUT:-$ROOT/samples/captures/tls}
 WORK=${WORK:-/tmp/sipscope-tls-sample}
 TALK=${TALK:-4}
 NS=sipscope-tls-rec
+SRTP=${SRTP:-0}
 NAME=baresip-call-tls
+[ "$SRTP" = 1 ] && NAME=baresip-call-tls-srtp
+MEDIAENC=
+[ "$SRTP" = 1 ] && MEDIAENC=';mediaenc=srtp-mand'
 A_IP=127.0.0.10
 B_IP=127.0.0.20
 MODDIR=/usr/lib/baresip/modules
@@ -105,6 +112,7 @@ ausrc_channels		2
 audio_alert		aufile,/dev/null
 module_path		$MODDIR
 module			g711.so
+$([ "$SRTP" = 1 ] && printf 'module\t\t\tsrtp.so\n')
 module			ausine.so
 module			aufile.so
 module			account.so
@@ -121,8 +129,8 @@ EOF
 mkconf alice "$A_IP" 16000-16001 ""
 mkconf bob "$B_IP" 17000-17001 "sip_certificate		$WORK/bob-cert.pem"
 # regint=0: no registrar, direct call. audio_codecs: PCMA only.
-echo "<sip:alice@$A_IP;transport=tls>;regint=0;audio_codecs=PCMA;answermode=manual" >"$WORK/alice/accounts"
-echo "<sip:bob@$B_IP;transport=tls>;regint=0;audio_codecs=PCMA;answermode=auto" >"$WORK/bob/accounts"
+echo "<sip:alice@$A_IP;transport=tls>;regint=0;audio_codecs=PCMA$MEDIAENC;answermode=manual" >"$WORK/alice/accounts"
+echo "<sip:bob@$B_IP;transport=tls>;regint=0;audio_codecs=PCMA$MEDIAENC;answermode=auto" >"$WORK/bob/accounts"
 
 # ---- record ----
 PCAP_RAW=$WORK/$NAME.raw.pcap

@@ -156,3 +156,28 @@ describe('SRTP in a real call (samples/captures/baresip-call-srtp.pcap, baresip 
     ]);
   });
 });
+
+describe('SIP over TLS + SRTP (samples/captures/tls/baresip-call-tls-srtp.pcap, scripts/record-tls-sample.sh with SRTP=1)', () => {
+  const dir = join(__dirname, '../../../samples/captures/tls');
+  const bytes = new Uint8Array(readFileSync(join(dir, 'baresip-call-tls-srtp.pcap')));
+  it('the SDES keys are inside TLS: with the RSA key beside the capture, the SIP and then the media decrypt', async () => {
+    // Without the TLS key no SDP is readable, so no stream is found through SDP (and no key for SRTP).
+    expect((await importCapture(memoryByteSource(bytes))).streams).toEqual([]);
+    const model = await importCapture(memoryByteSource(bytes), { tls: { rsaKeys: [readFileSync(join(dir, 'baresip-call-tls-srtp.key'), 'utf8')] } });
+    expect(model.messages.get(0).transport).toBe('TLS');
+    expect(model.streams.map((s) => model.media.get(s.matched!.declaration).proto)).toEqual(['RTP/SAVP', 'RTP/SAVP']);
+    const r = await streamsToWav(model, model.source, model.streams);
+    expect(r.streams.map((x) => [x.channel, x.srtp?.authFailures, x.srtp?.decrypted])).toEqual(model.streams.map((st, i) => [i + 1, 0, st.packets]));
+    const v = new DataView(r.wav.buffer, r.wav.byteOffset + 44);
+    for (let c = 0; c < 2; c++) {
+      let crossings = 0;
+      let prev = 0;
+      for (let i = 8000; i < 16000; i++) {
+        const x = v.getInt16((i * 2 + c) * 2, true);
+        if (i > 8000 && (prev < 0) !== (x < 0)) crossings++;
+        prev = x;
+      }
+      expect(Math.abs(crossings / 2 - 440)).toBeLessThan(3); // both baresips send a 440 Hz sine in this recording
+    }
+  });
+});
