@@ -7,6 +7,7 @@ import { HEADER_RULES } from './sip/headers';
 import { VIA_RULES } from './sip/via';
 import { DIALOG_RULES } from './sip/dialog';
 import { VALUE_RULES } from './sip/values';
+import { SECURITY_RULES } from './sip/security';
 import { STRUCTURE_RULES } from './sdp/structure';
 import { FIELD_RULES } from './sdp/fields';
 import { ATTRIBUTE_RULES } from './sdp/attributes';
@@ -23,6 +24,7 @@ export const MESSAGE_RULES: readonly Rule<MessageContext>[] = [
   ...VIA_RULES,
   ...DIALOG_RULES,
   ...VALUE_RULES,
+  ...SECURITY_RULES,
   ...NAT_SIGNALLING_RULES,
 ];
 

@@ -92,6 +92,14 @@ const CASES: Case[] = [
   { rule: 'sip/cseq-method', name: 'ACK with CSeq INVITE', kind: 'sip', bad: I.replace('INVITE sip:', 'ACK sip:').replace(/;tag=1928301774/, ';tag=1928301774').replace('To: Bob <sip:bob@biloxi.example.com>', 'To: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf'), says: 'ACK' },
   { rule: 'sip/max-forwards', name: 'Max-Forwards above 255', kind: 'sip', bad: I.replace('Max-Forwards: 70', 'Max-Forwards: 256'), severity: 'error' },
   { rule: 'sip/max-forwards', name: 'no Max-Forwards', kind: 'sip', bad: I.replace('Max-Forwards: 70\r\n', ''), severity: 'warning' },
+  {
+    rule: 'sip/sdes-key-in-clear',
+    name: 'a=crypto inline key in an INVITE over UDP',
+    kind: 'sip',
+    bad: invite(SDP_OK.replace('m=audio 49170 RTP/AVP 0 96', 'm=audio 49170 RTP/SAVP 0 96') + 'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:zdatDBr03RvxtflUj7nn5lUj7dadXOFGCkF5HopA\r\n'),
+    severity: 'warning',
+    says: 'sent in clear over UDP',
+  },
   { rule: 'sip/expires', name: 'Expires not a number', kind: 'sip', bad: I.replace('Contact:', 'Expires: soon\r\nContact:') },
   { rule: 'sip/date', name: 'Date in PST', kind: 'sip', bad: I.replace('Contact:', 'Date: Sat, 13 Nov 2010 23:29:00 PST\r\nContact:'), says: 'GMT' },
   { rule: 'sip/content-length', name: 'Content-Length too large', kind: 'sip', bad: I.replace(/Content-Length: (\d+)/, (_m, n: string) => `Content-Length: ${Number(n) + 10}`), says: 'waits for 10 more bytes' },
@@ -174,6 +182,17 @@ describe('coverage of the registry', () => {
 });
 
 describe('rule details', () => {
+  it('sip/sdes-key-in-clear: not over TLS or WSS (top Via), nor for SDP without inline keys', () => {
+    const keyed = invite(SDP_OK.replace('m=audio 49170 RTP/AVP 0 96', 'm=audio 49170 RTP/SAVP 0 96') + 'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:zdatDBr03RvxtflUj7nn5lUj7dadXOFGCkF5HopA\r\n');
+    const of = (text: string) => lintSip(text).filter((f) => f.ruleId === 'sip/sdes-key-in-clear');
+    expect(of(keyed)).toHaveLength(1);
+    expect(of(keyed.replace('SIP/2.0/UDP', 'SIP/2.0/TCP'))[0]?.message).toContain('over TCP');
+    expect(of(keyed.replace('SIP/2.0/UDP', 'SIP/2.0/TLS'))).toEqual([]);
+    expect(of(keyed.replace('SIP/2.0/UDP', 'SIP/2.0/WSS'))).toEqual([]);
+    expect(of(invite())).toEqual([]);
+  });
+
+
   it('a Content-Length that only matches with CRLF line ends is an info, not an error (pasted LF-only traces)', () => {
     const body = SDP_OK.replace(/\r\n/g, '\n');
     const crlfCount = new TextEncoder().encode(SDP_OK).length;
