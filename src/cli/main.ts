@@ -32,7 +32,7 @@ Usage:
                                                   every SIP message, call and problem as one JSON document
   sipscope extract FILE [--call CALL-ID]... [--filter EXPR] -o OUT.pcap|OUT.pcapng [--no-rtp]
                                                   the selected calls' packets (SIP, RTP, RTCP) as a new capture
-  sipscope audio FILE [--call CALL-ID]... [--filter EXPR] [--stream N]... -o OUT.wav [--mono]
+  sipscope audio FILE [--call CALL-ID]... [--filter EXPR] [--stream N]... -o OUT.wav|- [--mono]
                                                   the RTP audio of calls or streams (G.711, G.722, L16) as a WAV
                                                   file: one channel per stream (stereo for a two-way call), aligned on
                                                   capture time, lost packets as silence
@@ -170,19 +170,19 @@ async function main(argv: string[]): Promise<number> {
       const a = parseArgs(rest, { values: ['call', 'filter', 'stream', 'o', ...TLS_OPTIONS], flags: ['mono'], aliases: { output: 'o' } });
       const file = onlyFile(a.positionals, 'audio');
       const out = lastOption(a, 'o');
-      if (!out) throw new UsageError('audio needs -o OUT.wav');
-      if (!/\.wav$/i.test(out)) throw new UsageError(`audio writes a .wav file, not '${out}'`);
+      if (!out) throw new UsageError('audio needs -o OUT.wav (or -o - for standard output)');
+      if (out !== '-' && !/\.wav$/i.test(out)) throw new UsageError(`audio writes a .wav file, not '${out}'`);
       const streamNumbers = (a.options.get('stream') ?? []).map(Number);
       if (streamNumbers.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError('--stream takes a stream number (the # column of `sipscope rtp`)');
       const callIds = a.options.get('call') ?? [];
       const filter = filterOption(a);
       if (callIds.length === 0 && !filter && streamNumbers.length === 0) throw new UsageError('audio needs --call (a Call-ID, a row number from `sipscope calls`, or a unique Call-ID prefix), --filter or --stream N');
-      guardOutput(file, out);
+      if (out !== '-') guardOutput(file, out);
       const cap = await loadCapture(file, await tlsOptions(a, file));
       try {
         const streams = selectAudioStreams(cap.model, { callIds, filter, streamNumbers });
         const r = await audioToFile(cap.model, streams, out, { mono: a.flags.has('mono') });
-        process.stderr.write(audioReport(cap.model, r, out).join('\n') + '\n');
+        process.stderr.write(audioReport(cap.model, r, out === '-' ? 'standard output' : out).join('\n') + '\n');
       } finally {
         await cap.close();
       }

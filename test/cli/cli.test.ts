@@ -309,6 +309,14 @@ describe('sipscope audio', () => {
     expect(at).toBeGreaterThanOrEqual(0);
     expect(Array.from(right.subarray(at, at + mono.samples[0]!.length))).toEqual(Array.from(mono.samples[0]!));
   });
+  it('-o - writes the same WAV bytes to standard output (for `| aplay`), the report to standard error', () => {
+    const file = join(tmp, 'call1-file.wav');
+    expect(run('audio', sample, '--call', '1', '-o', file).code).toBe(0);
+    const r = spawnSync(process.execPath, [cli, 'audio', sample, '--call', '1', '-o', '-']);
+    expect(r.status).toBe(0);
+    expect(Buffer.from(r.stdout).equals(readFileSync(file))).toBe(true);
+    expect(r.stderr.toString()).toContain('2 channels, to standard output');
+  });
   it('needs a selection and a .wav output; calls without streams and unknown streams are clear errors', () => {
     const x = join(tmp, 'x.wav');
     const none = run('audio', sample, '-o', x);

@@ -46,8 +46,9 @@ export function selectAudioStreams(model: CaptureModel, sel: AudioSelection): Rt
 }
 
 /**
- * Decode `streams` and write them to the new file `out` as a WAV file. InputError when none can be decoded (no file
- * is written then) or the file cannot be written (a file this call created is removed; one that existed is left).
+ * Decode `streams` and write them to the new file `out` as a WAV file (`-`: to standard output, e.g. piped into
+ * `aplay` or `ffplay -`). InputError when none can be decoded (nothing is written then) or the file cannot be written
+ * (a file this call created is removed; one that existed is left).
  */
 export async function audioToFile(model: CaptureModel, streams: readonly RtpStreamInfo[], out: string, opts: { mono: boolean }): Promise<StreamsWav> {
   const r = await streamsToWav(model, model.source, streams, { mono: opts.mono });
@@ -55,7 +56,8 @@ export async function audioToFile(model: CaptureModel, streams: readonly RtpStre
     const why = r.streams.map((x) => `stream ${x.streamIndex + 1}: ${x.reason ?? 'not decoded'}`).join('; ');
     throw new InputError(`no selected stream could be decoded (${why})`);
   }
-  await withNewOutputFile(out, (fh) => writeAllBytes(fh, r.wav));
+  if (out === '-') await new Promise<void>((done, fail) => process.stdout.write(r.wav, (e) => (e ? fail(e) : done())));
+  else await withNewOutputFile(out, (fh) => writeAllBytes(fh, r.wav));
   return r;
 }
 
