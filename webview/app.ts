@@ -240,6 +240,9 @@ export class App {
       button('Save as pcap…', 'save-pcap', "Save the selected calls' packets (SIP, RTP and RTCP) as a new capture file", () =>
         void this.run({ command: 'saveCallAsPcap', callIndexes: sel() }),
       ),
+      button('Play audio', 'play-audio', "Play the selected calls' RTP audio: one channel per stream (left and right for a two-way call), lost packets as silence", () =>
+        this.playSelectedAudio(),
+      ),
       button('Copy tshark filter', 'copy-filter', 'Copy a display filter (sip.Call-ID == "...") for the selected calls', () =>
         void this.run({ command: 'copyTsharkFilter', callIndexes: sel() }),
       ),
@@ -408,6 +411,19 @@ export class App {
       messageId: this.ladder?.state.messageId,
       columns: this.ladder?.state.columns ?? 'endpoint',
     });
+  }
+
+  /** "Play audio": the RTP streams drawn on the ladder of the selected calls, played in the detail pane. */
+  private playSelectedAudio(): void {
+    const streams = this.ladder?.streamIndexes ?? [];
+    const calls = this.list?.selection ?? [];
+    if (streams.length === 0) {
+      this.showToast(calls.length === 1 ? 'This call has no RTP stream (found through SDP).' : 'The selected calls have no RTP stream (found through SDP).');
+      return;
+    }
+    this.messageRequest++;
+    this.streamRequest++;
+    this.detail?.showCallAudio(streams.slice(0, 16), calls.length === 1 ? `Audio of call ${calls[0]! + 1}` : `Audio of ${calls.length} calls`);
   }
 
   private async run(req: CommandRequest): Promise<void> {

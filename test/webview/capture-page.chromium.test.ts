@@ -607,6 +607,32 @@ describe.skipIf(!haveChromium)('capture editor webview: RTP jitter graph', () =>
   });
 });
 
+describe.skipIf(!haveChromium)('capture editor webview: Play audio in the toolbar', () => {
+  it("plays the selected call's streams without a stream click; a call without RTP says so", async () => {
+    const session = await sessionFor(new Uint8Array(readFileSync(SAMPLE)), 'calls-mixed-outcomes.pcap');
+    const p = await openCapturePage(browser, session);
+    const { page } = p;
+    try {
+      await page.locator('.call-row[data-call="0"]').click();
+      await page.locator('.ladder[data-state="ready"]').waitFor();
+      await expect.poll(() => page.locator('g.stream-label').count()).toBe(2);
+      await page.locator('.topbar [data-action="play-audio"]').click();
+      await page.locator('.detail[data-kind="audio"] .audio-player audio').waitFor();
+      expect(await page.locator('.detail-label').textContent()).toBe('Audio of call 1');
+      expect(await page.locator('.detail .audio-status').textContent()).toMatch(/^2\.0 s at 8000 Hz — left: stream \d \(PCMA\); right: stream \d \(PCMA\)$/);
+      // Call 2 (486 Busy Here) has no media.
+      await page.locator('.call-row[data-call="1"]').click();
+      await expect.poll(() => page.locator('g.stream-label').count()).toBe(0);
+      await page.locator('.ladder[data-state="ready"]').waitFor();
+      await page.locator('.topbar [data-action="play-audio"]').click();
+      await expect.poll(() => page.locator('.toast').textContent()).toBe('This call has no RTP stream (found through SDP).');
+      await expectClean(p);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
 describe.skipIf(!haveChromium)('capture editor webview: ICMP errors on the ladder', () => {
   it('lab capture 01b: each 200 OK the NAT refused ends in a cross, labelled with the ICMP error', async () => {
     // REGISTER without rport (RFC 3581): the registrar answers to the Via port 5060, which the NAT never opened.

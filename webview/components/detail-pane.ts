@@ -239,6 +239,33 @@ export class DetailPane {
     this.audioUrl = undefined;
   }
 
+  /**
+   * The audio of some streams on its own (the toolbar's "Play audio" for the selected calls): decoded by the host, then
+   * a player with what each channel holds.
+   */
+  showCallAudio(streamIndexes: number[], title: string): void {
+    this.dropAudio();
+    this.current = undefined;
+    this.currentStream = undefined;
+    clear(this.header);
+    clear(this.content);
+    this.header.append(h('div', { class: 'detail-title' }, h('strong', { class: 'detail-label' }, title)));
+    const status = h('p', { class: 'muted audio-status' }, `Decoding ${streamIndexes.length} RTP stream${streamIndexes.length === 1 ? '' : 's'}…`);
+    const player = h('div', { class: 'audio-player' });
+    this.content.append(h('div', { class: 'stream-audio' }, status, player));
+    this.element.dataset.state = 'ready';
+    this.element.dataset.kind = 'audio';
+    const render = this.renders;
+    this.opts
+      .onLoadAudio(streamIndexes)
+      .then((r) => {
+        if (render === this.renders) this.showAudio(r, player, status, -1);
+      })
+      .catch((err: unknown) => {
+        if (render === this.renders) status.textContent = `Could not decode the audio: ${(err as Error).message}`;
+      });
+  }
+
   /** `10.0.0.20:6000 (200 OK, f15)` with the message part clickable; marked when it differs from `observed`. */
   private sdpRef(e: SdpEndpointView, observed: string, v: 4 | 6): Node {
     const text = endpoint(e.address, e.port, e.address.includes(':') ? 6 : v);

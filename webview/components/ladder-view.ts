@@ -204,6 +204,11 @@ export class LadderView {
     this.scroller.focus();
   }
 
+  /** CaptureModel.streams indexes of the RTP streams on the current ladder (the selected calls'), in drawing order. */
+  get streamIndexes(): number[] {
+    return (this.shape?.streams ?? []).map((st) => st.streamIndex).filter((i) => i >= 0);
+  }
+
   /** Stream on the current ladder, if loaded. */
   stream(streamIndex: number): LadderStreamView | undefined {
     return this.shape?.streams.find((st) => st.streamIndex === streamIndex);
