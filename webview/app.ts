@@ -248,8 +248,12 @@ export class App {
       ),
     ];
 
+    // Statistics: of the selected calls, or of the whole capture when none is selected (so never disabled).
+    const stats = button('Statistics', 'stats', 'SIP statistics of the selected calls (or of the whole capture): requests, responses, retransmissions, call states, ASR, ACD, PDD', () =>
+      this.showStats(),
+    );
     // Commands act on the selected calls: they sit with the filter and counts, above the list.
-    const topbar = h('header', { class: 'topbar' }, filter, this.summaryEl, h('span', { class: 'commands', role: 'toolbar', 'aria-label': 'Selected calls' }, ...this.commandButtons));
+    const topbar = h('header', { class: 'topbar' }, filter, this.summaryEl, h('span', { class: 'commands', role: 'toolbar', 'aria-label': 'Selected calls' }, ...this.commandButtons, stats));
     const ladderBar = h(
       'div',
       { class: 'ladder-bar', role: 'toolbar', 'aria-label': 'Ladder' },
@@ -411,6 +415,18 @@ export class App {
       messageId: this.ladder?.state.messageId,
       columns: this.ladder?.state.columns ?? 'endpoint',
     });
+  }
+
+  /** "Statistics": of the selected calls, else of the whole capture, in the detail pane. */
+  private showStats(): void {
+    const seq = ++this.messageRequest;
+    this.streamRequest++;
+    this.messenger
+      .request('getStats', { callIndexes: this.list?.selection ?? [] })
+      .then((r) => {
+        if (seq === this.messageRequest) this.detail?.showStats(r.stats, r.scope);
+      })
+      .catch((err: unknown) => this.showBanner((err as Error).message));
   }
 
   /** "Play audio": the RTP streams drawn on the ladder of the selected calls, played in the detail pane. */

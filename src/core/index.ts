@@ -55,7 +55,7 @@ export type { FactValues, SipFacts, MessageSighting } from './dialog/reconstruct
 export { MessageStore, messageLabel } from './dialog/message-store';
 export { callMessageIds, transactionMessageIds, dialogMessageIds } from './dialog/queries';
 export { compileFilter } from './dialog/call-filter';
-export { captureStats } from './dialog/stats';
+export { callFigureLines, captureStats, messageTotalsLine } from './dialog/stats';
 export type { CaptureStats, DurationStats, MessageCount } from './dialog/stats';
 export type { MessageBytesLocation } from './dialog/message-store';
 

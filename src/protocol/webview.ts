@@ -1,7 +1,7 @@
 // The host <-> capture-editor webview contract, imported by both sides: events in each direction (discriminated
 // unions on `type`), the request map the webview calls on the host (`Requests`), and PROTOCOL_VERSION. Payloads
 // are plain, structured-clone-safe data. Strings taken from a capture are RAW: the webview sets them as text.
-import type { CallState, LadderCall, LadderColumn, LadderIcmp, LadderRow, LadderStream, MessageInfo, RuleSeverity, SipTransport } from '../core/index';
+import type { CallState, CaptureStats, LadderCall, LadderColumn, LadderIcmp, LadderRow, LadderStream, MessageInfo, RuleSeverity, SipTransport } from '../core/index';
 
 /**
  * Bumped on any incompatible change; both messengers stamp it on every envelope and refuse other versions.
@@ -10,7 +10,7 @@ import type { CallState, LadderCall, LadderColumn, LadderIcmp, LadderRow, Ladder
  * 3: ICMP errors on ladder rows and streams (LadderRow.icmp, LadderStream.icmp), ICMP evidence frames, MessageDetail.icmp.
  * 4: MessageDetail.previousHop and the compareWithPreviousHop command.
  * 5: RTP audio: StreamDetail.audio, the getStreamAudio request, the saveStreamAudio and saveCallAudio commands;
- *    the getStreamSeries request (per-packet delta / jitter graph).
+ *    the getStreamSeries request (per-packet delta / jitter graph); getStats (SIP statistics).
  */
 export const PROTOCOL_VERSION = 5;
 
@@ -422,7 +422,12 @@ export type Requests = {
   /** NAT findings and verdicts (of some calls); answers at once, whatever the analysis state. */
   getFindings: { params: GetFindingsParams; result: FindingsResult };
   getStream: { params: { streamIndex: number }; result: StreamDetail };
-  /** Decode RTP streams' audio (G.711, L16) as a WAV file to play; rejects when a stream index is unknown. */
+  /**
+   * SIP statistics (as `sipscope stats`): messages by method and status, retransmissions, calls by state, ASR, ACD,
+   * PDD; of the given calls, or of the whole capture when `callIndexes` is empty.
+   */
+  getStats: { params: { callIndexes: number[] }; result: { stats: CaptureStats; scope: string } };
+  /** Decode RTP streams' audio (G.711, G.722, L16, SRTP with SDES keys) as a WAV file to play; rejects when a stream index is unknown. */
   getStreamAudio: { params: { streamIndexes: number[] }; result: StreamAudioResult };
   /** Per-packet delta and jitter of one RTP stream, downsampled for a graph; rejects while importing or for an unknown index. */
   getStreamSeries: { params: { streamIndex: number }; result: StreamSeriesView };

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importCapture, memoryByteSource, streamSeries, type ByteSource } from '../../src/core/index';
+import { callFigureLines, captureStats, importCapture, memoryByteSource, messageTotalsLine, streamSeries, type ByteSource } from '../../src/core/index';
 import { CaptureSession } from '../../src/extension/capture-editor/session';
 import { buildFrame, writePcap, type FrameSpec } from '../helpers/pcap-writer';
 import { callFrames, callMessages, longDialogFrames } from '../helpers/sip-calls';
@@ -626,6 +626,37 @@ describe.skipIf(!haveChromium)('capture editor webview: Play audio in the toolba
       await page.locator('.ladder[data-state="ready"]').waitFor();
       await page.locator('.topbar [data-action="play-audio"]').click();
       await expect.poll(() => page.locator('.toast').textContent()).toBe('This call has no RTP stream (found through SDP).');
+      await expectClean(p);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe.skipIf(!haveChromium)('capture editor webview: SIP statistics', () => {
+  it('of the whole capture without a selection, of the selected calls with one (the same figures as sipscope stats)', async () => {
+    const session = await sessionFor(new Uint8Array(readFileSync(SAMPLE)), 'calls-mixed-outcomes.pcap');
+    const model = session.current!;
+    const p = await openCapturePage(browser, session);
+    const { page } = p;
+    try {
+      await page.locator('.calls[data-state="ready"]').waitFor();
+      await page.locator('.topbar [data-action="stats"]').click();
+      await page.locator('.detail[data-kind="stats"]').waitFor();
+      const all = captureStats(model);
+      expect(await page.locator('.detail .flags').textContent()).toBe(' all 10 calls');
+      expect(await page.locator('.detail .stats-totals').textContent()).toBe(messageTotalsLine(all));
+      expect(await page.locator('.stats-methods tbody tr').count()).toBe(all.methods.length);
+      expect(await page.locator('.stats-statuses tbody tr').count()).toBe(all.statuses.length);
+      expect(await page.locator('.stats-calls li').allTextContents()).toEqual(callFigureLines(all.calls));
+      expect(await page.locator('.stats-statuses td.s4').count()).toBeGreaterThan(0); // 486, 404, 480... coloured as 4xx
+      await page.screenshot({ path: join(OUT, 'webview-stats.png') });
+      // One call selected: its figures only.
+      await page.locator('.call-row[data-call="0"]').click();
+      await page.locator('.ladder[data-state="ready"]').waitFor();
+      await page.locator('.topbar [data-action="stats"]').click();
+      await expect.poll(() => page.locator('.detail .flags').textContent()).toBe(' 1 of 10 calls');
+      expect(await page.locator('.detail .stats-totals').textContent()).toBe(messageTotalsLine(captureStats(model, new Set([0]))));
       await expectClean(p);
     } finally {
       await p.close();

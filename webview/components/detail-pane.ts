@@ -1,6 +1,7 @@
 // Detail pane: for a selected arrow, frame, addresses, transport and time, then the full SIP message with simple
 // highlighting (start line, header names, values, params) and its SDP body below; for a selected RTP stream band, its
 // statistics, the SDP endpoints against the observed addresses, and its findings. Text only via DOM APIs.
+import { callFigureLines, messageTotalsLine, type CaptureStats } from '../../src/core/dialog/stats';
 import { formatDateTime, icmpAnswerText } from '../../src/core/ladder/model';
 import type { MessageDetail, SdpEndpointView, StreamAudioResult, StreamDetail, StreamSeriesView } from '../../src/protocol/webview';
 import { ce, clear, h, s } from '../dom';
@@ -237,6 +238,42 @@ export class DetailPane {
   private releaseAudioUrl(): void {
     if (this.audioUrl !== undefined) URL.revokeObjectURL(this.audioUrl);
     this.audioUrl = undefined;
+  }
+
+  /**
+   * SIP statistics (as `sipscope stats`): message totals, requests by method and responses by status with their
+   * retransmissions, then the call figures (states, ASR, ACD, PDD, answer delay). `scope`: what they cover.
+   */
+  showStats(s: CaptureStats, scope: string): void {
+    this.dropAudio();
+    this.current = undefined;
+    this.currentStream = undefined;
+    clear(this.header);
+    clear(this.content);
+    this.header.append(h('div', { class: 'detail-title' }, h('strong', { class: 'detail-label' }, 'SIP statistics'), h('span', { class: 'flags' }, ` ${scope}`)));
+    this.content.appendChild(h('p', { class: 'stats-totals' }, messageTotalsLine(s)));
+    const table = (head: string, rows: { name: string; count: number; retransmissions: number; cls?: string }[], cls: string): HTMLElement =>
+      h(
+        'table',
+        { class: `stats-table ${cls}` },
+        h('thead', {}, h('tr', {}, h('th', {}, head), h('th', { class: 'num' }, 'Count'), h('th', { class: 'num' }, 'Retransmitted'))),
+        h('tbody', {}, ...rows.map((r) => h('tr', {}, h('td', r.cls ? { class: r.cls } : {}, r.name), h('td', { class: 'num' }, String(r.count)), h('td', { class: 'num' }, String(r.retransmissions))))),
+      );
+    if (s.methods.length > 0) this.content.appendChild(table('Request', s.methods.map((m) => ({ name: m.method, count: m.count, retransmissions: m.retransmissions })), 'stats-methods'));
+    if (s.statuses.length > 0) {
+      this.content.appendChild(
+        table(
+          'Response',
+          s.statuses.map((r) => ({ name: `${r.code} ${r.reason}`.trim(), count: r.count, retransmissions: r.retransmissions, cls: `s${Math.floor(r.code / 100)}` })),
+          'stats-statuses',
+        ),
+      );
+    }
+    const calls = h('ul', { class: 'stats-calls' });
+    for (const line of callFigureLines(s.calls)) calls.appendChild(h('li', {}, line));
+    this.content.append(h('div', { class: 'body-title' }, 'Calls'), calls);
+    this.element.dataset.state = 'ready';
+    this.element.dataset.kind = 'stats';
   }
 
   /**

@@ -141,3 +141,35 @@ export function captureStats(
     },
   };
 }
+
+/** Seconds with millisecond precision below 10 s, else tenths: `0.262 s`, `25.4 s`. */
+function seconds(sec: number): string {
+  return sec < 10 ? `${sec.toFixed(3)} s` : `${sec.toFixed(1)} s`;
+}
+
+function durationLine(name: string, d: DurationStats, what: string): string {
+  if (d.count === 0) return `${name}: - (no ${what})`;
+  return `${name}: mean ${seconds(d.meanSec)}, min ${seconds(d.minSec)}, max ${seconds(d.maxSec)} (${d.count} ${what})`;
+}
+
+/** `SIP messages: 55 (30 requests, 25 responses), 0 retransmissions` (`sipscope stats`, the capture editor). */
+export function messageTotalsLine(s: CaptureStats): string {
+  return `SIP messages: ${s.messages} (${s.requests} requests, ${s.responses} responses${s.invalid ? `, ${s.invalid} invalid` : ''}), ${s.retransmissions} retransmissions`;
+}
+
+/**
+ * The call figures of CaptureStats as text lines (`sipscope stats` and the capture editor's statistics): calls by
+ * state, ASR (ITU-T E.411), ACD, post-dial delay and answer delay, with what each is counted over.
+ */
+export function callFigureLines(c: CaptureStats['calls']): string[] {
+  const states = Object.entries(c.byState)
+    .filter(([, n]) => n > 0)
+    .map(([state, n]) => `${state} ${n}`);
+  return [
+    `Calls: ${c.total} (${c.invite} INVITE)${states.length ? `: ${states.join(', ')}` : ''}`,
+    c.invite > 0 ? `ASR: ${c.asrPercent.toFixed(1)}% (${c.answered} of ${c.invite} INVITE calls answered)` : 'ASR: - (no INVITE calls)',
+    durationLine('ACD', c.acd, 'answered calls with a duration'),
+    durationLine('PDD (INVITE to 180/183)', c.pdd, 'calls that rang'),
+    durationLine('Answer delay (INVITE to 2xx)', c.answerDelay, 'answered calls'),
+  ];
+}

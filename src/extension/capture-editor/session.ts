@@ -7,6 +7,7 @@ import {
   audioSupport,
   buildLadder,
   callMessageIds,
+  captureStats,
   decodeUtf8,
   DEFAULT_LINT_SETTINGS,
   findSdpBodies,
@@ -210,6 +211,14 @@ export class CaptureSession {
       getFindings: (p) => this.nat.findings(p ?? {}),
       getStream: (p) => this.getStream(p.streamIndex),
       getStreamAudio: (p) => this.streamAudio(p.streamIndexes),
+      getStats: (p) => {
+        const m = this.model;
+        if (!m) throw new Error('the capture is still being read');
+        const wanted = (Array.isArray(p.callIndexes) ? p.callIndexes : []).filter((i) => Number.isInteger(i) && m.calls[i] !== undefined);
+        const only = wanted.length > 0 ? new Set(wanted) : undefined;
+        const scope = only ? `${only.size} of ${m.calls.length} calls` : `all ${m.calls.length} calls${this.finished ? '' : ' read so far'}`;
+        return { stats: captureStats(m, only), scope };
+      },
       // Per-packet delta / jitter of one stream (a pass over the capture up to its last frame), downsampled for a graph.
       getStreamSeries: async (p) => {
         const m = this.model;
