@@ -27,13 +27,15 @@ Usage:
                                                   --json: the calls as in export (schema sipscope-calls)
   sipscope ladder FILE [--call CALL-ID]... [--filter EXPR] [-o OUT.html|OUT.svg|OUT.txt|OUT.mmd|OUT.puml|OUT.json]
                        [--format F] [--columns endpoint|ip] [--time absolute|relative|delta] [--max-messages N]
-                                                  ladder diagram (text to stdout without -o)
+                       [--audio]
+                                                  ladder diagram (text to stdout without -o); --audio embeds the
+                                                  calls' decoded RTP audio in the HTML ladder
   sipscope export FILE --format json [--call CALL-ID]... [--filter EXPR] [-o OUT.json]
                                                   every SIP message, call and problem as one JSON document
   sipscope extract FILE [--call CALL-ID]... [--filter EXPR] -o OUT.pcap|OUT.pcapng [--no-rtp]
                                                   the selected calls' packets (SIP, RTP, RTCP) as a new capture
   sipscope audio FILE [--call CALL-ID]... [--filter EXPR] [--stream N]... -o OUT.wav|- [--mono]
-                                                  the RTP audio of calls or streams (G.711, G.722, L16) as a WAV
+                                                  the RTP audio of calls or streams (G.711, G.722, L16; SRTP with SDES keys) as a WAV
                                                   file: one channel per stream (stereo for a two-way call), aligned on
                                                   capture time, lost packets as silence
   sipscope stats FILE [--call CALL-ID]... [--filter EXPR] [--json]
@@ -102,12 +104,13 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'ladder': {
-      const a = parseArgs(rest, { values: ['call', 'filter', 'o', 'format', 'columns', 'time', 'max-messages', ...TLS_OPTIONS], flags: [], aliases: { output: 'o' } });
+      const a = parseArgs(rest, { values: ['call', 'filter', 'o', 'format', 'columns', 'time', 'max-messages', ...TLS_OPTIONS], flags: ['audio'], aliases: { output: 'o' } });
       const file = onlyFile(a.positionals, 'ladder');
       const filter = filterOption(a);
       const out = lastOption(a, 'o');
       guardOutput(file, out);
       const format = ladderFormatFor(out, lastOption(a, 'format'));
+      if (a.flags.has('audio') && format !== 'html') throw new UsageError('--audio embeds the calls\' audio in an HTML ladder (-o OUT.html)');
       const columns = (lastOption(a, 'columns') ?? 'endpoint') as 'endpoint' | 'ip';
       if (columns !== 'endpoint' && columns !== 'ip') throw new UsageError('--columns must be endpoint or ip');
       const time = (lastOption(a, 'time') ?? 'relative') as 'absolute' | 'relative' | 'delta';
@@ -116,7 +119,17 @@ async function main(argv: string[]): Promise<number> {
       if (!Number.isInteger(max) || max < 1) throw new UsageError('--max-messages must be a positive integer');
       const cap = await loadCapture(file, await tlsOptions(a, file));
       try {
-        const r = renderLadder(cap.model, { title: nameOf(file), callIds: a.options.get('call') ?? [], filter, format, columns, time, max });
+        const r = renderLadder(cap.model, {
+          title: nameOf(file),
+          callIds: a.options.get('call') ?? [],
+          filter,
+          format,
+          columns,
+          time,
+          max,
+          audio: a.flags.has('audio'),
+          onAudio: (lines) => process.stderr.write(lines.join('\n') + '\n'),
+        });
         if (r.cut) process.stderr.write(`sipscope: ladder cut at ${max} messages (use --call or --max-messages)\n`);
         if (out) {
           await writeOutputFile(out, r.pieces);

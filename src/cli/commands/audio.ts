@@ -2,6 +2,7 @@
 // streams (G.711 µ-law/A-law, G.722, L16) as a WAV file, one channel per stream aligned on capture time: the CLI side of the
 // capture editor's Play / Save as WAV…, to listen for one-way or garbled audio. The input capture is only read.
 import { streamsToWav, type CallInfo, type CaptureModel, type RtpStreamInfo, type StreamsWav } from '../../core/index';
+export { audioReport } from './audio-report';
 import { withNewOutputFile, writeAllBytes } from '../format/chunked-writer';
 import { UsageError } from '../args';
 import { InputError } from '../load';
@@ -60,21 +61,3 @@ export async function audioToFile(model: CaptureModel, streams: readonly RtpStre
   else await withNewOutputFile(out, (fh) => writeAllBytes(fh, r.wav));
   return r;
 }
-
-/** What `audio` tells on standard error: the file, then which stream each channel holds and what was skipped. */
-export function audioReport(model: CaptureModel, r: StreamsWav, out: string): string[] {
-  const lines = [`sipscope: wrote ${r.durationSec.toFixed(1)} s of ${r.sampleRate} Hz audio, ${r.channels} channel${r.channels === 1 ? '' : 's'}, to ${out}`];
-  for (const x of r.streams) {
-    const st = model.streams[x.streamIndex]!;
-    const what = `stream ${x.streamIndex + 1} (call ${st.callIndex >= 0 ? st.callIndex + 1 : '-'}), ${endpoint(st.src, st.srcPort)} -> ${endpoint(st.dst, st.dstPort)}, ${x.codec || '?'}`;
-    if (x.channel === 0) lines.push(`  not decoded: ${what}: ${x.reason ?? 'no audio'}`);
-    else {
-      const name = r.channels === 2 ? (x.channel === 1 ? 'left' : 'right') : `channel ${x.channel}`;
-      const srtp = x.srtp ? `, SRTP decrypted${x.srtp.authFailures > 0 ? ` (${x.srtp.authFailures} packets failed authentication)` : ''}` : '';
-      lines.push(`  ${name}: ${what}${srtp}, ${x.packets} packets, ${x.lostPackets} lost${x.lostPackets > 0 ? ' (silence)' : ''}${x.truncated ? ', cut at one hour' : ''}`);
-    }
-  }
-  return lines;
-}
-
-const endpoint = (ip: string, port: number): string => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);

@@ -10,11 +10,14 @@ import {
   renderLadderMermaid,
   renderLadderPlantUml,
   decodeMessageText,
+  streamsToWav,
   type CaptureModel,
   type CallInfo,
   type MessageInfo,
+  type RtpStreamInfo,
 } from '../../core/index';
 import { InputError } from '../load';
+import { audioReport } from './audio-report';
 
 export type LadderFormat = 'html' | 'svg' | 'text' | 'mermaid' | 'plantuml' | 'json';
 
@@ -85,6 +88,9 @@ export function renderLadder(
     columns: 'endpoint' | 'ip';
     time: 'absolute' | 'relative' | 'delta';
     max: number;
+    /** HTML: embed the selected calls' decoded RTP audio (ladderAudio); `onAudio` hears what it holds or why not. */
+    audio?: boolean;
+    onAudio?: (lines: string[]) => void;
   },
 ): { pieces: AsyncIterable<string>; cut: boolean; messages: number } {
   const calls = selectCalls(model, opts.callIds, opts.filter);
@@ -112,7 +118,8 @@ export function renderLadder(
         break;
       case 'html': {
         const reader = new MessageBytesReader(model);
-        for (const p of ladderHtmlPieces(ladder, { title: opts.title, calls, generator: 'sipscope' })) {
+        const audio = opts.audio ? await ladderAudio(model, streams, opts.onAudio) : undefined;
+        for (const p of ladderHtmlPieces(ladder, { title: opts.title, calls, generator: 'sipscope', audio })) {
           yield typeof p === 'string' ? p : htmlMessageSection(p, decodeMessageText(await reader.bytes(p.row.messageId)));
         }
         break;
@@ -120,4 +127,24 @@ export function renderLadder(
     }
   };
   return { pieces: pieces(), cut, messages: messages.length };
+}
+
+/**
+ * The selected calls' decoded RTP audio for the HTML report (`ladder --audio`): the WAV of their streams (at most 16,
+ * one channel each) and a caption saying what each channel holds, or undefined when none can be decoded. `onAudio`
+ * hears the same lines `sipscope audio` prints, or why nothing is embedded.
+ */
+async function ladderAudio(model: CaptureModel, streams: readonly RtpStreamInfo[], onAudio?: (lines: string[]) => void): Promise<{ wav: Uint8Array; caption: string } | undefined> {
+  if (streams.length === 0) {
+    onAudio?.(['sipscope: no audio embedded: the selected calls have no RTP stream']);
+    return undefined;
+  }
+  const r = await streamsToWav(model, model.source, streams.slice(0, 16));
+  if (r.wav.length === 0) {
+    onAudio?.([`sipscope: no audio embedded: ${r.streams.map((x) => `stream ${x.streamIndex + 1}: ${x.reason ?? 'not decoded'}`).join('; ')}`]);
+    return undefined;
+  }
+  const lines = audioReport(model, r, 'the HTML report');
+  onAudio?.(lines);
+  return { wav: r.wav, caption: `${r.durationSec.toFixed(1)} s at ${r.sampleRate} Hz. ${lines.slice(1).map((l) => l.trim()).join('; ')}` };
 }

@@ -41,7 +41,7 @@ export { renderLadderAscii } from './render-ascii';
 export type { LadderTheme, SvgLadderOptions } from './render-svg';
 export { CALL_COLORS, joinPieces, LADDER_SVG_CLASS, ladderSvgPieces, renderLadderSvg } from './render-svg';
 export type { HtmlLadderOptions, HtmlMessageSlot } from './render-html';
-export { HTML_REPORT_CSP, htmlMessageSection, ladderHtmlPieces, ladderHtmlText, messageAnchor, renderLadderHtml } from './render-html';
+export { HTML_REPORT_AUDIO_CSP, HTML_REPORT_CSP, htmlMessageSection, ladderHtmlPieces, ladderHtmlText, messageAnchor, renderLadderHtml } from './render-html';
 export type { MermaidLadderOptions } from './render-mermaid';
 export { escapeMermaidText, renderLadderMermaid } from './render-mermaid';
 export type { PlantUmlLadderOptions } from './render-plantuml';

@@ -1,12 +1,14 @@
 // Self-contained HTML report of a ladder (CLI `--format html`): a call summary table, the inline SVG ladder whose
 // arrows link to `#msg-<id>`, and every message's text in a `<section id="msg-<id>">`, opened as a side panel by
-// CSS `:target`. No script, no network: a strict CSP meta allows only inline styles and data: images.
+// CSS `:target`. No script, no network: a strict CSP meta allows only inline styles and data: images (and data:
+// audio when the calls' decoded RTP audio is embedded).
 import type { CallInfo } from '../dialog/types';
 import { escapeHtml } from './escape';
 import type { LadderGeometryOptions } from './geometry';
 import type { LadderModel, LadderRow, LadderTimeMode } from './model';
 import { arrowLabel, formatDateTime } from './model';
 import { CALL_COLORS, joinPieces, ladderSvgPieces } from './render-svg';
+import { toBase64 } from '../util/bytes';
 
 export interface HtmlLadderOptions {
   /** Page title (`<title>` and `<h1>`); escaped. */
@@ -21,10 +23,18 @@ export interface HtmlLadderOptions {
   time?: LadderTimeMode | 'none';
   /** Layout tunables (CSS px) and zoom for the inline SVG. */
   geometry?: LadderGeometryOptions;
+  /**
+   * The calls' decoded RTP audio (a WAV file, e.g. from streamsToWav) to embed as a player below the ladder, with a
+   * line saying what each channel is. The page's CSP then also allows `media-src data:`.
+   */
+  audio?: { wav: Uint8Array; caption: string };
 }
 
 /** The Content-Security-Policy of every generated page: nothing may load or run; inline CSS and data: images only. */
 export const HTML_REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+/** HTML_REPORT_CSP for a page that embeds audio (HtmlLadderOptions.audio): data: media as well, nothing else. */
+export const HTML_REPORT_AUDIO_CSP = `${HTML_REPORT_CSP}; media-src data:`;
 
 /** Fragment id of a message's section: `msg-<id>`. */
 export function messageAnchor(messageId: number): string {
@@ -70,7 +80,7 @@ export function* ladderHtmlPieces(model: LadderModel, opts: HtmlLadderOptions): 
   yield nl('<html lang="en">');
   yield nl('<head>');
   yield nl('<meta charset="utf-8">');
-  yield nl(`<meta http-equiv="Content-Security-Policy" content="${e(HTML_REPORT_CSP)}">`);
+  yield nl(`<meta http-equiv="Content-Security-Policy" content="${e(opts.audio ? HTML_REPORT_AUDIO_CSP : HTML_REPORT_CSP)}">`);
   yield nl('<meta name="viewport" content="width=device-width, initial-scale=1">');
   yield nl('<meta name="color-scheme" content="light dark">');
   if (opts.generator !== undefined) yield nl(`<meta name="generator" content="${e(opts.generator)}">`);
@@ -103,6 +113,15 @@ export function* ladderHtmlPieces(model: LadderModel, opts: HtmlLadderOptions): 
   });
   yield nl('</div>');
   yield nl('</section>');
+
+  if (opts.audio) {
+    yield nl('<section id="audio" class="audio"><h2>Audio</h2>');
+    yield '<audio controls preload="metadata" src="data:audio/wav;base64,';
+    yield toBase64(opts.audio.wav);
+    yield nl('"></audio>');
+    yield nl(`<p class="muted">${e(opts.audio.caption)}</p>`);
+    yield nl('</section>');
+  }
 
   yield nl(`<details class="messages" open><summary><h2>All messages (${model.rows.length})</h2></summary>`);
   const rendered = new Set<number>(); // duplicate message ids (a builder warning) must not duplicate element ids
@@ -241,4 +260,5 @@ padding:1rem;background:var(--bg);border-left:3px solid var(--accent);box-shadow
 @media (max-width:800px){.msg:target{left:0;width:auto;top:35vh;border-left:0;border-top:3px solid var(--accent)}}
 @media print{.msg:target{position:static;box-shadow:none;border:0;width:auto}.msg nav{display:none}}
 footer{margin-top:2rem;font-size:12px}
+.audio audio{width:100%;max-width:560px}
 `;

@@ -1,6 +1,7 @@
 // Tests for the HTML report: CSP and no script, arrow-to-section links, call table, escaping, empty input.
 import { describe, expect, it } from 'vitest';
-import { HTML_REPORT_CSP, buildLadder, htmlMessageSection, ladderHtmlPieces, renderLadderHtml } from '../../../src/core/ladder';
+import { HTML_REPORT_AUDIO_CSP, HTML_REPORT_CSP, buildLadder, htmlMessageSection, ladderHtmlPieces, renderLadderHtml } from '../../../src/core/ladder';
+import { toBase64 } from '../../../src/core/util/bytes';
 import { EVIL, msg, sevenMessageCall, sevenMessageCallInfo } from './fixtures';
 
 const text = (id: number): string => `SIP/2.0 200 OK\r\nCall-ID: ${id}@example\r\nX-Evil: ${EVIL}\r\n\r\n`;
@@ -119,3 +120,26 @@ describe('renderLadderHtml', () => {
   });
 });
 
+
+describe('renderLadderHtml with the calls’ audio (ladder --audio)', () => {
+  const model = buildLadder(sevenMessageCall(), { calls: [sevenMessageCallInfo()] });
+  const wav = Uint8Array.from({ length: 1001 }, (_, i) => (i * 37 + 11) & 255);
+  const html = renderLadderHtml(model, { title: 'Call flow', audio: { wav, caption: 'left: stream 1 <PCMA>' } });
+
+  it('embeds the WAV as a data: URL player; the CSP allows data: media and nothing more', () => {
+    expect(HTML_REPORT_AUDIO_CSP).toBe(`${HTML_REPORT_CSP}; media-src data:`);
+    expect(html).toContain(`content="default-src &#39;none&#39;; style-src &#39;unsafe-inline&#39;; img-src data:; media-src data:"`);
+    expect(html).toContain(`<audio controls preload="metadata" src="data:audio/wav;base64,${Buffer.from(wav).toString('base64')}"></audio>`);
+    expect(html).toContain('<p class="muted">left: stream 1 &lt;PCMA&gt;</p>');
+    expect(html.toLowerCase()).not.toContain('<script');
+    // Without audio: the page and its CSP are as before.
+    expect(renderLadderHtml(model, { title: 'Call flow' })).not.toContain('media-src');
+  });
+
+  it('toBase64 is RFC 4648 base64 (every length mod 3, and past one 48 KiB piece)', () => {
+    for (const n of [0, 1, 2, 3, 4, 5, 49151, 49152, 49153, 100_001]) {
+      const b = Uint8Array.from({ length: n }, (_, i) => (i * 131 + n) & 255);
+      expect(toBase64(b)).toBe(Buffer.from(b).toString('base64'));
+    }
+  });
+});
