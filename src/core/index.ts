@@ -117,3 +117,5 @@ export {
   seriesRowStatus,
   streamSeries,
 } from './rtp/stream-series';
+export type { AudioChannelEntry } from './rtp/audio-channels';
+export { audioChannelSummary } from './rtp/audio-channels';

@@ -387,9 +387,10 @@ export interface FindingsResult {
 // ---------------------------------------------------------------------------------------------------------------
 // Commands the webview can ask the host to run (also in the command palette)
 
-export type ExportFormat = 'html' | 'svg' | 'mermaid' | 'plantuml' | 'json';
+/** `html-audio`: the HTML report with the calls' decoded RTP audio embedded (as `sipscope ladder --audio`). */
+export type ExportFormat = 'html' | 'html-audio' | 'svg' | 'mermaid' | 'plantuml' | 'json';
 
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['html', 'svg', 'mermaid', 'plantuml', 'json'];
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['html', 'html-audio', 'svg', 'mermaid', 'plantuml', 'json'];
 
 export type CommandRequest =
   | { command: 'openMessageAsText'; messageId: number }

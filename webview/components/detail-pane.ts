@@ -2,6 +2,7 @@
 // highlighting (start line, header names, values, params) and its SDP body below; for a selected RTP stream band, its
 // statistics, the SDP endpoints against the observed addresses, and its findings. Text only via DOM APIs.
 import { callFigureLines, messageTotalsLine, type CaptureStats } from '../../src/core/dialog/stats';
+import { audioChannelSummary } from '../../src/core/rtp/audio-channels';
 import { formatDateTime, icmpAnswerText } from '../../src/core/ladder/model';
 import type { MessageDetail, SdpEndpointView, StreamAudioResult, StreamDetail, StreamSeriesView } from '../../src/protocol/webview';
 import { ce, clear, h, s } from '../dom';
@@ -219,13 +220,7 @@ export class DetailPane {
     }
     this.audioUrl = URL.createObjectURL(new Blob([r.wav as Uint8Array<ArrayBuffer>], { type: 'audio/wav' }));
     const audio = h('audio', { controls: '', autoplay: '', src: this.audioUrl, 'data-duration': r.durationSec.toFixed(3) });
-    const names = decoded.length === 2 ? ['left', 'right'] : decoded.map((x) => `channel ${x.channel}`);
-    const parts = decoded.map(
-      (x, i) =>
-        `${names[i]}: ${x.streamIndex === shown ? 'this stream' : `stream ${x.streamIndex + 1}`} (${x.codec}${x.srtp ? ', SRTP decrypted' : ''}${x.lostPackets ? `, ${x.lostPackets} lost: silence` : ''}${x.truncated ? ', cut at one hour' : ''})`,
-    );
-    const skipped = r.streams.filter((x) => x.channel === 0).map((x) => `stream ${x.streamIndex + 1}: ${x.reason ?? 'not decoded'}`);
-    status.textContent = `${r.durationSec.toFixed(1)} s at ${r.sampleRate} Hz — ${parts.join('; ')}${skipped.length ? `. Skipped ${skipped.join('; ')}` : ''}`;
+    status.textContent = `${r.durationSec.toFixed(1)} s at ${r.sampleRate} Hz — ${audioChannelSummary(r.streams, shown)}`;
     player.appendChild(audio);
   }
 

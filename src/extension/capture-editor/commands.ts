@@ -2,7 +2,7 @@
 // open a message as a `sip` document, export the ladder, save a call's packets as a new capture, copy a tshark filter.
 import { open as openFile, rm } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { decodeUtf8, loadMessageBytes, MessageBytesReader, selectPackets, streamSelectedPackets, writeSelectedPackets } from '../../core/index';
+import { audioChannelSummary, decodeUtf8, loadMessageBytes, MessageBytesReader, selectPackets, streamSelectedPackets, writeSelectedPackets } from '../../core/index';
 import { unreachable } from '../../protocol/assert';
 import { EXPORT_FORMATS, type CommandRequest, type CommandResult, type ExportFormat } from '../../protocol/webview';
 import type { CaptureDocument } from './document';
@@ -98,7 +98,14 @@ export class CaptureCommands {
     if (!target) return { done: false };
     const ladder = await doc.session.ladder(callIndexes, columns);
     const messageText = new Map<number, string>();
-    if (chosen === 'html') {
+    let audio: { wav: Uint8Array; caption: string } | undefined;
+    if (chosen === 'html-audio') {
+      const streams = doc.session.streamsOfCalls(callIndexes).slice(0, MAX_AUDIO_STREAMS).map((st) => st.index);
+      const r = streams.length > 0 ? await doc.session.streamAudio(streams) : undefined;
+      if (r && r.wav.length > 0) audio = { wav: r.wav, caption: `${r.durationSec.toFixed(1)} s at ${r.sampleRate} Hz. ${audioChannelSummary(r.streams)}` };
+      else void vscode.window.showWarningMessage(`No audio embedded: ${r?.streams.map((x) => x.reason).find((x) => x) ?? 'the selected calls have no RTP stream'}.`);
+    }
+    if (chosen === 'html' || chosen === 'html-audio') {
       // In capture order through one window of the capture (ladder rows are in capture order), not a read each.
       const reader = new MessageBytesReader(model);
       for (const row of ladder.rows.slice(0, MAX_HTML_MESSAGES)) {
@@ -106,7 +113,7 @@ export class CaptureCommands {
       }
     }
     const title = `${doc.session.fileName} — ${callIndexes.length === 1 ? `call ${callIndexes[0]! + 1}` : `${callIndexes.length} calls`}`;
-    const bytes = encodePieces(ladderExportPieces(chosen, { ladder, title, calls: model.calls, messageText, generator: this.generator }));
+    const bytes = encodePieces(ladderExportPieces(chosen, { ladder, title, calls: model.calls, messageText, generator: this.generator, audio }));
     await vscode.workspace.fs.writeFile(target, bytes);
     this.log.info(`exported ${chosen} ladder of ${ladder.rows.length} messages to ${target.toString(true)}`);
     return { done: true, message: `Exported the ladder to ${basename(target)}` };

@@ -16,6 +16,7 @@ import type { ExportFormat } from '../../protocol/webview';
 /** File extension and save-dialog filter name of each export format. */
 export const EXPORT_FILE_TYPES: Record<ExportFormat, { extension: string; label: string }> = {
   html: { extension: 'html', label: 'HTML report' },
+  'html-audio': { extension: 'html', label: 'HTML report with the calls’ audio' },
   svg: { extension: 'svg', label: 'SVG image' },
   mermaid: { extension: 'mmd', label: 'Mermaid sequence diagram' },
   plantuml: { extension: 'puml', label: 'PlantUML sequence diagram' },
@@ -30,6 +31,8 @@ export interface LadderExportInput {
   messageText: ReadonlyMap<number, string>;
   /** e.g. `SIPScope 0.1.0`. */
   generator: string;
+  /** `html-audio`: the WAV to embed and what its channels hold. */
+  audio?: { wav: Uint8Array; caption: string };
 }
 
 /** Render `input.ladder` as the text of an export file. */
@@ -44,12 +47,14 @@ export function renderLadderExport(format: ExportFormat, input: LadderExportInpu
 export function* ladderExportPieces(format: ExportFormat, input: LadderExportInput): Generator<string> {
   switch (format) {
     case 'html':
+    case 'html-audio':
       yield* ladderHtmlText(input.ladder, {
         title: input.title,
         calls: input.calls,
         messageText: (id) => input.messageText.get(id),
         generator: input.generator,
         time: 'relative',
+        audio: format === 'html-audio' ? input.audio : undefined,
       });
       return;
     case 'svg':

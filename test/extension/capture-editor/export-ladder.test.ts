@@ -1,6 +1,6 @@
 // Tests for the export helpers: tshark display filter escaping, export file names, and every export format.
 import { describe, expect, it } from 'vitest';
-import { buildLadder, renderLadderHtml, renderLadderSvg } from '../../../src/core/index';
+import { audioChannelSummary, buildLadder, renderLadderHtml, renderLadderSvg } from '../../../src/core/index';
 import { EXPORT_FORMATS } from '../../../src/protocol/webview';
 import {
   encodePieces,
@@ -41,6 +41,21 @@ describe('exports', () => {
     expect(renderLadderExport('mermaid', input)).toMatch(/^sequenceDiagram/);
     expect(renderLadderExport('plantuml', input)).toMatch(/@startuml/);
     expect(renderLadderExport('svg', input)).toMatch(/<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  });
+
+  it('html-audio: the HTML report with the audio player and its caption; plain html never embeds it', () => {
+    const audio = { wav: Uint8Array.of(82, 73, 70, 70), caption: `2.0 s at 8000 Hz. ${audioChannelSummary([
+      { streamIndex: 0, codec: 'PCMA', channel: 1, reason: undefined, lostPackets: 0, truncated: false },
+      { streamIndex: 1, codec: 'PCMU', channel: 2, reason: undefined, lostPackets: 3, truncated: false, srtp: true },
+      { streamIndex: 2, codec: 'G729', channel: 0, reason: 'codec G729 is not decoded', lostPackets: 0, truncated: false },
+    ])}` };
+    expect(audio.caption).toBe('2.0 s at 8000 Hz. left: stream 1 (PCMA); right: stream 2 (PCMU, SRTP decrypted, 3 lost: silence). Skipped stream 3: codec G729 is not decoded');
+    const withAudio = renderLadderExport('html-audio', { ...input, audio });
+    expect(withAudio).toContain('src="data:audio/wav;base64,UklGRg=="');
+    expect(withAudio).toContain('media-src data:');
+    expect(withAudio).toContain('left: stream 1 (PCMA); right: stream 2 (PCMU, SRTP decrypted, 3 lost: silence)');
+    expect(renderLadderExport('html', { ...input, audio })).not.toContain('<audio');
+    expect(EXPORT_FILE_TYPES['html-audio'].extension).toBe('html');
   });
 
   it('escapes capture text in HTML and keeps JSON a faithful model', () => {
