@@ -124,7 +124,8 @@ test('"Export…" writes the selected call\'s ladder as a self-contained HTML pa
   // input holding the proposed path: <capture>-call1.html beside the capture).
   const out = path.join(root, 'workspace', 'calls-mixed-outcomes-call1.html');
   await webview.locator('vscode-button[data-action="export"]').click();
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'HTML report' }).click();
+  // The first row: the plain HTML report (the next one, "HTML report with the calls' audio", also matches the text).
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'HTML report' }).first().click();
   const input = page.locator('.quick-input-widget input.input');
   await page.waitForFunction(() => /calls-mixed-outcomes-call1\.html$/.test(document.querySelector('.quick-input-widget input.input')?.value ?? ''));
   await input.press('Enter');
