@@ -96,6 +96,22 @@ describe('SrtpStreamDecryptor', () => {
     expect(d.decrypt(late, 0, 12, late.length, out)).toBeDefined();
   });
 
+  it('a capture that starts after the first sequence wrap: the rollover counter is found (1-3 tried until a packet authenticates)', () => {
+    const d = new SrtpStreamDecryptor([KEY_A]);
+    let out: Uint8Array = new Uint8Array(0);
+    for (const seq of [40000, 40001, 40002]) {
+      const pkt = protect(KEY_A, seq, 2, payload(seq));
+      const r = d.decrypt(pkt, 0, 12, pkt.length, out)!;
+      expect(r, `seq ${seq}`).toBeDefined();
+      out = r.out;
+      expect(out.subarray(12, 172)).toEqual(payload(seq));
+    }
+    // Beyond the counters tried: nothing authenticates.
+    const far = new SrtpStreamDecryptor([KEY_A]);
+    const pkt = protect(KEY_A, 5, 9, payload(5));
+    expect(far.decrypt(pkt, 0, 12, pkt.length, new Uint8Array(0))).toBeUndefined();
+  });
+
   it('drops packets no key authenticates (wrong key, tampered payload)', () => {
     const d = new SrtpStreamDecryptor([KEY_B]);
     const pkt = protect(KEY_A, 10, 0, payload(10));
