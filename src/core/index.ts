@@ -118,4 +118,4 @@ export {
   streamSeries,
 } from './rtp/stream-series';
 export type { AudioChannelEntry } from './rtp/audio-channels';
-export { audioChannelSummary } from './rtp/audio-channels';
+export { audioChannelSummary, isSrtpProfile } from './rtp/audio-channels';

@@ -2,7 +2,7 @@
 // highlighting (start line, header names, values, params) and its SDP body below; for a selected RTP stream band, its
 // statistics, the SDP endpoints against the observed addresses, and its findings. Text only via DOM APIs.
 import { callFigureLines, messageTotalsLine, type CaptureStats } from '../../src/core/dialog/stats';
-import { audioChannelSummary } from '../../src/core/rtp/audio-channels';
+import { audioChannelSummary, isSrtpProfile } from '../../src/core/rtp/audio-channels';
 import { formatDateTime, icmpAnswerText } from '../../src/core/ladder/model';
 import type { MessageDetail, SdpEndpointView, StreamAudioResult, StreamDetail, StreamSeriesView } from '../../src/protocol/webview';
 import { ce, clear, h, s } from '../dom';
@@ -86,7 +86,7 @@ export class DetailPane {
         { class: 'detail-meta stream-meta' },
         ...row('SSRC', d.ssrc, 'ssrc'),
         ...row('Codec', d.codecs.length > 1 ? `${d.codec || '?'} (${d.codecs.join(', ')})` : d.codec || d.codecs[0] || '?', 'codec'),
-        ...(d.profile ? row('Profile', /SAVP/i.test(d.profile) ? `${d.profile} (SRTP, RFC 3711)` : d.profile, 'profile') : []),
+        ...(d.profile ? row('Profile', isSrtpProfile(d.profile) ? `${d.profile} (SRTP, RFC 3711)` : d.profile, 'profile') : []),
         ...row('From', src, 'addr'),
         ...row('To', dst, 'addr'),
         ...row('Frames', `${d.firstFrame} – ${d.lastFrame}`, 'frame'),

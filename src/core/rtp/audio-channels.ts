@@ -31,3 +31,8 @@ export function audioChannelSummary(entries: readonly AudioChannelEntry[], shown
   const skipped = entries.filter((x) => x.channel === 0).map((x) => `stream ${x.streamIndex + 1}: ${x.reason ?? 'not decoded'}`);
   return `${parts.join('; ')}${skipped.length ? `. Skipped ${skipped.join('; ')}` : ''}`;
 }
+
+/** An SDP transport profile of SRTP (RFC 3711 RTP/SAVP, RFC 5124 RTP/SAVPF, RFC 5764 UDP/TLS/RTP/SAVP(F)). */
+export function isSrtpProfile(proto: string): boolean {
+  return /SAVP/i.test(proto);
+}

@@ -5,6 +5,7 @@ import { loadMessageBytes, type CaptureModel } from '../capture/import-capture';
 import { findSdpBodies } from '../sdp/parse-sdp';
 import { parseSipMessage } from '../sip/parse-message';
 import { decodeUtf8 } from '../text/decode';
+import { isSrtpProfile } from './audio-channels';
 import { audioCodecSupport, encodeWav, extractStreamAudio, mixCallAudio, type ExtractAudioOptions } from './audio';
 import type { PayloadFormat } from './codecs';
 import { sdesKeysInSdp, SrtpStreamDecryptor, type SdesKey } from './srtp';
@@ -76,17 +77,10 @@ export async function sdesKeysOfCall(model: CaptureModel, callIndex: number): Pr
   const call = model.calls[callIndex];
   if (!call) return [];
   const keys: SdesKey[] = [];
-  const seen = new Set<string>();
   for (const id of call.messageIds) {
     if (!model.messages.get(id).hasSdp) continue;
     const { message } = parseSipMessage(await loadMessageBytes(model, id));
-    for (const body of findSdpBodies(message)) {
-      for (const k of sdesKeysInSdp(decodeUtf8(body.bytes))) {
-        const key = `${k.suite} ${Array.from(k.masterKey).join(',')} ${Array.from(k.masterSalt).join(',')}`;
-        if (!seen.has(key)) keys.push(k);
-        seen.add(key);
-      }
-    }
+    for (const body of findSdpBodies(message)) sdesKeysInSdp(decodeUtf8(body.bytes), keys);
   }
   return keys;
 }
@@ -104,7 +98,7 @@ async function srtpDecryptors(model: CaptureModel, streams: readonly RtpStreamIn
     if (st.callIndex < 0) continue;
     let keys = keysOfCall.get(st.callIndex);
     if (keys === undefined) keysOfCall.set(st.callIndex, (keys = await sdesKeysOfCall(model, st.callIndex)));
-    const secure = st.matched !== undefined && /SAVP/i.test(model.media.get(st.matched.declaration).proto);
+    const secure = st.matched !== undefined && isSrtpProfile(model.media.get(st.matched.declaration).proto);
     if (secure || keys.length > 0) out.set(st, new SrtpStreamDecryptor(keys, !secure));
   }
   return out;

@@ -2,6 +2,7 @@
 // 16-bit PCM and placed on each stream's timeline by RTP timestamp (lost packets leave silence), one call's streams
 // aligned by capture time, and RIFF/WAVE bytes. One pass over the capture; never throws on input.
 import type { ByteSource } from '../bytes/byte-source';
+import { u16be, u32be } from '../bytes/cursor';
 import type { NetPacket } from '../decode/types';
 import { isComfortNoise, isTelephoneEvent, STATIC_PAYLOAD_FORMATS, type PayloadFormat } from './codecs';
 import type { RtpStreamInfo } from './stream';
@@ -336,7 +337,7 @@ class StreamTrack {
 
   /** One RTP packet of this stream: header at b[s], payload b[ps, pe). */
   add(p: NetPacket, b: Uint8Array, s: number, ps: number, pe: number): void {
-    const seq = (b[s + 2]! << 8) | b[s + 3]!;
+    const seq = u16be(b, s + 2);
     const role = this.roles[b[s + 1]! & 0x7f]!;
     const fresh = this.sequence(seq);
     if (role === PT_EVENT) {
@@ -358,7 +359,7 @@ class StreamTrack {
       this.skipped++;
       return;
     }
-    const ts = ((b[s + 4]! << 24) | (b[s + 5]! << 16) | (b[s + 6]! << 8) | b[s + 7]!) >>> 0;
+    const ts = u32be(b, s + 4);
     const t = p.timeSec + p.timeNsec / 1e9;
     let pos: number;
     let newer = true;
@@ -415,7 +416,7 @@ class StreamTrack {
   private begin(p: NetPacket, b: Uint8Array, s: number): void {
     this.started = true;
     this.startSec = p.timeSec + p.timeNsec / 1e9;
-    this.refTs = ((b[s + 4]! << 24) | (b[s + 5]! << 16) | (b[s + 6]! << 8) | b[s + 7]!) >>> 0;
+    this.refTs = u32be(b, s + 4);
     this.refPos = 0;
   }
 

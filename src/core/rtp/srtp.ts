@@ -5,7 +5,9 @@
 import { ctr } from '@noble/ciphers/aes.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
+import { u16be, u32be } from '../bytes/cursor';
 import { fromBase64 } from '../tls/bytes';
+import { equalBytes } from '../util/bytes';
 
 /** An SDES master key (RFC 4568 §6.1): from an a=crypto line's first `inline:` key parameter. */
 export interface SdesKey {
@@ -35,20 +37,17 @@ export function parseSdesCrypto(value: string): SdesKey | undefined {
   return { tag: Number(m[1]), suite: m[2] as SdesKey['suite'], masterKey: bytes.slice(0, 16), masterSalt: bytes.slice(16) };
 }
 
-/** Every usable SDES key in an SDP text (a=crypto lines of any m= section), in order, without repeats. */
-export function sdesKeysInSdp(sdp: string): SdesKey[] {
-  const out: SdesKey[] = [];
-  const seen = new Set<string>();
+/**
+ * Every usable SDES key in an SDP text (a=crypto lines of any m= section), in order, appended to `into` unless it is
+ * already there (same suite, master key and salt): pass one array for all the SDPs of a call. Returns `into`.
+ */
+export function sdesKeysInSdp(sdp: string, into: SdesKey[] = []): SdesKey[] {
   for (const line of sdp.split(/\r?\n/)) {
     if (!line.startsWith('a=crypto:')) continue;
     const k = parseSdesCrypto(line.slice('a=crypto:'.length));
-    if (!k) continue;
-    const id = `${k.suite}/${Array.from(k.masterKey).join(',')}/${Array.from(k.masterSalt).join(',')}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    out.push(k);
+    if (k && !into.some((x) => x.suite === k.suite && equalBytes(x.masterKey, k.masterKey) && equalBytes(x.masterSalt, k.masterSalt))) into.push(k);
   }
-  return out;
+  return into;
 }
 
 /** SRTP session keys (RFC 3711 §4.3.1, KDR 0): encryption key, salt and authentication key of one master key. */
@@ -112,8 +111,8 @@ export class SrtpStreamDecryptor {
    * `{ out, end }` (end = header + payload, without the tag), or undefined when no key authenticates it.
    */
   decrypt(b: Uint8Array, s: number, h: number, e: number, out: Uint8Array): { out: Uint8Array; end: number } | undefined {
-    const seq = (b[s + 2]! << 8) | b[s + 3]!;
-    const ssrc = ((b[s + 8]! << 24) | (b[s + 9]! << 16) | (b[s + 10]! << 8) | b[s + 11]!) >>> 0;
+    const seq = u16be(b, s + 2);
+    const ssrc = u32be(b, s + 8);
     // RFC 3711 §3.3.1: the rollover counter this packet most likely belongs to.
     let v = this.roc;
     if (this.highest >= 0) {

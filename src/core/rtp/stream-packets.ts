@@ -5,6 +5,8 @@ import { ProblemCollector } from '../capture/problems';
 import { readCapture } from '../capture/read-capture';
 import { PacketDecoder } from '../decode/packet-decoder';
 import { IPPROTO_UDP, type NetPacket } from '../decode/types';
+import { u32be } from '../bytes/cursor';
+import { equalBytes } from '../util/bytes';
 import { parseIp } from '../util/ip';
 import { rtpHeaderLength, type RtpStreamInfo } from './stream';
 
@@ -28,12 +30,6 @@ interface Target {
   info: RtpStreamInfo;
   srcIp: Uint8Array;
   dstIp: Uint8Array;
-}
-
-function sameIp(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**
@@ -76,12 +72,12 @@ export async function forEachStreamPacket(source: ByteSource, streams: readonly 
     if (e - s < 12) return;
     const b1 = b[s + 1]!;
     if (b1 >= 192 && b1 <= 223) return; // RTCP multiplexed on the RTP port (RFC 5761 §4)
-    const ssrc = ((b[s + 8]! << 24) | (b[s + 9]! << 16) | (b[s + 10]! << 8) | b[s + 11]!) >>> 0;
+    const ssrc = u32be(b, s + 8);
     for (const t of list) {
       const info = t.info;
       if (info.ssrc >>> 0 !== ssrc) continue;
       if ((info.firstFrame > 0 && p.frame < info.firstFrame) || (info.lastFrame > 0 && p.frame > info.lastFrame)) continue;
-      if (!sameIp(p.srcIp, t.srcIp) || !sameIp(p.dstIp, t.dstIp)) continue;
+      if (!equalBytes(p.srcIp, t.srcIp) || !equalBytes(p.dstIp, t.dstIp)) continue;
       const h = rtpHeaderLength(b, s, e);
       if (h < 0) return;
       const pe = b[s]! & 0x20 ? e - b[e - 1]! : e;

@@ -2,6 +2,8 @@
 // interarrival jitter, sequence problems, and a downsampled series for drawing. The numbers come from RtpStreamState
 // fed with the stream's packets again, so they are the ones behind the stream's summary (RtpStreamInfo).
 import type { ByteSource } from '../bytes/byte-source';
+import { u16be } from '../bytes/cursor';
+import { grown } from '../util/typed-array';
 import { isComfortNoise } from './codecs';
 import { MediaEndpoint } from './media';
 import type { MediaStore } from './media-store';
@@ -130,18 +132,13 @@ class RowBuilder implements StreamSeriesRows {
     this.flags = new Uint8Array(capacity);
   }
   grow(capacity: number): void {
-    const g = <T extends Uint32Array | Uint16Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(capacity);
-      b.set(a.subarray(0, this.count) as never);
-      return b;
-    };
-    this.frame = g(this.frame, (n) => new Uint32Array(n));
-    this.seq = g(this.seq, (n) => new Uint16Array(n));
-    this.offsetSec = g(this.offsetSec, (n) => new Float64Array(n));
-    this.deltaMs = g(this.deltaMs, (n) => new Float64Array(n));
-    this.jitterMs = g(this.jitterMs, (n) => new Float64Array(n));
-    this.missing = g(this.missing, (n) => new Uint16Array(n));
-    this.flags = g(this.flags, (n) => new Uint8Array(n));
+    this.frame = grown(this.frame, capacity);
+    this.seq = grown(this.seq, capacity);
+    this.offsetSec = grown(this.offsetSec, capacity);
+    this.deltaMs = grown(this.deltaMs, capacity);
+    this.jitterMs = grown(this.jitterMs, capacity);
+    this.missing = grown(this.missing, capacity);
+    this.flags = grown(this.flags, capacity);
   }
   done(): StreamSeriesRows {
     const n = this.count;
@@ -226,7 +223,7 @@ export async function streamSeries(model: { media: MediaStore }, source: ByteSou
       const s = p.payloadStart;
       const pt = b[s + 1]! & 0x7f;
       const marker = b[s + 1]! >= 0x80;
-      const seq = (b[s + 2]! << 8) | b[s + 3]!;
+      const seq = u16be(b, s + 2);
       const first = packets === 0;
       const highest = st.highestSequence;
       const errors = st.sequenceErrorCount;
