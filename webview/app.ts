@@ -9,6 +9,7 @@ import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import { unreachable } from '../src/protocol/assert';
 import type { MessengerError } from '../src/protocol/messenger';
 import {
+  MAX_AUDIO_STREAMS,
   PROTOCOL_VERSION,
   type CaptureSummary,
   type CommandRequest,
@@ -439,7 +440,7 @@ export class App {
     }
     this.messageRequest++;
     this.streamRequest++;
-    this.detail?.showCallAudio(streams.slice(0, 16), calls.length === 1 ? `Audio of call ${calls[0]! + 1}` : `Audio of ${calls.length} calls`);
+    this.detail?.showCallAudio(streams.slice(0, MAX_AUDIO_STREAMS), calls.length === 1 ? `Audio of call ${calls[0]! + 1}` : `Audio of ${calls.length} calls`);
   }
 
   private async run(req: CommandRequest): Promise<void> {

@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lastOption, parseArgs, UsageError, type ParsedArgs } from './args';
-import { audioReport, audioToFile, selectAudioStreams } from './commands/audio';
+import { audioReport, audioToFile, requireAudioSelection, selectAudioStreams } from './commands/audio';
 import { callsJson, callsOutput } from './commands/calls';
 import { ChunkedWriter, isWriteError, writeErrorReason, writeOutputFile } from './format/chunked-writer';
 import { writeExportJson } from './commands/export';
@@ -189,7 +189,7 @@ async function main(argv: string[]): Promise<number> {
       if (streamNumbers.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError('--stream takes a stream number (the # column of `sipscope rtp`)');
       const callIds = a.options.get('call') ?? [];
       const filter = filterOption(a);
-      if (callIds.length === 0 && !filter && streamNumbers.length === 0) throw new UsageError('audio needs --call (a Call-ID, a row number from `sipscope calls`, or a unique Call-ID prefix), --filter or --stream N');
+      requireAudioSelection({ callIds, filter, streamNumbers });
       if (out !== '-') guardOutput(file, out);
       const cap = await loadCapture(file, await tlsOptions(a, file));
       try {

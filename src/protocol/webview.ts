@@ -262,6 +262,9 @@ export interface StreamAudioSupport {
   callStreams: number[];
 }
 
+/** Most RTP streams one getStreamAudio request decodes (one WAV channel each); the webview asks for no more. */
+export const MAX_AUDIO_STREAMS = 16;
+
 /** Audio of some RTP streams (getStreamAudio): one WAV channel per decoded stream, aligned on capture time. */
 export interface StreamAudioResult {
   /** RIFF/WAVE, PCM 16-bit little-endian; empty when no stream could be decoded. */

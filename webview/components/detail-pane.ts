@@ -148,22 +148,12 @@ export class DetailPane {
     }
     const status = h('p', { class: 'muted audio-status' });
     const player = h('div', { class: 'audio-player' });
-    const render = this.renders;
     const play = (indexes: number[], label: string): void => {
       status.textContent = `Decoding ${label}…`;
       for (const b of buttons) b.setAttribute('disabled', '');
-      this.opts
-        .onLoadAudio(indexes)
-        .then((r) => {
-          if (render !== this.renders) return; // the pane shows something else now
-          this.showAudio(r, player, status, d.index);
-        })
-        .catch((err: unknown) => {
-          if (render === this.renders) status.textContent = `Could not decode the audio: ${(err as Error).message}`;
-        })
-        .finally(() => {
-          for (const b of buttons) b.removeAttribute('disabled');
-        });
+      void this.loadAudio(indexes, player, status, d.index).finally(() => {
+        for (const b of buttons) b.removeAttribute('disabled');
+      });
     };
     const buttons: HTMLElement[] = [];
     const one = ce('vscode-button', { 'data-action': 'play-stream', title: 'Decode this stream and play it' }, 'Play');
@@ -287,15 +277,21 @@ export class DetailPane {
     this.content.append(h('div', { class: 'stream-audio' }, status, player));
     this.element.dataset.state = 'ready';
     this.element.dataset.kind = 'audio';
+    void this.loadAudio(streamIndexes, player, status, -1);
+  }
+
+  /**
+   * Ask the host for the audio of `streamIndexes` and show it in `player` / `status` (`shown`: the stream called "this
+   * stream"); dropped when the pane shows something else by then. Never rejects (an error goes to `status`).
+   */
+  private async loadAudio(streamIndexes: number[], player: HTMLElement, status: HTMLElement, shown: number): Promise<void> {
     const render = this.renders;
-    this.opts
-      .onLoadAudio(streamIndexes)
-      .then((r) => {
-        if (render === this.renders) this.showAudio(r, player, status, -1);
-      })
-      .catch((err: unknown) => {
-        if (render === this.renders) status.textContent = `Could not decode the audio: ${(err as Error).message}`;
-      });
+    try {
+      const r = await this.opts.onLoadAudio(streamIndexes);
+      if (render === this.renders) this.showAudio(r, player, status, shown);
+    } catch (err) {
+      if (render === this.renders) status.textContent = `Could not decode the audio: ${(err as Error).message}`;
+    }
   }
 
   /** `10.0.0.20:6000 (200 OK, f15)` with the message part clickable; marked when it differs from `observed`. */

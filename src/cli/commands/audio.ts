@@ -19,9 +19,16 @@ export interface AudioSelection {
   streamNumbers: readonly number[];
 }
 
+/** Throws UsageError when `sel` selects nothing (checked before the capture is read). */
+export function requireAudioSelection(sel: AudioSelection): void {
+  if (sel.callIds.length === 0 && !sel.filter && sel.streamNumbers.length === 0) {
+    throw new UsageError('audio needs --call (a Call-ID, a row number from `sipscope calls`, or a unique Call-ID prefix), --filter or --stream N');
+  }
+}
+
 /**
  * The streams to decode: those numbered by `--stream` (in that order), else every stream of the selected calls (in
- * order of first packet). Throws UsageError without any selector, InputError for a number that is no stream, a
+ * order of first packet). `sel` has passed requireAudioSelection. Throws InputError for a number that is no stream, a
  * selection without streams, or more than MAX_AUDIO_STREAMS.
  */
 export function selectAudioStreams(model: CaptureModel, sel: AudioSelection): RtpStreamInfo[] {
@@ -33,7 +40,6 @@ export function selectAudioStreams(model: CaptureModel, sel: AudioSelection): Rt
       return st;
     });
   } else {
-    if (sel.callIds.length === 0 && !sel.filter) throw new UsageError('audio needs --call (a Call-ID, a row number from `sipscope calls`, or a unique Call-ID prefix), --filter or --stream N');
     const calls = new Set(selectCalls(model, sel.callIds, sel.filter).map((c) => c.index));
     streams = model.streams.filter((st) => calls.has(st.callIndex));
     if (streams.length === 0) {

@@ -129,6 +129,9 @@ export function renderLadder(
   return { pieces: pieces(), cut, messages: messages.length };
 }
 
+/** Most streams embedded in an HTML ladder (as the capture editor's player: one WAV channel each). */
+const LADDER_AUDIO_STREAMS = 16;
+
 /**
  * The selected calls' decoded RTP audio for the HTML report (`ladder --audio`): the WAV of their streams (at most 16,
  * one channel each) and a caption saying what each channel holds, or undefined when none can be decoded. `onAudio`
@@ -139,7 +142,7 @@ async function ladderAudio(model: CaptureModel, streams: readonly RtpStreamInfo[
     onAudio?.(['sipscope: no audio embedded: the selected calls have no RTP stream']);
     return undefined;
   }
-  const r = await streamsToWav(model, model.source, streams.slice(0, 16));
+  const r = await streamsToWav(model, model.source, streams.slice(0, LADDER_AUDIO_STREAMS));
   if (r.wav.length === 0) {
     onAudio?.([`sipscope: no audio embedded: ${r.streams.map((x) => `stream ${x.streamIndex + 1}: ${x.reason ?? 'not decoded'}`).join('; ')}`]);
     return undefined;

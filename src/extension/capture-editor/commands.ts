@@ -7,7 +7,7 @@ import { unreachable } from '../../protocol/assert';
 import { EXPORT_FORMATS, type CommandRequest, type CommandResult, type ExportFormat } from '../../protocol/webview';
 import type { CaptureDocument } from './document';
 import { openMessageDocument, type MessageDocuments } from './message-documents';
-import { MAX_AUDIO_STREAMS, previousHop } from './session';
+import { previousHop } from './session';
 import { captureBaseName, encodePieces, EXPORT_FILE_TYPES, exportBaseName, ladderExportPieces, tsharkCallIdFilter } from './export-ladder';
 
 /** Most messages whose text is embedded in an HTML export. */
@@ -38,9 +38,9 @@ export class CaptureCommands {
       case 'saveStreamAudio':
         return this.saveStreamAudio(doc, req.streamIndexes);
       case 'saveCallAudio': {
-        const streams = doc.session.streamsOfCalls(req.callIndexes).slice(0, MAX_AUDIO_STREAMS);
+        const streams = doc.session.audioStreamsOfCalls(req.callIndexes);
         if (streams.length === 0) return { done: false, message: 'The selected calls have no RTP stream.' };
-        return this.saveStreamAudio(doc, streams.map((st) => st.index));
+        return this.saveStreamAudio(doc, streams);
       }
       default:
         return unreachable(req, 'command');
@@ -100,7 +100,7 @@ export class CaptureCommands {
     const messageText = new Map<number, string>();
     let audio: { wav: Uint8Array; caption: string } | undefined;
     if (chosen === 'html-audio') {
-      const streams = doc.session.streamsOfCalls(callIndexes).slice(0, MAX_AUDIO_STREAMS).map((st) => st.index);
+      const streams = doc.session.audioStreamsOfCalls(callIndexes);
       const r = streams.length > 0 ? await doc.session.streamAudio(streams) : undefined;
       if (r && r.wav.length > 0) audio = { wav: r.wav, caption: `${r.durationSec.toFixed(1)} s at ${r.sampleRate} Hz. ${audioChannelSummary(r.streams)}` };
       else void vscode.window.showWarningMessage(`No audio embedded: ${r?.streams.map((x) => x.reason).find((x) => x) ?? 'the selected calls have no RTP stream'}.`);

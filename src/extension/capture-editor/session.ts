@@ -49,6 +49,7 @@ import type {
   StreamAudioResult,
   StreamDetail,
 } from '../../protocol/webview';
+import { MAX_AUDIO_STREAMS } from '../../protocol/webview';
 import { CallQuery } from './call-query';
 import { isRuleReferenceUrl, NatAnalysis } from './nat-analysis';
 
@@ -63,8 +64,7 @@ export const IMPORT_CHUNK_BYTES = 1024 * 1024;
 export const MAX_LADDER_PAGE = 2000;
 /** Most calls merged into one ladder (more are ignored, with a warning). */
 export const MAX_LADDER_CALLS = 500;
-/** Most RTP streams decoded into one WAV file (one channel each), and most seconds of audio per stream. */
-export const MAX_AUDIO_STREAMS = 16;
+/** Most seconds of audio per stream decoded for the player and "Save as WAV…" (the stream cap is the protocol's). */
 export const MAX_AUDIO_SECONDS = 3600;
 
 /** Runs the commands that need the editor (dialogs, clipboard, new documents). */
@@ -221,10 +221,8 @@ export class CaptureSession {
       },
       // Per-packet delta / jitter of one stream (a pass over the capture up to its last frame), downsampled for a graph.
       getStreamSeries: async (p) => {
-        const m = this.model;
-        if (!m || !this.finished) throw new Error('the capture is still being read');
-        const st = Number.isInteger(p.streamIndex) ? m.streams[p.streamIndex] : undefined;
-        if (!st) throw new Error(`no RTP stream ${p.streamIndex}`);
+        const m = this.finishedModel();
+        const st = streamAt(m, p.streamIndex);
         const r = await streamSeries(m, m.source, st, { maxPoints: 1000 });
         return {
           streamIndex: st.index,
@@ -257,6 +255,13 @@ export class CaptureSession {
   streamsOfCalls(callIndexes: readonly number[]): RtpStreamInfo[] {
     const wanted = new Set(callIndexes);
     return (this.model?.streams ?? []).filter((st) => wanted.has(st.callIndex));
+  }
+
+  /** The streams of some calls decoded together (one WAV channel each): the first MAX_AUDIO_STREAMS, as indexes. */
+  audioStreamsOfCalls(callIndexes: readonly number[]): number[] {
+    return this.streamsOfCalls(callIndexes)
+      .slice(0, MAX_AUDIO_STREAMS)
+      .map((st) => st.index);
   }
 
   /** The full ladder model of some calls (cached; rebuilt when their message count changes). */
@@ -307,8 +312,8 @@ export class CaptureSession {
 
   private async getStream(streamIndex: number): Promise<StreamDetail> {
     const m = this.model;
-    const st = m && Number.isInteger(streamIndex) ? m.streams[streamIndex] : undefined;
-    if (!m || !st) throw new Error(`no RTP stream ${streamIndex}`);
+    if (!m) throw new Error(`no RTP stream ${streamIndex}`);
+    const st = streamAt(m, streamIndex);
     const findings = await this.nat.streamFindings(streamIndex);
     return streamDetail(m, st, findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, message: f.message })));
   }
@@ -319,15 +324,10 @@ export class CaptureSession {
    * running (streams are complete only at its end).
    */
   async streamAudio(streamIndexes: readonly number[]): Promise<StreamAudioResult> {
-    const m = this.model;
-    if (!m || !this.finished) throw new Error('the capture is still being read');
+    const m = this.finishedModel();
     if (!Array.isArray(streamIndexes) || streamIndexes.length === 0) throw new Error('no RTP stream given');
     if (streamIndexes.length > MAX_AUDIO_STREAMS) throw new Error(`at most ${MAX_AUDIO_STREAMS} streams at once`);
-    const streams = streamIndexes.map((i) => {
-      const st = Number.isInteger(i) ? m.streams[i] : undefined;
-      if (!st) throw new Error(`no RTP stream ${i}`);
-      return st;
-    });
+    const streams = streamIndexes.map((i) => streamAt(m, i));
     const r = await streamsToWav(m, m.source, streams, { maxSeconds: MAX_AUDIO_SECONDS });
     return {
       wav: r.wav,
@@ -335,6 +335,13 @@ export class CaptureSession {
       durationSec: r.durationSec,
       streams: r.streams.map((x) => ({ streamIndex: x.streamIndex, codec: x.codec, channel: x.channel, reason: x.reason, lostPackets: x.lostPackets, truncated: x.truncated, srtp: x.srtp !== undefined })),
     };
+  }
+
+  /** The model of a complete import (RTP streams are complete only at its end); throws while it runs. */
+  private finishedModel(): CaptureModel {
+    const m = this.model;
+    if (!m || !this.finished) throw new Error('the capture is still being read');
+    return m;
   }
 
   private ladderEntry(callIndexesIn: readonly number[], columns: LadderColumnsOption): Promise<LadderEntry> {
@@ -609,4 +616,11 @@ function senderDeclaration(model: CaptureModel, st: RtpStreamInfo): SdpEndpointV
 function normaliseHost(host: string): string {
   const h = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   return h.toLowerCase();
+}
+
+/** Stream `streamIndex` of `m`; throws `no RTP stream N` for an unknown index (the webview's requests are untrusted). */
+function streamAt(m: CaptureModel, streamIndex: number): RtpStreamInfo {
+  const st = Number.isInteger(streamIndex) ? m.streams[streamIndex] : undefined;
+  if (!st) throw new Error(`no RTP stream ${streamIndex}`);
+  return st;
 }
