@@ -2,7 +2,23 @@
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 
-const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning' };
+/**
+ * opus-decoder (core/rtp/opus.ts) also exports a Web Worker variant whose Node shim (@eshaz/web-worker) loads vm and
+ * worker_threads when the bundle starts. SIPScope decodes in the calling thread only: the shim is replaced by a class
+ * that throws if constructed (the variant extends it at load; it is never constructed).
+ */
+const noWebWorkerShim = {
+  name: 'no-web-worker-shim',
+  setup(build) {
+    build.onResolve({ filter: /^@eshaz\/web-worker$/ }, () => ({ path: 'web-worker', namespace: 'sipscope-omitted' }));
+    build.onLoad({ filter: /.*/, namespace: 'sipscope-omitted' }, () => ({
+      contents: "export default class { constructor() { throw new Error('the web worker variant of opus-decoder is not bundled'); } }",
+      loader: 'js',
+    }));
+  },
+};
+
+const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning', plugins: [noWebWorkerShim] };
 
 /** name -> esbuild options. Targets whose entry point does not exist yet are skipped. */
 const targets = {

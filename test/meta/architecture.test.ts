@@ -21,8 +21,9 @@ const LAYER_DIRS: Record<Layer, string> = {
 
 /** Layers each layer may import (itself included), and the packages it may use. */
 const RULES: Record<Layer, { layers: Layer[]; packages: RegExp }> = {
-  // docs/architecture-notes.md: sdp-transform (SDP field grammar) and @noble (TLS and SRTP cryptography).
-  core: { layers: ['core'], packages: /^(sdp-transform|@noble\/(hashes|ciphers)(\/.*)?)$/ },
+  // docs/architecture-notes.md: sdp-transform (SDP field grammar), @noble (TLS and SRTP cryptography) and
+  // opus-decoder (libopus for the audio export).
+  core: { layers: ['core'], packages: /^(sdp-transform|opus-decoder|@noble\/(hashes|ciphers)(\/.*)?)$/ },
   protocol: { layers: ['protocol', 'core'], packages: /^$/ },
   server: { layers: ['server', 'core', 'protocol'], packages: /^(vscode-languageserver(-textdocument|\/.*)?|vscode-languageserver-protocol|node:.*)$/ },
   extension: { layers: ['extension', 'core', 'protocol'], packages: /^(vscode|vscode-languageclient(\/.*)?|node:.*)$/ },

@@ -12,7 +12,7 @@ export function audioReport(model: CaptureModel, r: StreamsWav, out: string): st
     else {
       const name = r.channels === 2 ? (x.channel === 1 ? 'left' : 'right') : `channel ${x.channel}`;
       const srtp = x.srtp ? `, SRTP decrypted${x.srtp.authFailures > 0 ? ` (${x.srtp.authFailures} packets failed authentication)` : ''}` : '';
-      lines.push(`  ${name}: ${what}${srtp}, ${x.packets} packets, ${x.lostPackets} lost${x.lostPackets > 0 ? ' (silence)' : ''}${x.truncated ? ', cut at one hour' : ''}`);
+      lines.push(`  ${name}: ${what}${srtp}, ${x.packets} packets, ${x.lostPackets} lost${x.lostPackets > 0 ? ' (silence)' : ''}${x.truncated ? ', cut (one hour per stream, two hours per call)' : ''}`);
     }
   }
   return lines;

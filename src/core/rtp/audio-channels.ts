@@ -25,7 +25,7 @@ export function audioChannelSummary(entries: readonly AudioChannelEntry[], shown
   const parts = decoded.map((x) => {
     const name = channels === 2 ? (x.channel === 1 ? 'left' : 'right') : `channel ${x.channel}`;
     const what = x.streamIndex === shown ? 'this stream' : `stream ${x.streamIndex + 1}`;
-    const notes = [x.codec, x.srtp ? 'SRTP decrypted' : '', x.lostPackets ? `${x.lostPackets} lost: silence` : '', x.truncated ? 'cut at one hour' : ''].filter((n) => n !== '');
+    const notes = [x.codec, x.srtp ? 'SRTP decrypted' : '', x.lostPackets ? `${x.lostPackets} lost: silence` : '', x.truncated ? 'cut (one hour per stream, two hours per call)' : ''].filter((n) => n !== '');
     return `${name}: ${what} (${notes.join(', ')})`;
   });
   const skipped = entries.filter((x) => x.channel === 0).map((x) => `stream ${x.streamIndex + 1}: ${x.reason ?? 'not decoded'}`);

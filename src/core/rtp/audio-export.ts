@@ -18,7 +18,7 @@ export interface AudioSupport {
   reason: string | undefined;
 }
 
-/** Can `st`'s main codec be decoded (G.711 µ-law/A-law, G.722, L16)? Decided from the stream info alone (no capture read). */
+/** Can `st`'s main codec be decoded (G.711 µ-law/A-law, G.722, Opus, L16)? Decided from the stream info alone (no capture read). */
 export function audioSupport(st: Pick<RtpStreamInfo, 'codec' | 'clockRate'>): AudioSupport {
   const reason = audioCodecSupport(st.codec, st.clockRate);
   return { playable: reason === undefined, reason };
@@ -43,7 +43,10 @@ export interface StreamsWavEntry {
   /** Packets decoded onto the timeline, and those missing by sequence number (RFC 3550 A.3): silence in the file. */
   packets: number;
   lostPackets: number;
-  /** The per-stream length cap (`maxSeconds`) cut this stream's audio. */
+  /**
+   * The per-stream length cap (`maxSeconds`) cut this stream's audio, or the call's timeline cap (mixCallAudio's
+   * `maxSeconds`, two hours) left part or all of it out.
+   */
   truncated: boolean;
   /** SRTP streams: decrypted with an SDES key of the call (`decrypted` packets), or why not (`reason`). */
   srtp: { decrypted: number; authFailures: number } | undefined;
@@ -140,6 +143,9 @@ export async function streamsToWav(model: CaptureModel, source: ByteSource, stre
   });
   if (decoded.length === 0) return { wav: new Uint8Array(0), sampleRate: 0, channels: 0, durationSec: 0, startSec: 0, streams: entries };
   const mixed = mixCallAudio(decoded, { mono: opts.mono });
+  decoded.forEach((a, k) => {
+    if (mixed.cut[k]) entries[audio.indexOf(a)]!.truncated = true;
+  });
   const length = mixed.channels[0]?.length ?? 0;
   return {
     wav: encodeWav(mixed.channels, mixed.sampleRate),

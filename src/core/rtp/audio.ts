@@ -1,4 +1,4 @@
-// RTP stream audio ("listen to a call", as Wireshark's RTP Player / "Save audio"): G.711, G.722 and L16 payloads decoded to
+// RTP stream audio ("listen to a call", as Wireshark's RTP Player / "Save audio"): G.711, G.722, L16 and Opus payloads decoded to
 // 16-bit PCM and placed on each stream's timeline by RTP timestamp (lost packets leave silence), one call's streams
 // aligned by capture time, and RIFF/WAVE bytes. One pass over the capture; never throws on input.
 import type { ByteSource } from '../bytes/byte-source';
@@ -7,6 +7,7 @@ import type { NetPacket } from '../decode/types';
 import { isComfortNoise, isTelephoneEvent, STATIC_PAYLOAD_FORMATS, type PayloadFormat } from './codecs';
 import type { RtpStreamInfo } from './stream';
 import { G722Decoder } from './g722';
+import { createOpusDecoder, OPUS_RTP_CLOCK, OPUS_SAMPLE_RATE, type OpusFrameDecoder } from './opus';
 import type { SrtpStreamDecryptor } from './srtp';
 import { forEachStreamPacket } from './stream-packets';
 
@@ -104,15 +105,16 @@ export function decodeL16(b: Uint8Array, s: number, e: number, channels: number,
 /**
  * Why the audio of a stream whose main codec is `codec` (RtpStreamInfo.codec, an rtpmap / RFC 3551 encoding name,
  * case-insensitive) with RTP clock rate `clockRate` Hz cannot be decoded here, or undefined when it can: PCMU and
- * PCMA (ITU-T G.711) and G722 (ITU-T G.722, 64 kbit/s) always, L16 (RFC 3551 §4.5.11) with a known clock rate.
- * Everything else (G.729, GSM, Opus, iLBC, `PT96`...) and streams with no audio payload type ('') give a reason sentence.
+ * PCMA (ITU-T G.711), G722 (ITU-T G.722, 64 kbit/s) and OPUS (RFC 7587, by libopus) always, L16 (RFC 3551 §4.5.11)
+ * with a known clock rate. Everything else (G.729, GSM, iLBC, `PT96`...) and streams with no audio payload type ('')
+ * give a reason sentence.
  */
 export function audioCodecSupport(codec: string, clockRate: number): string | undefined {
   const upper = codec.toUpperCase();
-  if (upper === 'PCMU' || upper === 'PCMA' || upper === 'G722') return undefined;
+  if (upper === 'PCMU' || upper === 'PCMA' || upper === 'G722' || upper === 'OPUS') return undefined;
   if (upper === 'L16') return Number.isFinite(clockRate) && clockRate > 0 ? undefined : `codec ${codec} has no known clock rate`;
   if (codec === '') return 'the stream carries no audio payload type (only comfort noise or telephone-event)';
-  return `codec ${codec} is not decoded (supported: PCMU, PCMA, G722, L16)`;
+  return `codec ${codec} is not decoded (supported: PCMU, PCMA, G722, L16, opus)`;
 }
 
 /** Decoded audio of one RTP stream (a plain object; `samples` is a typed array). */
@@ -121,7 +123,7 @@ export interface StreamAudio {
   streamIndex: number;
   /** The stream's main codec (RtpStreamInfo.codec; '' when it carried no audio payload type). */
   codec: string;
-  /** Output sampling rate in Hz: 8000 for G.711, the rtpmap rate for L16; the RTP clock rate for unsupported codecs. */
+  /** Output sampling rate in Hz: 8000 for G.711, 16000 for G.722 and Opus, the rtpmap rate for L16; the RTP clock rate for unsupported codecs. */
   sampleRate: number;
   /** Mono 16-bit PCM at `sampleRate`; sample 0 is at `startSec`. Empty when unsupported or no packet was placed. */
   samples: Int16Array;
@@ -194,6 +196,7 @@ const KIND_PCMU = 1;
 const KIND_PCMA = 2;
 const KIND_L16 = 3;
 const KIND_G722 = 4;
+const KIND_OPUS = 5;
 
 /** RFC 3550 A.1 limits for the sequence number bookkeeping (loss and duplicates). */
 const MAX_DROPOUT = 3000;
@@ -202,6 +205,9 @@ const WINDOW_BITS = 1024;
 const MAX_EARLY_SEC = 1;
 /** Most seconds allocated up front (the stream's arrival span + 1 s, when shorter); buffers double beyond it. */
 const INITIAL_CAPACITY_SEC = 600;
+
+/** One decoded Opus packet: at most 120 ms (RFC 6716 §3.2.5) at OPUS_SAMPLE_RATE. */
+const opusScratch = new Int16Array((OPUS_SAMPLE_RATE * 120) / 1000);
 
 /** Per-stream extraction state. */
 class StreamTrack {
@@ -213,6 +219,8 @@ class StreamTrack {
   ratio = 1;
   /** G.722 decoder state (ADPCM: packets are decoded in arrival order, each placed by its timestamp). */
   g722: G722Decoder | undefined;
+  /** Opus decoder (libopus keeps state between frames: decoded in arrival order), set by extractStreamAudio. */
+  opus: OpusFrameDecoder | undefined;
   maxSamples: number;
   maxJump: number;
   maxEarly: number;
@@ -266,13 +274,16 @@ class StreamTrack {
     const clock = info.clockRate > 0 ? info.clockRate : (mainFormat?.clockRate ?? 0);
     this.reason = audioCodecSupport(codec, clock);
     this.supported = this.reason === undefined;
-    if (this.supported) this.kind = upper === 'PCMU' ? KIND_PCMU : upper === 'PCMA' ? KIND_PCMA : upper === 'G722' ? KIND_G722 : KIND_L16;
+    if (this.supported) this.kind = upper === 'PCMU' ? KIND_PCMU : upper === 'PCMA' ? KIND_PCMA : upper === 'G722' ? KIND_G722 : upper === 'OPUS' ? KIND_OPUS : KIND_L16;
     // RFC 3551 §4.5.14: G.711 is sampled at 8000 Hz; §4.5.11: L16's RTP clock rate is its sampling rate.
-    this.sampleRate = this.kind === KIND_PCMU || this.kind === KIND_PCMA ? 8000 : this.kind === KIND_G722 ? 16000 : Number.isFinite(clock) && clock > 0 ? clock : 0;
+    this.sampleRate =
+      this.kind === KIND_PCMU || this.kind === KIND_PCMA ? 8000 : this.kind === KIND_G722 ? 16000 : this.kind === KIND_OPUS ? OPUS_SAMPLE_RATE : Number.isFinite(clock) && clock > 0 ? clock : 0;
     if (this.kind === KIND_L16) this.channels = Math.max(1, Math.floor(mainFormat?.channels ?? 1));
     // RFC 3551 §4.5.2: G.722 is sampled at 16 kHz but its RTP clock runs at 8000 Hz, whatever an rtpmap says.
     if (this.kind === KIND_G722) this.g722 = new G722Decoder();
-    this.ratio = this.kind === KIND_G722 ? 2 : this.supported && Number.isFinite(clock) && clock > 0 ? this.sampleRate / clock : 1;
+    // RFC 7587 §4.1: Opus's RTP clock is 48 kHz whatever the rtpmap or the audio bandwidth.
+    this.ratio =
+      this.kind === KIND_G722 ? 2 : this.kind === KIND_OPUS ? OPUS_SAMPLE_RATE / OPUS_RTP_CLOCK : this.supported && Number.isFinite(clock) && clock > 0 ? this.sampleRate / clock : 1;
     const rate = this.sampleRate;
     this.maxSamples = Math.max(0, Math.floor((opts.maxSeconds ?? 3600) * rate));
     this.maxJump = Math.max(1, (opts.maxJumpSec ?? 10) * rate);
@@ -328,6 +339,12 @@ class StreamTrack {
 
   private marked(x: number): boolean {
     return (this.window[(x & (WINDOW_BITS - 1)) >>> 5]! & (1 << (x & 31))) !== 0;
+  }
+
+  /** Opus could not be decoded here at all (no decoder): every packet is counted as skipped, with `why`. */
+  unsupported(why: string): void {
+    this.supported = false;
+    this.reason = why;
   }
 
   lost(): number {
@@ -390,6 +407,10 @@ class StreamTrack {
       if (newer) this.setRef(ts, pos);
       return;
     }
+    if (this.kind === KIND_OPUS) {
+      this.addOpus(b, ps, pe, pos, newer, ts);
+      return;
+    }
     const bytes = pe - ps;
     const n = this.kind === KIND_L16 ? Math.floor(bytes / (2 * this.channels)) : this.kind === KIND_G722 ? 2 * bytes : bytes;
     if (pos >= this.maxSamples) {
@@ -408,6 +429,35 @@ class StreamTrack {
     else if (this.kind === KIND_PCMA) decodePcma(b, ps, pe, out, pos);
     else if (this.kind === KIND_G722) this.g722!.decode(b, ps, pe, out, pos);
     else decodeL16(b, ps, pe, this.channels, out, pos);
+    if (pos + room > this.end) this.end = pos + room;
+    this.packets++;
+    if (newer) this.setRef(ts, pos);
+  }
+
+  /**
+   * An Opus packet (RFC 7587 §4.2: one Opus packet per RTP payload) placed at `pos`: decoded first (its length is
+   * known only then, 2.5 to 120 ms), into a scratch buffer, then copied onto the timeline. A packet libopus rejects
+   * is skipped (silence).
+   */
+  private addOpus(b: Uint8Array, ps: number, pe: number, pos: number, newer: boolean, ts: number): void {
+    if (pos >= this.maxSamples) {
+      this.truncated = true;
+      this.skipped++;
+      return;
+    }
+    const scratch = opusScratch;
+    const n = this.opus!.decode(b, ps, pe, scratch, 0, scratch.length);
+    if (n < 0) {
+      this.skipped++;
+      return;
+    }
+    let room = Math.min(n, scratch.length);
+    if (pos + room > this.maxSamples) {
+      this.truncated = true;
+      room = this.maxSamples - pos;
+    }
+    this.reserve(pos + room);
+    this.buf.set(scratch.subarray(0, room), pos);
     if (pos + room > this.end) this.end = pos + room;
     this.packets++;
     if (newer) this.setRef(ts, pos);
@@ -502,8 +552,9 @@ class StreamTrack {
  * and later packets continue from there (`resyncs` counts these).
  *
  * Payload types (the stream's `payloadTypes`/`codecs`, else the RFC 3551 static table): the main `codec` is decoded
- * when it is PCMU/PCMA (ITU-T G.711, 8000 Hz) or L16 (RFC 3551 §4.5.11, mixed down to mono, the clock rate as sampling
- * rate, channels from `opts.formatOf`); comfort noise (RFC 3389) is silence up to its timestamp; RFC 4733 telephone-event is ignored; other audio
+ * when it is PCMU/PCMA (ITU-T G.711, 8000 Hz), G722 (16 kHz), opus (RFC 7587, libopus, mixed down to mono at 16 kHz:
+ * opus.ts) or L16 (RFC 3551 §4.5.11, mixed down to mono, the clock rate as sampling rate, channels from
+ * `opts.formatOf`); comfort noise (RFC 3389) is silence up to its timestamp; RFC 4733 telephone-event is ignored; other audio
  * payload types are skipped (silence) and counted. Other main codecs give `supported: false` with a reason and no
  * samples (their packets are still counted). The marker bit needs no handling.
  *
@@ -512,6 +563,20 @@ class StreamTrack {
  */
 export async function extractStreamAudio(source: ByteSource, streams: readonly RtpStreamInfo[], opts: ExtractAudioOptions = {}): Promise<StreamAudio[]> {
   const tracks = streams.map((s) => new StreamTrack(s, opts));
+  for (const t of tracks) {
+    if (t.kind !== KIND_OPUS) continue;
+    const d = await createOpusDecoder();
+    if (typeof d === 'string') t.unsupported(d);
+    else t.opus = d;
+  }
+  try {
+    return await extractTracks(source, streams, tracks, opts);
+  } finally {
+    for (const t of tracks) t.opus?.free();
+  }
+}
+
+async function extractTracks(source: ByteSource, streams: readonly RtpStreamInfo[], tracks: StreamTrack[], opts: ExtractAudioOptions): Promise<StreamAudio[]> {
   const decryptors = streams.map((s) => opts.srtp?.(s));
   let clear: Uint8Array = new Uint8Array(2048);
   await forEachStreamPacket(
@@ -562,6 +627,8 @@ export interface MixedAudio {
   channels: Int16Array[];
   /** Capture time (epoch seconds) of sample 0: the earliest stream start. */
   startSec: number;
+  /** Per input stream: true when samples of it fell beyond `maxSeconds` of the timeline and were left out. */
+  cut: boolean[];
 }
 
 export interface MixOptions {
@@ -569,7 +636,17 @@ export interface MixOptions {
   mono?: boolean;
   /** Output rate in Hz (default: the highest rate among streams with samples, 8000 when none). */
   sampleRate?: number;
+  /**
+   * Longest timeline in seconds (default 7200: two one-hour streams one after the other). The timeline starts at the
+   * earliest stream start no more than this before the longest stream's; a stream starting outside it (a damaged
+   * capture timestamp, a stream from another day) is left out, and one running past its end is cut, rather than
+   * allocating the gap: see `cut`.
+   */
+  maxSeconds?: number;
 }
+
+/** MixOptions.maxSeconds's default. */
+const MAX_MIX_SECONDS = 7200;
 
 /**
  * Resample mono 16-bit PCM from `from` Hz to `to` Hz by linear interpolation (no filtering: fine for listening to
@@ -596,16 +673,37 @@ export function resampleLinear(x: Int16Array, from: number, to: number): Int16Ar
  * Align `streams` (one call's StreamAudio, e.g. caller->callee first) on one timeline by their `startSec`, at a common
  * rate (linear resampling when rates differ; none when they are all equal). Default: one channel per stream in the
  * order given (a stereo WAV of two streams = left first), streams without samples as silent channels; `mono` sums
- * them with clipping. Channels are padded with silence to the same length.
+ * them with clipping. Channels are padded with silence to the same length, at most `maxSeconds` long (`cut` says which
+ * streams lost samples to that bound).
  */
 export function mixCallAudio(streams: readonly StreamAudio[], opts: MixOptions = {}): MixedAudio {
   const audible = streams.filter((s) => s.samples.length > 0 && s.sampleRate > 0);
   const rate = opts.sampleRate ?? (audible.length > 0 ? Math.max(...audible.map((s) => s.sampleRate)) : 8000);
   const from = audible.length > 0 ? audible : streams;
-  const startSec = from.length > 0 ? Math.min(...from.map((s) => s.startSec)) : 0;
-  const placed = streams.map((s) => {
+  const maxSeconds = opts.maxSeconds ?? MAX_MIX_SECONDS;
+  // Sample 0: the earliest start among streams starting at most maxSeconds before the longest stream's (one stream
+  // with a damaged timestamp years earlier must not push the others off the timeline).
+  const longest = from.reduce<StreamAudio | undefined>((m, s) => (m === undefined || s.samples.length / s.sampleRate > m.samples.length / m.sampleRate ? s : m), undefined);
+  const near = from.filter((s) => longest === undefined || s.startSec >= longest.startSec - maxSeconds);
+  const startSec = near.length > 0 ? Math.min(...near.map((s) => s.startSec)) : 0;
+  const limit = Math.max(0, Math.floor(maxSeconds * rate));
+  const cut = streams.map(() => false);
+  const placed = streams.map((s, i) => {
     if (s.samples.length === 0 || !(s.sampleRate > 0)) return { offset: 0, x: new Int16Array(0) };
-    return { offset: Math.max(0, Math.round((s.startSec - startSec) * rate)), x: resampleLinear(s.samples, s.sampleRate, rate) };
+    const offset = Math.round((s.startSec - startSec) * rate);
+    if (!(offset >= 0 && offset < limit)) {
+      cut[i] = true;
+      return { offset: 0, x: new Int16Array(0) };
+    }
+    // Only the part that fits is resampled (linear resampling of a prefix gives the prefix of the whole).
+    const room = limit - offset;
+    const fits = Math.ceil((room * s.sampleRate) / rate) + 1;
+    let x = resampleLinear(s.samples.length > fits ? s.samples.subarray(0, fits) : s.samples, s.sampleRate, rate);
+    if (x.length > room) {
+      x = x.subarray(0, room);
+      cut[i] = true;
+    }
+    return { offset, x };
   });
   const length = placed.reduce((m, p) => Math.max(m, p.x.length > 0 ? p.offset + p.x.length : 0), 0);
   if (opts.mono === true) {
@@ -616,14 +714,14 @@ export function mixCallAudio(streams: readonly StreamAudio[], opts: MixOptions =
       const v = sum[i]!;
       out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
     }
-    return { sampleRate: rate, channels: [out], startSec };
+    return { sampleRate: rate, channels: [out], startSec, cut };
   }
   const channels = placed.map((p) => {
     const ch = new Int16Array(length);
     ch.set(p.x, p.offset);
     return ch;
   });
-  return { sampleRate: rate, channels, startSec };
+  return { sampleRate: rate, channels, startSec, cut };
 }
 
 // ---- WAV ----

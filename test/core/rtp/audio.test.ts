@@ -424,6 +424,27 @@ describe('mixCallAudio and resampling', () => {
     const stereo = mixCallAudio([sa(Int16Array.of(5), 8000, 10.001), sa(new Int16Array(0), 8000, 9)]);
     expect(stereo.startSec).toBe(10.001); // streams without samples do not move the start
     expect(stereo.channels.map((c) => [...c])).toEqual([[5], [0]]);
+    expect(stereo.cut).toEqual([false, false]);
+  });
+
+  it('bounds the timeline at maxSeconds: a stream with a timestamp years away is left out, not allocated', () => {
+    const call = sa(new Int16Array(8000).fill(100), 8000, 1_700_000_000); // 1 s
+    const later = sa(Int16Array.of(7, 7), 8000, 1_700_000_000 + 42 * 365 * 86400); // a damaged capture timestamp
+    const earlier = sa(Int16Array.of(9), 8000, 3); // 1970
+    const mix = mixCallAudio([earlier, call, later]);
+    expect(mix.startSec).toBe(1_700_000_000); // the long stream anchors the timeline, not the stray 1970 packet
+    expect(mix.channels.map((c) => c.length)).toEqual([8000, 8000, 8000]);
+    expect(mix.channels[0]!.every((v) => v === 0) && mix.channels[2]!.every((v) => v === 0)).toBe(true);
+    expect(mix.cut).toEqual([true, false, true]);
+    // A stream running past the bound is cut there, resampled or not.
+    const close = sa(new Int16Array(16000).fill(3), 16000, 1_700_000_000.5); // 1 s at 16 kHz, starting 0.5 s in
+    const bounded = mixCallAudio([call, close], { maxSeconds: 1.25 });
+    expect(bounded.sampleRate).toBe(16000);
+    expect(bounded.channels.map((c) => c.length)).toEqual([20000, 20000]);
+    expect(bounded.channels[1]![8000]).toBe(3);
+    expect(bounded.channels[1]![19999]).toBe(3);
+    expect(bounded.cut).toEqual([false, true]);
+    expect(mixCallAudio([call, close], { maxSeconds: 1.25, mono: true }).channels[0]!.length).toBe(20000);
   });
 });
 
