@@ -205,3 +205,21 @@ describe('CaptureSession on an SRTP call (samples/captures/baresip-call-srtp.pca
     ]);
   });
 });
+
+describe('CaptureSession on an Opus call (samples/captures/baresip-call-opus.pcap)', () => {
+  it('the stream detail offers Play for Opus, and getStreamAudio returns both directions at 16 kHz', async () => {
+    const s = await sessionOf(new Uint8Array(readFileSync('samples/captures/baresip-call-opus.pcap')));
+    const h = s.handlers();
+    const d = await h.getStream({ streamIndex: 0 });
+    expect(d.audio).toMatchObject({ playable: true, callStreams: [0, 1] });
+    const r = await h.getStreamAudio({ streamIndexes: d.audio.callStreams });
+    expect(r.streams.map((x) => [x.codec, x.channel, x.reason, x.lostPackets])).toEqual([
+      ['opus', 1, undefined, 0],
+      ['opus', 2, undefined, 0],
+    ]);
+    // RIFF/WAVE, 2 channels, 16 000 Hz (bytes 22-27 of the header), about 3 s.
+    const v = new DataView(r.wav.buffer, r.wav.byteOffset, r.wav.byteLength);
+    expect([v.getUint16(22, true), v.getUint32(24, true)]).toEqual([2, 16000]);
+    expect(r.wav.length).toBeGreaterThan(44 + 3 * 16000 * 4);
+  });
+});
