@@ -1,4 +1,4 @@
-// RTP stream audio ("listen to a call", as Wireshark's RTP Player / "Save audio"): G.711, G.722, L16 and Opus payloads decoded to
+// RTP stream audio ("listen to a call", as Wireshark's RTP Player / "Save audio"): G.711, G.722, G.726, L16 and Opus payloads decoded to
 // 16-bit PCM and placed on each stream's timeline by RTP timestamp (lost packets leave silence), one call's streams
 // aligned by capture time, and RIFF/WAVE bytes. One pass over the capture; never throws on input.
 import type { ByteSource } from '../bytes/byte-source';
@@ -7,6 +7,7 @@ import type { NetPacket } from '../decode/types';
 import { isComfortNoise, isTelephoneEvent, STATIC_PAYLOAD_FORMATS, type PayloadFormat } from './codecs';
 import type { RtpStreamInfo } from './stream';
 import { G722Decoder } from './g722';
+import { G726Decoder } from './g726';
 import { createOpusDecoder, OPUS_RTP_CLOCK, OPUS_SAMPLE_RATE, type OpusFrameDecoder } from './opus';
 import type { SrtpStreamDecryptor } from './srtp';
 import { forEachStreamPacket } from './stream-packets';
@@ -105,16 +106,27 @@ export function decodeL16(b: Uint8Array, s: number, e: number, channels: number,
 /**
  * Why the audio of a stream whose main codec is `codec` (RtpStreamInfo.codec, an rtpmap / RFC 3551 encoding name,
  * case-insensitive) with RTP clock rate `clockRate` Hz cannot be decoded here, or undefined when it can: PCMU and
- * PCMA (ITU-T G.711), G722 (ITU-T G.722, 64 kbit/s) and OPUS (RFC 7587, by libopus) always, L16 (RFC 3551 §4.5.11)
- * with a known clock rate. Everything else (G.729, GSM, iLBC, `PT96`...) and streams with no audio payload type ('')
- * give a reason sentence.
+ * PCMA (ITU-T G.711), G722 (ITU-T G.722, 64 kbit/s), G726-16/24/32/40 and AAL2-G726-* (ITU-T G.726, RFC 3551
+ * §4.5.4; G721 = G726-32) and OPUS (RFC 7587, by libopus) always, L16 (RFC 3551 §4.5.11) with a known clock rate.
+ * Everything else (G.729, GSM, iLBC, `PT96`...) and streams with no audio payload type ('') give a reason sentence.
  */
 export function audioCodecSupport(codec: string, clockRate: number): string | undefined {
   const upper = codec.toUpperCase();
-  if (upper === 'PCMU' || upper === 'PCMA' || upper === 'G722' || upper === 'OPUS') return undefined;
+  if (upper === 'PCMU' || upper === 'PCMA' || upper === 'G722' || upper === 'OPUS' || g726Variant(upper) !== undefined) return undefined;
   if (upper === 'L16') return Number.isFinite(clockRate) && clockRate > 0 ? undefined : `codec ${codec} has no known clock rate`;
   if (codec === '') return 'the stream carries no audio payload type (only comfort noise or telephone-event)';
-  return `codec ${codec} is not decoded (supported: PCMU, PCMA, G722, L16, opus)`;
+  return `codec ${codec} is not decoded (supported: PCMU, PCMA, G722, G726, L16, opus)`;
+}
+
+/**
+ * G.726 bits per sample and packing of an RTP encoding name (uppercase): RFC 3551 §4.5.4 `G726-16/24/32/40` (code
+ * words from the least significant bit of each octet), `AAL2-G726-*` (ITU-T I.366.2: from the most significant bit),
+ * and `G721`, RFC 1890's name for G726-32 (static payload type 2). undefined for any other name.
+ */
+export function g726Variant(upper: string): { bits: number; msbFirst: boolean } | undefined {
+  if (upper === 'G721') return { bits: 4, msbFirst: false };
+  const m = /^(AAL2-)?G726-(16|24|32|40)$/.exec(upper);
+  return m ? { bits: Number(m[2]) / 8, msbFirst: m[1] !== undefined } : undefined;
 }
 
 /** Decoded audio of one RTP stream (a plain object; `samples` is a typed array). */
@@ -197,6 +209,7 @@ const KIND_PCMA = 2;
 const KIND_L16 = 3;
 const KIND_G722 = 4;
 const KIND_OPUS = 5;
+const KIND_G726 = 6;
 
 /** RFC 3550 A.1 limits for the sequence number bookkeeping (loss and duplicates). */
 const MAX_DROPOUT = 3000;
@@ -219,6 +232,8 @@ class StreamTrack {
   ratio = 1;
   /** G.722 decoder state (ADPCM: packets are decoded in arrival order, each placed by its timestamp). */
   g722: G722Decoder | undefined;
+  /** G.726 decoder state (ADPCM, like G.722: decoded in arrival order). */
+  g726: G726Decoder | undefined;
   /** Opus decoder (libopus keeps state between frames: decoded in arrival order), set by extractStreamAudio. */
   opus: OpusFrameDecoder | undefined;
   maxSamples: number;
@@ -274,16 +289,38 @@ class StreamTrack {
     const clock = info.clockRate > 0 ? info.clockRate : (mainFormat?.clockRate ?? 0);
     this.reason = audioCodecSupport(codec, clock);
     this.supported = this.reason === undefined;
-    if (this.supported) this.kind = upper === 'PCMU' ? KIND_PCMU : upper === 'PCMA' ? KIND_PCMA : upper === 'G722' ? KIND_G722 : upper === 'OPUS' ? KIND_OPUS : KIND_L16;
-    // RFC 3551 §4.5.14: G.711 is sampled at 8000 Hz; §4.5.11: L16's RTP clock rate is its sampling rate.
+    const g726 = g726Variant(upper);
+    if (this.supported) {
+      this.kind =
+        upper === 'PCMU' ? KIND_PCMU : upper === 'PCMA' ? KIND_PCMA : upper === 'G722' ? KIND_G722 : upper === 'OPUS' ? KIND_OPUS : g726 !== undefined ? KIND_G726 : KIND_L16;
+    }
+    // RFC 3551 §4.5.14: G.711 (and §4.5.4 G.726) is sampled at 8000 Hz; §4.5.11: L16's RTP clock rate is its sampling rate.
     this.sampleRate =
-      this.kind === KIND_PCMU || this.kind === KIND_PCMA ? 8000 : this.kind === KIND_G722 ? 16000 : this.kind === KIND_OPUS ? OPUS_SAMPLE_RATE : Number.isFinite(clock) && clock > 0 ? clock : 0;
+      this.kind === KIND_PCMU || this.kind === KIND_PCMA || this.kind === KIND_G726
+        ? 8000
+        : this.kind === KIND_G722
+          ? 16000
+          : this.kind === KIND_OPUS
+            ? OPUS_SAMPLE_RATE
+            : Number.isFinite(clock) && clock > 0
+              ? clock
+              : 0;
     if (this.kind === KIND_L16) this.channels = Math.max(1, Math.floor(mainFormat?.channels ?? 1));
     // RFC 3551 §4.5.2: G.722 is sampled at 16 kHz but its RTP clock runs at 8000 Hz, whatever an rtpmap says.
     if (this.kind === KIND_G722) this.g722 = new G722Decoder();
-    // RFC 7587 §4.1: Opus's RTP clock is 48 kHz whatever the rtpmap or the audio bandwidth.
+    if (this.kind === KIND_G726) this.g726 = new G726Decoder(g726!.bits, g726!.msbFirst);
+    // RFC 7587 §4.1: Opus's RTP clock is 48 kHz whatever the rtpmap or the audio bandwidth; RFC 3551 §4.5.4: G.726's
+    // is 8000 Hz.
     this.ratio =
-      this.kind === KIND_G722 ? 2 : this.kind === KIND_OPUS ? OPUS_SAMPLE_RATE / OPUS_RTP_CLOCK : this.supported && Number.isFinite(clock) && clock > 0 ? this.sampleRate / clock : 1;
+      this.kind === KIND_G722
+        ? 2
+        : this.kind === KIND_OPUS
+          ? OPUS_SAMPLE_RATE / OPUS_RTP_CLOCK
+          : this.kind === KIND_G726
+            ? 1
+            : this.supported && Number.isFinite(clock) && clock > 0
+              ? this.sampleRate / clock
+              : 1;
     const rate = this.sampleRate;
     this.maxSamples = Math.max(0, Math.floor((opts.maxSeconds ?? 3600) * rate));
     this.maxJump = Math.max(1, (opts.maxJumpSec ?? 10) * rate);
@@ -412,7 +449,8 @@ class StreamTrack {
       return;
     }
     const bytes = pe - ps;
-    const n = this.kind === KIND_L16 ? Math.floor(bytes / (2 * this.channels)) : this.kind === KIND_G722 ? 2 * bytes : bytes;
+    const n =
+      this.kind === KIND_L16 ? Math.floor(bytes / (2 * this.channels)) : this.kind === KIND_G722 ? 2 * bytes : this.kind === KIND_G726 ? this.g726!.samplesIn(bytes) : bytes;
     if (pos >= this.maxSamples) {
       this.truncated = true;
       this.skipped++;
@@ -428,6 +466,7 @@ class StreamTrack {
     if (this.kind === KIND_PCMU) decodePcmu(b, ps, pe, out, pos);
     else if (this.kind === KIND_PCMA) decodePcma(b, ps, pe, out, pos);
     else if (this.kind === KIND_G722) this.g722!.decode(b, ps, pe, out, pos);
+    else if (this.kind === KIND_G726) this.g726!.decode(b, ps, pe, out, pos);
     else decodeL16(b, ps, pe, this.channels, out, pos);
     if (pos + room > this.end) this.end = pos + room;
     this.packets++;
@@ -552,7 +591,7 @@ class StreamTrack {
  * and later packets continue from there (`resyncs` counts these).
  *
  * Payload types (the stream's `payloadTypes`/`codecs`, else the RFC 3551 static table): the main `codec` is decoded
- * when it is PCMU/PCMA (ITU-T G.711, 8000 Hz), G722 (16 kHz), opus (RFC 7587, libopus, mixed down to mono at 16 kHz:
+ * when it is PCMU/PCMA (ITU-T G.711, 8000 Hz), G722 (16 kHz), G.726 (8000 Hz, g726.ts), opus (RFC 7587, libopus, mixed down to mono at 16 kHz:
  * opus.ts) or L16 (RFC 3551 §4.5.11, mixed down to mono, the clock rate as sampling rate, channels from
  * `opts.formatOf`); comfort noise (RFC 3389) is silence up to its timestamp; RFC 4733 telephone-event is ignored; other audio
  * payload types are skipped (silence) and counted. Other main codecs give `supported: false` with a reason and no
