@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# record-baresip-call.sh g722|srtp|opus|g726 — record a real call between two baresip instances (Debian package) for the
+# record-baresip-call.sh g722|srtp|opus|g726|gsm — record a real call between two baresip instances (Debian package) for the
 # audio decoder's tests and as a sample to listen to:
 #   g722  samples/captures/baresip-call-g722.pcap: HD voice, G.722 (RTP payload type 9) both ways;
 #   srtp  samples/captures/baresip-call-srtp.pcap: PCMA encrypted with SRTP (RFC 3711, baresip's srtp module,
 #         mediaenc=srtp-mand: RTP/SAVP) keyed by SDES (RFC 4568 a=crypto, AES_CM_128_HMAC_SHA1_80), each side's key
 #         in its own SDP, in clear: what a capture of SIP (plain, or TLS with its keys) carries to decrypt the media;
 #   opus  samples/captures/baresip-call-opus.pcap: Opus (RFC 7587, opus/48000/2, dynamic payload type) both ways;
-#   g726  samples/captures/baresip-call-g726.pcap: G.726 ADPCM at 32 kbit/s (G726-32/8000, RFC 3551 §4.5.4) both ways.
+#   g726  samples/captures/baresip-call-g726.pcap: G.726 ADPCM at 32 kbit/s (G726-32/8000, RFC 3551 §4.5.4) both ways;
+#   gsm   samples/captures/baresip-call-gsm.pcap: GSM 06.10 full rate (RTP payload type 3, RFC 3551 §4.5.8) both ways.
 #
 #   alice  baresip  127.0.0.10:5060  --SIP/UDP-->  bob  baresip  127.0.0.20:5060
 #   (S)RTP/(S)RTCP  127.0.0.10:16000/16001  <---->  127.0.0.20:17000/17001
@@ -18,7 +19,7 @@
 # Needs (Debian 12): baresip tcpdump tshark iproute2; root (network namespace, tcpdump). ~10 s. Idempotent: removes
 # a leftover namespace of its own, overwrites its output. Every wait is bounded; only its own processes are stopped.
 #
-# Usage: scripts/record-baresip-call.sh g722|srtp|opus|g726     OUT=dir (default samples/captures), WORK=dir (default
+# Usage: scripts/record-baresip-call.sh g722|srtp|opus|g726|gsm     OUT=dir (default samples/captures), WORK=dir (default
 #        /tmp/sipscope-<variant>-sample), TALK=seconds of call (default 3)
 set -euo pipefail
 
@@ -28,7 +29,8 @@ case "$VARIANT" in
   srtp) MODULES='g711.so srtp.so'; CODECS='audio_codecs=PCMA;mediaenc=srtp-mand'; PT=8 ;;
   opus) MODULES='opus.so'; CODECS='audio_codecs=opus/48000/2'; PT=96 ;;
   g726) MODULES='g726.so'; CODECS='audio_codecs=G726-32/8000/1'; PT=96 ;;
-  *) echo "usage: $0 g722|srtp|opus|g726" >&2; exit 2 ;;
+  gsm) MODULES='gsm.so'; CODECS='audio_codecs=GSM'; PT=3 ;;
+  *) echo "usage: $0 g722|srtp|opus|g726|gsm" >&2; exit 2 ;;
 esac
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

@@ -35,7 +35,7 @@ Usage:
   sipscope extract FILE [--call CALL-ID]... [--filter EXPR] -o OUT.pcap|OUT.pcapng [--no-rtp]
                                                   the selected calls' packets (SIP, RTP, RTCP) as a new capture
   sipscope audio FILE [--call CALL-ID]... [--filter EXPR] [--stream N]... -o OUT.wav|- [--mono]
-                                                  the RTP audio of calls or streams (G.711, G.722, G.726, Opus, L16; SRTP with SDES keys) as a WAV
+                                                  the RTP audio of calls or streams (G.711, G.722, G.726, GSM, Opus, L16; SRTP with SDES keys) as a WAV
                                                   file: one channel per stream (stereo for a two-way call), aligned on
                                                   capture time, lost packets as silence
   sipscope stats FILE [--call CALL-ID]... [--filter EXPR] [--json]

@@ -254,7 +254,7 @@ export interface StreamDetail {
 
 /** Can the stream detail offer to play a stream (and its call)? */
 export interface StreamAudioSupport {
-  /** The stream's codec is one SIPScope decodes (G.711 µ-law/A-law, G.722, G.726, Opus, L16). */
+  /** The stream's codec is one SIPScope decodes (G.711 µ-law/A-law, G.722, G.726, GSM, Opus, L16). */
   playable: boolean;
   /** Why not, when not playable (`G729 is not decoded: ...`). */
   reason: string | undefined;
@@ -431,7 +431,7 @@ export type Requests = {
    * PDD; of the given calls, or of the whole capture when `callIndexes` is empty.
    */
   getStats: { params: { callIndexes: number[] }; result: { stats: CaptureStats; scope: string } };
-  /** Decode RTP streams' audio (G.711, G.722, G.726, Opus, L16, SRTP with SDES keys) as a WAV file to play; rejects when a stream index is unknown. */
+  /** Decode RTP streams' audio (G.711, G.722, G.726, GSM, Opus, L16, SRTP with SDES keys) as a WAV file to play; rejects when a stream index is unknown. */
   getStreamAudio: { params: { streamIndexes: number[] }; result: StreamAudioResult };
   /** Per-packet delta and jitter of one RTP stream, downsampled for a graph; rejects while importing or for an unknown index. */
   getStreamSeries: { params: { streamIndex: number }; result: StreamSeriesView };

@@ -1,5 +1,5 @@
 // `sipscope audio FILE [--call ID]... [--filter EXPR] [--stream N]... -o OUT.wav [--mono]`: the decoded audio of RTP
-// streams (G.711 µ-law/A-law, G.722, G.726, Opus, L16) as a WAV file, one channel per stream aligned on capture time: the CLI side of the
+// streams (G.711 µ-law/A-law, G.722, G.726, GSM, Opus, L16) as a WAV file, one channel per stream aligned on capture time: the CLI side of the
 // capture editor's Play / Save as WAV…, to listen for one-way or garbled audio. The input capture is only read.
 import { streamsToWav, type CallInfo, type CaptureModel, type RtpStreamInfo, type StreamsWav } from '../../core/index';
 export { audioReport } from './audio-report';

@@ -18,7 +18,7 @@ export interface AudioSupport {
   reason: string | undefined;
 }
 
-/** Can `st`'s main codec be decoded (G.711 µ-law/A-law, G.722, G.726, Opus, L16)? Decided from the stream info alone (no capture read). */
+/** Can `st`'s main codec be decoded (G.711 µ-law/A-law, G.722, G.726, GSM, Opus, L16)? Decided from the stream info alone (no capture read). */
 export function audioSupport(st: Pick<RtpStreamInfo, 'codec' | 'clockRate'>): AudioSupport {
   const reason = audioCodecSupport(st.codec, st.clockRate);
   return { playable: reason === undefined, reason };

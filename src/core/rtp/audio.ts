@@ -1,4 +1,4 @@
-// RTP stream audio ("listen to a call", as Wireshark's RTP Player / "Save audio"): G.711, G.722, G.726, L16 and Opus payloads decoded to
+// RTP stream audio ("listen to a call", as Wireshark's RTP Player / "Save audio"): G.711, G.722, G.726, GSM, L16 and Opus payloads decoded to
 // 16-bit PCM and placed on each stream's timeline by RTP timestamp (lost packets leave silence), one call's streams
 // aligned by capture time, and RIFF/WAVE bytes. One pass over the capture; never throws on input.
 import type { ByteSource } from '../bytes/byte-source';
@@ -8,6 +8,7 @@ import { isComfortNoise, isTelephoneEvent, STATIC_PAYLOAD_FORMATS, type PayloadF
 import type { RtpStreamInfo } from './stream';
 import { G722Decoder } from './g722';
 import { G726Decoder } from './g726';
+import { GsmDecoder } from './gsm';
 import { createOpusDecoder, OPUS_RTP_CLOCK, OPUS_SAMPLE_RATE, type OpusFrameDecoder } from './opus';
 import type { SrtpStreamDecryptor } from './srtp';
 import { forEachStreamPacket } from './stream-packets';
@@ -107,15 +108,16 @@ export function decodeL16(b: Uint8Array, s: number, e: number, channels: number,
  * Why the audio of a stream whose main codec is `codec` (RtpStreamInfo.codec, an rtpmap / RFC 3551 encoding name,
  * case-insensitive) with RTP clock rate `clockRate` Hz cannot be decoded here, or undefined when it can: PCMU and
  * PCMA (ITU-T G.711), G722 (ITU-T G.722, 64 kbit/s), G726-16/24/32/40 and AAL2-G726-* (ITU-T G.726, RFC 3551
- * §4.5.4; G721 = G726-32) and OPUS (RFC 7587, by libopus) always, L16 (RFC 3551 §4.5.11) with a known clock rate.
- * Everything else (G.729, GSM, iLBC, `PT96`...) and streams with no audio payload type ('') give a reason sentence.
+ * §4.5.4; G721 = G726-32), GSM (GSM 06.10 full rate, RFC 3551 §4.5.8) and OPUS (RFC 7587, by libopus) always, L16
+ * (RFC 3551 §4.5.11) with a known clock rate. Everything else (G.729, iLBC, AMR, `PT96`...) and streams with no audio
+ * payload type ('') give a reason sentence.
  */
 export function audioCodecSupport(codec: string, clockRate: number): string | undefined {
   const upper = codec.toUpperCase();
-  if (upper === 'PCMU' || upper === 'PCMA' || upper === 'G722' || upper === 'OPUS' || g726Variant(upper) !== undefined) return undefined;
+  if (upper === 'PCMU' || upper === 'PCMA' || upper === 'G722' || upper === 'OPUS' || upper === 'GSM' || g726Variant(upper) !== undefined) return undefined;
   if (upper === 'L16') return Number.isFinite(clockRate) && clockRate > 0 ? undefined : `codec ${codec} has no known clock rate`;
   if (codec === '') return 'the stream carries no audio payload type (only comfort noise or telephone-event)';
-  return `codec ${codec} is not decoded (supported: PCMU, PCMA, G722, G726, L16, opus)`;
+  return `codec ${codec} is not decoded (supported: PCMU, PCMA, G722, G726, GSM, L16, opus)`;
 }
 
 /**
@@ -210,6 +212,7 @@ const KIND_L16 = 3;
 const KIND_G722 = 4;
 const KIND_OPUS = 5;
 const KIND_G726 = 6;
+const KIND_GSM = 7;
 
 /** RFC 3550 A.1 limits for the sequence number bookkeeping (loss and duplicates). */
 const MAX_DROPOUT = 3000;
@@ -234,6 +237,8 @@ class StreamTrack {
   g722: G722Decoder | undefined;
   /** G.726 decoder state (ADPCM, like G.722: decoded in arrival order). */
   g726: G726Decoder | undefined;
+  /** GSM 06.10 decoder state (likewise). */
+  gsm: GsmDecoder | undefined;
   /** Opus decoder (libopus keeps state between frames: decoded in arrival order), set by extractStreamAudio. */
   opus: OpusFrameDecoder | undefined;
   maxSamples: number;
@@ -292,11 +297,12 @@ class StreamTrack {
     const g726 = g726Variant(upper);
     if (this.supported) {
       this.kind =
-        upper === 'PCMU' ? KIND_PCMU : upper === 'PCMA' ? KIND_PCMA : upper === 'G722' ? KIND_G722 : upper === 'OPUS' ? KIND_OPUS : g726 !== undefined ? KIND_G726 : KIND_L16;
+        upper === 'PCMU' ? KIND_PCMU : upper === 'PCMA' ? KIND_PCMA : upper === 'G722' ? KIND_G722 : upper === 'OPUS' ? KIND_OPUS : upper === 'GSM' ? KIND_GSM : g726 !== undefined ? KIND_G726 : KIND_L16;
     }
-    // RFC 3551 §4.5.14: G.711 (and §4.5.4 G.726) is sampled at 8000 Hz; §4.5.11: L16's RTP clock rate is its sampling rate.
+    // RFC 3551 §4.5.14: G.711 (and §4.5.4 G.726, §4.5.8 GSM) is sampled at 8000 Hz; §4.5.11: L16's RTP clock rate is
+    // its sampling rate.
     this.sampleRate =
-      this.kind === KIND_PCMU || this.kind === KIND_PCMA || this.kind === KIND_G726
+      this.kind === KIND_PCMU || this.kind === KIND_PCMA || this.kind === KIND_G726 || this.kind === KIND_GSM
         ? 8000
         : this.kind === KIND_G722
           ? 16000
@@ -309,6 +315,7 @@ class StreamTrack {
     // RFC 3551 §4.5.2: G.722 is sampled at 16 kHz but its RTP clock runs at 8000 Hz, whatever an rtpmap says.
     if (this.kind === KIND_G722) this.g722 = new G722Decoder();
     if (this.kind === KIND_G726) this.g726 = new G726Decoder(g726!.bits, g726!.msbFirst);
+    if (this.kind === KIND_GSM) this.gsm = new GsmDecoder();
     // RFC 7587 §4.1: Opus's RTP clock is 48 kHz whatever the rtpmap or the audio bandwidth; RFC 3551 §4.5.4: G.726's
     // is 8000 Hz.
     this.ratio =
@@ -316,7 +323,7 @@ class StreamTrack {
         ? 2
         : this.kind === KIND_OPUS
           ? OPUS_SAMPLE_RATE / OPUS_RTP_CLOCK
-          : this.kind === KIND_G726
+          : this.kind === KIND_G726 || this.kind === KIND_GSM
             ? 1
             : this.supported && Number.isFinite(clock) && clock > 0
               ? this.sampleRate / clock
@@ -450,7 +457,7 @@ class StreamTrack {
     }
     const bytes = pe - ps;
     const n =
-      this.kind === KIND_L16 ? Math.floor(bytes / (2 * this.channels)) : this.kind === KIND_G722 ? 2 * bytes : this.kind === KIND_G726 ? this.g726!.samplesIn(bytes) : bytes;
+      this.kind === KIND_L16 ? Math.floor(bytes / (2 * this.channels)) : this.kind === KIND_G722 ? 2 * bytes : this.kind === KIND_G726 ? this.g726!.samplesIn(bytes) : this.kind === KIND_GSM ? GsmDecoder.samplesIn(bytes) : bytes;
     if (pos >= this.maxSamples) {
       this.truncated = true;
       this.skipped++;
@@ -467,6 +474,7 @@ class StreamTrack {
     else if (this.kind === KIND_PCMA) decodePcma(b, ps, pe, out, pos);
     else if (this.kind === KIND_G722) this.g722!.decode(b, ps, pe, out, pos);
     else if (this.kind === KIND_G726) this.g726!.decode(b, ps, pe, out, pos);
+    else if (this.kind === KIND_GSM) this.gsm!.decode(b, ps, pe, out, pos);
     else decodeL16(b, ps, pe, this.channels, out, pos);
     if (pos + room > this.end) this.end = pos + room;
     this.packets++;
@@ -591,7 +599,7 @@ class StreamTrack {
  * and later packets continue from there (`resyncs` counts these).
  *
  * Payload types (the stream's `payloadTypes`/`codecs`, else the RFC 3551 static table): the main `codec` is decoded
- * when it is PCMU/PCMA (ITU-T G.711, 8000 Hz), G722 (16 kHz), G.726 (8000 Hz, g726.ts), opus (RFC 7587, libopus, mixed down to mono at 16 kHz:
+ * when it is PCMU/PCMA (ITU-T G.711, 8000 Hz), G722 (16 kHz), G.726 (8000 Hz, g726.ts), GSM (06.10 full rate, 8000 Hz, gsm.ts), opus (RFC 7587, libopus, mixed down to mono at 16 kHz:
  * opus.ts) or L16 (RFC 3551 §4.5.11, mixed down to mono, the clock rate as sampling rate, channels from
  * `opts.formatOf`); comfort noise (RFC 3389) is silence up to its timestamp; RFC 4733 telephone-event is ignored; other audio
  * payload types are skipped (silence) and counted. Other main codecs give `supported: false` with a reason and no

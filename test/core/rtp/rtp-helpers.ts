@@ -197,3 +197,14 @@ export function rtpFrames(opts: {
 export function byTime(frames: FrameSpec[]): FrameSpec[] {
   return frames.map((f, i) => ({ f, i })).sort((x, y) => (x.f.time ?? 0) - (y.f.time ?? 0) || x.i - y.i).map((x) => x.f);
 }
+
+/** Power of `x` (sampled at `rate` Hz) at `hz`: one DFT bin, to tell which sine dominates decoded audio. */
+export function tonePower(x: Int16Array, rate: number, hz: number): number {
+  let re = 0;
+  let im = 0;
+  for (let n = 0; n < x.length; n++) {
+    re += x[n]! * Math.cos((2 * Math.PI * hz * n) / rate);
+    im += x[n]! * Math.sin((2 * Math.PI * hz * n) / rate);
+  }
+  return re * re + im * im;
+}
