@@ -53,7 +53,8 @@ Usage:
                                                   addresses and RTP, with the frames as evidence
   sipscope lint FILE... [--format text|json|sarif] [--min-severity error|warning|info|hint]
                         [--rule ID=off|error|warning|info|hint]... [--trusted CIDR]... [--sip-port N]...
-                                                  RFC/NAT findings for SIP traces (.sip .siptrace .txt .log) and .sdp
+                                                  RFC/NAT findings for SIP traces (.sip .siptrace .txt .log), .sdp,
+                                                  and each SIP message of a capture (FILE:frame N:line:col)
   sipscope --help | --version
 
 --call takes a Call-ID, a row number from 'calls' or a unique Call-ID prefix. --filter EXPR keeps the calls whose
@@ -261,7 +262,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'lint': {
-      const a = parseArgs(rest, { values: ['format', 'min-severity', 'rule', 'trusted', 'sip-port'], flags: [] });
+      const a = parseArgs(rest, { values: ['format', 'min-severity', 'rule', 'trusted', 'sip-port', ...TLS_OPTIONS], flags: [] });
       if (a.positionals.length === 0) throw new UsageError('lint needs at least one FILE');
       const format = (lastOption(a, 'format') ?? 'text') as LintFormat;
       if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError('--format must be text, json or sarif');
@@ -280,7 +281,7 @@ async function main(argv: string[]): Promise<number> {
         trustedNetworks: a.options.get('trusted') ?? [],
         sipPorts: ports.length ? ports : DEFAULT_LINT_SETTINGS.sipPorts,
       };
-      const r = await lintReport(a.positionals, { format, settings, minSeverity });
+      const r = await lintReport(a.positionals, { format, settings, minSeverity, captureOptions: (file) => tlsOptions(a, file) });
       await new ChunkedWriter(process.stdout).writeAll(r.pieces); // every format ends with a line feed (or is empty)
       return r.exitCode;
     }

@@ -77,6 +77,8 @@ export { normalizeSeverity, toVsCodeSeverity, severityRank, atLeast } from './ru
 export type { VsCodeSeverityName } from './rules/config';
 export { lintCapture, lintCaptureStream, captureRules } from './rules/run-capture';
 export type { CaptureLintBatch, CaptureLintResult, CaptureLintOptions } from './rules/run-capture';
+export { lintCapturedMessages } from './rules/run-captured-messages';
+export type { CapturedMessageFindings, CapturedMessagesLintOptions } from './rules/run-captured-messages';
 export type { CaptureEvidence } from './rules/capture/evidence';
 export { evidenceFrames, exportFinding, exportVerdict, findingPositions } from './rules/capture/export';
 export type { ExportedFinding, ExportedVerdict } from './rules/capture/export';

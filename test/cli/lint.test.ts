@@ -11,6 +11,8 @@ import { formatSarif } from '../../src/cli/format/sarif';
 import { DEFAULT_LINT_SETTINGS } from '../../src/core/rules/types';
 import { RULES } from '../../src/core/rules/registry';
 import { invite, SDP_OK } from '../core/rules/helpers';
+import { memoryByteSource } from '../../src/core/bytes/byte-source';
+import { importCapture, loadMessageBytes } from '../../src/core/capture/import-capture';
 
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-lint-'));
 const clean = join(dir, 'clean.sip');
@@ -46,17 +48,58 @@ describe('sipscope lint', () => {
     expect(r.output).toBe('');
   });
 
-  it('a capture is reported as one (with the commands that read it) and fails the run; the other files are linted', async () => {
-    const pcap = join(__dirname, '../../samples/captures/calls-mixed-outcomes.pcap');
+  it('a capture: each SIP message is linted, findings at FILE:frame N:line:col within the message; pcapng and .pcap.gz too', async () => {
+    const srtp = join(__dirname, '../../samples/captures/baresip-call-srtp.pcap');
+    const r = await runLint([srtp], { format: 'text', settings });
+    // Warnings only (the SDES keys in clear, loopback addresses): exit 0.
+    expect(r.exitCode).toBe(0);
+    const lines = r.output.trim().split('\n');
+    const sdes = lines.filter((l) => l.includes(' sip/sdes-key-in-clear '));
+    expect(sdes.length).toBe(2); // the INVITE's offer and the 200 OK's answer
+    // Each points at the a=crypto line of its message (positions are within the message's own text).
+    const model = await importCapture(memoryByteSource(new Uint8Array(readFileSync(srtp))));
+    for (const l of sdes) {
+      const m = new RegExp(`^${srtp.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:frame (\\d+):(\\d+):(\\d+) warning `).exec(l)!;
+      expect(m, l).not.toBeNull();
+      const id = [...Array(model.messages.count).keys()].find((k) => model.messages.get(k).frame === Number(m[1]))!;
+      const text = new TextDecoder().decode(await loadMessageBytes(model, id));
+      expect(text.split('\r\n')[Number(m[2]) - 1]!.slice(Number(m[3]) - 1)).toMatch(/^a=crypto:/);
+    }
+    // The same capture gzip-compressed and a pcapng capture are read too; a trace beside them is linted as before.
+    const gz = join(dir, 'srtp.pcap.gz');
+    writeFileSync(gz, gzipSync(readFileSync(srtp)));
     const pcapng = join(__dirname, '../../samples/captures/register-auth.pcapng');
-    const gz = join(dir, 'capture.pcap.gz');
-    writeFileSync(gz, gzipSync(readFileSync(pcap)));
-    const r = await runLint([pcap, pcapng, gz, bad], { format: 'text', settings });
+    const all = await runLint([gz, pcapng, bad], { format: 'text', settings });
+    expect(all.exitCode).toBe(1); // bad.siptrace has errors
+    expect(all.output.split('\n').filter((l) => l.startsWith(`${gz}:`))).toEqual(lines.map((l) => l.replace(srtp, gz)));
+    expect(all.output).toMatch(new RegExp(`${pcapng.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:frame \\d+:\\d+:\\d+ `));
+    expect(all.output).toContain(' error sip/cseq-method ');
+  });
+
+  it('a capture: retransmissions are not linted again; JSON gives each finding its frame, SARIF a logical location', async () => {
+    const pcap = join(__dirname, '../../samples/captures/lab/01b-register-norport-lost-reply-pub.pcap');
+    const model = await importCapture(memoryByteSource(new Uint8Array(readFileSync(pcap))));
+    const retransmitted = new Set<number>();
+    for (let k = 0; k < model.messages.count; k++) if (model.messages.get(k).retransmission) retransmitted.add(model.messages.get(k).frame);
+    expect(retransmitted.size).toBeGreaterThan(0);
+    const json = JSON.parse((await runLint([pcap], { format: 'json', settings })).output);
+    expect(json.files[0]).toMatchObject({ path: pcap, capture: true });
+    const frames: number[] = json.files[0].findings.map((f: { frame: number }) => f.frame);
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames.filter((f) => retransmitted.has(f))).toEqual([]);
+    const sarif = JSON.parse((await runLint([pcap], { format: 'sarif', settings })).output);
+    const res = sarif.runs[0].results[0];
+    expect(res.locations[0].logicalLocations[0].name).toBe(`frame ${frames[0]}`);
+    expect(res.locations[0].physicalLocation.region).toBeUndefined();
+    expect(res.properties.frame).toBe(frames[0]);
+  });
+
+  it('a file that starts like a capture but cannot be read as one is reported and fails the run', async () => {
+    const broken = join(dir, 'broken.pcap');
+    writeFileSync(broken, Uint8Array.of(0xd4, 0xc3, 0xb2, 0xa1, 2, 0)); // pcap magic, header cut short
+    const r = await runLint([broken], { format: 'text', settings });
     expect(r.exitCode).toBe(1);
-    expect(r.output).toContain(`${pcap}: error: a pcap capture: lint checks SIP traces and SDP files as text; run \`sipscope nat ${pcap}\``);
-    expect(r.output).toContain(`${pcapng}: error: a pcapng capture:`);
-    expect(r.output).toContain(`${gz}: error: a gzip-compressed file (a .pcap.gz capture?)`);
-    expect(r.output).toContain(' error sip/cseq-method ');
+    expect(r.output).toMatch(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: error: .+`));
   });
 
   it('an unreadable file is reported and fails the run', async () => {

@@ -1,7 +1,13 @@
-// `sipscope lint FILE...`: lint SIP traces (.sip/.siptrace/.txt/.log) and SDP files (.sdp) with the core rules and
-// print text, JSON or SARIF 2.1.0. Exit code 1 when any error-level finding (or an unreadable file) is reported.
+// `sipscope lint FILE...`: lint SIP traces (.sip/.siptrace/.txt/.log), SDP files (.sdp) and the SIP messages of
+// captures (.pcap/.pcapng) with the core rules and print text, JSON or SARIF 2.1.0. Exit code 1 when any error-level
+// finding (or an unreadable file) is reported.
 import { open } from 'node:fs/promises';
-import { atLeast, detectCaptureFormat, isGzip, lintDocument, LineIndex, type Finding, type LintSettings, type RuleSeverity } from '../../core/index';
+import {
+  atLeast, detectCaptureFormat, importCapture, isGzip, lintCapturedMessages, lintDocument, LineIndex, memoryByteSource, type CaptureModel, type Finding, type ImportOptions,
+  type LintSettings, type RuleSeverity,
+} from '../../core/index';
+import { InputError, loadCapture } from '../load';
+import { loadFactScanner } from '../wasm';
 import { lintTextLines } from '../format/lint-text';
 import { lintJsonPieces } from '../format/lint-json';
 import { sarifPieces } from '../format/sarif';
@@ -14,21 +20,30 @@ export interface LintOptions {
   settings: LintSettings;
   /** Drop findings below this severity (default: report everything, i.e. 'hint'). */
   minSeverity?: RuleSeverity;
+  /** Import options for a capture FILE (TLS secrets); default none. */
+  captureOptions?: (file: string) => Promise<ImportOptions>;
 }
 
-/** A finding with 1-based line/column positions; columns count UTF-16 code units (as LSP and VS Code do). */
+/**
+ * A finding with 1-based line/column positions; columns count UTF-16 code units (as LSP and VS Code do). In a capture,
+ * the positions are within the message's own text and `frame` says which message.
+ */
 export interface LocatedFinding {
   finding: Finding;
   line: number;
   column: number;
   endLine: number;
   endColumn: number;
+  /** Capture only: the 1-based record (tshark's frame.number) that completed the message. */
+  frame?: number;
 }
 
 export interface LintFileResult {
   /** The path as given on the command line. */
   path: string;
   languageId: 'sip' | 'sdp';
+  /** A pcap/pcapng capture: each finding has its `frame`, positions are within the message. */
+  capture?: boolean;
   findings: LocatedFinding[];
   /** Set when the file could not be read; the file then counts as failed. */
   error?: string;
@@ -43,6 +58,11 @@ export function languageOf(path: string): 'sip' | 'sdp' {
 export function lintBytes(path: string, bytes: Uint8Array, settings: LintSettings, minSeverity: RuleSeverity = 'hint'): LintFileResult {
   const languageId = languageOf(path);
   const { findings } = lintDocument(bytes, languageId, settings);
+  return { path, languageId, findings: locate(bytes, findings, minSeverity) };
+}
+
+/** `findings` (spans are byte offsets into `bytes`) at `minSeverity` or above, with 1-based lines and UTF-16 columns. */
+function locate(bytes: Uint8Array, findings: readonly Finding[], minSeverity: RuleSeverity, frame?: number): LocatedFinding[] {
   const index = LineIndex.fromBytes(bytes);
   const located: LocatedFinding[] = [];
   for (const f of findings) {
@@ -50,9 +70,42 @@ export function lintBytes(path: string, bytes: Uint8Array, settings: LintSetting
     const span = f.span ?? { start: 0, end: 0 };
     const s = index.positionAtByte(span.start);
     const e = index.positionAtByte(span.end);
-    located.push({ finding: f, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 });
+    const l: LocatedFinding = { finding: f, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+    if (frame !== undefined) l.frame = frame;
+    located.push(l);
   }
-  return { path, languageId, findings: located };
+  return located;
+}
+
+/**
+ * Lint the SIP messages of the capture at `file`, or of `bytes` when the capture was already read (standard input):
+ * lintCapturedMessages (message and SDP rules, retransmissions skipped), each finding located within its message's
+ * text and tagged with its frame. A capture that cannot be read gives the result's `error`.
+ */
+export async function lintCaptureFile(file: string, path: string, opts: LintOptions, bytes?: Uint8Array): Promise<LintFileResult> {
+  const importOptions: ImportOptions = { rtp: false, ...(await opts.captureOptions?.(file)) };
+  let model: CaptureModel;
+  let close = async (): Promise<void> => {};
+  if (bytes !== undefined) {
+    model = await importCapture(memoryByteSource(bytes), { factScanner: loadFactScanner(), ...importOptions });
+    if (model.fatal) return { path, languageId: 'sip', capture: true, findings: [], error: model.fatal.message };
+  } else {
+    try {
+      const cap = await loadCapture(file, importOptions);
+      model = cap.model;
+      close = cap.close;
+    } catch (e) {
+      if (e instanceof InputError) return { path, languageId: 'sip', capture: true, findings: [], error: e.message.replace(/^[^:]*: /, '') };
+      throw e;
+    }
+  }
+  try {
+    const findings: LocatedFinding[] = [];
+    for await (const m of lintCapturedMessages(model, opts.settings)) findings.push(...locate(m.bytes, m.findings, opts.minSeverity ?? 'hint', m.frame));
+    return { path, languageId: 'sip', capture: true, findings };
+  } finally {
+    await close();
+  }
 }
 
 /** How reports name standard input (FILE `-`). */
@@ -70,14 +123,14 @@ async function readStdin(input: NodeJS.ReadableStream & { isTTY?: boolean } = pr
 
 /**
  * The bytes of the file at `path` (standard input for `-`), or what capture it is (captureKind) when it starts like
- * one: then only its first HEAD_BYTES are read from a file (a capture may be gigabytes). One open; rejects as
- * readFile does.
+ * one: then only its first HEAD_BYTES are read from a file (a capture may be gigabytes; standard input's bytes come
+ * along, being read already). One open; rejects as readFile does.
  */
-async function readText(path: string): Promise<{ bytes: Uint8Array } | { capture: string }> {
+async function readText(path: string): Promise<{ bytes: Uint8Array } | { capture: string; bytes?: Uint8Array }> {
   if (path === STDIN_PATH) {
     const bytes = await readStdin();
     const capture = captureKind(bytes.subarray(0, HEAD_BYTES));
-    return capture !== undefined ? { capture } : { bytes };
+    return capture !== undefined ? { capture, bytes } : { bytes };
   }
   const h = await open(path, 'r');
   try {
@@ -123,8 +176,8 @@ export async function lintReport(files: string[], opts: LintOptions): Promise<{ 
     try {
       const r = await readText(file);
       if ('capture' in r) {
-        // A capture is not a text trace: say which commands read it.
-        results.push({ path, languageId: languageOf(path), findings: [], error: `${r.capture}: lint checks SIP traces and SDP files as text; run \`sipscope nat ${file}\` for the capture's NAT findings, \`sipscope calls ${file}\` for its calls` });
+        // A capture: its SIP messages are linted (the NAT findings are `sipscope nat`'s).
+        results.push(await lintCaptureFile(file, path, opts, r.bytes));
         continue;
       }
       bytes = r.bytes;

@@ -1,5 +1,6 @@
 // JSON report of `sipscope lint`: {"columns": "utf-16", "files": [{"path", "findings": [{ruleId, severity, message, line,
-// column, endLine, endColumn, refs}]}]}. Lines and columns are 1-based; columns count UTF-16 code units (like LSP).
+// column, endLine, endColumn, refs}]}]}. Lines and columns are 1-based; columns count UTF-16 code units (like LSP). A
+// capture's file has `"capture": true` and each finding its `frame`, the line and column within that message.
 import type { LintFileResult, LocatedFinding } from '../commands/lint';
 import { jsonPieces, LazyJsonArray } from './json-pieces';
 
@@ -11,13 +12,15 @@ export interface LintJsonFinding {
   column: number;
   endLine: number;
   endColumn: number;
+  /** Capture only: the frame (1-based record) of the message; line and column are then within its text. */
+  frame?: number;
   refs: { rfc?: number; section?: string; title?: string; url: string }[];
 }
 
 export interface LintJsonReport {
   /** Unit of `column` / `endColumn`. */
   columns: 'utf-16';
-  files: { path: string; error?: string; findings: LintJsonFinding[] }[];
+  files: { path: string; capture?: boolean; error?: string; findings: LintJsonFinding[] }[];
 }
 
 export function lintJsonReport(results: readonly LintFileResult[]): LintJsonReport {
@@ -36,6 +39,7 @@ function lintJsonDocument(results: readonly LintFileResult[], findingsAs: (lazy:
     columns: 'utf-16',
     files: results.map((r) => ({
       path: r.path,
+      ...(r.capture === true ? { capture: true } : {}),
       ...(r.error !== undefined ? { error: r.error } : {}),
       findings: findingsAs(new LazyJsonArray(r.findings.length, (i) => jsonFinding(r.findings[i]!))),
     })),
@@ -51,6 +55,7 @@ function jsonFinding(f: LocatedFinding): LintJsonFinding {
     column: f.column,
     endLine: f.endLine,
     endColumn: f.endColumn,
+    ...(f.frame !== undefined ? { frame: f.frame } : {}),
     refs: f.finding.refs.map((x) => ({ ...(x.rfc !== undefined ? { rfc: x.rfc } : {}), ...(x.section !== undefined ? { section: x.section } : {}), ...(x.title !== undefined ? { title: x.title } : {}), url: x.url })),
   };
 }

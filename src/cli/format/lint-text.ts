@@ -1,5 +1,6 @@
 // Text report of `sipscope lint`: one line per finding, `file:line:col severity ruleId message` (1-based line,
-// 1-based column in UTF-16 code units), the format compilers and editors' problem matchers understand.
+// 1-based column in UTF-16 code units), the format compilers and editors' problem matchers understand. In a capture,
+// `file:frame N:line:col`, the line and column within message N's text.
 import type { LintFileResult } from '../commands/lint';
 
 /** Render the findings; unreadable files become `file: error: <reason>` lines. Ends with a newline when non-empty. */
@@ -15,7 +16,8 @@ export function* lintTextLines(results: readonly LintFileResult[]): Generator<st
       continue;
     }
     for (const f of r.findings) {
-      yield `${r.path}:${f.line}:${f.column} ${f.finding.severity} ${f.finding.ruleId} ${f.finding.message.replace(/\s*\n\s*/g, ' ')}\n`;
+      const where = f.frame !== undefined ? `frame ${f.frame}:${f.line}:${f.column}` : `${f.line}:${f.column}`;
+      yield `${r.path}:${where} ${f.finding.severity} ${f.finding.ruleId} ${f.finding.message.replace(/\s*\n\s*/g, ' ')}\n`;
     }
   }
 }

@@ -63,14 +63,17 @@ function sarifDocument(results: readonly LintFileResult[], resultsAs: (lazy: Laz
       level: sarifLevel(f.finding.severity),
       message: { text: f.finding.message },
       locations: [
-        {
-          physicalLocation: {
-            artifactLocation: loc,
-            region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn, ...(f.finding.span ? { byteOffset: f.finding.span.start, byteLength: f.finding.span.end - f.finding.span.start } : {}) },
-          },
-        },
+        f.frame !== undefined
+          ? // A capture is binary: the location is the message (frame), the line and column within its text are properties.
+            { physicalLocation: { artifactLocation: loc }, logicalLocations: [{ name: `frame ${f.frame}`, kind: 'object' }] }
+          : {
+              physicalLocation: {
+                artifactLocation: loc,
+                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn, ...(f.finding.span ? { byteOffset: f.finding.span.start, byteLength: f.finding.span.end - f.finding.span.start } : {}) },
+              },
+            },
       ],
-      properties: { severity: f.finding.severity },
+      properties: f.frame !== undefined ? { severity: f.finding.severity, frame: f.frame, messageLine: f.line, messageColumn: f.column } : { severity: f.finding.severity },
     };
     const idx = ruleIndex.get(f.finding.ruleId);
     if (idx !== undefined) result['ruleIndex'] = idx;
