@@ -11,8 +11,9 @@ import type { CallState, CaptureStats, LadderCall, LadderColumn, LadderIcmp, Lad
  * 4: MessageDetail.previousHop and the compareWithPreviousHop command.
  * 5: RTP audio: StreamDetail.audio, the getStreamAudio request, the saveStreamAudio and saveCallAudio commands;
  *    the getStreamSeries request (per-packet delta / jitter graph); getStats (SIP statistics).
+ * 6: MessageDetail.findings (the message and SDP rules on the message, as in a trace).
  */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Call list
@@ -185,6 +186,20 @@ export interface MessageDetail
    * sending this one. Undefined when the capture has no such message.
    */
   previousHop?: { id: number; src: string; srcPort: number; dst: string; dstPort: number; ipVersion: 4 | 6 };
+  /** What the message and SDP rules find in this message (as `sipscope lint` and the language server do), by position. */
+  findings: MessageFindingView[];
+}
+
+/**
+ * A rule finding in one message. `line` and `column` are 1-based, in the message's text (the head's lines, then the
+ * body's), the column in UTF-16 code units; `message` is RAW (it may quote capture text).
+ */
+export interface MessageFindingView {
+  ruleId: string;
+  severity: RuleSeverity;
+  message: string;
+  line: number;
+  column: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

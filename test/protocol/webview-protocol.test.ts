@@ -26,9 +26,9 @@ function connect(session: CaptureSession, webVersion = PROTOCOL_VERSION) {
   return { host, web, events };
 }
 
-describe('capture editor protocol v5', () => {
-  it('is version 5 and serves findings, streams, stream audio, ladder rows and markers across the channel', async () => {
-    expect(PROTOCOL_VERSION).toBe(5);
+describe('capture editor protocol v6', () => {
+  it('is version 6 and serves findings, streams, stream audio, ladder rows, markers and message findings across the channel', async () => {
+    expect(PROTOCOL_VERSION).toBe(6);
     const session = new CaptureSession('lab.pcap');
     session.update(await importCapture(memoryByteSource(new Uint8Array(readFileSync(LAB)))), true);
     const { host, web, events } = connect(session);
@@ -60,6 +60,13 @@ describe('capture editor protocol v5', () => {
     expect(audio.streams).toEqual([{ streamIndex: stream.index, codec: 'PCMA', channel: 1, reason: undefined, lostPackets: 0, truncated: false, srtp: false }]);
     expect(audio.durationSec).toBeGreaterThan(stream.durationSec);
     await expect(web.request('getStreamAudio', { streamIndexes: [9999] })).rejects.toMatchObject({ code: 'handler-error' });
+    // v6: a message's detail carries what the message rules find in it (the marked INVITE: NAT rules on its text).
+    const detail = await web.request('getMessage', { id: page.markers[0]!.messageId });
+    expect(detail.findings.length).toBeGreaterThan(0);
+    for (const f of detail.findings) {
+      expect(f.line).toBeGreaterThanOrEqual(1);
+      expect(f.column).toBeGreaterThanOrEqual(1);
+    }
     await expect(web.request('openExternal', { url: 'https://example.com/' })).rejects.toMatchObject({ code: 'handler-error' });
     expect(await web.request('openExternal', { url: findings.findings[0]!.url! })).toEqual({ opened: false });
     host.dispose();

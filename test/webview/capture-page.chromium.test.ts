@@ -241,6 +241,30 @@ describe.skipIf(!haveChromium)('capture editor webview in Chromium', () => {
     }
   });
 
+  it('a message detail lists what the rules find in it: the SDES key in clear of the SRTP sample, with its line', async () => {
+    const session = await sessionFor(new Uint8Array(readFileSync('samples/captures/baresip-call-srtp.pcap')), 'baresip-call-srtp.pcap');
+    const p = await openCapturePage(browser, session);
+    const { page } = p;
+    try {
+      await page.locator('.call-row[data-call="0"]').click();
+      await page.locator('g.arrow').first().locator('.label').click();
+      await page.locator('.detail[data-state="ready"]').waitFor();
+      expect(await page.locator('.detail-label').textContent()).toBe('INVITE');
+      const item = page.locator('.detail .message-findings li[data-rule="sip/sdes-key-in-clear"]');
+      expect(await item.count()).toBe(1);
+      expect(await item.locator('.sev-icon').getAttribute('aria-label')).toBe('warning');
+      expect(await item.locator('.finding-where').textContent()).toMatch(/^ line \d+:1$/);
+      expect(await item.locator('.stream-finding-message').textContent()).toContain('SRTP master key (a=crypto, RFC 4568) sent in clear over UDP');
+      // Worst first: no warning listed after an info.
+      const sevs = await page.locator('.detail .message-findings li').evaluateAll((els) => els.map((e) => e.className));
+      expect(sevs.indexOf('sev-info') < 0 || sevs.lastIndexOf('sev-warning') < sevs.indexOf('sev-info')).toBe(true);
+      await page.screenshot({ path: join(OUT, 'webview-message-findings.png') });
+      await expectClean(p);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('virtualises a 5 000-arrow ladder and a long call list; state survives hiding the tab', async () => {
     const frames = [...longDialogFrames('long-dialog', 2500), ...Array.from({ length: 600 }, (_, i) => callFrames({ callId: `bulk-${i}`, final: 486, time: 1_700_000_100 + i })).flat()];
     const bytes = writePcap(frames.map((f) => ({ time: f.time, data: buildFrame(f) })));

@@ -6,7 +6,7 @@ import { audioChannelSummary, isSrtpProfile } from '../../src/core/rtp/audio-cha
 import { formatDateTime, icmpAnswerText } from '../../src/core/ladder/model';
 import type { MessageDetail, SdpEndpointView, StreamAudioResult, StreamDetail, StreamSeriesView } from '../../src/protocol/webview';
 import { ce, clear, h, s } from '../dom';
-import { severityIcon } from '../severity';
+import { severityIcon, severityOrder } from '../severity';
 import { tokenizePlain, tokenizeSdp, tokenizeSipHead, type Token } from '../sip-highlight';
 
 export interface DetailPaneOptions {
@@ -379,6 +379,26 @@ export class DetailPane {
           : []),
       ),
     );
+    // The message and SDP rules on this message (as the language server shows them on its text), worst first, above
+    // the text they point into.
+    if (d.findings.length > 0) {
+      this.content.appendChild(h('div', { class: 'body-title' }, `Findings (${d.findings.length})`));
+      const list = h('ul', { class: 'stream-findings message-findings' });
+      const sorted = [...d.findings].sort((a, b) => severityOrder(a.severity) - severityOrder(b.severity) || a.line - b.line || a.column - b.column);
+      for (const f of sorted) {
+        list.appendChild(
+          h(
+            'li',
+            { class: `sev-${f.severity}`, 'data-rule': f.ruleId },
+            severityIcon(f.severity),
+            h('strong', { class: 'rule-id' }, f.ruleId),
+            h('span', { class: 'muted finding-where' }, ` line ${f.line}:${f.column}`),
+            h('div', { class: 'stream-finding-message' }, f.message),
+          ),
+        );
+      }
+      this.content.appendChild(list);
+    }
     this.content.appendChild(renderLines(tokenizeSipHead(d.head), 'sip'));
     if (d.bodyKind !== 'none') {
       this.content.appendChild(h('div', { class: 'body-title' }, d.bodyKind === 'sdp' ? 'SDP' : d.bodyKind === 'binary' ? 'Body (binary)' : 'Body'));

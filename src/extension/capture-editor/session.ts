@@ -12,6 +12,8 @@ import {
   DEFAULT_LINT_SETTINGS,
   findSdpBodies,
   formatSsrc,
+  LineIndex,
+  lintMessageBytes,
   loadMessageBytes,
   matchIcmpAnswers,
   parseNameAddrList,
@@ -44,6 +46,7 @@ import type {
   LadderRowOfParams,
   LadderStreamView,
   MessageDetail,
+  MessageFindingView,
   Requests,
   SdpEndpointView,
   StreamAudioResult,
@@ -99,6 +102,8 @@ export class CaptureSession {
   private readonly building = new Map<string, Promise<LadderEntry>>();
   private readonly listeners = new Set<() => void>();
   private readonly nat: NatAnalysis;
+  /** Severities and trusted networks of the NAT analysis and of the message findings (MessageDetail.findings). */
+  private lintSettings: LintSettings;
   private disposed = false;
 
   constructor(
@@ -106,7 +111,8 @@ export class CaptureSession {
     private readonly runCommand: CommandRunner = async () => ({ done: false, message: 'commands are not available here' }),
     private readonly options: CaptureSessionOptions = {},
   ) {
-    this.nat = new NatAnalysis(options.lintSettings ?? DEFAULT_LINT_SETTINGS, () => this.emit(), options.keepFindings);
+    this.lintSettings = options.lintSettings ?? DEFAULT_LINT_SETTINGS;
+    this.nat = new NatAnalysis(this.lintSettings, () => this.emit(), options.keepFindings);
   }
 
   /**
@@ -125,6 +131,7 @@ export class CaptureSession {
 
   /** New lint settings (the user edited sipscope.nat.* / sipscope.rules.*): re-runs a finished analysis. */
   setLintSettings(settings: LintSettings): void {
+    this.lintSettings = settings;
     this.nat.setSettings(settings);
   }
 
@@ -390,7 +397,7 @@ export class CaptureSession {
     const call = m.calls[info.callIndex];
     const peers = call ? call.messageIds.map((x) => m.messages.get(x)) : [info];
     const icmp = m.icmpQuoted.length > 0 ? (matchIcmpAnswers(m.icmpQuoted, [], peers).messages.get(id) ?? []) : [];
-    const detail = messageDetail(info, bytes, call?.callId ?? '', icmp);
+    const detail = messageDetail(info, bytes, call?.callId ?? '', icmp, this.lintSettings);
     const prev = previousHop(info, peers);
     if (prev) detail.previousHop = { id: prev.id, src: prev.src, srcPort: prev.srcPort, dst: prev.dst, dstPort: prev.dstPort, ipVersion: prev.ipVersion };
     return detail;
@@ -421,7 +428,7 @@ export function previousHop(m: MessageInfo, peers: readonly MessageInfo[]): Mess
 }
 
 /** Build the detail payload of one message from its index entry and bytes. */
-export function messageDetail(info: MessageInfo, bytes: Uint8Array, callId: string, icmp: LadderIcmp[] = []): MessageDetail {
+export function messageDetail(info: MessageInfo, bytes: Uint8Array, callId: string, icmp: LadderIcmp[] = [], settings: LintSettings = DEFAULT_LINT_SETTINGS): MessageDetail {
   const { message } = parseSipMessage(bytes);
   const bodyStart = Math.max(0, Math.min(bytes.length, message.bodyStart - message.baseOffset));
   const head = decodeUtf8(bytes, 0, bodyStart);
@@ -460,7 +467,20 @@ export function messageDetail(info: MessageInfo, bytes: Uint8Array, callId: stri
     body,
     bodyKind,
     icmp,
+    findings: messageFindings(bytes, settings),
   };
+}
+
+/**
+ * The message and SDP rules on one captured message (lintMessageBytes, as `sipscope lint` runs them on a capture),
+ * positioned by 1-based line and UTF-16 column within the message's text. Fixes are dropped: a capture is not edited.
+ */
+export function messageFindings(bytes: Uint8Array, settings: LintSettings = DEFAULT_LINT_SETTINGS): MessageFindingView[] {
+  const index = LineIndex.fromBytes(bytes);
+  return lintMessageBytes(bytes, settings).map((f) => {
+    const at = index.positionAtByte(f.span?.start ?? 0);
+    return { ruleId: f.ruleId, severity: f.severity, message: f.message, line: at.line + 1, column: at.character + 1 };
+  });
 }
 
 function hasNonWhitespace(b: Uint8Array, from: number): boolean {

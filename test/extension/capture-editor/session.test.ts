@@ -2,7 +2,7 @@
 // consistent with buildLadder, message detail with SDP, merge-by-host columns, live updates during import.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildLadder, importCapture, memoryByteSource } from '../../../src/core/index';
+import { buildLadder, DEFAULT_LINT_SETTINGS, importCapture, memoryByteSource } from '../../../src/core/index';
 import { CaptureSession, mergeByDeclaredHost, previousHop } from '../../../src/extension/capture-editor/session';
 import { buildFrame, pcapOf, writePcap } from '../../helpers/pcap-writer';
 import { callFrames, longDialogFrames } from '../../helpers/sip-calls';
@@ -221,5 +221,23 @@ describe('CaptureSession on an Opus call (samples/captures/baresip-call-opus.pca
     const v = new DataView(r.wav.buffer, r.wav.byteOffset, r.wav.byteLength);
     expect([v.getUint16(22, true), v.getUint32(24, true)]).toEqual([2, 16000]);
     expect(r.wav.length).toBeGreaterThan(44 + 3 * 16000 * 4);
+  });
+});
+
+describe('CaptureSession message findings (MessageDetail.findings)', () => {
+  it('lints the clicked message as a trace would be: the SDES keys in clear, at the a=crypto line; severities follow the settings', async () => {
+    const bytes = new Uint8Array(readFileSync('samples/captures/baresip-call-srtp.pcap'));
+    const s = await sessionOf(bytes);
+    const d = await s.handlers().getMessage({ id: 0 });
+    const sdes = d.findings.filter((f) => f.ruleId === 'sip/sdes-key-in-clear');
+    expect(sdes).toHaveLength(1);
+    expect(sdes[0]!.severity).toBe('warning');
+    // The line is the message text's: head lines, then the body's.
+    const lines = (d.head + d.body).split('\n');
+    expect(lines[sdes[0]!.line - 1]!.slice(sdes[0]!.column - 1)).toMatch(/^a=crypto:/);
+    s.setLintSettings({ ...DEFAULT_LINT_SETTINGS, severities: { 'sip/sdes-key-in-clear': 'error' } });
+    expect((await s.handlers().getMessage({ id: 0 })).findings.find((f) => f.ruleId === 'sip/sdes-key-in-clear')?.severity).toBe('error');
+    s.setLintSettings({ ...DEFAULT_LINT_SETTINGS, severities: { 'sip/sdes-key-in-clear': 'off' } });
+    expect((await s.handlers().getMessage({ id: 0 })).findings.some((f) => f.ruleId === 'sip/sdes-key-in-clear')).toBe(false);
   });
 });
