@@ -309,6 +309,28 @@ describe('sipscope audio', () => {
     expect(at).toBeGreaterThanOrEqual(0);
     expect(Array.from(right.subarray(at, at + mono.samples[0]!.length))).toEqual(Array.from(mono.samples[0]!));
   });
+  it('the built CLI decodes each codec of the baresip samples (Opus through the bundled libopus, G.722, G.726, GSM, SRTP)', () => {
+    for (const [name, codec, rate] of [
+      ['opus', 'opus', 16000],
+      ['g722', 'G722', 16000],
+      ['g726', 'G726-32', 8000],
+      ['gsm', 'GSM', 8000],
+      ['srtp', 'PCMA', 8000],
+    ] as const) {
+      const out = join(tmp, `baresip-${name}.wav`);
+      const r = run('audio', join(root, `samples/captures/baresip-call-${name}.pcap`), '--call', '1', '-o', out);
+      expect(r.code, r.err).toBe(0);
+      expect(r.err).toContain(`of ${rate} Hz audio, 2 channels`);
+      expect(r.err).toMatch(new RegExp(`, ${codec}${name === 'srtp' ? ', SRTP decrypted' : ''}, 1\\d\\d packets, 0 lost\\n.*, ${codec}`));
+      const wav = readWav(out);
+      expect(wav).toMatchObject({ channels: 2, rate });
+      // Three seconds of the two sines, well above silence, in both channels.
+      for (const ch of wav.samples) {
+        expect(ch.length).toBeGreaterThan(3 * rate);
+        expect(rms(ch)).toBeGreaterThan(3000);
+      }
+    }
+  });
   it('-o - writes the same WAV bytes to standard output (for `| aplay`), the report to standard error', () => {
     const file = join(tmp, 'call1-file.wav');
     expect(run('audio', sample, '--call', '1', '-o', file).code).toBe(0);
