@@ -11,7 +11,7 @@ import { G726Decoder } from './g726';
 import { GsmDecoder } from './gsm';
 import { createOpusDecoder, OPUS_RTP_CLOCK, OPUS_SAMPLE_RATE, type OpusFrameDecoder } from './opus';
 import type { SrtpStreamDecryptor } from './srtp';
-import { forEachStreamPacket } from './stream-packets';
+import { forEachStreamPacket, rtpPayloadEnd } from './stream-packets';
 
 // ---- ITU-T G.711 ----
 
@@ -626,31 +626,37 @@ export async function extractStreamAudio(source: ByteSource, streams: readonly R
 async function extractTracks(source: ByteSource, streams: readonly RtpStreamInfo[], tracks: StreamTrack[], opts: ExtractAudioOptions): Promise<StreamAudio[]> {
   const decryptors = streams.map((s) => opts.srtp?.(s));
   let clear: Uint8Array = new Uint8Array(2048);
+  // A plain RTP packet of a stream that might have been SRTP: its padding, checked and removed here.
+  const plain = (pos: number, p: NetPacket, h: number): void => {
+    const s = p.payloadStart;
+    const pe = rtpPayloadEnd(p.buf, s, h, p.payloadEnd);
+    if (pe >= 0) tracks[pos]!.add(p, p.buf, s, s + h, pe);
+  };
   await forEachStreamPacket(
     source,
     streams,
     (pos, p, h, pe) => {
       const s = p.payloadStart;
       const d = decryptors[pos];
-      if (d === undefined || d.plain) {
+      if (d === undefined) {
         tracks[pos]!.add(p, p.buf, s, s + h, pe);
+        return;
+      }
+      if (d.plain) {
+        plain(pos, p, h);
         return;
       }
       // SRTP: the tag ends the UDP payload; padding (RFC 3550 §5.1) is inside the encrypted part.
       const r = d.decrypt(p.buf, s, h, p.payloadEnd, clear);
       if (r === undefined) {
-        if (d.plain) tracks[pos]!.add(p, p.buf, s, s + h, pe);
+        if (d.plain) plain(pos, p, h);
         return;
       }
       clear = r.out;
-      let end = r.end;
-      if (clear[0]! & 0x20) {
-        const pad = clear[end - 1]!;
-        if (pad > 0 && h + pad <= end) end -= pad;
-      }
-      tracks[pos]!.add(p, clear, 0, h, end);
+      const end = rtpPayloadEnd(clear, 0, h, r.end);
+      if (end >= 0) tracks[pos]!.add(p, clear, 0, h, end);
     },
-    { chunkSize: opts.chunkSize, isCancelled: opts.isCancelled },
+    { chunkSize: opts.chunkSize, isCancelled: opts.isCancelled, encrypted: (pos) => decryptors[pos] !== undefined },
   );
   return tracks.map((t, i) => {
     const r = t.result();

@@ -13,6 +13,12 @@ import { rtpHeaderLength, type RtpStreamInfo } from './stream';
 export interface StreamPacketOptions {
   /** Bytes per read from the source (readCapture's chunkSize). */
   chunkSize?: number;
+  /**
+   * Streams (by position in `streams`) whose packets may be SRTP (RFC 3711 §3.1): their padding is inside the
+   * encrypted part, so it is neither checked nor removed here (`payloadEnd` is the end of the UDP payload, tag
+   * included); the handler removes it after decryption (rtpPayloadEnd).
+   */
+  encrypted?: (streamPos: number) => boolean;
   /** Polled between chunks: true stops reading. */
   isCancelled?: () => boolean;
 }
@@ -21,7 +27,8 @@ export interface StreamPacketOptions {
  * One packet of stream `streams[streamPos]`: `p` (views valid during the call only), its RTP header length
  * `headerLen` (RFC 3550 §5.1: 12 + CSRCs + extension, checked with rtpHeaderLength) and `payloadEnd`, the end of the
  * RTP payload in `p.buf` without padding (P bit: the last byte counts the padding), so the payload is
- * `p.buf[p.payloadStart + headerLen, payloadEnd)` and the padding `p.payloadEnd - payloadEnd` bytes.
+ * `p.buf[p.payloadStart + headerLen, payloadEnd)` and the padding `p.payloadEnd - payloadEnd` bytes (for an
+ * `encrypted` stream, `payloadEnd` is the UDP payload's end).
  */
 export type StreamPacketHandler = (streamPos: number, p: NetPacket, headerLen: number, payloadEnd: number) => void;
 
@@ -43,6 +50,17 @@ interface Target {
  *
  * Never throws on input: a non-capture gives no packet. Rejects only when the source's read does (or `onPacket` throws).
  */
+/**
+ * End of the RTP payload of the packet b[s, e) whose header is `h` bytes: `e` less the padding when the P bit is set
+ * (RFC 3550 §5.1: the last byte counts the padding bytes, itself included), or -1 when that count is 0 or reaches
+ * into the header.
+ */
+export function rtpPayloadEnd(b: Uint8Array, s: number, h: number, e: number): number {
+  if ((b[s]! & 0x20) === 0) return e;
+  const pad = b[e - 1]!;
+  return pad === 0 || h + pad > e - s ? -1 : e - pad;
+}
+
 export async function forEachStreamPacket(source: ByteSource, streams: readonly RtpStreamInfo[], onPacket: StreamPacketHandler, opts: StreamPacketOptions = {}): Promise<void> {
   // Streams by port pair, so a packet costs one map lookup; frame range of interest.
   const byPorts = new Map<number, Target[]>();
@@ -78,10 +96,10 @@ export async function forEachStreamPacket(source: ByteSource, streams: readonly 
       if (info.ssrc >>> 0 !== ssrc) continue;
       if ((info.firstFrame > 0 && p.frame < info.firstFrame) || (info.lastFrame > 0 && p.frame > info.lastFrame)) continue;
       if (!equalBytes(p.srcIp, t.srcIp) || !equalBytes(p.dstIp, t.dstIp)) continue;
-      const h = rtpHeaderLength(b, s, e);
+      const encrypted = opts.encrypted?.(t.pos) === true;
+      const h = rtpHeaderLength(b, s, e, !encrypted);
       if (h < 0) return;
-      const pe = b[s]! & 0x20 ? e - b[e - 1]! : e;
-      onPacket(t.pos, p, h, pe);
+      onPacket(t.pos, p, h, encrypted ? e : rtpPayloadEnd(b, s, h, e));
       return;
     }
   };

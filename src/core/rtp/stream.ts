@@ -143,9 +143,11 @@ const MAX_DIGITS = 64;
 /**
  * RTP header length (RFC 3550 §5.1: 12 + 4 * CSRC count + extension) of the packet in `b[s, e)`, or -1 when the packet
  * is not valid RTP (A.1): version not 2, too short for its CSRCs/extension, payload type 72-76 (would be RTCP
- * SR/RR with the marker bit, RFC 5761 §4), or a padding count of 0 or beyond the payload.
+ * SR/RR with the marker bit, RFC 5761 §4), or a padding count of 0 or beyond the payload. `checkPadding` false skips
+ * that last check: in SRTP (RFC 3711 §3.1) the padding is inside the encrypted part and the last byte is the
+ * authentication tag's.
  */
-export function rtpHeaderLength(b: Uint8Array, s: number, e: number): number {
+export function rtpHeaderLength(b: Uint8Array, s: number, e: number, checkPadding = true): number {
   const n = e - s;
   if (n < 12) return -1;
   const b0 = b[s]!;
@@ -158,7 +160,7 @@ export function rtpHeaderLength(b: Uint8Array, s: number, e: number): number {
     h += 4 + ((b[s + h + 2]! << 8) | b[s + h + 3]!) * 4;
   }
   if (n < h) return -1;
-  if (b0 & 0x20) {
+  if (checkPadding && b0 & 0x20) {
     const pad = b[e - 1]!;
     if (pad === 0 || h + pad > n) return -1;
   }

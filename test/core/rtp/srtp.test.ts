@@ -12,6 +12,9 @@ import { memoryByteSource } from '../../../src/core/bytes/byte-source';
 import { importCapture } from '../../../src/core/capture/import-capture';
 import { sdesKeysOfCall, streamsToWav } from '../../../src/core/rtp/audio-export';
 import { deriveSrtpKeys, parseSdesCrypto, sdesKeysInSdp, SrtpStreamDecryptor, type SdesKey } from '../../../src/core/rtp/srtp';
+import { pcmaTable } from '../../../src/core/rtp/audio';
+import { pcapOf, type FrameSpec } from '../../helpers/pcap-writer';
+import { offerAnswerFrames, sdpText } from './rtp-helpers';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s/g, '').match(/../g)!.map((x) => parseInt(x, 16)));
 const toHex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').toUpperCase();
@@ -53,14 +56,21 @@ describe('SDES a=crypto (RFC 4568 §9.1)', () => {
 const KEY_A: SdesKey = parseSdesCrypto('1 AES_CM_128_HMAC_SHA1_80 inline:zdatDBr03RvxtflUj7nn5lUj7dadXOFGCkF5HopA')!;
 const KEY_B: SdesKey = parseSdesCrypto('1 AES_CM_128_HMAC_SHA1_80 inline:gBUX3jFk6jrHO6j71F7bgY12IMOi9jmD73R0CExT')!;
 
-function protect(key: SdesKey, seq: number, roc: number, payload: Uint8Array, ssrc = 0x11223344): Uint8Array {
+/** The SRTP packet of `payload` (PCMA, PT 8) with `pad` bytes of RTP padding (P bit; inside the encrypted part). */
+function protect(key: SdesKey, seq: number, roc: number, payload: Uint8Array, ssrc = 0x11223344, pad = 0): Uint8Array {
   const prf = (label: number, n: number): Uint8Array => {
     const x = new Uint8Array(16);
     x.set(key.masterSalt);
     x[7]! ^= label;
     return ctr(key.masterKey, x).encrypt(new Uint8Array(n));
   };
-  const header = Uint8Array.of(0x80, 8, seq >> 8, seq & 255, 0, 0, (seq * 160) >> 8 & 255, (seq * 160) & 255, ssrc >>> 24, (ssrc >>> 16) & 255, (ssrc >>> 8) & 255, ssrc & 255);
+  if (pad > 0) {
+    const padded = new Uint8Array(payload.length + pad);
+    padded.set(payload);
+    padded[padded.length - 1] = pad;
+    payload = padded;
+  }
+  const header = Uint8Array.of(pad > 0 ? 0xa0 : 0x80, 8, seq >> 8, seq & 255, 0, 0, (seq * 160) >> 8 & 255, (seq * 160) & 255, ssrc >>> 24, (ssrc >>> 16) & 255, (ssrc >>> 8) & 255, ssrc & 255);
   const iv = new Uint8Array(16);
   iv.set(prf(2, 14));
   const index = roc * 65536 + seq;
@@ -127,6 +137,32 @@ describe('SrtpStreamDecryptor', () => {
     const plain = Uint8Array.from([0x80, 8, 0, 1, 0, 0, 0, 160, 1, 2, 3, 4, ...payload(1)]);
     expect(d.decrypt(plain, 0, 12, plain.length, new Uint8Array(0))).toBeUndefined();
     expect([d.plain, d.authFailures]).toEqual([true, 0]);
+  });
+});
+
+describe('SRTP packets with RTP padding (P bit), in a capture', () => {
+  it('are decrypted, their padding removed after decryption; the tag\'s last byte is never read as a padding count', async () => {
+    const payload = (seq: number): Uint8Array => Uint8Array.from({ length: 160 }, (_, i) => (seq * 13 + i * 7) & 255);
+    const sdpA = sdpText({ ip: '203.0.113.10', port: 4000, proto: 'RTP/SAVP', formats: '8', extra: ['a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:zdatDBr03RvxtflUj7nn5lUj7dadXOFGCkF5HopA'] });
+    const sdpB = sdpText({ ip: '198.51.100.20', port: 5000, proto: 'RTP/SAVP', formats: '8', extra: ['a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:gBUX3jFk6jrHO6j71F7bgY12IMOi9jmD73R0CExT'] });
+    const frames: FrameSpec[] = offerAnswerFrames('padded-srtp', '203.0.113.10', '198.51.100.20', sdpA, sdpB, 1000);
+    // 40 packets, every third one padded (1 to 12 bytes); the first and the last plain.
+    const seqs = Array.from({ length: 40 }, (_, i) => 100 + i);
+    const pads = seqs.map((seq, i) => (i > 0 && i < 39 && i % 3 === 0 ? 1 + (seq % 12) : 0));
+    const packets = seqs.map((seq, i) => protect(KEY_A, seq, 0, payload(seq), 0x11223344, pads[i]));
+    // What the test is about: padded packets whose tag ends in a byte that, read as a padding count, is 0 or too
+    // large (the plain-RTP check would refuse them).
+    expect(packets.filter((pkt, i) => pads[i]! > 0 && (pkt[pkt.length - 1] === 0 || pkt[pkt.length - 1]! > pkt.length - 12)).length).toBeGreaterThan(0);
+    packets.forEach((pkt, i) => frames.push({ time: 1000.2 + i * 0.02, src: '203.0.113.10', dst: '198.51.100.20', srcPort: 4000, dstPort: 5000, payload: pkt }));
+    const model = await importCapture(memoryByteSource(pcapOf(frames)));
+    const st = model.streams.find((x) => x.srcPort === 4000)!;
+    const r = await streamsToWav(model, model.source, [st]);
+    expect(r.streams[0]).toMatchObject({ channel: 1, srtp: { decrypted: 40, authFailures: 0 }, lostPackets: 0 });
+    // Every packet's 160 A-law codes, no padding byte among them: the WAV holds exactly the payloads decoded.
+    const alaw = pcmaTable();
+    const expected = seqs.flatMap((seq) => Array.from(payload(seq), (c) => alaw[c]!));
+    const v = new DataView(r.wav.buffer, r.wav.byteOffset + 44);
+    expect(Array.from({ length: r.wav.length / 2 - 22 }, (_, k) => v.getInt16(k * 2, true))).toEqual(expected);
   });
 });
 
