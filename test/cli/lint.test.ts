@@ -13,6 +13,7 @@ import { RULES } from '../../src/core/rules/registry';
 import { invite, SDP_OK } from '../core/rules/helpers';
 import { memoryByteSource } from '../../src/core/bytes/byte-source';
 import { importCapture, loadMessageBytes } from '../../src/core/capture/import-capture';
+import { pcapOf } from '../helpers/pcap-writer';
 
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-lint-'));
 const clean = join(dir, 'clean.sip');
@@ -55,8 +56,10 @@ describe('sipscope lint', () => {
     expect(r.exitCode).toBe(0);
     const lines = r.output.trim().split('\n');
     const sdes = lines.filter((l) => l.includes(' sip/sdes-key-in-clear '));
-    expect(sdes.length).toBe(2); // the INVITE's offer and the 200 OK's answer
-    // Each points at the a=crypto line of its message (positions are within the message's own text).
+    // The INVITE's offer and the 200 OK's answer: the same finding, reported once at the first, with both frames.
+    expect(sdes.length).toBe(1);
+    expect(sdes[0]).toMatch(/ \[2 messages: frames 1, 5\]$/);
+    // It points at the a=crypto line of its message (positions are within the message's own text).
     const model = await importCapture(memoryByteSource(new Uint8Array(readFileSync(srtp))));
     for (const l of sdes) {
       const m = new RegExp(`^${srtp.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:frame (\\d+):(\\d+):(\\d+) warning `).exec(l)!;
@@ -84,14 +87,35 @@ describe('sipscope lint', () => {
     expect(retransmitted.size).toBeGreaterThan(0);
     const json = JSON.parse((await runLint([pcap], { format: 'json', settings })).output);
     expect(json.files[0]).toMatchObject({ path: pcap, capture: true });
-    const frames: number[] = json.files[0].findings.map((f: { frame: number }) => f.frame);
+    const frames: number[] = json.files[0].findings.flatMap((f: { frame: number; frames?: number[] }) => f.frames ?? [f.frame]);
     expect(frames.length).toBeGreaterThan(0);
     expect(frames.filter((f) => retransmitted.has(f))).toEqual([]);
+    // A finding repeated in several messages is one JSON finding with their count and frames (capture order).
+    const grouped = json.files[0].findings.filter((f: { messages?: number }) => f.messages !== undefined);
+    expect(grouped.length).toBeGreaterThan(0);
+    for (const g of grouped) {
+      expect(g.frames).toHaveLength(g.messages);
+      expect(g.frames[0]).toBe(g.frame);
+      expect([...g.frames].sort((a: number, b: number) => a - b)).toEqual(g.frames);
+    }
     const sarif = JSON.parse((await runLint([pcap], { format: 'sarif', settings })).output);
     const res = sarif.runs[0].results[0];
-    expect(res.locations[0].logicalLocations[0].name).toBe(`frame ${frames[0]}`);
+    expect(res.locations[0].logicalLocations[0].name).toBe(`frame ${json.files[0].findings[0].frame}`);
     expect(res.locations[0].physicalLocation.region).toBeUndefined();
-    expect(res.properties.frame).toBe(frames[0]);
+    expect(res.properties.frame).toBe(json.files[0].findings[0].frame);
+  });
+
+  it('a capture: the same finding in several messages is one line, each message counted once', async () => {
+    // Three calls whose INVITE has the same private Contact twice: nat/private-contact, same text, in 3 messages.
+    const twice = (callId: string): string =>
+      invite().replace('a84b4c76e66710', callId).replace('z9hG4bK776asdhds', `z9hG4bK-${callId}`).replace(/Contact: [^\r]*\r\n/, 'Contact: <sip:alice@192.168.1.5>\r\nContact: <sip:alice@192.168.1.5>\r\n');
+    expect(twice('x')).toContain('Contact: <sip:alice@192.168.1.5>\r\nContact:');
+    const file = join(dir, 'three-calls.pcap');
+    writeFileSync(file, pcapOf(['c1', 'c2', 'c3'].map((id, i) => ({ time: 10 + i, src: '203.0.113.5', dst: '198.51.100.7', srcPort: 5060, dstPort: 5060, payload: twice(id) }))));
+    const r = await runLint([file], { format: 'text', settings });
+    const contact = r.output.split('\n').filter((l) => l.includes(' nat/private-contact '));
+    expect(contact).toHaveLength(1);
+    expect(contact[0]).toMatch(/^.*:frame 1:\d+:\d+ warning nat\/private-contact .* \[3 messages: frames 1, 2, 3\]$/);
   });
 
   it('a file that starts like a capture but cannot be read as one is reported and fails the run', async () => {

@@ -34,9 +34,17 @@ export interface LocatedFinding {
   column: number;
   endLine: number;
   endColumn: number;
-  /** Capture only: the 1-based record (tshark's frame.number) that completed the message. */
+  /** Capture only: the 1-based record (tshark's frame.number) that completed the message (the first, when grouped). */
   frame?: number;
+  /**
+   * Capture only: the same finding (rule, severity and text) in other messages too: how many messages in all, and
+   * their frames in capture order (at most MAX_GROUP_FRAMES).
+   */
+  group?: { messages: number; frames: number[] };
 }
+
+/** Frames listed per grouped capture finding (the count goes on). */
+export const MAX_GROUP_FRAMES = 1000;
 
 export interface LintFileResult {
   /** The path as given on the command line. */
@@ -80,7 +88,9 @@ function locate(bytes: Uint8Array, findings: readonly Finding[], minSeverity: Ru
 /**
  * Lint the SIP messages of the capture at `file`, or of `bytes` when the capture was already read (standard input):
  * lintCapturedMessages (message and SDP rules, retransmissions skipped), each finding located within its message's
- * text and tagged with its frame. A capture that cannot be read gives the result's `error`.
+ * text and tagged with its frame. The same finding (rule, severity and text) in several messages is reported once,
+ * at its first message, with `group` (a capture of many calls repeats the same problem in every call; memory stays
+ * proportional to the distinct findings). A capture that cannot be read gives the result's `error`.
  */
 export async function lintCaptureFile(file: string, path: string, opts: LintOptions, bytes?: Uint8Array): Promise<LintFileResult> {
   const importOptions: ImportOptions = { rtp: false, ...(await opts.captureOptions?.(file)) };
@@ -100,9 +110,23 @@ export async function lintCaptureFile(file: string, path: string, opts: LintOpti
     }
   }
   try {
-    const findings: LocatedFinding[] = [];
-    for await (const m of lintCapturedMessages(model, opts.settings)) findings.push(...locate(m.bytes, m.findings, opts.minSeverity ?? 'hint', m.frame));
-    return { path, languageId: 'sip', capture: true, findings };
+    const groups = new Map<string, { first: LocatedFinding; lastMessage: number }>();
+    for await (const m of lintCapturedMessages(model, opts.settings)) {
+      for (const f of m.findings) {
+        if (!atLeast(f.severity, opts.minSeverity ?? 'hint')) continue;
+        const key = `${f.ruleId}\u0000${f.severity}\u0000${f.message}`;
+        const seen = groups.get(key);
+        if (seen === undefined) groups.set(key, { first: locate(m.bytes, [f], 'hint', m.frame)[0]!, lastMessage: m.messageId });
+        else if (seen.lastMessage !== m.messageId) {
+          // (One message holding the same finding twice, two equal Contacts say, counts once.)
+          seen.lastMessage = m.messageId;
+          const g = (seen.first.group ??= { messages: 1, frames: [seen.first.frame!] });
+          g.messages++;
+          if (g.frames.length < MAX_GROUP_FRAMES) g.frames.push(m.frame);
+        }
+      }
+    }
+    return { path, languageId: 'sip', capture: true, findings: [...groups.values()].map((g) => g.first) };
   } finally {
     await close();
   }

@@ -1,6 +1,7 @@
 // JSON report of `sipscope lint`: {"columns": "utf-16", "files": [{"path", "findings": [{ruleId, severity, message, line,
 // column, endLine, endColumn, refs}]}]}. Lines and columns are 1-based; columns count UTF-16 code units (like LSP). A
-// capture's file has `"capture": true` and each finding its `frame`, the line and column within that message.
+// capture's file has `"capture": true` and each finding its `frame`, the line and column within that message, and
+// `messages`/`frames` when the same finding is in several messages.
 import type { LintFileResult, LocatedFinding } from '../commands/lint';
 import { jsonPieces, LazyJsonArray } from './json-pieces';
 
@@ -14,6 +15,9 @@ export interface LintJsonFinding {
   endColumn: number;
   /** Capture only: the frame (1-based record) of the message; line and column are then within its text. */
   frame?: number;
+  /** Capture only, when the same finding is in several messages: how many, and their frames (at most 1000). */
+  messages?: number;
+  frames?: number[];
   refs: { rfc?: number; section?: string; title?: string; url: string }[];
 }
 
@@ -56,6 +60,7 @@ function jsonFinding(f: LocatedFinding): LintJsonFinding {
     endLine: f.endLine,
     endColumn: f.endColumn,
     ...(f.frame !== undefined ? { frame: f.frame } : {}),
+    ...(f.group !== undefined ? { messages: f.group.messages, frames: f.group.frames } : {}),
     refs: f.finding.refs.map((x) => ({ ...(x.rfc !== undefined ? { rfc: x.rfc } : {}), ...(x.section !== undefined ? { section: x.section } : {}), ...(x.title !== undefined ? { title: x.title } : {}), url: x.url })),
   };
 }

@@ -73,7 +73,10 @@ function sarifDocument(results: readonly LintFileResult[], resultsAs: (lazy: Laz
               },
             },
       ],
-      properties: f.frame !== undefined ? { severity: f.finding.severity, frame: f.frame, messageLine: f.line, messageColumn: f.column } : { severity: f.finding.severity },
+      properties:
+        f.frame !== undefined
+          ? { severity: f.finding.severity, frame: f.frame, messageLine: f.line, messageColumn: f.column, ...(f.group !== undefined ? { messages: f.group.messages, frames: f.group.frames } : {}) }
+          : { severity: f.finding.severity },
     };
     const idx = ruleIndex.get(f.finding.ruleId);
     if (idx !== undefined) result['ruleIndex'] = idx;
