@@ -6,17 +6,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { memoryByteSource } from '../../../src/core/bytes/byte-source';
-import { importCapture } from '../../../src/core/capture/import-capture';
-import { audioCodecSupport, extractStreamAudio, g726Variant } from '../../../src/core/rtp/audio';
+import { audioCodecSupport, g726Variant } from '../../../src/core/rtp/audio';
 import { G726Decoder } from '../../../src/core/rtp/g726';
-import { forEachStreamPacket } from '../../../src/core/rtp/stream-packets';
 import { hasSpandsp, spandspDecode } from '../../helpers/spandsp';
-import { tonePower } from './rtp-helpers';
+import { expectBaresipSines, expectStreamsDecodeAs } from './rtp-helpers';
 
 const FIXTURES = join(__dirname, '../../fixtures/g726');
 const SAMPLE = join(__dirname, '../../../samples/captures/baresip-call-g726.pcap');
-/** SHA-256 of spandsp 0.0.6's decode of each fixture (16-bit little-endian samples), from make-fixtures.py. */
+/** SHA-256 of spandsp 0.0.6's decode of each fixture (16-bit little-endian samples), from test/fixtures/make-spandsp-fixtures.py. */
 const SPANDSP_SHA256: Record<string, string> = {
   'tone-440hz-16': '4823ef24300de8cc9e56309b5c522571030d3fba50249258ff0c225121d5e092', // 4000 samples
   'tone-440hz-24': '79850c6f2c30f28a436ea3cdab886086d477c1293644c7eadc286a4bd7efaf44', // 4000 samples
@@ -113,33 +110,10 @@ describe('G.726 in a real call (samples/captures/baresip-call-g726.pcap, baresip
   const bytes = new Uint8Array(readFileSync(SAMPLE));
 
   it('decodes both directions at 8 kHz: the caller’s 440 Hz and the callee’s 880 Hz sines, 20 ms per packet', async () => {
-    const model = await importCapture(memoryByteSource(bytes));
-    expect(model.streams.map((s) => s.codec)).toEqual(['G726-32', 'G726-32']);
-    const audio = await extractStreamAudio(memoryByteSource(bytes), model.streams);
-    for (const [i, a] of audio.entries()) {
-      const st = model.streams[i]!;
-      expect(a).toMatchObject({ supported: true, sampleRate: 8000, packets: st.packets, lostPackets: 0, skippedPackets: 0 });
-      expect(a.samples.length).toBe(st.packets * 160);
-      // The sine's frequency dominates one second of the audio (ADPCM at 32 kbit/s adds noise, so the power at the
-      // frequency is compared with the other party's and with the band between them, not zero crossings counted).
-      const x = a.samples.subarray(8000, 16000);
-      const hz = st.src === '127.0.0.10' ? 440 : 880;
-      const other = hz === 440 ? 880 : 440;
-      expect(tonePower(x, 8000, hz)).toBeGreaterThan(20 * tonePower(x, 8000, other));
-      expect(tonePower(x, 8000, hz)).toBeGreaterThan(20 * tonePower(x, 8000, 660));
-    }
+    await expectBaresipSines(bytes, 'G726-32', 8000, 160);
   });
 
   it.skipIf(!hasSpandsp)('each stream’s payloads, decoded by spandsp in one piece, equal the stream’s audio (skipped without libspandsp)', async () => {
-    const model = await importCapture(memoryByteSource(bytes));
-    const audio = await extractStreamAudio(memoryByteSource(bytes), model.streams);
-    const payloads: number[][] = model.streams.map(() => []);
-    await forEachStreamPacket(memoryByteSource(bytes), model.streams, (pos, p, h, pe) => {
-      for (let k = p.payloadStart + h; k < pe; k++) payloads[pos]!.push(p.buf[k]!);
-    });
-    for (const [i, a] of audio.entries()) {
-      expect(payloads[i]!.length).toBe(model.streams[i]!.packets * 80);
-      expect(a.samples).toEqual(spandspDecode('g726', Uint8Array.from(payloads[i]!), 32));
-    }
+    await expectStreamsDecodeAs(bytes, 80, (code) => spandspDecode('g726', code, 32));
   });
 });

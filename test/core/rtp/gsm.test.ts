@@ -6,17 +6,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { memoryByteSource } from '../../../src/core/bytes/byte-source';
-import { importCapture } from '../../../src/core/capture/import-capture';
-import { audioCodecSupport, extractStreamAudio } from '../../../src/core/rtp/audio';
+import { audioCodecSupport } from '../../../src/core/rtp/audio';
 import { GSM_FRAME_BYTES, GsmDecoder } from '../../../src/core/rtp/gsm';
-import { forEachStreamPacket } from '../../../src/core/rtp/stream-packets';
 import { hasSpandsp, spandspDecode } from '../../helpers/spandsp';
-import { tonePower } from './rtp-helpers';
+import { expectBaresipSines, expectStreamsDecodeAs } from './rtp-helpers';
 
 const FIXTURES = join(__dirname, '../../fixtures/gsm');
 const SAMPLE = join(__dirname, '../../../samples/captures/baresip-call-gsm.pcap');
-/** SHA-256 of spandsp 0.0.6's decode of each fixture (16-bit little-endian samples), from make-fixtures.py. */
+/** SHA-256 of spandsp 0.0.6's decode of each fixture (16-bit little-endian samples), from test/fixtures/make-spandsp-fixtures.py. */
 const SPANDSP_SHA256: Record<string, string> = {
   'tone-440hz': '4c88fd0c99136f98e9505592e04cd449b9a9a54e7082644f2b2b26104ffc3d28', // 4000 samples
   'pink-noise': '6651786894952a59b039044e2ace1eaf4079cddc90621c59797334ba1d58a2ee', // 4000 samples
@@ -99,30 +96,10 @@ describe('GSM in a real call (samples/captures/baresip-call-gsm.pcap, baresip �
   const bytes = new Uint8Array(readFileSync(SAMPLE));
 
   it('decodes both directions at 8 kHz: the caller’s 440 Hz and the callee’s 880 Hz sines, 20 ms per packet', async () => {
-    const model = await importCapture(memoryByteSource(bytes));
-    expect(model.streams.map((s) => s.codec)).toEqual(['GSM', 'GSM']);
-    const audio = await extractStreamAudio(memoryByteSource(bytes), model.streams);
-    for (const [i, a] of audio.entries()) {
-      const st = model.streams[i]!;
-      expect(a).toMatchObject({ supported: true, sampleRate: 8000, packets: st.packets, lostPackets: 0, skippedPackets: 0 });
-      expect(a.samples.length).toBe(st.packets * 160);
-      const x = a.samples.subarray(8000, 16000);
-      const hz = st.src === '127.0.0.10' ? 440 : 880;
-      expect(tonePower(x, 8000, hz)).toBeGreaterThan(20 * tonePower(x, 8000, hz === 440 ? 880 : 440));
-      expect(tonePower(x, 8000, hz)).toBeGreaterThan(20 * tonePower(x, 8000, 660));
-    }
+    await expectBaresipSines(bytes, 'GSM', 8000, 160);
   });
 
   it.skipIf(!hasSpandsp)('each stream’s payloads, decoded by spandsp in one piece, equal the stream’s audio (skipped without libspandsp)', async () => {
-    const model = await importCapture(memoryByteSource(bytes));
-    const audio = await extractStreamAudio(memoryByteSource(bytes), model.streams);
-    const payloads: number[][] = model.streams.map(() => []);
-    await forEachStreamPacket(memoryByteSource(bytes), model.streams, (pos, p, h, pe) => {
-      for (let k = p.payloadStart + h; k < pe; k++) payloads[pos]!.push(p.buf[k]!);
-    });
-    for (const [i, a] of audio.entries()) {
-      expect(payloads[i]!.length).toBe(model.streams[i]!.packets * GSM_FRAME_BYTES);
-      expect(a.samples).toEqual(spandspDecode('gsm', Uint8Array.from(payloads[i]!)));
-    }
+    await expectStreamsDecodeAs(bytes, GSM_FRAME_BYTES, (code) => spandspDecode('gsm', code));
   });
 });
