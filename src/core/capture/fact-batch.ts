@@ -6,8 +6,8 @@
 // transferred, so the CLI can run the front in a worker and the back on the main thread. importCapture uses the
 // same batches in one thread, so every import goes through this encoding.
 import type { SipPayload, SipTransport } from '../decode/types';
-import { encodeFactValues, type CallModelBuilder, type CallParties, type FactValues, type MessageSighting, type SipFacts } from '../dialog/reconstruct';
-import { FastFacts, partiesFromRanges } from '../sip/fast-facts';
+import { encodeFactValues, type CallModelBuilder, type CallParties, type FactValues, type MessageSighting, type PartyRanges, type SipFacts } from '../dialog/reconstruct';
+import { FastFacts } from '../sip/fast-facts';
 import { decodeUtf8 } from '../text/decode';
 import { ByteKeyTable, FNV_OFFSET, FNV_PRIME } from '../util/byte-key-table';
 import { grown } from '../util/typed-array';
@@ -426,6 +426,22 @@ class BatchFacts implements SipFacts {
   parties(): CallParties {
     return this.party;
   }
+  /** The From/To values of a new call given as bytes (the builder parses them when first read), else undefined. */
+  ranges: PartyRanges | undefined = undefined;
+  private readonly rangesOfRow: PartyRanges = { bytes: new Uint8Array(0), fromStart: -1, fromEnd: -1, toStart: -1, toEnd: -1 };
+  partyRanges(): PartyRanges | undefined {
+    return this.ranges;
+  }
+  /** Set `ranges` to the batch arena's [fs, fe) and [ts, te) (reused object, valid for this row). */
+  setRanges(bytes: Uint8Array, fs: number, fe: number, ts: number, te: number): void {
+    const r = this.rangesOfRow;
+    r.bytes = bytes;
+    r.fromStart = fs;
+    r.fromEnd = fe;
+    r.toStart = ts;
+    r.toEnd = te;
+    this.ranges = r;
+  }
 }
 
 /** Back side: replays batches into a CallModelBuilder, in order. */
@@ -464,14 +480,18 @@ export class FactBatchReader {
     party.toUri = b.calls[t + 2];
     party.fromDisplay = b.calls[t + 3];
     party.toDisplay = b.calls[t + 4];
+    this.facts.ranges = undefined;
     return b.calls[t]!;
   }
 
-  /** A new call given as bytes at num[c] (see C_*): as FastFacts.callId and parties() give them on the front. */
+  /**
+   * A new call given as bytes at num[c] (see C_*): its Call-ID decoded, its From/To values passed on as ranges of the
+   * arena (the builder copies them and parses them when first read, as FastFacts.partyRanges on the front).
+   */
   private bytesCall(b: FactBatch, c: number): string {
     const num = b.num;
     const a = b.arena;
-    partiesFromRanges(a, num[c + C_FROM]!, num[c + C_FROM + 1]!, num[c + C_TO]!, num[c + C_TO + 1]!, this.facts.party);
+    this.facts.setRanges(a, num[c + C_FROM]!, num[c + C_FROM + 1]!, num[c + C_TO]!, num[c + C_TO + 1]!);
     return decodeUtf8(a, num[c + C_CALL_ID]!, num[c + C_CALL_ID + 1]!);
   }
 

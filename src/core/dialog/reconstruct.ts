@@ -6,6 +6,7 @@ import { MessageStore, type MessageBytesLocation } from './message-store';
 import { DIALOG_CONFIRMED, DIALOG_EARLY, DIALOG_TERMINATED, DialogStore, TagTable, type TransactionStore } from './stores';
 import { TransactionMatcher, type TransactionMatch } from './transaction-matcher';
 import { grown, INITIAL_COLUMN_LENGTH as INITIAL } from '../util/typed-array';
+import { partiesFromRanges } from '../sip/fast-facts';
 import type { CallInfo, CallState, MessageInfo } from './types';
 
 export { BRANCH_MAGIC_COOKIE } from './transaction-matcher';
@@ -32,12 +33,28 @@ export interface SipFacts {
    * inside CallModelBuilder.add, so implementations may read message bytes that are only valid during that call.
    */
   parties(): CallParties;
+  /**
+   * The From and To header values as bytes, when the implementation has them so (the fast path): the builder then
+   * keeps a copy of those bytes and parses the parties only when a CallInfo party field is first read (most imports
+   * never read most calls' parties). Same contract as parties(): called at most once per call, bytes valid during the
+   * call only. Absent or undefined: parties() is used.
+   */
+  partyRanges?(): PartyRanges | undefined;
   /** Top Via branch parameter. */
   viaBranch: string | undefined;
   /** Top Via sent-by (`host[:port]`), lowercased. */
   viaSentBy: string | undefined;
   hasSdp: boolean;
   problemCount: number;
+}
+
+/** The From and To header values of a message: [fromStart, fromEnd) and [toStart, toEnd) of `bytes` (start -1: absent). */
+export interface PartyRanges {
+  bytes: Uint8Array;
+  fromStart: number;
+  fromEnd: number;
+  toStart: number;
+  toEnd: number;
 }
 
 /**
@@ -194,12 +211,44 @@ interface CallLists {
 }
 
 /**
+ * The From/To header values of calls whose parties are parsed when first read (SipFacts.partyRanges), copied into one
+ * growing buffer: per call, [at, at + fromLength) then [.., + toLength), a length of -1 for an absent header.
+ */
+class PartyBytes {
+  bytes = new Uint8Array(64 * 1024);
+  used = 0;
+
+  /** Copy b[s, e) (nothing when s < 0); returns its length, -1 when absent. */
+  add(b: Uint8Array, s: number, e: number): number {
+    if (s < 0) return -1;
+    const n = Math.max(0, e - s);
+    if (this.used + n > this.bytes.length) this.bytes = grown(this.bytes, Math.max(this.used + n, this.bytes.length * 2));
+    // Short values: a loop, not set(b.subarray()), which allocates a view per value.
+    const out = this.bytes;
+    for (let i = 0, j = this.used; i < n; i++, j++) out[j] = b[s + i]!;
+    this.used += n;
+    return n;
+  }
+}
+
+/** A call's From/To values in a PartyBytes, not parsed yet. */
+interface PendingParties {
+  store: PartyBytes;
+  at: number;
+  fromLength: number;
+  toLength: number;
+}
+
+/**
  * A call of CallModelBuilder: CallInfo's fields as data, its id arrays read from the builder's columns (IdLists) on
- * first use. The lists are in a private field: not enumerable, not serialised, not compared by deep-equality checks
- * (which therefore see only the data fields).
+ * first use, and its parties (fromUri, toUri, fromDisplay, toDisplay) parsed on first read when the import gave them
+ * as bytes. The lists and parties are in private fields: not enumerable, not serialised, not compared by
+ * deep-equality checks (which therefore see only the data fields; tests compare calls through plain-calls.ts).
  */
 class CallRecord implements CallInfo {
   readonly #lists: CallLists;
+  #parties: CallParties | undefined;
+  #pending: PendingParties | undefined;
   state: CallState = 'setup';
   endSec: number;
   endNsec: number;
@@ -214,16 +263,42 @@ class CallRecord implements CallInfo {
     readonly index: number,
     readonly callId: string,
     public method: string,
-    readonly fromUri: string,
-    readonly toUri: string,
-    readonly fromDisplay: string | undefined,
-    readonly toDisplay: string | undefined,
+    parties: CallParties | PendingParties,
     readonly startSec: number,
     readonly startNsec: number,
   ) {
     this.#lists = lists;
+    if ('store' in parties) this.#pending = parties;
+    else this.#parties = parties;
     this.endSec = startSec;
     this.endNsec = startNsec;
+  }
+
+  get fromUri(): string {
+    return this.#party().fromUri ?? '';
+  }
+
+  get toUri(): string {
+    return this.#party().toUri ?? '';
+  }
+
+  get fromDisplay(): string | undefined {
+    return this.#party().fromDisplay;
+  }
+
+  get toDisplay(): string | undefined {
+    return this.#party().toDisplay;
+  }
+
+  #party(): CallParties {
+    let p = this.#parties;
+    if (p === undefined) {
+      const { store, at, fromLength, toLength } = this.#pending!;
+      const to = at + Math.max(0, fromLength);
+      p = this.#parties = partiesFromRanges(store.bytes, fromLength < 0 ? -1 : at, to, toLength < 0 ? -1 : to, to + Math.max(0, toLength));
+      this.#pending = undefined;
+    }
+    return p;
   }
 
   get messageIds(): readonly number[] {
@@ -261,6 +336,8 @@ export class CallModelBuilder {
   private readonly encodedValues: FactValues = {
     bytes: new Uint8Array(256), branchStart: -1, branchEnd: -1, fromTagStart: -1, fromTagEnd: -1, toTagStart: -1, toTagEnd: -1,
   };
+  /** From/To values of calls whose parties are parsed when first read (SipFacts.partyRanges). */
+  private readonly partyBytes = new PartyBytes();
   /** Per-call dialog maps for the rare calls with many dialogs (see findDialog). */
   private readonly manyDialogs = new Map<number, Map<string, number>>();
   private readonly trackers = new CallTrackers();
@@ -358,12 +435,22 @@ export class CallModelBuilder {
       return idx;
     }
     idx = n;
-    const parties = f.parties();
+    // The parties: as bytes, parsed when first read (the fast path), else as parties() gives them (copied: the facts
+    // may reuse that object).
+    const r = f.partyRanges?.();
+    let parties: CallParties | PendingParties;
+    if (r !== undefined) {
+      const store = this.partyBytes;
+      const at = store.used;
+      const fromLength = store.add(r.bytes, r.fromStart, r.fromEnd);
+      parties = { store, at, fromLength, toLength: store.add(r.bytes, r.toStart, r.toEnd) };
+    } else {
+      const p = f.parties();
+      parties = { fromUri: p.fromUri, toUri: p.toUri, fromDisplay: p.fromDisplay, toDisplay: p.toDisplay };
+    }
     const method = f.kind === 'request' ? (f.method ?? '') : (f.cseqMethod ?? '');
     const lists = this.lists;
-    this.calls.push(
-      new CallRecord(lists, idx, callId, method, parties.fromUri ?? '', parties.toUri ?? '', parties.fromDisplay, parties.toDisplay, seen.timeSec, seen.timeNsec),
-    );
+    this.calls.push(new CallRecord(lists, idx, callId, method, parties, seen.timeSec, seen.timeNsec));
     lists.messages.addOwner(idx);
     lists.dialogs.addOwner(idx);
     lists.transactions.addOwner(idx);

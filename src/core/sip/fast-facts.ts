@@ -3,7 +3,7 @@
 // (line folding, odd quoting, multipart bodies, malformed fields) returns undefined and the caller falls back to the
 // full parser (parse-message.ts + summary.ts), which gives the same facts: test/core/sip/fast-facts.test.ts checks
 // that on every corpus and sample message.
-import type { CallParties, SipFacts } from '../dialog/reconstruct';
+import type { CallParties, PartyRanges, SipFacts } from '../dialog/reconstruct';
 import { MAX_START_LINE_BYTES, TOKEN_CHAR } from '../decode/sip-framing';
 import { decodeLowerAscii, decodeUtf8 } from '../text/decode';
 import { nameAddrParty } from './name-addr';
@@ -308,6 +308,10 @@ export class FastFacts implements SipFacts {
   /** From/To through the name-addr parser: runs once per call, while `bytes` is still valid. */
   parties(): CallParties {
     return partiesFromRanges(this.bytes, this.fromStart, this.fromEnd, this.toStart, this.toEnd);
+  }
+  /** The From/To values as bytes (these facts themselves): the builder parses them when a party is first read. */
+  partyRanges(): PartyRanges {
+    return this;
   }
 }
 
