@@ -181,7 +181,7 @@ export class App {
       { columns: st.columns, time: st.time, zoom: st.zoom, scrollTop: st.ladderScrollTop, scrollLeft: st.ladderScrollLeft, messageId: st.messageId },
     );
     this.detail = new DetailPane({
-      onOpenAsText: (id) => void this.run({ command: 'openMessageAsText', messageId: id }),
+      onOpenAsText: (id, line, column) => void this.run({ command: 'openMessageAsText', messageId: id, ...(line !== undefined ? { line, column } : {}) }),
       onCompareWithPreviousHop: (id) => void this.run({ command: 'compareWithPreviousHop', messageId: id }),
       onSelectMessage: (id) => this.revealMessage(id),
       // Decoding re-reads the capture: no timeout (a big capture takes seconds).

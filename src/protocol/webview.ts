@@ -11,7 +11,8 @@ import type { CallState, CaptureStats, LadderCall, LadderColumn, LadderIcmp, Lad
  * 4: MessageDetail.previousHop and the compareWithPreviousHop command.
  * 5: RTP audio: StreamDetail.audio, the getStreamAudio request, the saveStreamAudio and saveCallAudio commands;
  *    the getStreamSeries request (per-packet delta / jitter graph); getStats (SIP statistics).
- * 6: MessageDetail.findings (the message and SDP rules on the message, as in a trace).
+ * 6: MessageDetail.findings (the message and SDP rules on the message, as in a trace); openMessageAsText's line and
+ *    column (a finding clicked opens the message there).
  */
 export const PROTOCOL_VERSION = 6;
 
@@ -411,7 +412,8 @@ export type ExportFormat = 'html' | 'html-audio' | 'svg' | 'mermaid' | 'plantuml
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['html', 'html-audio', 'svg', 'mermaid', 'plantuml', 'json'];
 
 export type CommandRequest =
-  | { command: 'openMessageAsText'; messageId: number }
+  /** Open the message as a SIP document; `line`/`column` (1-based, MessageFindingView's) put the cursor there. */
+  | { command: 'openMessageAsText'; messageId: number; line?: number; column?: number }
   | { command: 'exportLadder'; callIndexes: number[]; columns: LadderColumnsOption; format?: ExportFormat }
   | { command: 'saveCallAsPcap'; callIndexes: number[] }
   | { command: 'copyTsharkFilter'; callIndexes: number[] }

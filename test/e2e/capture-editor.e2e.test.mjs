@@ -119,6 +119,17 @@ test('"Open as text" opens the message in a SIP editor', { skip, timeout: 120_00
   lap('open as text ok');
 });
 
+test('a finding in the message detail opens the message as text with the cursor on it', { skip, timeout: 120_000 }, async () => {
+  // The INVITE's Contact host is a loopback address (nat/private-contact, line 8 col 21 of the message).
+  const item = webview.locator('.detail .message-findings li[data-rule="nat/private-contact"]');
+  await item.waitFor();
+  assert.match(await item.locator('.finding-where').textContent(), /^ line 8:21$/);
+  await item.click();
+  await page.locator('[id="status.editor.selection"]').filter({ hasText: 'Ln 8, Col 21' }).waitFor();
+  await page.screenshot({ path: path.join(SHOTS, 'capture-finding-open-as-text.png') });
+  lap('finding -> open as text at its position ok');
+});
+
 test('"Export…" writes the selected call\'s ladder as a self-contained HTML page beside the capture', { skip, timeout: 120_000 }, async () => {
   // Call 1 is still selected. The format quick pick, then the save dialog (the browser's simple file dialog, a quick
   // input holding the proposed path: <capture>-call1.html beside the capture).

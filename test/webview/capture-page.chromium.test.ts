@@ -9,6 +9,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callFigureLines, captureStats, importCapture, memoryByteSource, messageTotalsLine, streamSeries, type ByteSource } from '../../src/core/index';
 import { CaptureSession } from '../../src/extension/capture-editor/session';
+import type { CommandRequest } from '../../src/protocol/webview';
 import { buildFrame, writePcap, type FrameSpec } from '../helpers/pcap-writer';
 import { callFrames, callMessages, longDialogFrames } from '../helpers/sip-calls';
 import { CHROMIUM, CHROMIUM_ARGS, cspViolations, ensureWebviewBundle, openCapturePage, type CapturePage } from '../helpers/webview-harness';
@@ -241,8 +242,13 @@ describe.skipIf(!haveChromium)('capture editor webview in Chromium', () => {
     }
   });
 
-  it('a message detail lists what the rules find in it: the SDES key in clear of the SRTP sample, with its line', async () => {
-    const session = await sessionFor(new Uint8Array(readFileSync('samples/captures/baresip-call-srtp.pcap')), 'baresip-call-srtp.pcap');
+  it('a message detail lists what the rules find in it: the SDES key in clear of the SRTP sample, with its line; a click opens the text there', async () => {
+    const commands: CommandRequest[] = [];
+    const session = new CaptureSession('baresip-call-srtp.pcap', async (req) => {
+      commands.push(req);
+      return { done: true };
+    });
+    session.update(await importCapture(memoryByteSource(new Uint8Array(readFileSync('samples/captures/baresip-call-srtp.pcap')))), true);
     const p = await openCapturePage(browser, session);
     const { page } = p;
     try {
@@ -258,6 +264,13 @@ describe.skipIf(!haveChromium)('capture editor webview in Chromium', () => {
       // Worst first: no warning listed after an info.
       const sevs = await page.locator('.detail .message-findings li').evaluateAll((els) => els.map((e) => e.className));
       expect(sevs.indexOf('sev-info') < 0 || sevs.lastIndexOf('sev-warning') < sevs.indexOf('sev-info')).toBe(true);
+      // Clicking the finding (or Enter on it) asks the host to open the message as text at the finding's position.
+      const [, line, column] = /^ line (\d+):(\d+)$/.exec((await item.locator('.finding-where').textContent())!)!;
+      await item.click();
+      await expect.poll(() => commands.length).toBe(1);
+      expect(commands[0]).toEqual({ command: 'openMessageAsText', messageId: 0, line: Number(line), column: Number(column) });
+      await item.press('Enter');
+      await expect.poll(() => commands.length).toBe(2);
       await page.screenshot({ path: join(OUT, 'webview-message-findings.png') });
       await expectClean(p);
     } finally {

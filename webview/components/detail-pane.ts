@@ -11,7 +11,8 @@ import { tokenizePlain, tokenizeSdp, tokenizeSipHead, type Token } from '../sip-
 
 export interface DetailPaneOptions {
   /** "Open as text" button. */
-  onOpenAsText(messageId: number): void;
+  /** Open the message as text; at `line`:`column` (1-based) when a finding was clicked. */
+  onOpenAsText(messageId: number, line?: number, column?: number): void;
   /** "Compare with previous hop" button (shown when the message has one). */
   onCompareWithPreviousHop(messageId: number): void;
   /** A SIP message reference (the SDP of a stream) was clicked. */
@@ -386,16 +387,24 @@ export class DetailPane {
       const list = h('ul', { class: 'stream-findings message-findings' });
       const sorted = [...d.findings].sort((a, b) => severityOrder(a.severity) - severityOrder(b.severity) || a.line - b.line || a.column - b.column);
       for (const f of sorted) {
-        list.appendChild(
-          h(
-            'li',
-            { class: `sev-${f.severity}`, 'data-rule': f.ruleId },
-            severityIcon(f.severity),
-            h('strong', { class: 'rule-id' }, f.ruleId),
-            h('span', { class: 'muted finding-where' }, ` line ${f.line}:${f.column}`),
-            h('div', { class: 'stream-finding-message' }, f.message),
-          ),
+        // A finding opens the message as text at its position (the language server shows it there, with its fixes).
+        const li = h(
+          'li',
+          { class: `sev-${f.severity} clickable`, 'data-rule': f.ruleId, role: 'button', tabindex: '0', title: `Open the message as text at line ${f.line}` },
+          severityIcon(f.severity),
+          h('strong', { class: 'rule-id' }, f.ruleId),
+          h('span', { class: 'muted finding-where' }, ` line ${f.line}:${f.column}`),
+          h('div', { class: 'stream-finding-message' }, f.message),
         );
+        const open = (): void => this.opts.onOpenAsText(d.id, f.line, f.column);
+        li.addEventListener('click', open);
+        li.addEventListener('keydown', (e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            open();
+          }
+        });
+        list.appendChild(li);
       }
       this.content.appendChild(list);
     }

@@ -26,7 +26,7 @@ export class CaptureCommands {
   async run(doc: CaptureDocument, req: CommandRequest): Promise<CommandResult> {
     switch (req.command) {
       case 'openMessageAsText':
-        return this.openMessageAsText(doc, req.messageId);
+        return this.openMessageAsText(doc, req.messageId, req.line, req.column);
       case 'exportLadder':
         return this.exportLadder(doc, req.callIndexes, req.columns, req.format);
       case 'saveCallAsPcap':
@@ -47,13 +47,15 @@ export class CaptureCommands {
     }
   }
 
-  private async openMessageAsText(doc: CaptureDocument, id: number): Promise<CommandResult> {
+  /** The message as a read-only SIP document beside the editor; the cursor at `line`:`column` (1-based) when given. */
+  private async openMessageAsText(doc: CaptureDocument, id: number, line?: number, column?: number): Promise<CommandResult> {
     const model = doc.session.current;
     if (!model || !Number.isInteger(id) || id < 0 || id >= model.messages.count) throw new Error(`no message ${id}`);
     const m = model.messages.get(id);
     const content = decodeUtf8(await loadMessageBytes(model, id));
     const text = await openMessageDocument(this.docs.uri(doc.session.fileName, m.frame, m.label, content));
-    await vscode.window.showTextDocument(text, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+    const at = Number.isInteger(line) && line! >= 1 ? new vscode.Position(line! - 1, Number.isInteger(column) && column! >= 1 ? column! - 1 : 0) : undefined;
+    await vscode.window.showTextDocument(text, { preview: false, viewColumn: vscode.ViewColumn.Beside, ...(at ? { selection: new vscode.Range(at, at) } : {}) });
     return { done: true };
   }
 
