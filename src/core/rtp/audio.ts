@@ -9,7 +9,7 @@ import type { RtpStreamInfo } from './stream';
 import { G722Decoder } from './g722';
 import { G726Decoder } from './g726';
 import { GsmDecoder } from './gsm';
-import { createOpusDecoder, OPUS_RTP_CLOCK, OPUS_SAMPLE_RATE, type OpusFrameDecoder } from './opus';
+import { createOpusDecoder, OPUS_RTP_CLOCK, OPUS_SAMPLE_RATE } from './opus';
 import type { SrtpStreamDecryptor } from './srtp';
 import { forEachStreamPacket, rtpPayloadEnd } from './stream-packets';
 
@@ -206,13 +206,89 @@ const PT_MAIN = 1;
 const PT_CN = 2;
 const PT_EVENT = 3;
 
-const KIND_PCMU = 1;
-const KIND_PCMA = 2;
-const KIND_L16 = 3;
-const KIND_G722 = 4;
-const KIND_OPUS = 5;
-const KIND_G726 = 6;
-const KIND_GSM = 7;
+/**
+ * How a stream's main codec turns RTP payloads into samples: its output rate, the output samples per RTP timestamp
+ * unit, and the decoding (stateful decoders are fed in arrival order, each packet then placed by its timestamp).
+ */
+interface PayloadDecoder {
+  /** Output sampling rate in Hz. */
+  readonly sampleRate: number;
+  /** Output samples per RTP timestamp unit. */
+  readonly ratio: number;
+  /**
+   * Decode the payload b[s, e) into `out` from `at` (never past out.length); returns the samples the payload holds
+   * (some may not have fit), or -1 when the decoder rejects it (the packet is skipped).
+   */
+  decode(b: Uint8Array, s: number, e: number, out: Int16Array, at: number): number;
+  /** Release what the decoder holds outside the JS heap (libopus's memory). */
+  free?(): void;
+}
+
+/** A decoder of a fixed-size code (samples known from the payload length): G.711, G.722, G.726, GSM, L16. */
+function fixedDecoder(
+  sampleRate: number,
+  ratio: number,
+  samplesIn: (bytes: number) => number,
+  decode: (b: Uint8Array, s: number, e: number, out: Int16Array, at: number) => void,
+): PayloadDecoder {
+  return {
+    sampleRate,
+    ratio,
+    decode(b, s, e, out, at) {
+      decode(b, s, e, out, at); // each writes no further than out's end
+      return samplesIn(e - s);
+    },
+  };
+}
+
+/**
+ * Where each payload is decoded before it is placed: the most samples one UDP payload (< 64 KiB) can hold, 4 per
+ * byte (G.726 at 16 kbit/s); an Opus packet holds at most 120 ms (RFC 6716 §3.2.5).
+ */
+const scratch = new Int16Array(4 * 65536);
+
+/**
+ * The decoder of `codec` (uppercase encoding name) at RTP clock rate `clock` with `channels` (L16), or undefined for
+ * a codec decoded asynchronously (Opus: opusPayloadDecoder) or not at all. RFC 3551: G.711 (§4.5.14), G.726
+ * (§4.5.4) and GSM (§4.5.8) are 8000 Hz; G.722 is 16 kHz on an 8000 Hz RTP clock (§4.5.2), whatever an rtpmap says;
+ * L16's clock rate is its sampling rate (§4.5.11).
+ */
+function payloadDecoder(upper: string, clock: number, channels: number): PayloadDecoder | undefined {
+  if (upper === 'PCMU') return fixedDecoder(8000, 1, (n) => n, decodePcmu);
+  if (upper === 'PCMA') return fixedDecoder(8000, 1, (n) => n, decodePcma);
+  if (upper === 'G722') {
+    const g722 = new G722Decoder();
+    return fixedDecoder(16000, 2, (n) => 2 * n, (b, s, e, out, at) => g722.decode(b, s, e, out, at));
+  }
+  if (upper === 'GSM') {
+    const gsm = new GsmDecoder();
+    return fixedDecoder(8000, 1, GsmDecoder.samplesIn, (b, s, e, out, at) => gsm.decode(b, s, e, out, at));
+  }
+  const g726 = g726Variant(upper);
+  if (g726 !== undefined) {
+    const d = new G726Decoder(g726.bits, g726.msbFirst);
+    return fixedDecoder(8000, 1, (n) => d.samplesIn(n), (b, s, e, out, at) => d.decode(b, s, e, out, at));
+  }
+  if (upper === 'L16' && Number.isFinite(clock) && clock > 0) {
+    return fixedDecoder(clock, 1, (n) => Math.floor(n / (2 * channels)), (b, s, e, out, at) => decodeL16(b, s, e, channels, out, at));
+  }
+  return undefined;
+}
+
+/**
+ * An Opus stream's decoder (RFC 7587: one Opus packet per RTP payload, 2.5 to 120 ms, its length known only once
+ * decoded; the RTP clock is 48 kHz whatever the audio bandwidth, §4.1), or a sentence saying why there is none.
+ */
+async function opusPayloadDecoder(): Promise<PayloadDecoder | string> {
+  const d = await createOpusDecoder();
+  if (typeof d === 'string') return d;
+  return {
+    sampleRate: OPUS_SAMPLE_RATE,
+    ratio: OPUS_SAMPLE_RATE / OPUS_RTP_CLOCK,
+    decode: (b, s, e, out, at) => d.decode(b, s, e, out, at, out.length - at),
+    free: () => d.free(),
+  };
+}
 
 /** RFC 3550 A.1 limits for the sequence number bookkeeping (loss and duplicates). */
 const MAX_DROPOUT = 3000;
@@ -222,25 +298,16 @@ const MAX_EARLY_SEC = 1;
 /** Most seconds allocated up front (the stream's arrival span + 1 s, when shorter); buffers double beyond it. */
 const INITIAL_CAPACITY_SEC = 600;
 
-/** One decoded Opus packet: at most 120 ms (RFC 6716 §3.2.5) at OPUS_SAMPLE_RATE. */
-const opusScratch = new Int16Array((OPUS_SAMPLE_RATE * 120) / 1000);
-
 /** Per-stream extraction state. */
 class StreamTrack {
   readonly roles = new Uint8Array(128);
-  kind = 0;
-  channels = 1;
+  /** The main codec's decoder (undefined: not decoded here; for Opus until extractStreamAudio sets it). */
+  decoder: PayloadDecoder | undefined;
+  /** The main codec is Opus: its decoder is made asynchronously (setDecoder). */
+  readonly opus: boolean;
   sampleRate: number;
   /** Output samples per RTP timestamp unit. */
   ratio = 1;
-  /** G.722 decoder state (ADPCM: packets are decoded in arrival order, each placed by its timestamp). */
-  g722: G722Decoder | undefined;
-  /** G.726 decoder state (ADPCM, like G.722: decoded in arrival order). */
-  g726: G726Decoder | undefined;
-  /** GSM 06.10 decoder state (likewise). */
-  gsm: GsmDecoder | undefined;
-  /** Opus decoder (libopus keeps state between frames: decoded in arrival order), set by extractStreamAudio. */
-  opus: OpusFrameDecoder | undefined;
   maxSamples: number;
   maxJump: number;
   maxEarly: number;
@@ -294,44 +361,25 @@ class StreamTrack {
     const clock = info.clockRate > 0 ? info.clockRate : (mainFormat?.clockRate ?? 0);
     this.reason = audioCodecSupport(codec, clock);
     this.supported = this.reason === undefined;
-    const g726 = g726Variant(upper);
-    if (this.supported) {
-      this.kind =
-        upper === 'PCMU' ? KIND_PCMU : upper === 'PCMA' ? KIND_PCMA : upper === 'G722' ? KIND_G722 : upper === 'OPUS' ? KIND_OPUS : upper === 'GSM' ? KIND_GSM : g726 !== undefined ? KIND_G726 : KIND_L16;
-    }
-    // RFC 3551 §4.5.14: G.711 (and §4.5.4 G.726, §4.5.8 GSM) is sampled at 8000 Hz; §4.5.11: L16's RTP clock rate is
-    // its sampling rate.
-    this.sampleRate =
-      this.kind === KIND_PCMU || this.kind === KIND_PCMA || this.kind === KIND_G726 || this.kind === KIND_GSM
-        ? 8000
-        : this.kind === KIND_G722
-          ? 16000
-          : this.kind === KIND_OPUS
-            ? OPUS_SAMPLE_RATE
-            : Number.isFinite(clock) && clock > 0
-              ? clock
-              : 0;
-    if (this.kind === KIND_L16) this.channels = Math.max(1, Math.floor(mainFormat?.channels ?? 1));
-    // RFC 3551 §4.5.2: G.722 is sampled at 16 kHz but its RTP clock runs at 8000 Hz, whatever an rtpmap says.
-    if (this.kind === KIND_G722) this.g722 = new G722Decoder();
-    if (this.kind === KIND_G726) this.g726 = new G726Decoder(g726!.bits, g726!.msbFirst);
-    if (this.kind === KIND_GSM) this.gsm = new GsmDecoder();
-    // RFC 7587 §4.1: Opus's RTP clock is 48 kHz whatever the rtpmap or the audio bandwidth; RFC 3551 §4.5.4: G.726's
-    // is 8000 Hz.
-    this.ratio =
-      this.kind === KIND_G722
-        ? 2
-        : this.kind === KIND_OPUS
-          ? OPUS_SAMPLE_RATE / OPUS_RTP_CLOCK
-          : this.kind === KIND_G726 || this.kind === KIND_GSM
-            ? 1
-            : this.supported && Number.isFinite(clock) && clock > 0
-              ? this.sampleRate / clock
-              : 1;
+    this.opus = this.supported && upper === 'OPUS';
+    const channels = Math.max(1, Math.floor(mainFormat?.channels ?? 1));
+    this.decoder = this.supported ? payloadDecoder(upper, clock, channels) : undefined;
+    // Opus's rate and ratio are known before its decoder exists; an unsupported codec keeps its RTP clock rate.
+    this.sampleRate = this.opus ? OPUS_SAMPLE_RATE : (this.decoder?.sampleRate ?? (Number.isFinite(clock) && clock > 0 ? clock : 0));
+    this.ratio = this.opus ? OPUS_SAMPLE_RATE / OPUS_RTP_CLOCK : (this.decoder?.ratio ?? 1);
     const rate = this.sampleRate;
     this.maxSamples = Math.max(0, Math.floor((opts.maxSeconds ?? 3600) * rate));
     this.maxJump = Math.max(1, (opts.maxJumpSec ?? 10) * rate);
     this.maxEarly = MAX_EARLY_SEC * rate;
+  }
+
+  /** The Opus decoder once made, or why there is none (the stream then says so, every packet skipped). */
+  setDecoder(d: PayloadDecoder | string): void {
+    if (typeof d !== 'string') this.decoder = d;
+    else {
+      this.supported = false;
+      this.reason = d;
+    }
   }
 
   /** RFC 3550 A.1-style sequence bookkeeping; returns false for a duplicate. */
@@ -383,12 +431,6 @@ class StreamTrack {
 
   private marked(x: number): boolean {
     return (this.window[(x & (WINDOW_BITS - 1)) >>> 5]! & (1 << (x & 31))) !== 0;
-  }
-
-  /** Opus could not be decoded here at all (no decoder): every packet is counted as skipped, with `why`. */
-  unsupported(why: string): void {
-    this.supported = false;
-    this.reason = why;
   }
 
   lost(): number {
@@ -451,49 +493,14 @@ class StreamTrack {
       if (newer) this.setRef(ts, pos);
       return;
     }
-    if (this.kind === KIND_OPUS) {
-      this.addOpus(b, ps, pe, pos, newer, ts);
-      return;
-    }
-    const bytes = pe - ps;
-    const n =
-      this.kind === KIND_L16 ? Math.floor(bytes / (2 * this.channels)) : this.kind === KIND_G722 ? 2 * bytes : this.kind === KIND_G726 ? this.g726!.samplesIn(bytes) : this.kind === KIND_GSM ? GsmDecoder.samplesIn(bytes) : bytes;
     if (pos >= this.maxSamples) {
       this.truncated = true;
       this.skipped++;
       return;
     }
-    let room = n;
-    if (pos + n > this.maxSamples) {
-      this.truncated = true;
-      room = this.maxSamples - pos;
-    }
-    this.reserve(pos + room);
-    const out = this.buf.subarray(0, pos + room);
-    if (this.kind === KIND_PCMU) decodePcmu(b, ps, pe, out, pos);
-    else if (this.kind === KIND_PCMA) decodePcma(b, ps, pe, out, pos);
-    else if (this.kind === KIND_G722) this.g722!.decode(b, ps, pe, out, pos);
-    else if (this.kind === KIND_G726) this.g726!.decode(b, ps, pe, out, pos);
-    else if (this.kind === KIND_GSM) this.gsm!.decode(b, ps, pe, out, pos);
-    else decodeL16(b, ps, pe, this.channels, out, pos);
-    if (pos + room > this.end) this.end = pos + room;
-    this.packets++;
-    if (newer) this.setRef(ts, pos);
-  }
-
-  /**
-   * An Opus packet (RFC 7587 §4.2: one Opus packet per RTP payload) placed at `pos`: decoded first (its length is
-   * known only then, 2.5 to 120 ms), into a scratch buffer, then copied onto the timeline. A packet libopus rejects
-   * is skipped (silence).
-   */
-  private addOpus(b: Uint8Array, ps: number, pe: number, pos: number, newer: boolean, ts: number): void {
-    if (pos >= this.maxSamples) {
-      this.truncated = true;
-      this.skipped++;
-      return;
-    }
-    const scratch = opusScratch;
-    const n = this.opus!.decode(b, ps, pe, scratch, 0, scratch.length);
+    // Decoded into a scratch buffer first (a payload's length in samples may be known only once decoded: Opus),
+    // then copied onto the timeline, cut at maxSamples.
+    const n = this.decoder!.decode(b, ps, pe, scratch, 0);
     if (n < 0) {
       this.skipped++;
       return;
@@ -610,16 +617,11 @@ class StreamTrack {
  */
 export async function extractStreamAudio(source: ByteSource, streams: readonly RtpStreamInfo[], opts: ExtractAudioOptions = {}): Promise<StreamAudio[]> {
   const tracks = streams.map((s) => new StreamTrack(s, opts));
-  for (const t of tracks) {
-    if (t.kind !== KIND_OPUS) continue;
-    const d = await createOpusDecoder();
-    if (typeof d === 'string') t.unsupported(d);
-    else t.opus = d;
-  }
+  for (const t of tracks) if (t.opus) t.setDecoder(await opusPayloadDecoder());
   try {
     return await extractTracks(source, streams, tracks, opts);
   } finally {
-    for (const t of tracks) t.opus?.free();
+    for (const t of tracks) t.decoder?.free?.();
   }
 }
 
