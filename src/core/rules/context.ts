@@ -46,6 +46,11 @@ export interface MessageOrigin {
   verbatim: boolean;
   /** CRs were restored by the splitter (the log format had dropped them). */
   restoredCr: boolean;
+  /**
+   * How the message really travelled, when known (a capture: MessageInfo.transport, e.g. 'UDP', 'TLS' for SIP SIPScope
+   * decrypted); rules that judge the transport prefer it to what the top Via says. Undefined for text.
+   */
+  transport?: string;
 }
 
 /** Everything message-scope rules read; computed on first use and cached. */

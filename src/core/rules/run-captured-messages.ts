@@ -44,7 +44,7 @@ export async function* lintCapturedMessages(
     const info = model.messages.get(id);
     if (info.retransmission) continue;
     const bytes = await reader.bytes(id);
-    const findings = lintMessageBytes(bytes, settings);
+    const findings = lintMessageBytes(bytes, settings, { transport: info.transport });
     if (findings.length === 0) continue;
     for (const f of findings) delete f.fixes;
     yield { messageId: id, frame: info.frame, bytes, findings };

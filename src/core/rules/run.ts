@@ -66,7 +66,7 @@ function sortAndDedupe(findings: Finding[]): Finding[] {
 export function lintMessageBytes(bytes: Uint8Array, settings: LintSettings = DEFAULT_LINT_SETTINGS, origin?: Partial<MessageOrigin>): Finding[] {
   const out: Finding[] = [];
   try {
-    const ctx = new MessageContext(bytes, settings, { verbatim: origin?.verbatim ?? true, restoredCr: origin?.restoredCr ?? false });
+    const ctx = new MessageContext(bytes, settings, { verbatim: origin?.verbatim ?? true, restoredCr: origin?.restoredCr ?? false, transport: origin?.transport });
     runRules(MESSAGE_RULES, ctx, settings, out);
     for (const sdp of ctx.sdpBodies) {
       const sctx = new SdpContext(bytes, sdp.session, sdp.problems, { start: sdp.body.start, end: sdp.body.end }, settings, true);

@@ -467,17 +467,18 @@ export function messageDetail(info: MessageInfo, bytes: Uint8Array, callId: stri
     body,
     bodyKind,
     icmp,
-    findings: messageFindings(bytes, settings),
+    findings: messageFindings(bytes, settings, info.transport),
   };
 }
 
 /**
- * The message and SDP rules on one captured message (lintMessageBytes, as `sipscope lint` runs them on a capture),
- * positioned by 1-based line and UTF-16 column within the message's text. Fixes are dropped: a capture is not edited.
+ * The message and SDP rules on one captured message (lintMessageBytes, as `sipscope lint` runs them on a capture; the
+ * rules that judge the transport see `transport`, how it travelled), positioned by 1-based line and UTF-16 column
+ * within the message's text. Fixes are dropped: a capture is not edited.
  */
-export function messageFindings(bytes: Uint8Array, settings: LintSettings = DEFAULT_LINT_SETTINGS): MessageFindingView[] {
+export function messageFindings(bytes: Uint8Array, settings: LintSettings = DEFAULT_LINT_SETTINGS, transport?: string): MessageFindingView[] {
   const index = LineIndex.fromBytes(bytes);
-  return lintMessageBytes(bytes, settings).map((f) => {
+  return lintMessageBytes(bytes, settings, { transport }).map((f) => {
     const at = index.positionAtByte(f.span?.start ?? 0);
     return { ruleId: f.ruleId, severity: f.severity, message: f.message, line: at.line + 1, column: at.character + 1 };
   });

@@ -2,8 +2,9 @@
 // message or SDP on which nothing at all is reported). The table must cover the whole registry.
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../../src/core/rules/registry';
-import type { RuleSeverity } from '../../../src/core/rules/types';
-import { invite, ids, lintSdp, lintSip, ok200, SDP_OK, sdp, sip } from './helpers';
+import { lintMessageBytes } from '../../../src/core/rules/run';
+import { DEFAULT_LINT_SETTINGS, type RuleSeverity } from '../../../src/core/rules/types';
+import { enc, invite, ids, lintSdp, lintSip, ok200, SDP_OK, sdp, sip } from './helpers';
 
 /** A JSEP offer (BUNDLE, ICE, DTLS, rtcp-mux) with c=0.0.0.0 / port 9 placeholders: valid, nothing to report. */
 export const JSEP = sdp([
@@ -190,6 +191,13 @@ describe('rule details', () => {
     expect(of(keyed.replace('SIP/2.0/UDP', 'SIP/2.0/TLS'))).toEqual([]);
     expect(of(keyed.replace('SIP/2.0/UDP', 'SIP/2.0/WSS'))).toEqual([]);
     expect(of(invite())).toEqual([]);
+    // In a capture, how the message travelled decides: decrypted from TLS whatever its Via says, or in clear although
+    // its Via says TLS (the message names both).
+    const seen = (text: string, transport: string) => lintMessageBytes(enc.encode(text), DEFAULT_LINT_SETTINGS, { transport }).filter((f) => f.ruleId === 'sip/sdes-key-in-clear');
+    expect(seen(keyed, 'TLS')).toEqual([]);
+    expect(seen(keyed, 'WSS')).toEqual([]);
+    expect(seen(keyed, 'UDP')[0]?.message).toContain('sent in clear over UDP:');
+    expect(seen(keyed.replace('SIP/2.0/UDP', 'SIP/2.0/TLS'), 'TCP')[0]?.message).toContain('sent in clear over TCP (its Via says TLS):');
   });
 
 
