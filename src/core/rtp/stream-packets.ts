@@ -8,7 +8,7 @@ import { IPPROTO_UDP, type NetPacket } from '../decode/types';
 import { u32be } from '../bytes/cursor';
 import { equalBytes } from '../util/bytes';
 import { parseIp } from '../util/ip';
-import { rtpHeaderLength, type RtpStreamInfo } from './stream';
+import { rtpHeaderLength, rtpPayloadEnd, type RtpStreamInfo } from './stream';
 
 export interface StreamPacketOptions {
   /** Bytes per read from the source (readCapture's chunkSize). */
@@ -16,7 +16,7 @@ export interface StreamPacketOptions {
   /**
    * Streams (by position in `streams`) whose packets may be SRTP (RFC 3711 §3.1): their padding is inside the
    * encrypted part, so it is neither checked nor removed here (`payloadEnd` is the end of the UDP payload, tag
-   * included); the handler removes it after decryption (rtpPayloadEnd).
+   * included); the handler removes it after decryption (stream.ts rtpPayloadEnd).
    */
   encrypted?: (streamPos: number) => boolean;
   /** Polled between chunks: true stops reading. */
@@ -50,17 +50,6 @@ interface Target {
  *
  * Never throws on input: a non-capture gives no packet. Rejects only when the source's read does (or `onPacket` throws).
  */
-/**
- * End of the RTP payload of the packet b[s, e) whose header is `h` bytes: `e` less the padding when the P bit is set
- * (RFC 3550 §5.1: the last byte counts the padding bytes, itself included), or -1 when that count is 0 or reaches
- * into the header.
- */
-export function rtpPayloadEnd(b: Uint8Array, s: number, h: number, e: number): number {
-  if ((b[s]! & 0x20) === 0) return e;
-  const pad = b[e - 1]!;
-  return pad === 0 || h + pad > e - s ? -1 : e - pad;
-}
-
 export async function forEachStreamPacket(source: ByteSource, streams: readonly RtpStreamInfo[], onPacket: StreamPacketHandler, opts: StreamPacketOptions = {}): Promise<void> {
   // Streams by port pair, so a packet costs one map lookup; frame range of interest.
   const byPorts = new Map<number, Target[]>();
@@ -96,10 +85,12 @@ export async function forEachStreamPacket(source: ByteSource, streams: readonly 
       if (info.ssrc >>> 0 !== ssrc) continue;
       if ((info.firstFrame > 0 && p.frame < info.firstFrame) || (info.lastFrame > 0 && p.frame > info.lastFrame)) continue;
       if (!equalBytes(p.srcIp, t.srcIp) || !equalBytes(p.dstIp, t.dstIp)) continue;
-      const encrypted = opts.encrypted?.(t.pos) === true;
-      const h = rtpHeaderLength(b, s, e, !encrypted);
+      // The header, then the padding (rtpHeaderLength's own padding check, once; not for SRTP, see `encrypted`).
+      const h = rtpHeaderLength(b, s, e, false);
       if (h < 0) return;
-      onPacket(t.pos, p, h, encrypted ? e : rtpPayloadEnd(b, s, h, e));
+      const pe = opts.encrypted?.(t.pos) === true ? e : rtpPayloadEnd(b, s, h, e);
+      if (pe < 0) return;
+      onPacket(t.pos, p, h, pe);
       return;
     }
   };

@@ -160,11 +160,19 @@ export function rtpHeaderLength(b: Uint8Array, s: number, e: number, checkPaddin
     h += 4 + ((b[s + h + 2]! << 8) | b[s + h + 3]!) * 4;
   }
   if (n < h) return -1;
-  if (checkPadding && b0 & 0x20) {
-    const pad = b[e - 1]!;
-    if (pad === 0 || h + pad > n) return -1;
-  }
+  if (checkPadding && rtpPayloadEnd(b, s, h, e) < 0) return -1;
   return h;
+}
+
+/**
+ * End of the RTP payload of the packet b[s, e) whose header is `h` bytes: `e` less the padding when the P bit is set
+ * (RFC 3550 §5.1: the last byte counts the padding bytes, itself included), or -1 when that count is 0 or reaches
+ * into the header.
+ */
+export function rtpPayloadEnd(b: Uint8Array, s: number, h: number, e: number): number {
+  if ((b[s]! & 0x20) === 0) return e;
+  const pad = b[e - 1]!;
+  return pad === 0 || h + pad > e - s ? -1 : e - pad;
 }
 
 /** The fields of a decoded packet (decode/types.ts NetPacket) that RTP analysis reads. */
