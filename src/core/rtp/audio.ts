@@ -5,13 +5,13 @@ import type { ByteSource } from '../bytes/byte-source';
 import { u16be, u32be } from '../bytes/cursor';
 import type { NetPacket } from '../decode/types';
 import { isComfortNoise, isTelephoneEvent, STATIC_PAYLOAD_FORMATS, type PayloadFormat } from './codecs';
-import type { RtpStreamInfo } from './stream';
+import { rtpPayloadEnd, type RtpStreamInfo } from './stream';
 import { G722Decoder } from './g722';
 import { G726Decoder } from './g726';
 import { GsmDecoder } from './gsm';
 import { createOpusDecoder, OPUS_RTP_CLOCK, OPUS_SAMPLE_RATE } from './opus';
 import type { SrtpStreamDecryptor } from './srtp';
-import { forEachStreamPacket, rtpPayloadEnd } from './stream-packets';
+import { forEachStreamPacket } from './stream-packets';
 
 // ---- ITU-T G.711 ----
 
@@ -216,29 +216,13 @@ interface PayloadDecoder {
   /** Output samples per RTP timestamp unit. */
   readonly ratio: number;
   /**
-   * Decode the payload b[s, e) into `out` from `at` (never past out.length); returns the samples the payload holds
-   * (some may not have fit), or -1 when the decoder rejects it (the packet is skipped).
+   * Decode the payload b[s, e) into `out` from `at` (never past out.length); returns the samples written, or -1 when
+   * the decoder rejects the payload (the packet is skipped). StreamTrack decodes into `scratch`, which has room for
+   * any payload's samples.
    */
   decode(b: Uint8Array, s: number, e: number, out: Int16Array, at: number): number;
   /** Release what the decoder holds outside the JS heap (libopus's memory). */
   free?(): void;
-}
-
-/** A decoder of a fixed-size code (samples known from the payload length): G.711, G.722, G.726, GSM, L16. */
-function fixedDecoder(
-  sampleRate: number,
-  ratio: number,
-  samplesIn: (bytes: number) => number,
-  decode: (b: Uint8Array, s: number, e: number, out: Int16Array, at: number) => void,
-): PayloadDecoder {
-  return {
-    sampleRate,
-    ratio,
-    decode(b, s, e, out, at) {
-      decode(b, s, e, out, at); // each writes no further than out's end
-      return samplesIn(e - s);
-    },
-  };
 }
 
 /**
@@ -254,23 +238,24 @@ const scratch = new Int16Array(4 * 65536);
  * L16's clock rate is its sampling rate (§4.5.11).
  */
 function payloadDecoder(upper: string, clock: number, channels: number): PayloadDecoder | undefined {
-  if (upper === 'PCMU') return fixedDecoder(8000, 1, (n) => n, decodePcmu);
-  if (upper === 'PCMA') return fixedDecoder(8000, 1, (n) => n, decodePcma);
+  // Each decoder below returns the samples it wrote.
+  if (upper === 'PCMU') return { sampleRate: 8000, ratio: 1, decode: decodePcmu };
+  if (upper === 'PCMA') return { sampleRate: 8000, ratio: 1, decode: decodePcma };
   if (upper === 'G722') {
     const g722 = new G722Decoder();
-    return fixedDecoder(16000, 2, (n) => 2 * n, (b, s, e, out, at) => g722.decode(b, s, e, out, at));
+    return { sampleRate: 16000, ratio: 2, decode: (b, s, e, out, at) => g722.decode(b, s, e, out, at) };
   }
   if (upper === 'GSM') {
     const gsm = new GsmDecoder();
-    return fixedDecoder(8000, 1, GsmDecoder.samplesIn, (b, s, e, out, at) => gsm.decode(b, s, e, out, at));
+    return { sampleRate: 8000, ratio: 1, decode: (b, s, e, out, at) => gsm.decode(b, s, e, out, at) };
   }
   const g726 = g726Variant(upper);
   if (g726 !== undefined) {
     const d = new G726Decoder(g726.bits, g726.msbFirst);
-    return fixedDecoder(8000, 1, (n) => d.samplesIn(n), (b, s, e, out, at) => d.decode(b, s, e, out, at));
+    return { sampleRate: 8000, ratio: 1, decode: (b, s, e, out, at) => d.decode(b, s, e, out, at) };
   }
   if (upper === 'L16' && Number.isFinite(clock) && clock > 0) {
-    return fixedDecoder(clock, 1, (n) => Math.floor(n / (2 * channels)), (b, s, e, out, at) => decodeL16(b, s, e, channels, out, at));
+    return { sampleRate: clock, ratio: 1, decode: (b, s, e, out, at) => decodeL16(b, s, e, channels, out, at) };
   }
   return undefined;
 }
