@@ -1,5 +1,5 @@
 // Opens a capture file read-only and imports it through the core; turns unreadable input into a clear CLI error.
-import { importCapture, isGzip, type CaptureModel, type ImportOptions } from '../core/index';
+import { importCapture, isGzip, memoryByteSource, type ByteSource, type CaptureModel, type ImportOptions } from '../core/index';
 import { openFileByteSource, type FileByteSource } from './node-byte-source';
 import { importWorkerScript } from './prestart';
 import { spoolInput, STDIN_PATH } from './stdin';
@@ -10,7 +10,7 @@ export class InputError extends Error {}
 
 export interface LoadedCapture {
   model: CaptureModel;
-  source: FileByteSource;
+  source: ByteSource;
   close(): Promise<void>;
 }
 
@@ -67,4 +67,15 @@ async function loadCaptureFile(path: string, label: string, opts: ImportOptions)
     throw new InputError(`${label}: ${model.fatal.message}`);
   }
   return { model, source, close: () => source.close() };
+}
+
+/**
+ * loadCapture of a capture already read into memory (standard input that `lint` had to read whole to see what it
+ * is), named `label` in errors: imported in this thread; InputError when it is not a capture.
+ */
+export async function loadCaptureBytes(bytes: Uint8Array, label: string, opts: ImportOptions = {}): Promise<LoadedCapture> {
+  const source = memoryByteSource(bytes);
+  const model = await importCapture(source, { factScanner: loadFactScanner(), ...opts });
+  if (model.fatal) throw new InputError(`${label}: ${model.fatal.message}`);
+  return { model, source, close: async () => {} };
 }

@@ -2,12 +2,8 @@
 // captures (.pcap/.pcapng) with the core rules and print text, JSON or SARIF 2.1.0. Exit code 1 when any error-level
 // finding (or an unreadable file) is reported.
 import { open } from 'node:fs/promises';
-import {
-  atLeast, detectCaptureFormat, importCapture, isGzip, lintCapturedMessages, lintDocument, LineIndex, memoryByteSource, type CaptureModel, type Finding, type ImportOptions,
-  type LintSettings, type RuleSeverity,
-} from '../../core/index';
-import { InputError, loadCapture } from '../load';
-import { loadFactScanner } from '../wasm';
+import { atLeast, detectCaptureFormat, isGzip, lintCapturedMessages, lintDocument, LineIndex, type Finding, type ImportOptions, type LintSettings, type RuleSeverity } from '../../core/index';
+import { InputError, loadCapture, loadCaptureBytes, type LoadedCapture } from '../load';
 import { lintTextLines } from '../format/lint-text';
 import { lintJsonPieces } from '../format/lint-json';
 import { sarifPieces } from '../format/sarif';
@@ -94,24 +90,16 @@ function locate(bytes: Uint8Array, findings: readonly Finding[], minSeverity: Ru
  */
 export async function lintCaptureFile(file: string, path: string, opts: LintOptions, bytes?: Uint8Array): Promise<LintFileResult> {
   const importOptions: ImportOptions = { rtp: false, ...(await opts.captureOptions?.(file)) };
-  let model: CaptureModel;
-  let close = async (): Promise<void> => {};
-  if (bytes !== undefined) {
-    model = await importCapture(memoryByteSource(bytes), { factScanner: loadFactScanner(), ...importOptions });
-    if (model.fatal) return { path, languageId: 'sip', capture: true, findings: [], error: model.fatal.message };
-  } else {
-    try {
-      const cap = await loadCapture(file, importOptions);
-      model = cap.model;
-      close = cap.close;
-    } catch (e) {
-      if (e instanceof InputError) return { path, languageId: 'sip', capture: true, findings: [], error: e.message.replace(/^[^:]*: /, '') };
-      throw e;
-    }
+  let cap: LoadedCapture;
+  try {
+    cap = bytes !== undefined ? await loadCaptureBytes(bytes, file, importOptions) : await loadCapture(file, importOptions);
+  } catch (e) {
+    if (e instanceof InputError) return { path, languageId: 'sip', capture: true, findings: [], error: e.message.replace(/^[^:]*: /, '') };
+    throw e;
   }
   try {
     const groups = new Map<string, { first: LocatedFinding; lastMessage: number }>();
-    for await (const m of lintCapturedMessages(model, opts.settings)) {
+    for await (const m of lintCapturedMessages(cap.model, opts.settings)) {
       for (const f of m.findings) {
         if (!atLeast(f.severity, opts.minSeverity ?? 'hint')) continue;
         const key = `${f.ruleId}\u0000${f.severity}\u0000${f.message}`;
@@ -128,7 +116,7 @@ export async function lintCaptureFile(file: string, path: string, opts: LintOpti
     }
     return { path, languageId: 'sip', capture: true, findings: [...groups.values()].map((g) => g.first) };
   } finally {
-    await close();
+    await cap.close();
   }
 }
 
