@@ -52,7 +52,15 @@ const R_CALLID_ASCII = 32;
 const R_START_ID = 33;
 const R_CSEQ_M_ID = 34;
 const R_VIA_ID = 35;
-const R_SLOTS = 36;
+// Staging (see stageValues): where the branch, From tag and To tag bytes were copied in the stage area (-1: not
+// staged), and which of them are not plain ASCII (bit 0 branch, 1 From tag, 2 To tag).
+const R_STAGED = 36;
+const R_STAGED_NON_ASCII = 37;
+// Control words the host writes: bytes of the stage area in use (the scan appends after them and moves it on), and
+// the bytes the stage may use (0: no staging).
+const C_STAGE_USED = 38;
+const C_STAGE_SIZE = 39;
+const R_SLOTS = 40;
 
 /** decode/sip-framing.ts MAX_START_LINE_BYTES: classifySipStart looks no further for the Request-URI's end. */
 const MAX_START_LINE_BYTES: i32 = 8192;
@@ -65,6 +73,7 @@ let token: usize = 0;
 let out: usize = 0;
 let copyArea: usize = 0;
 let arenaArea: usize = 0;
+let stageArea: usize = 0;
 /** Intern table (see internId): per slot the key length (-1: empty) and INTERN_KEY_BYTES of key bytes. */
 const INTERN_SLOTS: i32 = 4096;
 const INTERN_KEY_BYTES: i32 = 64;
@@ -78,11 +87,14 @@ let input: usize = 0;
  * table, the result slots, a copy area of `copyBytes` bytes for messages outside linear memory, and an arena of
  * `arenaBytes` bytes the host may read captures into (then messages are scanned in place).
  */
-export function init(copyBytes: i32, arenaBytes: i32): void {
+export function init(copyBytes: i32, arenaBytes: i32, stageBytes: i32): void {
   token = heap.alloc(256);
   out = heap.alloc(R_SLOTS * 4);
   copyArea = heap.alloc(<usize>copyBytes + GUARD);
   arenaArea = heap.alloc(<usize>arenaBytes + GUARD);
+  stageArea = heap.alloc(<usize>stageBytes + GUARD);
+  set(C_STAGE_USED, 0);
+  set(C_STAGE_SIZE, 0);
   internLen = heap.alloc(<usize>INTERN_SLOTS * 4);
   internKey = heap.alloc(<usize>(INTERN_SLOTS * INTERN_KEY_BYTES) + GUARD);
   for (let i: i32 = 0; i < INTERN_SLOTS; i++) store<i32>(internLen + (<usize>i << 2), -1);
@@ -98,6 +110,9 @@ export function copyAreaAt(): usize {
 }
 export function arenaAt(): usize {
   return arenaArea;
+}
+export function stageAt(): usize {
+  return stageArea;
 }
 
 @inline function at(i: i32): u32 {
@@ -592,6 +607,58 @@ export function scan(at0: usize, n: i32, maxContentLength: f64): i32 {
     }
   }
   internResults();
+  stageValues();
   return 1;
+}
+
+/** Bytes of the value [R_x_S, R_x_E) of a successful scan, 0 when absent or empty. */
+@inline function valueLength(startSlot: i32): i32 {
+  const s = get(startSlot);
+  const e = get(startSlot + 1);
+  return s >= 0 && e > s ? e - s : 0;
+}
+
+/**
+ * Copy the input's [s, s + len) to `dst`, 16 bytes at a time (reads and writes up to 15 bytes past the ends: both
+ * areas have GUARD bytes, and what is written past `len` is the stage's free space). Returns whether a byte was
+ * >= 0x80 (not plain ASCII).
+ */
+function copyValue(dst: usize, s: i32, len: i32): bool {
+  const src = input + <usize>s;
+  let high: i32 = 0;
+  for (let k: i32 = 0; k < len; k += 16) {
+    const v = v128.load(src + <usize>k);
+    v128.store(dst + <usize>k, v);
+    let m = i8x16.bitmask(v);
+    if (len - k < 16) m &= (1 << (len - k)) - 1;
+    high |= m;
+  }
+  return high != 0;
+}
+
+/**
+ * The host's batch arena staged here (fact-batch.ts FactBatchWriter with a stage): the top Via branch, From tag and
+ * To tag values (those present and not empty), one after another, appended at C_STAGE_USED when they fit in
+ * C_STAGE_SIZE, so that the host copies no bytes per message. R_STAGED says where (-1: not staged).
+ */
+function stageValues(): void {
+  set(R_STAGED, -1);
+  const size = get(C_STAGE_SIZE);
+  if (size <= 0) return;
+  const used = get(C_STAGE_USED);
+  const bl = valueLength(R_BRANCH_S);
+  const fl = valueLength(R_FTAG_S);
+  const tl = valueLength(R_TTAG_S);
+  if (used < 0 || used + bl + fl + tl > size) return;
+  let non: i32 = 0;
+  let at = stageArea + <usize>used;
+  if (bl > 0 && copyValue(at, get(R_BRANCH_S), bl)) non |= 1;
+  at += <usize>bl;
+  if (fl > 0 && copyValue(at, get(R_FTAG_S), fl)) non |= 2;
+  at += <usize>fl;
+  if (tl > 0 && copyValue(at, get(R_TTAG_S), tl)) non |= 4;
+  set(R_STAGED, used);
+  set(R_STAGED_NON_ASCII, non);
+  set(C_STAGE_USED, used + bl + fl + tl);
 }
 

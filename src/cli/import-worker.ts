@@ -12,6 +12,7 @@ import { loadFactScanner } from './wasm';
 import { detachOnce, type WorkerAck, type WorkerReply, type WorkerRequest, type WorkerStart } from './threaded-import';
 
 const MAX_IN_FLIGHT = 16;
+const STAGE_BYTES = 2 << 20;
 
 async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Promise<void> {
   detachOnce(); // before any hot code is optimised (see detachOnce)
@@ -32,7 +33,9 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
   // The WebAssembly fact scanner, with the file read into its memory (two chunk buffers) so that datagrams are scanned
   // in place; without it, the TypeScript scanner.
   const chunk = req.chunkSize ?? DEFAULT_CHUNK_BYTES;
-  const scanner = loadFactScanner({ arenaBytes: 2 * chunk });
+  // Batches are built in the scanner's stage (FactBatchWriter with an ArenaStage): 2 MiB holds a batch's branches,
+  // tags and new calls' Call-ID/From/To (about 1 MiB for 8192 messages of a call capture).
+  const scanner = loadFactScanner({ arenaBytes: 2 * chunk, stageBytes: STAGE_BYTES });
   const transient: [Uint8Array, Uint8Array] | undefined = scanner ? [scanner.arena.subarray(0, chunk), scanner.arena.subarray(chunk)] : undefined;
   // Asynchronous reads: the cursor reads the next chunk ahead (into the other transient buffer) on a libuv thread
   // while this one scans the current chunk, so the copy out of the page cache is off this, the busier, thread.

@@ -8,6 +8,7 @@
 import type { SipPayload, SipTransport } from '../decode/types';
 import { encodeFactValues, type CallModelBuilder, type CallParties, type FactValues, type MessageSighting, type PartyRanges, type SipFacts } from '../dialog/reconstruct';
 import { FastFacts } from '../sip/fast-facts';
+import type { ArenaStage } from '../sip/fast-facts-wasm';
 import { decodeUtf8 } from '../text/decode';
 import { ByteKeyTable, FNV_OFFSET, FNV_PRIME } from '../util/byte-key-table';
 import { grown } from '../util/typed-array';
@@ -63,6 +64,12 @@ const C_TO = 4;
 const CALL_STRIDE = 6;
 /** Entries per column of FactBatchWriter's identity cache of dictionary strings. */
 const CACHE_WAYS = 8;
+/**
+ * With a stage: the batch is handed over early when fewer bytes than this (at most a quarter of the stage) are free,
+ * so that a scan finds room for a message's values (their bytes are at most the message's: the module scans
+ * datagrams of at most 64 KiB). A scan that finds no room does not stage (the writer then copies the values).
+ */
+const STAGE_HEADROOM = 1 << 18;
 
 // F_FLAGS bits: kind (2 bits), SDP, truncated, IPv6, transport index (3 bits).
 const KIND_MASK = 3;
@@ -120,6 +127,8 @@ export class FactBatchWriter implements FactSink {
   private nextId = 1;
   private batch!: FactBatch;
   private readonly calls = new CallIdIndex();
+  /** With a stage: free bytes below which the batch is handed over (see STAGE_HEADROOM). */
+  private readonly headroom: number;
 
   /**
    * `onBatch` receives each batch. `transfer`: the receiver keeps the batch (it crosses a thread boundary), so every
@@ -132,7 +141,14 @@ export class FactBatchWriter implements FactSink {
     private readonly transfer = false,
     /** Transfer mode: buffers of batches the receiver gave back, taken before allocating new ones. */
     private readonly pool?: BatchBufferPool,
+    /**
+     * The scanner's stage (ArenaStage; a few MiB): the batch arena is built there, where the scanner has already put
+     * each message's branch and tags; it is copied out when the batch is handed over (in transfer mode).
+     */
+    private readonly stage?: ArenaStage,
   ) {
+    this.headroom = Math.min(STAGE_HEADROOM, (stage?.bytes.length ?? 0) >> 2);
+    if (stage !== undefined) stage.used[0] = 0;
     this.reset();
   }
 
@@ -144,10 +160,25 @@ export class FactBatchWriter implements FactSink {
    * synchronously, while `p.bytes` is valid.
    */
   add(p: SipPayload, f: SipFacts): number {
+    let fast = f instanceof FastFacts ? f : undefined;
+    let staged = fast !== undefined ? fast.staged : -1;
+    const stage = this.stage;
+    if (stage !== undefined) {
+      // The arena is the stage: what the scanner staged for this message is in use. Values copied here take at most
+      // twice the message's bytes (branch and tags; Call-ID, From and To): without that room, the batch so far is
+      // handed over first (without this message's staged bytes, which are copied again).
+      const used = stage.used[0]!;
+      this.batch.arenaUsed = used;
+      if (fast !== undefined && stage.bytes.length - used < 2 * fast.bytes.length) {
+        if (staged >= 0) this.batch.arenaUsed = staged;
+        this.flush();
+        staged = -1;
+        if (2 * fast.bytes.length > stage.bytes.length) fast = undefined; // values as strings
+      }
+    }
     const b = this.batch;
     const o = b.n * STRIDE;
     const num = b.num;
-    const fast = f instanceof FastFacts ? f : undefined;
     const call = this.calls.of(f, fast);
     if (this.calls.isNew) {
       // First message of a call: its Call-ID and parties (as bytes from the fast path: the receiver parses them).
@@ -162,7 +193,13 @@ export class FactBatchWriter implements FactSink {
         b.calls.push(f.callId, parties.fromUri, parties.toUri, parties.fromDisplay, parties.toDisplay);
       }
     }
-    if (fast !== undefined) {
+    if (staged >= 0) {
+      // Staged by the scanner: branch, From tag, To tag (those present and not empty) one after another.
+      const non = fast!.stagedNonAscii;
+      let at = this.placed(fast!, fast!.branchStart, fast!.branchEnd, staged, o + F_BRANCH, (non & 1) !== 0, 0);
+      at = this.placed(fast!, fast!.fromTagStart, fast!.fromTagEnd, at, o + F_FROM_TAG, (non & 2) !== 0, 1);
+      this.placed(fast!, fast!.toTagStart, fast!.toTagEnd, at, o + F_TO_TAG, (non & 4) !== 0, 2);
+    } else if (fast !== undefined) {
       this.value(fast, fast.branchStart, fast.branchEnd, o + F_BRANCH, 0);
       this.value(fast, fast.fromTagStart, fast.fromTagEnd, o + F_FROM_TAG, 1);
       this.value(fast, fast.toTagStart, fast.toTagEnd, o + F_TO_TAG, 2);
@@ -200,8 +237,28 @@ export class FactBatchWriter implements FactSink {
     num[o + F_CSEQ_METHOD] = this.id(f.cseqMethod, 4);
     num[o + F_SENT_BY] = this.id(f.viaSentBy, 5);
     this.messages++;
-    if (++b.n === this.capacity) this.flush();
+    if (stage !== undefined) stage.used[0] = b.arenaUsed;
+    if (++b.n === this.capacity || (stage !== undefined && stage.bytes.length - b.arenaUsed < this.headroom)) this.flush();
     return call;
+  }
+
+  /**
+   * Column pair at `at` for a value the scanner staged at `pos` in the arena (see add); `nonAscii`: it has a byte
+   * >= 0x80 (then its text goes instead). Returns where the next staged value starts.
+   */
+  private placed(f: FastFacts, s: number, e: number, pos: number, at: number, nonAscii: boolean, which: 0 | 1 | 2): number {
+    const num = this.batch.num;
+    if (s < 0 || e <= s) {
+      num[at] = -1;
+      return pos;
+    }
+    const end = pos + (e - s);
+    if (nonAscii) this.text(which === 0 ? f.viaBranch : which === 1 ? f.fromTag : f.toTag, at);
+    else {
+      num[at] = pos;
+      num[at + 1] = end;
+    }
+    return end;
   }
 
   /** Column pair at `at`: a branch/tag value of a fast-path message (bytes when ASCII, else its text). */
@@ -271,7 +328,11 @@ export class FactBatchWriter implements FactSink {
   /** Hand over the messages added since the last flush (none: nothing is sent). */
   flush(): void {
     const b = this.batch;
-    if (b.n === 0 && b.dict.length === 0) return;
+    const stage = this.stage;
+    if (b.n === 0 && b.dict.length === 0) {
+      if (stage !== undefined) stage.used[0] = b.arenaUsed = 0;
+      return;
+    }
     if (!this.transfer) {
       this.onBatch(b);
       b.n = 0;
@@ -281,7 +342,17 @@ export class FactBatchWriter implements FactSink {
       b.calls = [];
       b.kept = [];
       b.arenaUsed = 0;
+      if (stage !== undefined) stage.used[0] = 0;
       return;
+    }
+    if (stage !== undefined) {
+      // The batch takes its own copy of the stage's bytes in use.
+      const used = b.arenaUsed;
+      let arena = this.pool?.arena.pop();
+      if (arena === undefined || arena.length < used) arena = new Uint8Array(Math.max(used, this.capacity * 64));
+      arena.set(stage.bytes.subarray(0, used));
+      b.arena = arena;
+      stage.used[0] = 0;
     }
     // Handed over whole (rows past `n` and arena bytes past `arenaUsed` are not read): the receiver may give the
     // buffers back (recycle) instead of this side allocating and zeroing new ones for every batch.
@@ -294,8 +365,11 @@ export class FactBatchWriter implements FactSink {
     let num = pool?.num.pop();
     const rows = this.capacity * STRIDE;
     if (num === undefined || num.length !== rows + this.capacity * CALL_STRIDE) num = new Float64Array(rows + this.capacity * CALL_STRIDE);
-    let arena = pool?.arena.pop();
-    if (arena === undefined || arena.length < this.capacity * 64) arena = new Uint8Array(this.capacity * 64);
+    let arena = this.stage?.bytes;
+    if (arena === undefined) {
+      arena = pool?.arena.pop();
+      if (arena === undefined || arena.length < this.capacity * 64) arena = new Uint8Array(this.capacity * 64);
+    }
     this.batch = { n: 0, num, callsAt: rows, newCalls: 0, tags: [], dict: [], calls: [], kept: [], arena, arenaUsed: 0 };
   }
 

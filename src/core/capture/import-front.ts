@@ -120,7 +120,9 @@ export async function runImportFront(source: ByteSource, opts: ImportFrontOption
     // One FastFacts for every datagram: onSip consumes each before the next is scanned.
     scanUnit: (b, start, end, max) => scanner.scanDatagram(b, start, end, max, reusedFacts),
   });
-  const sink: FactSink = opts.sink ?? new FactBatchWriter(opts.onBatch ?? (() => {}), opts.batchSize, opts.transferBatches === true, opts.batchPool);
+  // Batches are built in the scanner's stage when it has one (the branch and tags are then copied by the scanner).
+  const sink: FactSink =
+    opts.sink ?? new FactBatchWriter(opts.onBatch ?? (() => {}), opts.batchSize, opts.transferBatches === true, opts.batchPool, scanner.stage?.(true));
 
   const onSip = (p: SipPayload): void => {
     let facts: SipFacts | undefined = (p.prescan as FastFacts | undefined) ?? scanner.scanMessage(p.bytes);
@@ -186,5 +188,6 @@ export async function runImportFront(source: ByteSource, opts: ImportFrontOption
   decoder.flush();
   assembler.flush(onSip);
   sink.flush();
+  scanner.stage?.(false);
   return { ...result, lastTime: lastSec + lastNsec / 1e9, icmpQuoted };
 }

@@ -15,6 +15,24 @@ export interface FactScanner {
   scanDatagram(b: Uint8Array, start: number, end: number, maxContentLength: number, into?: FastFacts): FastFacts | undefined;
   /** scanSipFacts(b): a new FastFacts for the whole of `b`, or undefined when the fast path declines. */
   scanMessage(b: Uint8Array): FastFacts | undefined;
+  /**
+   * Start staging (see ArenaStage), with the stage empty; `false` stops it. Returns the stage, or undefined when the
+   * scanner has none (the TypeScript scanner, or a module created without stageBytes).
+   */
+  stage?(on: boolean): ArenaStage | undefined;
+}
+
+/**
+ * A batch arena (capture/fact-batch.ts FactBatch.arena) that the scanner writes into as it scans: each successful
+ * scan appends the message's top Via branch, From tag and To tag bytes at `used`, when they fit before
+ * `bytes.length`, and says where in FastFacts.staged, so that the batch writer copies none of them; the writer
+ * appends its own bytes at `used` too, and empties the stage (used[0] = 0) when it hands the batch over.
+ */
+export interface ArenaStage {
+  /** The stage area (in the module's memory; valid for the scanner's lifetime). */
+  readonly bytes: Uint8Array;
+  /** [0]: bytes of `bytes` in use (the scanner appends after them); an array, shared with the module. */
+  readonly used: Int32Array;
 }
 
 /** The TypeScript fast path (fast-facts.ts). */
@@ -57,6 +75,10 @@ const R_CALLID_ASCII = 32;
 const R_START_ID = 33;
 const R_CSEQ_M_ID = 34;
 const R_VIA_ID = 35;
+const R_STAGED = 36;
+const R_STAGED_NON_ASCII = 37;
+const C_STAGE_USED = 38;
+const C_STAGE_SIZE = 39;
 /** The module's intern table size (INTERN_SLOTS): an *_ID slot id below it names a known text, id + this a new one. */
 const INTERN_SLOTS = 4096;
 /** Bytes that must be readable after a range scanned in place (the module's GUARD). */
@@ -71,11 +93,12 @@ interface WasmApi {
 }
 interface ScannerExports {
   memory: { buffer: ArrayBuffer };
-  init(copyBytes: number, arenaBytes: number): void;
+  init(copyBytes: number, arenaBytes: number, stageBytes: number): void;
   tokenTable(): number;
   results(): number;
   copyAreaAt(): number;
   arenaAt(): number;
+  stageAt(): number;
   scan(at: number, n: number, maxContentLength: number): number;
 }
 
@@ -92,11 +115,12 @@ export class WasmFactScanner implements FactScanner {
   private readonly copyAt: number;
   private readonly copyBytes: number;
   private readonly scanAt: (at: number, n: number, maxContentLength: number) => number;
+  private readonly stageArea: ArenaStage | undefined;
   /** The text of each slot of the module's intern table (see the R_*_ID slots). */
   private readonly interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
 
-  private constructor(x: ScannerExports, copyBytes: number, arenaBytes: number) {
-    x.init(copyBytes, arenaBytes);
+  private constructor(x: ScannerExports, copyBytes: number, arenaBytes: number, stageBytes: number) {
+    x.init(copyBytes, arenaBytes, stageBytes);
     this.memory = x.memory.buffer;
     this.bytes = new Uint8Array(this.memory);
     this.slots = new Int32Array(this.memory);
@@ -106,14 +130,28 @@ export class WasmFactScanner implements FactScanner {
     this.copyBytes = copyBytes;
     this.arena = new Uint8Array(this.memory, x.arenaAt(), arenaBytes);
     this.scanAt = x.scan;
+    if (stageBytes > 0) {
+      this.stageArea = {
+        bytes: new Uint8Array(this.memory, x.stageAt(), stageBytes),
+        used: new Int32Array(this.memory, x.results() + C_STAGE_USED * 4, 1),
+      };
+    }
+  }
+
+  stage(on: boolean): ArenaStage | undefined {
+    const st = this.stageArea;
+    if (st === undefined) return undefined;
+    st.used[0] = 0;
+    this.slots[this.out + C_STAGE_SIZE] = on ? st.bytes.length : 0;
+    return st;
   }
 
   /**
    * Instantiate the module from its bytes (dist/fact-scanner.wasm), synchronously. `arenaBytes`: size of `arena`
-   * (default 0). Returns undefined, never throws, when the runtime has no WebAssembly (or no SIMD) or the bytes are
+   * (default 0); `stageBytes`: size of the stage (see stage(); default 0, none). Returns undefined, never throws, when the runtime has no WebAssembly (or no SIMD) or the bytes are
    * not the module: callers then use TS_FACT_SCANNER.
    */
-  static create(moduleBytes: Uint8Array, opts: { arenaBytes?: number; copyBytes?: number } = {}): WasmFactScanner | undefined {
+  static create(moduleBytes: Uint8Array, opts: { arenaBytes?: number; copyBytes?: number; stageBytes?: number } = {}): WasmFactScanner | undefined {
     const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (api === undefined) return undefined;
     try {
@@ -126,7 +164,8 @@ export class WasmFactScanner implements FactScanner {
       });
       const x = instance.exports as unknown as ScannerExports;
       if (typeof x.scan !== 'function' || typeof x.init !== 'function') return undefined;
-      return new WasmFactScanner(x, opts.copyBytes ?? DEFAULT_COPY_BYTES, opts.arenaBytes ?? 0);
+      if (typeof x.stageAt !== 'function') return undefined;
+      return new WasmFactScanner(x, opts.copyBytes ?? DEFAULT_COPY_BYTES, opts.arenaBytes ?? 0, opts.stageBytes ?? 0);
     } catch {
       return undefined;
     }
@@ -231,6 +270,11 @@ export class WasmFactScanner implements FactScanner {
     }
     x = r[o + R_MSG_END]!;
     if (x >= 0) f.messageEnd = s + x;
+    x = r[o + R_STAGED]!;
+    if (x >= 0) {
+      f.staged = x;
+      f.stagedNonAscii = r[o + R_STAGED_NON_ASCII]!;
+    }
     return f;
   }
 }

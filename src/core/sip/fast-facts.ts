@@ -246,6 +246,13 @@ export class FastFacts implements SipFacts {
   toTagEnd = -1;
   /** scanSipDatagram: where the message ends in `bytes` (else -1). */
   messageEnd = -1;
+  /**
+   * Where a staging scanner (fast-facts-wasm.ts ArenaStage) put this message's branch, From tag and To tag bytes,
+   * those present and not empty, one after another (-1: not staged); `stagedNonAscii`: bit 0/1/2 set when the
+   * branch/From tag/To tag has a byte >= 0x80.
+   */
+  staged = -1;
+  stagedNonAscii = 0;
   /** From / To header values in `bytes` (-1 when absent), for parties(). */
   fromStart = -1;
   fromEnd = -1;
@@ -275,6 +282,7 @@ export class FastFacts implements SipFacts {
     this.fromTagStart = this.fromTagEnd = -1;
     this.toTagStart = this.toTagEnd = -1;
     this.messageEnd = -1;
+    this.staged = -1;
     this.fromStart = this.fromEnd = -1;
     this.toStart = this.toEnd = -1;
     this.decoded = 0;

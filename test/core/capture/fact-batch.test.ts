@@ -7,6 +7,10 @@ import {
   CallModelBuilder, FactBatchReader, ProblemCollector, factsFromMessage, memoryByteSource, parseSipMessage, runImportFront,
   type FactBatch, type FactValues, type MessageSighting, type SipFacts,
 } from '../../../src/core/index';
+import { join } from 'node:path';
+import { loadFactScanner } from '../../../src/cli/wasm';
+import type { FastFacts } from '../../../src/core/sip/fast-facts';
+import type { FactScanner } from '../../../src/core/sip/fast-facts-wasm';
 import { pcapOf, type FrameSpec } from '../../helpers/pcap-writer';
 import { plainCalls } from '../../helpers/plain-calls';
 
@@ -80,18 +84,62 @@ class CheckingBuilder extends CallModelBuilder {
   }
 }
 
+/** A fact scanner that counts the facts it returned with their values staged (ArenaStage) and without. */
+function counting(inner: FactScanner): FactScanner & { staged: number; unstaged: number } {
+  const c = {
+    staged: 0,
+    unstaged: 0,
+    note(f: FastFacts | undefined): FastFacts | undefined {
+      if (f !== undefined) {
+        if (f.staged >= 0) c.staged++;
+        else c.unstaged++;
+      }
+      return f;
+    },
+    scanDatagram: (b: Uint8Array, s: number, e: number, max: number, into?: FastFacts) => c.note(inner.scanDatagram(b, s, e, max, into)),
+    scanMessage: (b: Uint8Array) => c.note(inner.scanMessage(b)),
+    stage: inner.stage ? (on: boolean) => inner.stage!(on) : undefined,
+  };
+  return c;
+}
+
+const wasmScanner = (stageBytes: number) => loadFactScanner({ dir: join(__dirname, '../../../dist'), stageBytes });
+
 describe('FactBatch hand-off', () => {
-  it('assigns the builder\'s call indexes and gives the full parser\'s model, across batch boundaries and a structured clone', async () => {
+  // The WebAssembly scanner with a stage (as the CLI's import worker runs it): the batch arena is built in the stage,
+  // where the scanner put each message's branch and tags. Small stages take the other paths: a 400-byte stage makes
+  // the writer hand batches over early to make room (copying again the values a scan staged); in a 40-byte one,
+  // every message is too large for it (its values go as text).
+  const cases: [string, () => FactScanner | undefined][] = [
+    ['the TypeScript scanner', () => undefined],
+    ['the WebAssembly scanner with a stage', () => wasmScanner(2 << 20)],
+    ['the WebAssembly scanner with a 400-byte stage', () => wasmScanner(400)],
+    ['the WebAssembly scanner with a 40-byte stage', () => wasmScanner(40)],
+  ];
+  it.each(cases)('assigns the builder\'s call indexes and gives the full parser\'s model, across batch boundaries and a structured clone (%s)', async (name, make) => {
+    const inner = make();
+    if (name !== 'the TypeScript scanner' && inner === undefined) throw new Error('dist/fact-scanner.wasm is missing: `npm run build` builds it');
+    const scanner = inner === undefined ? undefined : counting(inner);
     const builder = new CheckingBuilder();
     const reader = new FactBatchReader(builder);
     const batches: FactBatch[] = [];
     await runImportFront(memoryByteSource(capture()), {
-      problems: new ProblemCollector(), batchSize: 2, transferBatches: true,
+      problems: new ProblemCollector(), batchSize: 2, transferBatches: true, factScanner: scanner,
       onBatch: (b) => batches.push(structuredClone(b, { transfer: [b.num.buffer as ArrayBuffer, b.arena.buffer as ArrayBuffer] })),
     });
     expect(batches.length).toBeGreaterThanOrEqual(8);
-    // Both forms of a new call occur, and together in one batch.
-    expect(batches.some((b) => b.newCalls === 2 && b.calls.length === 5)).toBe(true);
+    if (scanner === undefined) {
+      // Both forms of a new call occur, and together in one batch.
+      expect(batches.some((b) => b.newCalls === 2 && b.calls.length === 5)).toBe(true);
+    } else {
+      expect(scanner.staged).toBeGreaterThan(0);
+      expect(scanner.unstaged).toBe(0);
+      // 16 messages in batches of 2: more batches when some were handed over early.
+      if (name.includes('400-byte')) expect(batches.length).toBeGreaterThan(messages.length / 2);
+      // Nothing fits in 40 bytes: every value went as text, none through the arena.
+      if (name.includes('40-byte')) expect(batches.every((b) => b.arenaUsed === 0)).toBe(true);
+      else expect(batches.some((b) => b.arenaUsed > 0)).toBe(true);
+    }
     for (const b of batches) reader.apply(b);
     builder.finish();
     expect(builder.hints.map(([hint]) => hint)).toEqual(builder.hints.map(([, actual]) => actual));

@@ -173,12 +173,78 @@ describe('WasmFactScanner agrees with the TypeScript fact scanner', () => {
 
 describe('the result slots', () => {
   it('are numbered the same in the module (wasm/fact-scanner.ts) and the host (fast-facts-wasm.ts)', () => {
-    const slots = (file: string) => new Map([...readFileSync(join(root, file), 'utf8').matchAll(/^const (R_[A-Z_]+) = (\d+);/gm)].map((m) => [m[1]!, Number(m[2])]));
+    const slots = (file: string) => new Map([...readFileSync(join(root, file), 'utf8').matchAll(/^const ([RC]_[A-Z_]+) = (\d+);/gm)].map((m) => [m[1]!, Number(m[2])]));
     const module = slots('wasm/fact-scanner.ts');
     const host = slots('src/core/sip/fast-facts-wasm.ts');
     expect(host.size).toBeGreaterThan(20);
     for (const [name, n] of host) expect(module.get(name), name).toBe(n);
     expect(module.get('R_SLOTS')).toBe(Math.max(...host.values()) + 1);
+  });
+});
+
+describe('staging (ArenaStage)', () => {
+  const staging = loadFactScanner({ dir: join(root, 'dist'), stageBytes: 4096 })!;
+  const dec = new TextDecoder();
+  /** The values staging copies: branch, From tag, To tag, those present and not empty, as bytes. */
+  const values = (f: FastFacts) =>
+    [[f.branchStart, f.branchEnd], [f.fromTagStart, f.fromTagEnd], [f.toTagStart, f.toTagEnd]].filter(([s, e]) => s! >= 0 && e! > s!).map(([s, e]) => f.bytes.slice(s, e));
+
+  it('copies each scanned message\'s branch and tags one after another, and marks those that are not plain ASCII', async () => {
+    const stage = staging.stage(true)!;
+    const msgs = [
+      ...(await sipPayloads(join(root, 'samples/captures/calls-mixed-outcomes.pcap'))),
+      enc.encode('SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a.example;branch=z9hG4bK-\u00fc\r\nFrom: <sip:a@a>;tag=f\u00f6\r\nTo: <sip:b@b>;tag=t1\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\n\r\n'),
+      enc.encode('OPTIONS sip:b SIP/2.0\r\nVia: SIP/2.0/UDP a.example;branch=\r\nTo: <sip:b@b>;tag=\u00e9\r\nCall-ID: c\r\n\r\n'),
+    ];
+    let checked = 0;
+    for (const m of msgs) {
+      if (stage.used[0]! > 3000) stage.used[0] = 0; // as the batch writer empties it
+      const before = stage.used[0]!;
+      const f = staging.scanMessage(m);
+      if (f === undefined) {
+        expect(stage.used[0]).toBe(before);
+        continue;
+      }
+      const vs = values(f);
+      const total = vs.reduce((n, v) => n + v.length, 0);
+      expect(f.staged).toBe(before);
+      expect(stage.used[0]).toBe(before + total);
+      let at = before;
+      let bit = 0;
+      const nonAscii = [f.branchStart, f.fromTagStart, f.toTagStart].map((s, i) => [s, [f.branchEnd, f.fromTagEnd, f.toTagEnd][i]!] as const);
+      for (const [i, [s, e]] of nonAscii.entries()) {
+        if (s < 0 || e <= s) continue;
+        const v = f.bytes.slice(s, e);
+        expect(dec.decode(stage.bytes.subarray(at, at + v.length))).toBe(dec.decode(v));
+        if (v.some((c) => c >= 0x80)) bit |= 1 << i;
+        at += v.length;
+      }
+      expect(f.stagedNonAscii).toBe(bit);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(30);
+    // The two inline messages: branch and From tag not ASCII; an empty branch is not staged, a To tag is.
+    const last = staging.scanMessage(msgs.at(-2)!)!;
+    expect(last.stagedNonAscii).toBe(3);
+    const empty = staging.scanMessage(msgs.at(-1)!)!;
+    expect(stage.bytes.subarray(empty.staged, stage.used[0]!)).toEqual(enc.encode('\u00e9'));
+    expect(empty.stagedNonAscii).toBe(4);
+  });
+
+  it('stages nothing when the values do not fit, or when staging is off', () => {
+    const stage = staging.stage(true)!;
+    const m = enc.encode('SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP a.example;branch=z9hG4bK-123\r\nFrom: <sip:a@a>;tag=f1\r\nTo: <sip:b@b>;tag=t1\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\n\r\n');
+    stage.used[0] = stage.bytes.length - 14; // 15 bytes of values: one too many
+    const f = staging.scanMessage(m)!;
+    expect(f.staged).toBe(-1);
+    expect(stage.used[0]).toBe(stage.bytes.length - 14);
+    stage.used[0] = stage.bytes.length - 15;
+    expect(staging.scanMessage(m)!.staged).toBe(stage.bytes.length - 15);
+    expect(stage.used[0]).toBe(stage.bytes.length);
+    expect(staging.stage(false)).toBe(stage);
+    expect(staging.scanMessage(m)!.staged).toBe(-1);
+    expect(stage.used[0]).toBe(0);
+    expect(wasm.stage(true)).toBeUndefined(); // created without a stage
   });
 });
 
