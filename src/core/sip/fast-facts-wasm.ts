@@ -109,6 +109,8 @@ export class WasmFactScanner implements FactScanner {
    */
   readonly arena: Uint8Array;
   private readonly memory: ArrayBuffer;
+  /** memory.byteLength, read once (the memory never grows; reading it per scan showed in profiles). */
+  private readonly memoryBytes: number;
   private readonly bytes: Uint8Array;
   private readonly slots: Int32Array;
   private readonly out: number;
@@ -122,6 +124,7 @@ export class WasmFactScanner implements FactScanner {
   private constructor(x: ScannerExports, copyBytes: number, arenaBytes: number, stageBytes: number) {
     x.init(copyBytes, arenaBytes, stageBytes);
     this.memory = x.memory.buffer;
+    this.memoryBytes = this.memory.byteLength;
     this.bytes = new Uint8Array(this.memory);
     this.slots = new Int32Array(this.memory);
     this.bytes.set(TOKEN_CHAR, x.tokenTable());
@@ -195,7 +198,7 @@ export class WasmFactScanner implements FactScanner {
   private scan(b: Uint8Array, s: number, n: number, maxContentLength: number, into: FastFacts | undefined): FastFacts | undefined {
     const len = n - s;
     let at: number;
-    if (b.buffer === this.memory && b.byteOffset + n + GUARD <= this.memory.byteLength) at = b.byteOffset + s;
+    if (b.buffer === this.memory && b.byteOffset + n + GUARD <= this.memoryBytes) at = b.byteOffset + s;
     else if (len <= this.copyBytes) {
       this.bytes.set(s === 0 && n === b.length ? b : b.subarray(s, n), this.copyAt);
       at = this.copyAt;

@@ -3,6 +3,8 @@
 import { grown, INITIAL_COLUMN_LENGTH as INITIAL } from './typed-array';
 
 const EMPTY = -1;
+/** Entries of the recent-key cache (a power of two). */
+const RECENT = 1024;
 
 /**
  * Maps byte strings to non-negative integers. Keys are copied in; lookups allocate nothing. A lookup touches one
@@ -18,6 +20,13 @@ export class ByteKeyTable {
   private keys = new Uint8Array(16 * INITIAL);
   private keysUsed = 0;
   private count = 0;
+  /**
+   * Recent keys: per cache line r = hash & (RECENT - 1), [2r] a hash and [2r + 1] the entry found or added for it
+   * last (-1: none). SIP keys come in bursts (the messages of one call, one transaction, one dialog are close in a
+   * capture), and this 8 KiB cache answers them without touching `slots`, which in a table of 100 000 calls is
+   * megabytes: one cache miss saved per lookup. Entries are never removed, so a cached entry stays valid.
+   */
+  private readonly recent = new Int32Array(2 * RECENT).fill(EMPTY);
 
   constructor(initialSlots = 2 * INITIAL) {
     let n = 16;
@@ -46,16 +55,29 @@ export class ByteKeyTable {
   getHashed(b: Uint8Array, s: number, e: number, h: number): number {
     const len = e - s;
     const keys = this.keys;
-    const slots = this.slots;
     const entries = this.entries;
+    const recent = this.recent;
+    const r = 2 * (h & (RECENT - 1));
+    let entry = recent[r + 1]!;
+    if (entry !== EMPTY && recent[r] === h && entries[3 * entry + 1] === len) {
+      const k = entries[3 * entry]!;
+      let j = 0;
+      while (j < len && keys[k + j] === b[s + j]) j++;
+      if (j === len) return entries[3 * entry + 2]!;
+    }
+    const slots = this.slots;
     for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
-      const entry = slots[2 * i]!;
+      entry = slots[2 * i]!;
       if (entry === EMPTY) return -1;
       if (slots[2 * i + 1] === h && entries[3 * entry + 1] === len) {
         const k = entries[3 * entry]!;
         let j = 0;
         while (j < len && keys[k + j] === b[s + j]) j++;
-        if (j === len) return entries[3 * entry + 2]!;
+        if (j === len) {
+          recent[r] = h;
+          recent[r + 1] = entry;
+          return entries[3 * entry + 2]!;
+        }
       }
     }
   }
@@ -87,6 +109,9 @@ export class ByteKeyTable {
     entries[3 * entry + 2] = value;
     this.keysUsed += len;
     this.insert(entry, h);
+    const r = 2 * (h & (RECENT - 1));
+    this.recent[r] = h;
+    this.recent[r + 1] = entry;
   }
 
   private insert(entry: number, h: number): void {

@@ -1,6 +1,6 @@
 // ByteKeyTable: byte-string keys to integers, through growth, hash collisions and keys that share prefixes.
 import { describe, expect, it } from 'vitest';
-import { ByteKeyTable } from '../../../src/core/util/byte-key-table';
+import { ByteKeyTable, hashBytes } from '../../../src/core/util/byte-key-table';
 
 const enc = new TextEncoder();
 
@@ -34,5 +34,32 @@ describe('ByteKeyTable', () => {
     expect(t.get(a, 0, 6)).toBe(2);
     expect(t.get(a, 2, 2)).toBe(3);
     expect(t.get(a, 0, 2)).toBe(-1);
+  });
+
+  it('answers from its recent-key cache only for the same bytes: full-hash collisions, shared cache lines, lengths', () => {
+    const t = new ByteKeyTable(16);
+    const key = (k: string) => enc.encode(k);
+    // FNV-1a collision (same 32-bit hash, different keys): the cache line holds one, the other must not match it.
+    const [a, b] = [key('call-0012789'), key('call-0249192')]; // same length too
+    expect(hashBytes(a, 0, a.length)).toBe(hashBytes(b, 0, b.length));
+    t.add(a, 0, a.length, 7);
+    expect(t.get(b, 0, b.length)).toBe(-1);
+    t.add(b, 0, b.length, 8);
+    for (let i = 0; i < 3; i++) {
+      expect(t.get(a, 0, a.length)).toBe(7);
+      expect(t.get(b, 0, b.length)).toBe(8);
+    }
+    // Keys that share a cache line (hash & 1023), looked up alternately, and a prefix of a key with the same line.
+    const line = (k: Uint8Array) => hashBytes(k, 0, k.length) & 1023;
+    const byLine = new Map<number, string[]>();
+    for (let i = 0; i < 5000; i++) {
+      const k = `tag-${i}`;
+      byLine.set(line(key(k)), [...(byLine.get(line(key(k))) ?? []), k]);
+    }
+    const shared = [...byLine.values()].find((ks) => ks.length >= 3)!;
+    shared.forEach((k, i) => t.add(key(k), 0, k.length, 100 + i));
+    for (let round = 0; round < 3; round++) shared.forEach((k, i) => expect(t.get(key(k), 0, k.length)).toBe(100 + i));
+    expect(t.get(key(`${shared[0]}x`), 0, shared[0]!.length + 1)).toBe(-1);
+    expect(t.get(key(shared[0]!), 0, shared[0]!.length - 1)).toBe(-1);
   });
 });
