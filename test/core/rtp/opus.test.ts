@@ -8,18 +8,11 @@ import { memoryByteSource } from '../../../src/core/bytes/byte-source';
 import { importCapture } from '../../../src/core/capture/import-capture';
 import { audioCodecSupport, extractStreamAudio, type StreamAudio } from '../../../src/core/rtp/audio';
 import { createOpusDecoder, OPUS_SAMPLE_RATE } from '../../../src/core/rtp/opus';
-import { expectBaresipSines } from './rtp-helpers';
+import { expectBaresipSines, rms, zeroCrossingHz } from './rtp-helpers';
 
 const SAMPLE = join(__dirname, '../../../samples/captures/baresip-call-opus.pcap');
-const rms = (x: Int16Array): number => Math.sqrt(x.reduce((a, v) => a + v * v, 0) / Math.max(1, x.length));
-
 /** Zero-crossing frequency (Hz) of one second of `a` from sample `at`. */
-function hz(a: StreamAudio, at: number): number {
-  const x = a.samples.subarray(at, at + a.sampleRate);
-  let crossings = 0;
-  for (let k = 1; k < x.length; k++) if (x[k - 1]! < 0 !== x[k]! < 0) crossings++;
-  return crossings / 2;
-}
+const hz = (a: StreamAudio, at: number): number => zeroCrossingHz(a.samples.subarray(at, at + a.sampleRate), a.sampleRate);
 
 /** The records of a classic little-endian pcap: [start, end) of each (16-byte header included). */
 function records(b: Uint8Array): [number, number][] {

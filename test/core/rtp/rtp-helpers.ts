@@ -204,6 +204,28 @@ export function byTime(frames: FrameSpec[]): FrameSpec[] {
   return frames.map((f, i) => ({ f, i })).sort((x, y) => (x.f.time ?? 0) - (y.f.time ?? 0) || x.i - y.i).map((x) => x.f);
 }
 
+/** Frequency (Hz) of a tone from its zero crossings: `x` holds `rate` samples per second. */
+export function zeroCrossingHz(x: Int16Array, rate: number): number {
+  let crossings = 0;
+  for (let k = 1; k < x.length; k++) if (x[k - 1]! < 0 !== x[k]! < 0) crossings++;
+  return ((crossings / 2) * rate) / x.length;
+}
+
+/** Root mean square of `x`. */
+export function rms(x: Int16Array): number {
+  let e = 0;
+  for (const v of x) e += v * v;
+  return Math.sqrt(e / Math.max(1, x.length));
+}
+
+/** Samples [from, to) of channel `c` (0-based) of a 16-bit little-endian WAV with `channels` interleaved channels. */
+export function wavChannel(wav: Uint8Array, channels: number, c: number, from: number, to: number): Int16Array {
+  const v = new DataView(wav.buffer, wav.byteOffset + 44);
+  const out = new Int16Array(to - from);
+  for (let i = from; i < to; i++) out[i - from] = v.getInt16((i * channels + c) * 2, true);
+  return out;
+}
+
 /** Power of `x` (sampled at `rate` Hz) at `hz`: one DFT bin, to tell which sine dominates decoded audio. */
 export function tonePower(x: Int16Array, rate: number, hz: number): number {
   let re = 0;
