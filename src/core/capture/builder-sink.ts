@@ -60,7 +60,7 @@ export class BuilderSink implements FactSink {
     seen.truncated = p.truncated;
     if (p.fileOffset >= 0) {
       this.inFile.fileOffset = p.fileOffset;
-      this.inFile.length = p.bytes.length;
+      this.inFile.length = fast !== undefined ? fast.messageLength : p.bytes.length;
       seen.location = this.inFile;
     } else seen.location = { bytes: p.bytes.slice() }; // reassembled: the store keeps its own copy
     this.builder.add(seen, f, call, fast !== undefined ? this.rangesOf(fast) : undefined);

@@ -162,6 +162,9 @@ export class FactBatchWriter implements FactSink {
   add(p: SipPayload, f: SipFacts): number {
     let fast = f instanceof FastFacts ? f : undefined;
     let staged = fast !== undefined ? fast.staged : -1;
+    // The message's size: from the scan when there is one (its `bytes` may be the capture chunk the datagram lies in,
+    // and p.bytes is then made only when read).
+    const length = fast !== undefined ? fast.messageLength : p.bytes.length;
     const stage = this.stage;
     if (stage !== undefined) {
       // The arena is the stage: what the scanner staged for this message is in use. Values copied here take at most
@@ -169,11 +172,11 @@ export class FactBatchWriter implements FactSink {
       // handed over first (without this message's staged bytes, which are copied again).
       const used = stage.used[0]!;
       this.batch.arenaUsed = used;
-      if (fast !== undefined && stage.bytes.length - used < 2 * fast.bytes.length) {
+      if (fast !== undefined && stage.bytes.length - used < 2 * length) {
         if (staged >= 0) this.batch.arenaUsed = staged;
         this.flush();
         staged = -1;
-        if (2 * fast.bytes.length > stage.bytes.length) fast = undefined; // values as strings
+        if (2 * length > stage.bytes.length) fast = undefined; // values as strings
       }
     }
     const b = this.batch;
@@ -229,7 +232,7 @@ export class FactBatchWriter implements FactSink {
       num[o + F_OFFSET] = -1;
       b.kept.push(p.bytes.slice());
     }
-    num[o + F_LENGTH] = p.bytes.length;
+    num[o + F_LENGTH] = length;
     num[o + F_SRC] = this.id(p.src, 0);
     num[o + F_DST] = this.id(p.dst, 1);
     num[o + F_METHOD] = this.id(f.method, 2);

@@ -119,6 +119,8 @@ export async function runImportFront(source: ByteSource, opts: ImportFrontOption
     // Datagrams are framed and scanned in one pass; what the fast path declines is framed and parsed as usual.
     // One FastFacts for every datagram: onSip consumes each before the next is scanned.
     scanUnit: (b, start, end, max) => scanner.scanDatagram(b, start, end, max, reusedFacts),
+    // onSip is done with each message when it returns (the sinks copy what they keep).
+    reuseUnitPayloads: true,
   });
   // Batches are built in the scanner's stage when it has one (the branch and tags are then copied by the scanner).
   const sink: FactSink =

@@ -58,14 +58,21 @@ export interface TransportAssemblerOptions {
   /** Largest Content-Length honoured, bytes (default 16 MiB). */
   maxContentLength?: number;
   /**
-   * Optional one-pass framer for datagram units (UDP payloads, SCTP user messages): given the unit's bytes, the
-   * message start, the unit end and the Content-Length limit, it returns where the message ends, or undefined to
+   * Optional one-pass framer for datagram units (UDP payloads, SCTP user messages): given a buffer holding the unit,
+   * the message start and the unit end in it (a UDP datagram is passed where it lies, in the packet's buffer: no view
+   * is made of it) and the Content-Length limit, it returns where the message ends in that buffer, or undefined to
    * leave the unit to frameSipDatagram. It must return undefined whenever frameSipDatagram would report a note or
    * mark the message truncated, and may return a result only for a message whose first line classifySipStart
    * accepts (UDP datagrams are then not classified first). Its result travels with the message as
    * SipPayload.prescan.
    */
   scanUnit?: (bytes: Uint8Array, start: number, end: number, maxContentLength: number) => FramedUnit | undefined;
+  /**
+   * The SipPayload of a UDP datagram that scanUnit framed is one object, reused for every such message (its `bytes`
+   * view made only when read): consumers must be done with it when the emit call returns. Default false: a new
+   * object per message.
+   */
+  reuseUnitPayloads?: boolean;
   /** Largest header section waited for on a stream, bytes (default 64 KiB). */
   maxHeaderBytes?: number;
   /** Out-of-order hole timeout and idle-stream timeout, capture seconds (defaults 3 and 900). */
@@ -88,6 +95,42 @@ export interface TransportAssemblerOptions {
    * connection is reported once as `tls/encrypted-stream` and ignored.
    */
   tlsKeys?: TlsKeyStore;
+}
+
+/**
+ * The SipPayload of a UDP datagram scanUnit framed: the message is buf[start, end), and `bytes` is a view of it made
+ * on first read (the import's fast path never reads it). Always 'UDP', never truncated (scanUnit declines those).
+ */
+class UnitPayload implements SipPayload {
+  frame = 0;
+  firstFrame = 0;
+  timeSec = 0;
+  timeNsec = 0;
+  ipVersion: 4 | 6 = 4;
+  src = '';
+  dst = '';
+  srcPort = 0;
+  dstPort = 0;
+  readonly transport = 'UDP';
+  fileOffset = -1;
+  readonly truncated = false;
+  prescan: FramedUnit | undefined = undefined;
+  private buf: Uint8Array = new Uint8Array(0);
+  private start = 0;
+  private end = 0;
+  private view: Uint8Array | undefined = undefined;
+
+  /** The message is now buf[start, end). */
+  of(buf: Uint8Array, start: number, end: number): void {
+    this.buf = buf;
+    this.start = start;
+    this.end = end;
+    this.view = undefined;
+  }
+
+  get bytes(): Uint8Array {
+    return (this.view ??= this.buf.subarray(this.start, this.end));
+  }
 }
 
 /** Counters (cheap to keep, handy for tests and a capture summary). */
@@ -175,6 +218,8 @@ export class TransportAssembler {
   private readonly udpSkipCrlf: boolean;
   private readonly limits: { maxHeaderBytes: number; maxContentLength: number };
   private readonly scanUnit: TransportAssemblerOptions['scanUnit'];
+  /** The reused payload of scanned UDP datagrams (reuseUnitPayloads), else undefined. */
+  private readonly unitPayload: UnitPayload | undefined;
   private readonly single = new SingleDelivery();
   private readonly v4Names = new Map<number, string>();
   private readonly onNonSipUdp: ((p: NetPacket) => void) | undefined;
@@ -194,6 +239,7 @@ export class TransportAssembler {
     this.onNonSipUdp = opts.onNonSipUdp;
     this.onKeepAlive = opts.onKeepAlive;
     this.scanUnit = opts.scanUnit;
+    this.unitPayload = opts.reuseUnitPayloads === true ? new UnitPayload() : undefined;
     this.tlsKeys = opts.tlsKeys;
     this.limits = { maxHeaderBytes: opts.maxHeaderBytes ?? MAX_HEADER_BYTES, maxContentLength: opts.maxContentLength ?? MAX_CONTENT_LENGTH };
     this.tcp = new TcpReassembler<Dir>(
@@ -255,20 +301,46 @@ export class TransportAssembler {
       else this.onNonSipUdp?.(p);
       return;
     }
+    if (p.payloadEnd - p.payloadStart < 12) {
+      this.onNonSipUdp?.(p);
+      return;
+    }
+    // The one-pass scan first, on the datagram where it lies: what it accepts is SIP (see scanUnit), so the start line
+    // is classified only when it declines.
+    const pre = this.scanUnit?.(p.buf, p.payloadStart, p.payloadEnd, this.limits.maxContentLength);
+    if (pre !== undefined) {
+      this.emitScannedUdp(p, pre, emit);
+      return;
+    }
     const b = p.payload;
-    const n = b.length;
-    if (n < 12) {
+    if (classifySipStart(b, 0, b.length, true) !== START_YES) {
       this.onNonSipUdp?.(p);
       return;
     }
-    // The one-pass scan first: what it accepts is SIP (see scanUnit), so the start line is classified only when it
-    // declines.
-    const pre = this.prescan(b, 0);
-    if (pre === undefined && classifySipStart(b, 0, n, true) !== START_YES) {
-      this.onNonSipUdp?.(p);
-      return;
-    }
-    this.emitUnit(p, b, 0, 'UDP', emit, true, pre);
+    this.emitUnit(p, b, 0, 'UDP', emit, true, undefined);
+  }
+
+  /** Emit the SIP message scanUnit found at the start of UDP datagram `p` (pre.messageEnd: its end in p.buf). */
+  private emitScannedUdp(p: NetPacket, pre: FramedUnit, emit: (m: SipPayload) => void): void {
+    const start = p.payloadStart;
+    const end = pre.messageEnd;
+    this.stats.udpMessages++;
+    const m = this.unitPayload ?? new UnitPayload();
+    m.frame = p.frame;
+    m.firstFrame = p.firstFrame;
+    m.timeSec = p.timeSec;
+    m.timeNsec = p.timeNsec;
+    m.ipVersion = p.ipVersion;
+    m.src = this.addr(p.srcIp);
+    m.dst = this.addr(p.dstIp);
+    m.srcPort = p.srcPort;
+    m.dstPort = p.dstPort;
+    m.fileOffset = p.payloadFileOffset;
+    m.prescan = pre;
+    m.of(p.buf, start, end);
+    emit(m);
+    const pe = p.payloadEnd;
+    if (end < pe && !isCrlfOnly(p.buf, end, pe)) this.trailing(p, end - start, pe - start, 'UDP datagram');
   }
 
   /** A datagram starting with CR/LF: an RFC 5626 keep-alive, or (rarely) CR/LFs before a message. */

@@ -81,6 +81,6 @@ export interface SipPayload {
 
 /** Result of a caller-supplied framer of datagram units (TransportAssemblerOptions.scanUnit). */
 export interface FramedUnit {
-  /** Index in the unit's bytes where the message ends (as frameSipDatagram's `end`). */
+  /** Index in the buffer the framer was given where the message ends (as frameSipDatagram's `end`). */
   messageEnd: number;
 }

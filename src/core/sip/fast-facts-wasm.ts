@@ -273,6 +273,7 @@ export class WasmFactScanner implements FactScanner {
     }
     x = r[o + R_MSG_END]!;
     if (x >= 0) f.messageEnd = s + x;
+    f.messageLength = x >= 0 ? x : len;
     x = r[o + R_STAGED]!;
     if (x >= 0) {
       f.staged = x;

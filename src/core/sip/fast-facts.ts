@@ -244,6 +244,11 @@ export class FastFacts implements SipFacts {
   fromTagEnd = -1;
   toTagStart = -1;
   toTagEnd = -1;
+  /**
+   * Bytes of the scanned message: from the scan's start to `messageEnd` (datagram scans) or to the scan's end. The
+   * message's own size even when `bytes` is larger (a datagram is scanned where it lies in a capture chunk).
+   */
+  messageLength = 0;
   /** scanSipDatagram: where the message ends in `bytes` (else -1). */
   messageEnd = -1;
   /**
@@ -281,6 +286,7 @@ export class FastFacts implements SipFacts {
     this.branchStart = this.branchEnd = -1;
     this.fromTagStart = this.fromTagEnd = -1;
     this.toTagStart = this.toTagEnd = -1;
+    this.messageLength = 0;
     this.messageEnd = -1;
     this.staged = -1;
     this.fromStart = this.fromEnd = -1;
@@ -544,6 +550,7 @@ function scan(b: Uint8Array, s: number, n: number, maxContentLength: number, int
     n = contentLength >= 0 ? bodyStart + contentLength : n;
     out.messageEnd = n;
   }
+  out.messageLength = n - s;
   if (sdpType) {
     // bodySpan semantics: Content-Length when valid and within the bytes, else everything after the empty line
     const end = contentLength >= 0 && bodyStart + contentLength <= n ? bodyStart + contentLength : n;
