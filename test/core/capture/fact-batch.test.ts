@@ -159,6 +159,13 @@ describe('FactBatch hand-off', () => {
     ref.finish();
     const strip = (m: ReturnType<CallModelBuilder['message']>) => ({ ...m, fileOffset: undefined, location: undefined, problemCount: undefined });
     for (let i = 0; i < messages.length; i++) expect(strip(builder.message(i))).toEqual(strip(ref.message(i)));
+    // Each message's place in the capture, to read it again (its size comes from the scan, which sees the datagram
+    // where it lies in the capture chunk): the bytes there are the message.
+    const pcap = capture();
+    for (let i = 0; i < messages.length; i++) {
+      const at = builder.messages.location(i) as { fileOffset: number; length: number };
+      expect(pcap.subarray(at.fileOffset, at.fileOffset + at.length)).toEqual(messages[i]![2]);
+    }
     expect(plainCalls(builder.calls)).toEqual(plainCalls(ref.calls));
     expect(builder.dialogs.all()).toEqual(ref.dialogs.all());
     expect(builder.transactions.all()).toEqual(ref.transactions.all());

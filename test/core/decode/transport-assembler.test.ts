@@ -85,6 +85,37 @@ describe('UDP', () => {
     expect(t.codes()).toEqual(['sip/content-length-exceeds-datagram', 'sip/datagram-trailing-bytes']);
   });
 
+  it('hands scanUnit a datagram where it lies in the packet buffer; its payload is one reused object when asked', () => {
+    // The datagram at bytes 40.. of a larger buffer, as a decoded packet's payload lies in its capture chunk.
+    const m = bytes(sipRequest('OPTIONS') + '\r\n');
+    const buf = new Uint8Array(40 + m.length + 10);
+    buf.set(m, 40);
+    const at = (frame: number): ReturnType<typeof pkt> => {
+      const p = pkt({ frame, proto: 'udp', payload: '', fileOffset: 5000 });
+      return Object.assign(p, { buf, payloadStart: 40, payloadEnd: 40 + m.length, payloadFileOffset: 5000, payload: buf.subarray(40, 40 + m.length) });
+    };
+    const end = 40 + m.length - 2; // the message without the trailing CR/LF
+    const calls: [Uint8Array, number, number][] = [];
+    for (const reuse of [false, true]) {
+      calls.length = 0;
+      const problems = new ProblemCollector();
+      const asm = new TransportAssembler(problems, {
+        reuseUnitPayloads: reuse,
+        scanUnit: (b, s, e) => (calls.push([b, s, e]), { messageEnd: end }),
+      });
+      const seen: SipPayload[] = [];
+      const texts: string[] = [];
+      for (const f of [1, 2]) asm.push(at(f), (x) => (seen.push(x), texts.push(new TextDecoder().decode(x.bytes))));
+      expect(calls).toEqual([[buf, 40, 40 + m.length], [buf, 40, 40 + m.length]]);
+      expect(texts).toEqual([sipRequest('OPTIONS'), sipRequest('OPTIONS')]);
+      expect(seen[0]!.bytes.buffer).toBe(buf.buffer); // a view, not a copy
+      expect(seen.map((x) => [x.frame, x.fileOffset, x.transport, x.truncated, x.prescan])).toEqual([[2, 5000, 'UDP', false, { messageEnd: end }], [2, 5000, 'UDP', false, { messageEnd: end }]].map((r, i) => (reuse ? r : [i + 1, ...r.slice(1)])));
+      expect(seen[0] === seen[1]).toBe(reuse);
+      expect(asm.stats.udpMessages).toBe(2);
+      expect(problems.total).toBe(0); // CR/LF after the message is not reported
+    }
+  });
+
   it('formats IPv6 addresses as tshark does (RFC 5952)', () => {
     const t = setup();
     t.push({ frame: 1, proto: 'udp', payload: sipResponse(200, 'OK'), src: '2001:db8:0:0:0:0:0:1', dst: 'fd17::10:0:0:2' });
