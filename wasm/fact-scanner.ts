@@ -662,3 +662,86 @@ function stageValues(): void {
   set(C_STAGE_USED, used + bl + fl + tl);
 }
 
+
+// ---------------------------------------------------------------------------------------------------------------
+// Call-ID table (the host's fact-batch.ts CallIdIndex, for plain ASCII Call-IDs): key bytes -> call index, an
+// open-addressing hash table on the keys' FNV-1a hashes (util/byte-key-table.ts hashBytes), compared 16 bytes at a
+// time. Its areas are allocated once by initCalls for at most `maxCalls` keys and `keyBytes` key bytes; the slot
+// array starts small and doubles within its area (rebuilt from the entries), so memory the table has not reached yet
+// is never touched. When full, callOf says so and the host keeps further keys itself.
+
+let callSlots: usize = 0; // per slot: entry + 1 (0: empty), hash (i32 each)
+let callEntries: usize = 0; // per entry: key offset, key length, hash, value (i32 each)
+let callKeys: usize = 0;
+let callMaxEntries: i32 = 0;
+let callMaxSlots: i32 = 0;
+let callKeyBytes: i32 = 0;
+let callMask: i32 = 0;
+let callCount: i32 = 0;
+let callKeysUsed: i32 = 0;
+
+/** Allocate the Call-ID table's areas (call after init, before the host makes views of the memory). */
+export function initCalls(maxCalls: i32, keyBytes: i32): void {
+  let slots: i32 = 1024;
+  while (slots < 2 * maxCalls) slots <<= 1;
+  callMaxSlots = slots;
+  callMaxEntries = maxCalls;
+  callKeyBytes = keyBytes;
+  callSlots = heap.alloc(<usize>slots << 3);
+  callEntries = heap.alloc(<usize>maxCalls << 4);
+  callKeys = heap.alloc(<usize>keyBytes + GUARD);
+  callMask = 1023;
+  callCount = 0;
+  callKeysUsed = 0;
+}
+
+/** The `len` bytes at `a` equal those at `b` (16 at a time: both areas have GUARD bytes after them). */
+function sameBytes(a: usize, b: usize, len: i32): bool {
+  for (let k: i32 = 0; k < len; k += 16) {
+    let m = i8x16.bitmask(i8x16.eq(v128.load(a + <usize>k), v128.load(b + <usize>k)));
+    if (len - k < 16) m |= ~((1 << (len - k)) - 1);
+    if ((m & 0xffff) != 0xffff) return false;
+  }
+  return true;
+}
+
+@inline function callInsert(entry: i32, h: i32): void {
+  let i = h & callMask;
+  while (load<i32>(callSlots + (<usize>i << 3)) != 0) i = (i + 1) & callMask;
+  store<i32>(callSlots + (<usize>i << 3), entry + 1);
+  store<i32>(callSlots + (<usize>i << 3) + 4, h);
+}
+
+/**
+ * The value kept for the `len` key bytes at `at` (FNV-1a hash `h`), or, for a new key, `value` once stored with it
+ * (then the caller counts a new call); -1 when the key is new and the table is full (or was never allocated): the
+ * host keeps it. Keys are compared byte for byte: equal hashes never merge two Call-IDs.
+ */
+export function callOf(at: usize, len: i32, h: i32, value: i32): i32 {
+  if (callMaxEntries == 0) return -1;
+  for (let i = h & callMask; ; i = (i + 1) & callMask) {
+    const s = callSlots + (<usize>i << 3);
+    const e1 = load<i32>(s);
+    if (e1 == 0) break;
+    if (load<i32>(s + 4) != h) continue;
+    const e = callEntries + (<usize>(e1 - 1) << 4);
+    if (load<i32>(e + 4) == len && sameBytes(callKeys + <usize>load<i32>(e), at, len)) return load<i32>(e + 12);
+  }
+  if (callCount == callMaxEntries || callKeysUsed + len > callKeyBytes) return -1;
+  const entry = callCount++;
+  if (2 * callCount > callMask + 1 && callMask + 1 < callMaxSlots) {
+    // Twice the slots, rebuilt from the entries.
+    callMask = 2 * callMask + 1;
+    memory.fill(callSlots, 0, <usize>(callMask + 1) << 3);
+    for (let k: i32 = 0; k < entry; k++) callInsert(k, load<i32>(callEntries + (<usize>k << 4) + 8));
+  }
+  const e = callEntries + (<usize>entry << 4);
+  store<i32>(e, callKeysUsed);
+  store<i32>(e + 4, len);
+  store<i32>(e + 8, h);
+  store<i32>(e + 12, value);
+  memory.copy(callKeys + <usize>callKeysUsed, at, <usize>len);
+  callKeysUsed += len;
+  callInsert(entry, h);
+  return value;
+}

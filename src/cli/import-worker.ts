@@ -13,6 +13,11 @@ import { detachOnce, type WorkerAck, type WorkerReply, type WorkerRequest, type 
 
 const MAX_IN_FLIGHT = 16;
 const STAGE_BYTES = 2 << 20;
+/**
+ * The scanner's Call-ID table: up to a million calls, 48 MiB of Call-IDs (beyond that the batch writer keeps them).
+ * Reserved in the module's memory, touched only as it fills: about 100 bytes per call.
+ */
+const CALL_TABLE = { maxCalls: 1 << 20, keyBytes: 48 << 20 };
 
 async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Promise<void> {
   detachOnce(); // before any hot code is optimised (see detachOnce)
@@ -35,7 +40,7 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
   const chunk = req.chunkSize ?? DEFAULT_CHUNK_BYTES;
   // Batches are built in the scanner's stage (FactBatchWriter with an ArenaStage): 2 MiB holds a batch's branches,
   // tags and new calls' Call-ID/From/To (about 1 MiB for 8192 messages of a call capture).
-  const scanner = loadFactScanner({ arenaBytes: 2 * chunk, stageBytes: STAGE_BYTES });
+  const scanner = loadFactScanner({ arenaBytes: 2 * chunk, stageBytes: STAGE_BYTES, calls: CALL_TABLE });
   const transient: [Uint8Array, Uint8Array] | undefined = scanner ? [scanner.arena.subarray(0, chunk), scanner.arena.subarray(chunk)] : undefined;
   // Asynchronous reads: the cursor reads the next chunk ahead (into the other transient buffer) on a libuv thread
   // while this one scans the current chunk, so the copy out of the page cache is off this, the busier, thread.

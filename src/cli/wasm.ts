@@ -8,9 +8,11 @@ import { WasmFactScanner } from '../core/index';
 /**
  * The fast path's WebAssembly fact scanner from `dir`/fact-scanner.wasm (default: next to this bundle), or undefined
  * when the file is missing (running from sources), unreadable or not loadable, or SIPSCOPE_WASM=0. `arenaBytes`: see
- * WasmFactScanner.arena; `stageBytes`: see WasmFactScanner.stage.
+ * WasmFactScanner.arena; `stageBytes`: see WasmFactScanner.stage; `calls`: see WasmFactScanner.create.
  */
-export function loadFactScanner(opts: { arenaBytes?: number; stageBytes?: number; dir?: string } = {}): WasmFactScanner | undefined {
+export function loadFactScanner(
+  opts: { arenaBytes?: number; stageBytes?: number; calls?: { maxCalls: number; keyBytes: number }; dir?: string } = {},
+): WasmFactScanner | undefined {
   if (process.env.SIPSCOPE_WASM === '0') return undefined;
   let bytes: Uint8Array;
   try {
@@ -18,5 +20,5 @@ export function loadFactScanner(opts: { arenaBytes?: number; stageBytes?: number
   } catch {
     return undefined;
   }
-  return WasmFactScanner.create(bytes, { arenaBytes: opts.arenaBytes, stageBytes: opts.stageBytes });
+  return WasmFactScanner.create(bytes, { arenaBytes: opts.arenaBytes, stageBytes: opts.stageBytes, calls: opts.calls });
 }

@@ -8,9 +8,9 @@
 import type { SipPayload, SipTransport } from '../decode/types';
 import { encodeFactValues, type CallModelBuilder, type CallParties, type FactValues, type MessageSighting, type PartyRanges, type SipFacts } from '../dialog/reconstruct';
 import { FastFacts } from '../sip/fast-facts';
-import type { ArenaStage } from '../sip/fast-facts-wasm';
+import type { ArenaStage, CallKeyTable } from '../sip/fast-facts-wasm';
 import { decodeUtf8 } from '../text/decode';
-import { ByteKeyTable, FNV_OFFSET, FNV_PRIME } from '../util/byte-key-table';
+import { ByteKeyTable, FNV_OFFSET, FNV_PRIME, hashBytes } from '../util/byte-key-table';
 import { grown } from '../util/typed-array';
 import type { FactSink } from './builder-sink';
 
@@ -126,7 +126,7 @@ export class FactBatchWriter implements FactSink {
   private readonly ids = new Map<string, number>();
   private nextId = 1;
   private batch!: FactBatch;
-  private readonly calls = new CallIdIndex();
+  private readonly calls: CallIdIndex;
   /** With a stage: free bytes below which the batch is handed over (see STAGE_HEADROOM). */
   private readonly headroom: number;
 
@@ -146,7 +146,10 @@ export class FactBatchWriter implements FactSink {
      * each message's branch and tags; it is copied out when the batch is handed over (in transfer mode).
      */
     private readonly stage?: ArenaStage,
+    /** The scanner's Call-ID table (CallKeyTable), which then keeps the plain ASCII Call-IDs. */
+    callTable?: CallKeyTable,
   ) {
+    this.calls = new CallIdIndex(callTable);
     this.headroom = Math.min(STAGE_HEADROOM, (stage?.bytes.length ?? 0) >> 2);
     if (stage !== undefined) stage.used[0] = 0;
     this.reset();
@@ -405,9 +408,12 @@ export class FactBatchWriter implements FactSink {
 
 /**
  * Call indexes by Call-ID, assigned in order of each Call-ID's first message exactly as CallModelBuilder assigns them:
- * ASCII Call-IDs keyed by their bytes (no string per message), others by their text.
+ * ASCII Call-IDs keyed by their bytes (no string per message), others by their text. `native`: a table in the fact
+ * scanner's memory (CallKeyTable) that keeps the ASCII keys (compared there, 16 bytes at a time); the keys it cannot
+ * keep go to this object's own byte-keyed table, which is looked in after it.
  */
 export class CallIdIndex {
+  constructor(private readonly native?: CallKeyTable) {}
   private readonly callByBytes = new ByteKeyTable();
   private readonly callByText = new Map<string, number>();
   private calls = 0;
@@ -442,6 +448,15 @@ export class CallIdIndex {
       }
       if (any >= 0x80) return this.callOfText(f);
     } else if (f.callIdAscii === 0) return this.callOfText(f);
+    return this.callOfBytes(b, s, e, h);
+  }
+
+  /** Call index of the ASCII key b[s, e) with FNV-1a hash `h`; `this.calls` when it is a new call. */
+  private callOfBytes(b: Uint8Array, s: number, e: number, h: number): number {
+    if (this.native !== undefined) {
+      const v = this.native.of(b, s, e, h, this.calls);
+      if (v >= 0) return v;
+    }
     const known = this.callByBytes.getHashed(b, s, e, h);
     if (known >= 0) return known;
     this.callByBytes.addHashed(b, s, e, h, this.calls);
@@ -459,10 +474,7 @@ export class CallIdIndex {
       if (this.scratch.length < n) this.scratch = new Uint8Array(n * 2);
       const k = this.scratch;
       for (let i = 0; i < n; i++) k[i] = id.charCodeAt(i);
-      const known = this.callByBytes.get(k, 0, n);
-      if (known >= 0) return known;
-      this.callByBytes.add(k, 0, n, this.calls);
-      return this.calls;
+      return this.callOfBytes(k, 0, n, hashBytes(k, 0, n));
     }
     const known = this.callByText.get(id);
     if (known !== undefined) return known;

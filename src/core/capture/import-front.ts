@@ -124,7 +124,7 @@ export async function runImportFront(source: ByteSource, opts: ImportFrontOption
   });
   // Batches are built in the scanner's stage when it has one (the branch and tags are then copied by the scanner).
   const sink: FactSink =
-    opts.sink ?? new FactBatchWriter(opts.onBatch ?? (() => {}), opts.batchSize, opts.transferBatches === true, opts.batchPool, scanner.stage?.(true));
+    opts.sink ?? new FactBatchWriter(opts.onBatch ?? (() => {}), opts.batchSize, opts.transferBatches === true, opts.batchPool, scanner.stage?.(true), scanner.calls);
 
   const onSip = (p: SipPayload): void => {
     let facts: SipFacts | undefined = (p.prescan as FastFacts | undefined) ?? scanner.scanMessage(p.bytes);

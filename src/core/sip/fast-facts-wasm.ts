@@ -20,6 +20,8 @@ export interface FactScanner {
    * scanner has none (the TypeScript scanner, or a module created without stageBytes).
    */
   stage?(on: boolean): ArenaStage | undefined;
+  /** A Call-ID table in the scanner's memory (see CallKeyTable), when it keeps one. */
+  readonly calls?: CallKeyTable;
 }
 
 /**
@@ -34,6 +36,20 @@ export interface ArenaStage {
   /** [0]: bytes of `bytes` in use (the scanner appends after them); an array, shared with the module. */
   readonly used: Int32Array;
 }
+
+/**
+ * Call indexes by Call-ID bytes, kept in the scanner's memory (the module's Call-ID table), for
+ * capture/fact-batch.ts CallIdIndex. of(b, s, e, h, value): the index kept for the plain ASCII key b[s, e) whose
+ * FNV-1a hash (util/byte-key-table.ts hashBytes) is `h`; for a new key, `value` is kept and returned (the caller counts
+ * a new call). -1: the key is new and the table is full, or longer than CALL_KEY_MAX_BYTES: the caller keeps it itself
+ * (a key is kept in one place only, so lookups stay exact). Keys are compared byte for byte.
+ */
+export interface CallKeyTable {
+  of(b: Uint8Array, s: number, e: number, h: number, value: number): number;
+}
+
+/** Longest Call-ID the module's table keeps (longer ones: the host's own table, always). */
+export const CALL_KEY_MAX_BYTES = 4096;
 
 /** The TypeScript fast path (fast-facts.ts). */
 export const TS_FACT_SCANNER: FactScanner = {
@@ -100,6 +116,8 @@ interface ScannerExports {
   arenaAt(): number;
   stageAt(): number;
   scan(at: number, n: number, maxContentLength: number): number;
+  initCalls(maxCalls: number, keyBytes: number): void;
+  callOf(at: number, len: number, h: number, value: number): number;
 }
 
 export class WasmFactScanner implements FactScanner {
@@ -118,11 +136,15 @@ export class WasmFactScanner implements FactScanner {
   private readonly copyBytes: number;
   private readonly scanAt: (at: number, n: number, maxContentLength: number) => number;
   private readonly stageArea: ArenaStage | undefined;
+  /** The module's Call-ID table (create's `calls`), else undefined. */
+  readonly calls: CallKeyTable | undefined;
   /** The text of each slot of the module's intern table (see the R_*_ID slots). */
   private readonly interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
 
-  private constructor(x: ScannerExports, copyBytes: number, arenaBytes: number, stageBytes: number) {
+  private constructor(x: ScannerExports, copyBytes: number, arenaBytes: number, stageBytes: number, calls: { maxCalls: number; keyBytes: number } | undefined) {
     x.init(copyBytes, arenaBytes, stageBytes);
+    // Every area is allocated before the views below are made: the memory never grows after this.
+    if (calls !== undefined) x.initCalls(calls.maxCalls, calls.keyBytes);
     this.memory = x.memory.buffer;
     this.memoryBytes = this.memory.byteLength;
     this.bytes = new Uint8Array(this.memory);
@@ -133,6 +155,25 @@ export class WasmFactScanner implements FactScanner {
     this.copyBytes = copyBytes;
     this.arena = new Uint8Array(this.memory, x.arenaAt(), arenaBytes);
     this.scanAt = x.scan;
+    if (calls !== undefined) {
+      const callOf = x.callOf;
+      const copyAt = this.copyAt;
+      const maxKey = Math.min(CALL_KEY_MAX_BYTES, copyBytes);
+      this.calls = {
+        of: (b: Uint8Array, s: number, e: number, h: number, value: number): number => {
+          const len = e - s;
+          if (len > maxKey) return -1;
+          let at: number;
+          if (b.buffer === this.memory && b.byteOffset + e + GUARD <= this.memoryBytes) at = b.byteOffset + s;
+          else {
+            // The copy area is free: the scan that used it is over.
+            this.bytes.set(b.subarray(s, e), copyAt);
+            at = copyAt;
+          }
+          return callOf(at, len, h, value);
+        },
+      };
+    }
     if (stageBytes > 0) {
       this.stageArea = {
         bytes: new Uint8Array(this.memory, x.stageAt(), stageBytes),
@@ -151,10 +192,15 @@ export class WasmFactScanner implements FactScanner {
 
   /**
    * Instantiate the module from its bytes (dist/fact-scanner.wasm), synchronously. `arenaBytes`: size of `arena`
-   * (default 0); `stageBytes`: size of the stage (see stage(); default 0, none). Returns undefined, never throws, when the runtime has no WebAssembly (or no SIMD) or the bytes are
-   * not the module: callers then use TS_FACT_SCANNER.
+   * (default 0); `stageBytes`: size of the stage (see stage(); default 0, none); `calls`: a Call-ID table (see
+   * `calls`) for at most `maxCalls` keys of `keyBytes` bytes in all (memory it has not reached is reserved, not
+   * touched). Returns undefined, never throws, when the runtime has no WebAssembly (or no SIMD) or the bytes are not
+   * the module: callers then use TS_FACT_SCANNER.
    */
-  static create(moduleBytes: Uint8Array, opts: { arenaBytes?: number; copyBytes?: number; stageBytes?: number } = {}): WasmFactScanner | undefined {
+  static create(
+    moduleBytes: Uint8Array,
+    opts: { arenaBytes?: number; copyBytes?: number; stageBytes?: number; calls?: { maxCalls: number; keyBytes: number } } = {},
+  ): WasmFactScanner | undefined {
     const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (api === undefined) return undefined;
     try {
@@ -167,8 +213,8 @@ export class WasmFactScanner implements FactScanner {
       });
       const x = instance.exports as unknown as ScannerExports;
       if (typeof x.scan !== 'function' || typeof x.init !== 'function') return undefined;
-      if (typeof x.stageAt !== 'function') return undefined;
-      return new WasmFactScanner(x, opts.copyBytes ?? DEFAULT_COPY_BYTES, opts.arenaBytes ?? 0, opts.stageBytes ?? 0);
+      if (typeof x.stageAt !== 'function' || typeof x.callOf !== 'function') return undefined;
+      return new WasmFactScanner(x, opts.copyBytes ?? DEFAULT_COPY_BYTES, opts.arenaBytes ?? 0, opts.stageBytes ?? 0, opts.calls);
     } catch {
       return undefined;
     }

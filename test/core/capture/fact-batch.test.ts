@@ -85,7 +85,7 @@ class CheckingBuilder extends CallModelBuilder {
 }
 
 /** A fact scanner that counts the facts it returned with their values staged (ArenaStage) and without. */
-function counting(inner: FactScanner): FactScanner & { staged: number; unstaged: number } {
+function counting(inner: FactScanner): FactScanner & { staged: number; unstaged: number; kept: Set<number> } {
   const c = {
     staged: 0,
     unstaged: 0,
@@ -99,11 +99,15 @@ function counting(inner: FactScanner): FactScanner & { staged: number; unstaged:
     scanDatagram: (b: Uint8Array, s: number, e: number, max: number, into?: FastFacts) => c.note(inner.scanDatagram(b, s, e, max, into)),
     scanMessage: (b: Uint8Array) => c.note(inner.scanMessage(b)),
     stage: inner.stage ? (on: boolean) => inner.stage!(on) : undefined,
+    // The module's Call-ID table, counting the calls it kept (-1: left to the writer).
+    kept: new Set<number>(),
+    calls: inner.calls ? { of: (b: Uint8Array, s: number, e: number, h: number, v: number) => { const r = inner.calls!.of(b, s, e, h, v); if (r >= 0) c.kept.add(r); return r; } } : undefined,
   };
   return c;
 }
 
-const wasmScanner = (stageBytes: number) => loadFactScanner({ dir: join(__dirname, '../../../dist'), stageBytes });
+const wasmScanner = (stageBytes: number, maxCalls = 1024) =>
+  loadFactScanner({ dir: join(__dirname, '../../../dist'), stageBytes, calls: { maxCalls, keyBytes: 1 << 16 } });
 
 describe('FactBatch hand-off', () => {
   // The WebAssembly scanner with a stage (as the CLI's import worker runs it): the batch arena is built in the stage,
@@ -115,6 +119,8 @@ describe('FactBatch hand-off', () => {
     ['the WebAssembly scanner with a stage', () => wasmScanner(2 << 20)],
     ['the WebAssembly scanner with a 400-byte stage', () => wasmScanner(400)],
     ['the WebAssembly scanner with a 40-byte stage', () => wasmScanner(40)],
+    // The module's Call-ID table keeps the first three ASCII Call-IDs; the writer keeps the rest.
+    ['the WebAssembly scanner with a 3-call Call-ID table', () => wasmScanner(2 << 20, 3)],
   ];
   it.each(cases)('assigns the builder\'s call indexes and gives the full parser\'s model, across batch boundaries and a structured clone (%s)', async (name, make) => {
     const inner = make();
@@ -134,6 +140,9 @@ describe('FactBatch hand-off', () => {
     } else {
       expect(scanner.staged).toBeGreaterThan(0);
       expect(scanner.unstaged).toBe(0);
+      // The ASCII Call-IDs, from the fast path and from the full parser (folded-5...), went through the module's
+      // table: all 8 of them, or the first 3 when it holds only 3 (calls 1 and 2 are not ASCII: kept by the writer).
+      expect([...scanner.kept].sort((x, y) => x - y)).toEqual(name.includes('3-call') ? [0, 3, 4] : [0, 3, 4, 5, 6, 7, 8, 9]);
       // 16 messages in batches of 2: more batches when some were handed over early.
       if (name.includes('400-byte')) expect(batches.length).toBeGreaterThan(messages.length / 2);
       // Nothing fits in 40 bytes: every value went as text, none through the arena.

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FastFacts, scanSipDatagram, scanSipFacts } from '../../../src/core/sip/fast-facts';
-import { WasmFactScanner } from '../../../src/core/sip/fast-facts-wasm';
+import { CALL_KEY_MAX_BYTES, WasmFactScanner } from '../../../src/core/sip/fast-facts-wasm';
 import { loadFactScanner } from '../../../src/cli/wasm';
 import { classifySipStart, MAX_CONTENT_LENGTH, MAX_START_LINE_BYTES, START_YES } from '../../../src/core/decode/sip-framing';
 import { prng, sipPayloads } from './helpers';
@@ -245,6 +245,51 @@ describe('staging (ArenaStage)', () => {
     expect(staging.scanMessage(m)!.staged).toBe(-1);
     expect(stage.used[0]).toBe(0);
     expect(wasm.stage(true)).toBeUndefined(); // created without a stage
+  });
+});
+
+describe('the Call-ID table (CallKeyTable)', () => {
+  const key = (t: string) => enc.encode(t);
+  const of = (t: WasmFactScanner, k: Uint8Array, value: number, s = 0, e = k.length) => t.calls!.of(k, s, e, hashBytes(k, s, e), value);
+
+  it('keeps each key\'s first value, compares bytes (not hashes), and grows past its first slots', () => {
+    const t = loadFactScanner({ dir: join(root, 'dist'), arenaBytes: 4096, calls: { maxCalls: 5000, keyBytes: 1 << 20 } })!;
+    // A same-length FNV-1a collision (see byte-key-table.test.ts): two calls, not one.
+    const [a, b] = [key('call-0012789'), key('call-0249192')];
+    expect(hashBytes(a, 0, a.length)).toBe(hashBytes(b, 0, b.length));
+    expect(of(t, a, 0)).toBe(0);
+    expect(of(t, b, 1)).toBe(1);
+    expect(of(t, a, 2)).toBe(0);
+    expect(of(t, b, 2)).toBe(1);
+    // Prefixes and longer keys (more than one 16-byte block, differing only in the last byte) are other keys.
+    const long = key('x'.repeat(40) + 'a');
+    expect(of(t, key('call-001278'), 2)).toBe(2);
+    expect(of(t, long, 3)).toBe(3);
+    expect(of(t, key('x'.repeat(40) + 'b'), 4)).toBe(4);
+    expect(of(t, long.slice(), 9)).toBe(3);
+    // 4000 keys (the slots start at 1024 and double, rebuilt from the entries): all found again, from a copy and in place.
+    const keys = Array.from({ length: 4000 }, (_, i) => key(`${i}-${'k'.repeat(i % 37)}@host.example`));
+    keys.forEach((k, i) => expect(of(t, k, 10 + i)).toBe(10 + i));
+    keys.forEach((k, i) => expect(of(t, k, -5)).toBe(10 + i));
+    const inPlace = t.arena.subarray(100, 100 + keys[1234]!.length);
+    inPlace.set(keys[1234]!);
+    expect(of(t, t.arena, 1244, 100, 100 + inPlace.length)).toBe(1244);
+  });
+
+  it('says -1 for a new key when full, for every key longer than CALL_KEY_MAX_BYTES, and without a table', () => {
+    const t = loadFactScanner({ dir: join(root, 'dist'), calls: { maxCalls: 3, keyBytes: 1 << 16 } })!;
+    for (let i = 0; i < 3; i++) expect(of(t, key(`c${i}`), i)).toBe(i);
+    expect(of(t, key('c3'), 3)).toBe(-1);
+    expect(of(t, key('c1'), 3)).toBe(1); // kept keys are still found
+    const bytesFull = loadFactScanner({ dir: join(root, 'dist'), calls: { maxCalls: 100, keyBytes: 10 } })!;
+    expect(of(bytesFull, key('0123456789'), 0)).toBe(0);
+    expect(of(bytesFull, key('a'), 1)).toBe(-1);
+    const huge = key('h'.repeat(CALL_KEY_MAX_BYTES + 1));
+    expect(of(t, huge.subarray(0, CALL_KEY_MAX_BYTES), 7)).toBe(-1); // full
+    const roomy = loadFactScanner({ dir: join(root, 'dist'), calls: { maxCalls: 10, keyBytes: 1 << 20 } })!;
+    expect(of(roomy, huge.subarray(0, CALL_KEY_MAX_BYTES), 0)).toBe(0);
+    expect(of(roomy, huge, 1)).toBe(-1);
+    expect(wasm.calls).toBeUndefined(); // created without one
   });
 });
 
