@@ -679,9 +679,15 @@ let callKeyBytes: i32 = 0;
 let callMask: i32 = 0;
 let callCount: i32 = 0;
 let callKeysUsed: i32 = 0;
+/** Where the host copies a key that is not in this memory (callKeyAt), so that the copy area keeps the message. */
+let callKeyArea: usize = 0;
 
-/** Allocate the Call-ID table's areas (call after init, before the host makes views of the memory). */
-export function initCalls(maxCalls: i32, keyBytes: i32): void {
+/**
+ * Allocate the Call-ID table's areas (call after init, before the host makes views of the memory); `maxKey`: the
+ * longest key the host copies in (callKeyAt).
+ */
+export function initCalls(maxCalls: i32, keyBytes: i32, maxKey: i32): void {
+  callKeyArea = heap.alloc(<usize>maxKey + GUARD);
   let slots: i32 = 1024;
   while (slots < 2 * maxCalls) slots <<= 1;
   callMaxSlots = slots;
@@ -744,4 +750,31 @@ export function callOf(at: usize, len: i32, h: i32, value: i32): i32 {
   callKeysUsed += len;
   callInsert(entry, h);
   return value;
+}
+
+export function callKeyAt(): usize {
+  return callKeyArea;
+}
+
+/**
+ * Stage the Call-ID, From and To values of the last successful scan (a message that starts a call), those present
+ * and not empty, one after another at C_STAGE_USED, as stageValues does for the branch and tags; returns where they
+ * start, -1 when staging is off or they do not fit (then nothing is copied).
+ */
+export function stageCall(): i32 {
+  const size = get(C_STAGE_SIZE);
+  if (size <= 0) return -1;
+  const used = get(C_STAGE_USED);
+  const cl = valueLength(R_CALLID_S);
+  const fl = valueLength(R_FROM_S);
+  const tl = valueLength(R_TO_S);
+  if (used < 0 || used + cl + fl + tl > size) return -1;
+  let at = stageArea + <usize>used;
+  if (cl > 0) copyValue(at, get(R_CALLID_S), cl);
+  at += <usize>cl;
+  if (fl > 0) copyValue(at, get(R_FROM_S), fl);
+  at += <usize>fl;
+  if (tl > 0) copyValue(at, get(R_TO_S), tl);
+  set(C_STAGE_USED, used + cl + fl + tl);
+  return used;
 }

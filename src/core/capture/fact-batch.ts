@@ -189,7 +189,14 @@ export class FactBatchWriter implements FactSink {
     if (this.calls.isNew) {
       // First message of a call: its Call-ID and parties (as bytes from the fast path: the receiver parses them).
       const c = b.callsAt + b.newCalls++ * CALL_STRIDE;
-      if (fast !== undefined) {
+      // Copied by the scanner when it can (into the stage, which is then the arena), else here.
+      const at = fast !== undefined && stage?.call !== undefined ? stage.call(fast) : -1;
+      if (at >= 0) {
+        b.arenaUsed = stage!.used[0]!;
+        let p = this.placedRange(fast!.callIdStart, fast!.callIdEnd, at, c + C_CALL_ID);
+        p = this.placedRange(fast!.fromStart, fast!.fromEnd, p, c + C_FROM);
+        this.placedRange(fast!.toStart, fast!.toEnd, p, c + C_TO);
+      } else if (fast !== undefined) {
         this.range(fast.bytes, fast.callIdStart, fast.callIdEnd, c + C_CALL_ID);
         this.range(fast.bytes, fast.fromStart, fast.fromEnd, c + C_FROM);
         this.range(fast.bytes, fast.toStart, fast.toEnd, c + C_TO);
@@ -282,6 +289,22 @@ export class FactBatchWriter implements FactSink {
     }
     num[at] = start;
     num[at + 1] = this.batch.arenaUsed;
+  }
+
+  /**
+   * Pair at `at` of `num` for a value [s, e) of the message that the scanner staged at `pos` of the arena (absent
+   * values, s < 0, were not staged: start -1). Returns where the next staged value starts.
+   */
+  private placedRange(s: number, e: number, pos: number, at: number): number {
+    const num = this.batch.num;
+    if (s < 0) {
+      num[at] = -1;
+      return pos;
+    }
+    const end = pos + Math.max(0, e - s);
+    num[at] = pos;
+    num[at + 1] = end;
+    return end;
   }
 
   /** Pair at `at` of `num`: src[s, e) copied to the arena, as start/end (start -1 when s < 0). */

@@ -35,6 +35,12 @@ export interface ArenaStage {
   readonly bytes: Uint8Array;
   /** [0]: bytes of `bytes` in use (the scanner appends after them); an array, shared with the module. */
   readonly used: Int32Array;
+  /**
+   * For the first message of a call: append its Call-ID, From and To values (those present and not empty, one after
+   * another) at `used`, and return where they start; -1 when they do not fit, or when `f` is not the result of the
+   * scanner's last scan (nothing is copied then).
+   */
+  call?(f: FastFacts): number;
 }
 
 /**
@@ -116,8 +122,10 @@ interface ScannerExports {
   arenaAt(): number;
   stageAt(): number;
   scan(at: number, n: number, maxContentLength: number): number;
-  initCalls(maxCalls: number, keyBytes: number): void;
+  initCalls(maxCalls: number, keyBytes: number, maxKey: number): void;
   callOf(at: number, len: number, h: number, value: number): number;
+  callKeyAt(): number;
+  stageCall(): number;
 }
 
 export class WasmFactScanner implements FactScanner {
@@ -144,7 +152,8 @@ export class WasmFactScanner implements FactScanner {
   private constructor(x: ScannerExports, copyBytes: number, arenaBytes: number, stageBytes: number, calls: { maxCalls: number; keyBytes: number } | undefined) {
     x.init(copyBytes, arenaBytes, stageBytes);
     // Every area is allocated before the views below are made: the memory never grows after this.
-    if (calls !== undefined) x.initCalls(calls.maxCalls, calls.keyBytes);
+    const maxKey = Math.min(CALL_KEY_MAX_BYTES, copyBytes);
+    if (calls !== undefined) x.initCalls(calls.maxCalls, calls.keyBytes, maxKey);
     this.memory = x.memory.buffer;
     this.memoryBytes = this.memory.byteLength;
     this.bytes = new Uint8Array(this.memory);
@@ -157,8 +166,7 @@ export class WasmFactScanner implements FactScanner {
     this.scanAt = x.scan;
     if (calls !== undefined) {
       const callOf = x.callOf;
-      const copyAt = this.copyAt;
-      const maxKey = Math.min(CALL_KEY_MAX_BYTES, copyBytes);
+      const keyAt = x.callKeyAt();
       this.calls = {
         of: (b: Uint8Array, s: number, e: number, h: number, value: number): number => {
           const len = e - s;
@@ -166,18 +174,19 @@ export class WasmFactScanner implements FactScanner {
           let at: number;
           if (b.buffer === this.memory && b.byteOffset + e + GUARD <= this.memoryBytes) at = b.byteOffset + s;
           else {
-            // The copy area is free: the scan that used it is over.
-            this.bytes.set(b.subarray(s, e), copyAt);
-            at = copyAt;
+            this.bytes.set(b.subarray(s, e), keyAt);
+            at = keyAt;
           }
           return callOf(at, len, h, value);
         },
       };
     }
     if (stageBytes > 0) {
+      const stageCall = x.stageCall;
       this.stageArea = {
         bytes: new Uint8Array(this.memory, x.stageAt(), stageBytes),
         used: new Int32Array(this.memory, x.results() + C_STAGE_USED * 4, 1),
+        call: (f: FastFacts) => (f === this.lastScan ? stageCall() : -1),
       };
     }
   }
@@ -240,8 +249,12 @@ export class WasmFactScanner implements FactScanner {
     return v;
   }
 
+  /** The facts the last scan filled when the module made them (the module's result slots are theirs), else undefined. */
+  private lastScan: FastFacts | undefined = undefined;
+
   /** fast-facts.ts scan(): in place when `b` is in the module's memory, else through the copy area. */
   private scan(b: Uint8Array, s: number, n: number, maxContentLength: number, into: FastFacts | undefined): FastFacts | undefined {
+    this.lastScan = undefined;
     const len = n - s;
     let at: number;
     if (b.buffer === this.memory && b.byteOffset + n + GUARD <= this.memoryBytes) at = b.byteOffset + s;
@@ -325,6 +338,7 @@ export class WasmFactScanner implements FactScanner {
       f.staged = x;
       f.stagedNonAscii = r[o + R_STAGED_NON_ASCII]!;
     }
+    this.lastScan = f;
     return f;
   }
 }

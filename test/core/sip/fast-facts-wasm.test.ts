@@ -246,6 +246,36 @@ describe('staging (ArenaStage)', () => {
     expect(stage.used[0]).toBe(0);
     expect(wasm.stage(true)).toBeUndefined(); // created without a stage
   });
+
+  it('stages a new call\'s Call-ID, From and To for the facts of the last scan only, when they fit', () => {
+    const stage = staging.stage(true)!;
+    const m = enc.encode('INVITE sip:b@b SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK-1\r\nFrom: \u00c5 <sip:a@a>;tag=f1\r\nTo: <sip:b@b>\r\nCall-ID: call-1@a\r\nCSeq: 1 INVITE\r\n\r\n');
+    const noFrom = enc.encode('OPTIONS sip:b@b SIP/2.0\r\nTo: <sip:b@b>\r\nCall-ID: c2\r\n\r\n');
+    const f = staging.scanMessage(m)!;
+    const at = stage.used[0]!;
+    expect(stage.call!(f)).toBe(at);
+    const text = (s: number, e: number) => dec.decode(f.bytes.subarray(s, e));
+    const want = text(f.callIdStart, f.callIdEnd) + text(f.fromStart, f.fromEnd) + text(f.toStart, f.toEnd);
+    expect(want).toBe('call-1@a\u00c5 <sip:a@a>;tag=f1<sip:b@b>');
+    expect(dec.decode(stage.bytes.subarray(at, stage.used[0]!))).toBe(want);
+    // Absent values take no room.
+    const g = staging.scanMessage(noFrom)!;
+    const at2 = stage.used[0]!;
+    expect(stage.call!(g)).toBe(at2);
+    expect(dec.decode(stage.bytes.subarray(at2, stage.used[0]!))).toBe('c2<sip:b@b>');
+    // Not the last scan's facts (another scan since, or one that declined): nothing.
+    const before = stage.used[0]!;
+    expect(stage.call!(f)).toBe(-1);
+    expect(staging.scanMessage(enc.encode('INVITE sip:b SIP/2.0\r\n folded\r\n\r\n'))).toBeUndefined();
+    expect(stage.call!(g)).toBe(-1);
+    // No room: nothing copied.
+    const h = staging.scanMessage(m)!;
+    stage.used[0] = stage.bytes.length - 10;
+    expect(stage.call!(h)).toBe(-1);
+    expect(stage.used[0]).toBe(stage.bytes.length - 10);
+    expect(before).toBeGreaterThan(0);
+    staging.stage(false);
+  });
 });
 
 describe('the Call-ID table (CallKeyTable)', () => {
