@@ -83,7 +83,8 @@ let internKey: usize = 0;
 let input: usize = 0;
 
 /**
- * Allocate, once, before the host makes views of the memory (they stay valid: nothing allocates later): the token
+ * Allocate, once, before the host makes views of the memory (they stay valid: nothing allocates after this and
+ * initCalls): the token
  * table, the result slots, a copy area of `copyBytes` bytes for messages outside linear memory, and an arena of
  * `arenaBytes` bytes the host may read captures into (then messages are scanned in place).
  */
