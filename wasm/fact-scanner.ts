@@ -643,24 +643,37 @@ function copyValue(dst: usize, s: i32, len: i32): bool {
  * C_STAGE_SIZE, so that the host copies no bytes per message. R_STAGED says where (-1: not staged).
  */
 function stageValues(): void {
-  set(R_STAGED, -1);
+  const at = stageRanges(R_BRANCH_S, R_FTAG_S, R_TTAG_S);
+  set(R_STAGED, at);
+  if (at >= 0) set(R_STAGED_NON_ASCII, stagedNonAscii);
+}
+
+/** Set by stageRanges: bit 0/1/2 for its first/second/third value when that value has a byte >= 0x80. */
+let stagedNonAscii: i32 = 0;
+
+/**
+ * Append the values [R_x_S, R_x_E) of the slots `a`, `b`, `c` of a successful scan (those present and not empty)
+ * one after another at C_STAGE_USED, and move it on; returns where they start, -1 when staging is off or they do not
+ * fit (nothing copied). Sets stagedNonAscii.
+ */
+function stageRanges(a: i32, b: i32, c: i32): i32 {
   const size = get(C_STAGE_SIZE);
-  if (size <= 0) return;
+  if (size <= 0) return -1;
   const used = get(C_STAGE_USED);
-  const bl = valueLength(R_BRANCH_S);
-  const fl = valueLength(R_FTAG_S);
-  const tl = valueLength(R_TTAG_S);
-  if (used < 0 || used + bl + fl + tl > size) return;
+  const al = valueLength(a);
+  const bl = valueLength(b);
+  const cl = valueLength(c);
+  if (used < 0 || used + al + bl + cl > size) return -1;
   let non: i32 = 0;
   let at = stageArea + <usize>used;
-  if (bl > 0 && copyValue(at, get(R_BRANCH_S), bl)) non |= 1;
+  if (al > 0 && copyValue(at, get(a), al)) non |= 1;
+  at += <usize>al;
+  if (bl > 0 && copyValue(at, get(b), bl)) non |= 2;
   at += <usize>bl;
-  if (fl > 0 && copyValue(at, get(R_FTAG_S), fl)) non |= 2;
-  at += <usize>fl;
-  if (tl > 0 && copyValue(at, get(R_TTAG_S), tl)) non |= 4;
-  set(R_STAGED, used);
-  set(R_STAGED_NON_ASCII, non);
-  set(C_STAGE_USED, used + bl + fl + tl);
+  if (cl > 0 && copyValue(at, get(c), cl)) non |= 4;
+  stagedNonAscii = non;
+  set(C_STAGE_USED, used + al + bl + cl);
+  return used;
 }
 
 
@@ -763,19 +776,5 @@ export function callKeyAt(): usize {
  * start, -1 when staging is off or they do not fit (then nothing is copied).
  */
 export function stageCall(): i32 {
-  const size = get(C_STAGE_SIZE);
-  if (size <= 0) return -1;
-  const used = get(C_STAGE_USED);
-  const cl = valueLength(R_CALLID_S);
-  const fl = valueLength(R_FROM_S);
-  const tl = valueLength(R_TO_S);
-  if (used < 0 || used + cl + fl + tl > size) return -1;
-  let at = stageArea + <usize>used;
-  if (cl > 0) copyValue(at, get(R_CALLID_S), cl);
-  at += <usize>cl;
-  if (fl > 0) copyValue(at, get(R_FROM_S), fl);
-  at += <usize>fl;
-  if (tl > 0) copyValue(at, get(R_TO_S), tl);
-  set(C_STAGE_USED, used + cl + fl + tl);
-  return used;
+  return stageRanges(R_CALLID_S, R_FROM_S, R_TO_S);
 }

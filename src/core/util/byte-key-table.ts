@@ -53,33 +53,32 @@ export class ByteKeyTable {
 
   /** get() with the key's hashBytes() already computed (callers that hash while checking the bytes). */
   getHashed(b: Uint8Array, s: number, e: number, h: number): number {
-    const len = e - s;
-    const keys = this.keys;
-    const entries = this.entries;
     const recent = this.recent;
     const r = 2 * (h & (RECENT - 1));
     let entry = recent[r + 1]!;
-    if (entry !== EMPTY && recent[r] === h && entries[3 * entry + 1] === len) {
-      const k = entries[3 * entry]!;
-      let j = 0;
-      while (j < len && keys[k + j] === b[s + j]) j++;
-      if (j === len) return entries[3 * entry + 2]!;
-    }
+    if (entry !== EMPTY && recent[r] === h && this.keyIs(entry, b, s, e)) return this.entries[3 * entry + 2]!;
     const slots = this.slots;
     for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
       entry = slots[2 * i]!;
       if (entry === EMPTY) return -1;
-      if (slots[2 * i + 1] === h && entries[3 * entry + 1] === len) {
-        const k = entries[3 * entry]!;
-        let j = 0;
-        while (j < len && keys[k + j] === b[s + j]) j++;
-        if (j === len) {
-          recent[r] = h;
-          recent[r + 1] = entry;
-          return entries[3 * entry + 2]!;
-        }
+      if (slots[2 * i + 1] === h && this.keyIs(entry, b, s, e)) {
+        recent[r] = h;
+        recent[r + 1] = entry;
+        return this.entries[3 * entry + 2]!;
       }
     }
+  }
+
+  /** The key of entry `entry` is b[s, e), byte for byte. */
+  private keyIs(entry: number, b: Uint8Array, s: number, e: number): boolean {
+    const entries = this.entries;
+    const len = e - s;
+    if (entries[3 * entry + 1] !== len) return false;
+    const keys = this.keys;
+    const k = entries[3 * entry]!;
+    let j = 0;
+    while (j < len && keys[k + j] === b[s + j]) j++;
+    return j === len;
   }
 
   /** Store `value` (>= 0) for b[s, e), which must not be in the table yet. */
