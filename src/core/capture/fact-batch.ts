@@ -556,6 +556,18 @@ class BatchFacts implements SipFacts {
   }
 }
 
+/**
+ * `s` as V8's internalized copy (property names are internalized; a string that came through structured clone is
+ * not). The builder compares dictionary strings (methods, CSeq methods, sent-by, addresses) with each other and with
+ * literals like 'INVITE' for every message: between internalized strings that is one pointer comparison, otherwise
+ * a comparison of the characters. An array-index name (`"42"`) comes back as an equal string, which is as good.
+ */
+function internalized(s: string | undefined): string | undefined {
+  if (s === undefined) return s;
+  for (const k of Object.keys({ [s]: 0 })) return k;
+  return s;
+}
+
 /** Back side: replays batches into a CallModelBuilder, in order. */
 export class FactBatchReader {
   /** Dictionary: id -> string (id 0 = absent). */
@@ -610,7 +622,7 @@ export class FactBatchReader {
   /** Add every message of `b` to the builder. Batches must be applied in the order the writer produced them. */
   apply(b: FactBatch): void {
     const dict = this.dict;
-    for (const s of b.dict) dict.push(s);
+    for (const s of b.dict) dict.push(internalized(s));
     const num = b.num;
     const f = this.facts;
     const seen = this.seen;

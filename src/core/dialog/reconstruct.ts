@@ -5,7 +5,7 @@ import { IdLists } from './id-lists';
 import { MessageStore, type MessageBytesLocation } from './message-store';
 import { DIALOG_CONFIRMED, DIALOG_EARLY, DIALOG_TERMINATED, DialogStore, TagTable, type TransactionStore } from './stores';
 import { TransactionMatcher, type TransactionMatch } from './transaction-matcher';
-import { grown, INITIAL_COLUMN_LENGTH as INITIAL } from '../util/typed-array';
+import { copyBytes, grown, INITIAL_COLUMN_LENGTH as INITIAL } from '../util/typed-array';
 import { partiesFromRanges } from '../sip/fast-facts';
 import type { CallInfo, CallState, MessageInfo } from './types';
 
@@ -151,6 +151,11 @@ class CallTrackers {
   lastTime = new Float64Array(INITIAL);
   lastInviteFinal = new Uint16Array(INITIAL);
   lastFinal = new Uint16Array(INITIAL);
+  /**
+   * The call's last two From/To tag ids (TagTable), [2i] the newer, -1 = none: most messages of a call carry the
+   * same two tags, which CallModelBuilder.tagOf then checks byte for byte instead of hashing them.
+   */
+  tags = new Int32Array(2 * INITIAL);
 
   /** Append a tracker for a new call; returns its index. */
   push(): number {
@@ -165,6 +170,7 @@ class CallTrackers {
       this.lastTime = grown(this.lastTime, n);
       this.lastInviteFinal = grown(this.lastInviteFinal, n);
       this.lastFinal = grown(this.lastFinal, n);
+      this.tags = grown(this.tags, 2 * n);
     }
     this.flags[i] = 0;
     this.inviteTime[i] = NaN;
@@ -174,6 +180,8 @@ class CallTrackers {
     this.lastTime[i] = 0;
     this.lastInviteFinal[i] = 0;
     this.lastFinal[i] = 0;
+    this.tags[2 * i] = -1;
+    this.tags[2 * i + 1] = -1;
     return i;
   }
 
@@ -223,9 +231,7 @@ class PartyBytes {
     if (s < 0) return -1;
     const n = Math.max(0, e - s);
     if (this.used + n > this.bytes.length) this.bytes = grown(this.bytes, Math.max(this.used + n, this.bytes.length * 2));
-    // Short values: a loop, not set(b.subarray()), which allocates a view per value.
-    const out = this.bytes;
-    for (let i = 0, j = this.used; i < n; i++, j++) out[j] = b[s + i]!;
+    copyBytes(b, s, n, this.bytes, this.used);
     this.used += n;
     return n;
   }
@@ -330,7 +336,7 @@ export class CallModelBuilder {
   private readonly callByCallId = new Map<string, number>();
   private indexedCalls = 0;
   /** Which transaction each message belongs to, and whether it is a retransmission; keeps the transactions. */
-  private readonly matcher = new TransactionMatcher();
+  private readonly matcher = new TransactionMatcher(this.lists.transactions);
   readonly transactions: TransactionStore = this.matcher.store;
   /** FactValues of facts given as strings only (see valuesOf). */
   private readonly encodedValues: FactValues = {
@@ -363,7 +369,7 @@ export class CallModelBuilder {
     call.endNsec = seen.timeNsec;
 
     const v = values ?? this.valuesOf(f);
-    const toTag = v.toTagStart >= 0 ? this.tags.id(v.bytes, v.toTagStart, v.toTagEnd) : -1;
+    const toTag = v.toTagStart >= 0 ? this.tagOf(callIndex, v.bytes, v.toTagStart, v.toTagEnd) : -1;
     let tx: TransactionMatch | undefined;
     if (f.kind !== 'invalid') {
       const src = this.messages.srcId(id) * 65536 + seen.srcPort;
@@ -374,7 +380,6 @@ export class CallModelBuilder {
     let retrans = false;
     if (tx !== undefined) {
       txIndex = tx.index;
-      if (tx.created) this.lists.transactions.push(callIndex, txIndex);
       retrans = tx.retransmission;
       if (retrans) {
         this.messages.setRetransmission(id, true);
@@ -458,6 +463,20 @@ export class CallModelBuilder {
     return idx;
   }
 
+  /** TagTable id of the tag value b[s, e) of a message of call `callIndex` (added when new). */
+  private tagOf(callIndex: number, b: Uint8Array, s: number, e: number): number {
+    const last = this.trackers.tags;
+    const k = 2 * callIndex;
+    const newer = last[k]!;
+    if (newer >= 0 && this.tags.is(newer, b, s, e)) return newer;
+    const older = last[k + 1]!;
+    if (older >= 0 && this.tags.is(older, b, s, e)) return older;
+    const id = this.tags.id(b, s, e);
+    last[k + 1] = newer;
+    last[k] = id;
+    return id;
+  }
+
   /** `f` as FactValues: its branch and tags encoded as UTF-8 (into one reused buffer). */
   private valuesOf(f: SipFacts): FactValues {
     return encodeFactValues(f.viaBranch, f.fromTag, f.toTag, this.encodedValues);
@@ -469,7 +488,7 @@ export class CallModelBuilder {
    */
   private dialogFor(f: SipFacts, v: FactValues, toTag: number, callIndex: number): number {
     const call = this.calls[callIndex]!;
-    const fromTag = this.tags.id(v.bytes, v.fromTagStart, v.fromTagEnd);
+    const fromTag = this.tagOf(callIndex, v.bytes, v.fromTagStart, v.fromTagEnd);
     let d = this.findDialog(call, fromTag, toTag);
     const method = f.kind === 'request' ? f.method! : f.cseqMethod ?? '';
     if (d < 0) {

@@ -4,7 +4,7 @@
 import type { CallInfo, DialogInfo, DialogState, TransactionInfo } from './types';
 import { ByteKeyTable, hashBytes } from '../util/byte-key-table';
 import { decodeUtf8 } from '../text/decode';
-import { grown, INITIAL_COLUMN_LENGTH as INITIAL } from '../util/typed-array';
+import { copyBytes, grown, INITIAL_COLUMN_LENGTH as INITIAL } from '../util/typed-array';
 
 /**
  * From/To tag values (RFC 3261 §19.3) by their UTF-8 bytes: each distinct value gets an id (0, 1, 2... in order of
@@ -22,6 +22,11 @@ export class TagTable {
     const id = this.table.size;
     this.table.addHashed(b, s, e, h, id);
     return id;
+  }
+
+  /** Tag `id` is b[s, e), byte for byte (a check without hashing, for callers that guess the id). */
+  is(id: number, b: Uint8Array, s: number, e: number): boolean {
+    return this.table.keyIs(id, b, s, e);
   }
 
   /** The text of tag `id`. */
@@ -49,6 +54,8 @@ export class TransactionStore {
   flags = new Uint8Array(INITIAL);
   /** Next transaction with the same matching key, or -1. */
   next = new Int32Array(INITIAL);
+  /** Capture time (seconds) of the transaction's last message, set by the matcher. */
+  lastSeen = new Float64Array(INITIAL);
   /** Top Via branch bytes (UTF-8) of the creating message: [branchStart, branchStart + branchLength) of `branches`. */
   private branchStart = new Int32Array(INITIAL);
   private branchLength = new Int32Array(INITIAL);
@@ -77,6 +84,7 @@ export class TransactionStore {
       this.finalStatus = grown(this.finalStatus, n);
       this.flags = grown(this.flags, n);
       this.next = grown(this.next, n);
+      this.lastSeen = grown(this.lastSeen, n);
       this.branchStart = grown(this.branchStart, n);
       this.branchLength = grown(this.branchLength, n);
     }
@@ -86,17 +94,39 @@ export class TransactionStore {
     this.finalStatus[i] = 0;
     this.flags[i] = (rfc2543 ? TX_RFC2543 : 0) | (initial ? TX_INITIAL : 0);
     this.next[i] = -1;
+    this.lastSeen[i] = 0;
     this.method.push(method);
     this.sentBy.push(sentBy);
     const len = bs >= 0 && be > bs ? be - bs : 0;
     if (this.branchesUsed + len > this.branches.length) {
       this.branches = grown(this.branches, Math.max(this.branches.length * 2, this.branchesUsed + len));
     }
-    for (let k = 0; k < len; k++) this.branches[this.branchesUsed + k] = b[bs + k]!;
+    copyBytes(b, bs, len, this.branches, this.branchesUsed);
     this.branchStart[i] = this.branchesUsed;
     this.branchLength[i] = len;
     this.branchesUsed += len;
     return i;
+  }
+
+  /** Transaction `i`'s top Via branch is b[s, e), byte for byte (compared from the end, where branches differ). */
+  branchIs(i: number, b: Uint8Array, s: number, e: number): boolean {
+    const len = e - s;
+    if (this.branchLength[i] !== len) return false;
+    const k = this.branchStart[i]!;
+    const bytes = this.branches;
+    for (let j = len - 1; j >= 0; j--) if (bytes[k + j] !== b[s + j]) return false;
+    return true;
+  }
+
+  /** Transaction `i`'s top Via branch bytes: a view, valid until the next push. */
+  branchBytes(i: number): Uint8Array {
+    const s = this.branchStart[i]!;
+    return this.branches.subarray(s, s + this.branchLength[i]!);
+  }
+
+  /** Transaction `i` was matched with the RFC 2543 fallback (see TransactionInfo.rfc2543). */
+  rfc2543(i: number): boolean {
+    return (this.flags[i]! & TX_RFC2543) !== 0;
   }
 
   /** Transaction `i` began with a request without To tag (or with a response): see TransactionMatch.initial. */
@@ -116,7 +146,7 @@ export class TransactionStore {
       cseqSeq: this.cseqSeq[i]!,
       messageCount: this.messageCount[i]!,
       finalStatus: this.finalStatus[i] || undefined,
-      rfc2543: (this.flags[i]! & TX_RFC2543) !== 0,
+      rfc2543: this.rfc2543(i),
     };
   }
 

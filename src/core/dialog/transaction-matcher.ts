@@ -1,8 +1,11 @@
 // Transaction matching for passive reconstruction (RFC 3261 §17.1.3 client / §17.2.3 server, with the §17.2.3
 // RFC 2543 fallback) and retransmission detection, for CallModelBuilder: it says which transaction a message belongs
-// to (indexes in creation order) and keeps the transactions in a TransactionStore. Keys are matched on bytes in
-// ByteKeyTables and signatures in a numeric hash set, so matching builds no string and no object per message or
-// per transaction. (Running it in the import front instead was measured slower: the worker became the busier thread.)
+// to (indexes in creation order) and keeps the transactions in a TransactionStore. A transaction belongs to one call:
+// a call's few transactions are found by walking its own list and comparing branch bytes; calls with many (a
+// REGISTER or OPTIONS stream under one Call-ID) and RFC 2543 keys go through ByteKeyTables. Signatures are kept in a
+// numeric log, so matching builds no string and no object per message or per transaction. (Running it in the import
+// front instead was measured slower: the worker became the busier thread.)
+import type { IdLists } from './id-lists';
 import type { FactValues, SipFacts } from './reconstruct';
 import { TransactionStore } from './stores';
 import { ByteKeyTable, hashBytes } from '../util/byte-key-table';
@@ -13,7 +16,8 @@ export const BRANCH_MAGIC_COOKIE = 'z9hG4bK';
 
 /**
  * How long (capture time, seconds) a transaction stays matchable after its last message: at least this, at most
- * about twice this (two generations of keys, see TransactionMatcher.advance). Bounds memory.
+ * about twice this. A call's own list (PER_CALL_SCAN) ends it at exactly this; the key table at between one and two
+ * horizons (two generations of keys, see TransactionMatcher.advance), which bounds its memory.
  */
 export const TRANSACTION_HORIZON_SEC = 300;
 
@@ -103,9 +107,25 @@ function hasMagicCookie(b: Uint8Array, s: number): boolean {
   return b[s] === 0x7a && b[s + 1] === 0x39 && b[s + 2] === 0x68 && b[s + 3] === 0x47 && b[s + 4] === 0x34 && b[s + 5] === 0x62 && b[s + 6] === 0x4b;
 }
 
+/**
+ * A call's RFC 3261 transactions are found by walking its own transaction list while it has at most this many;
+ * past it, they are put in the key table (which also expires them by generations, so a long REGISTER or OPTIONS
+ * stream under one Call-ID neither walks a long list nor keeps every key).
+ */
+export const PER_CALL_SCAN = 8;
+
 export class TransactionMatcher {
   /** The transactions, in creation order. */
   readonly store = new TransactionStore();
+
+  /**
+   * `byCall`: the transaction indexes of each call (owner = call index), which the matcher appends to when it
+   * creates a transaction; the caller adds each call as an owner before matching its first message.
+   */
+  constructor(private readonly byCall: IdLists) {}
+
+  /** Capture time of the last advance() (seconds). */
+  private now = 0;
   /**
    * First transaction by key (the branch bytes, or the RFC 2543 composite key), in two generations: keys used since
    * the last rotation, and keys used in the generation before. A rotation (every horizon of capture time) drops the
@@ -130,6 +150,7 @@ export class TransactionMatcher {
    * last rotation (looked at every tenth of a horizon). Call for every message, before match().
    */
   advance(now: number): void {
+    this.now = now;
     if (now - this.lastCheck <= TRANSACTION_HORIZON_SEC / 10) return;
     this.lastCheck = now;
     if (this.lastRotation < 0) this.lastRotation = now;
@@ -156,46 +177,46 @@ export class TransactionMatcher {
     const bs = v.branchStart;
     const be = v.branchEnd;
     const rfc3261 = bs >= 0 && be - bs >= COOKIE_LENGTH && hasMagicCookie(vb, bs);
-    // RFC 3261 branches are unique per transaction, so the branch alone finds the (few) candidates; the
-    // RFC 2543 fallback needs the composite key.
+    const isAck = f.kind === 'request' && method === 'ACK';
+    const byCall = this.byCall;
+    // RFC 3261 branches are unique per transaction: a call with few transactions is searched by its list.
+    const scan = rfc3261 && byCall.count(callIndex) <= PER_CALL_SCAN;
+    let tx = -1;
     let kb = vb;
     let ks = bs;
     let ke = be;
-    if (!rfc3261) {
-      const branch = bs >= 0 ? vb.subarray(bs, be) : undefined;
-      kb = this.encode(`2543|${f.callId}|${f.cseqSeq ?? ''}|${f.fromTag ?? ''}|${sentBy}|`, branch);
-      ks = 0;
-      ke = this.encoded;
-    }
-    const h = hashBytes(kb, ks, ke);
-    let head = this.byKey.getHashed(kb, ks, ke, h);
-    if (head < 0) {
-      head = this.byKeyOld.getHashed(kb, ks, ke, h);
-      if (head >= 0) this.byKey.addHashed(kb, ks, ke, h, head); // used again: into the young generation
-    }
-    let tx = -1;
-    if (head >= 0) {
-      // ACK to a non-2xx final response is part of the INVITE transaction (§17.1.1.3, same branch);
-      // ACK to a 2xx is a transaction of its own (§13.2.2.4, new branch). The last match wins.
-      const next = store.next;
-      if (f.kind === 'request' && method === 'ACK') {
-        for (let t = head; t >= 0; t = next[t]!) {
-          if (store.sentBy[t] === sentBy && store.method[t] === 'INVITE' && store.finalStatus[t]! >= 300) tx = t;
-        }
+    let h = 0;
+    let head = -1;
+    if (scan) tx = this.scanCall(callIndex, isAck, method, sentBy, vb, bs, be);
+    else {
+      // The branch alone finds the (few) candidates; the RFC 2543 fallback needs the composite key.
+      if (!rfc3261) {
+        const branch = bs >= 0 ? vb.subarray(bs, be) : undefined;
+        kb = this.encode(`2543|${f.callId}|${f.cseqSeq ?? ''}|${f.fromTag ?? ''}|${sentBy}|`, branch);
+        ks = 0;
+        ke = this.encoded;
       }
-      if (tx < 0) for (let t = head; t >= 0; t = next[t]!) if (store.sentBy[t] === sentBy && store.method[t] === method) tx = t;
+      h = hashBytes(kb, ks, ke);
+      head = this.lookup(kb, ks, ke, h);
+      if (head >= 0) tx = this.chooseInChain(head, callIndex, isAck, method, sentBy);
     }
     const out = this.out;
     out.created = tx < 0;
     if (tx < 0) {
       tx = store.push(callIndex, method, sentBy, f.cseqSeq ?? 0, vb, bs, be, !rfc3261, f.kind === 'request' ? v.toTagStart < 0 : true);
-      if (head < 0) this.byKey.addHashed(kb, ks, ke, h, tx);
-      else {
-        let t = head;
-        while (store.next[t]! >= 0) t = store.next[t]!;
-        store.next[t] = tx;
+      byCall.push(callIndex, tx);
+      if (!scan) this.index(kb, ks, ke, h, head, tx);
+      else if (byCall.count(callIndex) > PER_CALL_SCAN) {
+        // The call has outgrown its list: its live RFC 3261 transactions go into the key table.
+        for (let t = byCall.first(callIndex); t >= 0; t = byCall.after(t)) {
+          if (store.rfc2543(t) || (t !== tx && !this.live(t))) continue;
+          const k = store.branchBytes(t);
+          const kh = hashBytes(k, 0, k.length);
+          this.index(k, 0, k.length, kh, this.lookup(k, 0, k.length, kh), t);
+        }
       }
     }
+    store.lastSeen[tx] = this.now;
     // RFC 3261 §17: the same request (method) or response (status, To tag) again in the same direction.
     const code = f.kind === 'request' ? -methodKey : (f.statusCode ?? 0);
     const retransmission = this.sigs.seen(tx, srcKey, dstKey, code, toTag);
@@ -207,6 +228,67 @@ export class TransactionMatcher {
     out.initial = store.initial(tx);
     out.retransmission = retransmission;
     return out;
+  }
+
+  /** Transaction `t` is still matchable: idle for at most the horizon (capture time). */
+  private live(t: number): boolean {
+    return this.now - this.store.lastSeen[t]! <= TRANSACTION_HORIZON_SEC;
+  }
+
+  /**
+   * The transaction of call `callIndex` that a message with branch b[bs, be) (RFC 3261), this method and top Via
+   * sent-by belongs to, found in the call's own list; -1 when none. ACK to a non-2xx final response is part of the
+   * INVITE transaction (§17.1.1.3, same branch); ACK to a 2xx is a transaction of its own (§13.2.2.4, new branch).
+   * The last match wins.
+   */
+  private scanCall(callIndex: number, isAck: boolean, method: string, sentBy: string, b: Uint8Array, bs: number, be: number): number {
+    const store = this.store;
+    const list = this.byCall;
+    let invite = -1;
+    let same = -1;
+    for (let t = list.first(callIndex); t >= 0; t = list.after(t)) {
+      if (store.sentBy[t] !== sentBy || !store.branchIs(t, b, bs, be) || store.rfc2543(t) || !this.live(t)) continue;
+      const m = store.method[t];
+      if (isAck && m === 'INVITE' && store.finalStatus[t]! >= 300) invite = t;
+      if (m === method) same = t;
+    }
+    return invite >= 0 ? invite : same;
+  }
+
+  /** scanCall's choice among the transactions chained from `head` (a key table entry), those of call `callIndex`. */
+  private chooseInChain(head: number, callIndex: number, isAck: boolean, method: string, sentBy: string): number {
+    const store = this.store;
+    const next = store.next;
+    let invite = -1;
+    let same = -1;
+    for (let t = head; t >= 0; t = next[t]!) {
+      if (store.callIndex[t] !== callIndex || store.sentBy[t] !== sentBy) continue;
+      const m = store.method[t];
+      if (isAck && m === 'INVITE' && store.finalStatus[t]! >= 300) invite = t;
+      if (m === method) same = t;
+    }
+    return invite >= 0 ? invite : same;
+  }
+
+  /** The first transaction keyed k[s, e) (hash h), from either generation (an old key used again moves to the young one); -1 when none. */
+  private lookup(k: Uint8Array, s: number, e: number, h: number): number {
+    let head = this.byKey.getHashed(k, s, e, h);
+    if (head < 0) {
+      head = this.byKeyOld.getHashed(k, s, e, h);
+      if (head >= 0) this.byKey.addHashed(k, s, e, h, head); // used again: into the young generation
+    }
+    return head;
+  }
+
+  /** Key transaction `tx` by k[s, e) (hash h): a new key, or the end of the chain from `head` (lookup()'s answer). */
+  private index(k: Uint8Array, s: number, e: number, h: number, head: number, tx: number): void {
+    const next = this.store.next;
+    if (head < 0) this.byKey.addHashed(k, s, e, h, tx);
+    else {
+      let t = head;
+      while (next[t]! >= 0) t = next[t]!;
+      if (t !== tx) next[t] = tx;
+    }
   }
 
   /** Bytes written by the last encode(). */

@@ -69,8 +69,8 @@ export class ByteKeyTable {
     }
   }
 
-  /** The key of entry `entry` is b[s, e), byte for byte. */
-  private keyIs(entry: number, b: Uint8Array, s: number, e: number): boolean {
+  /** The key of entry `entry` (numbered from 0 in the order added) is b[s, e), byte for byte. */
+  keyIs(entry: number, b: Uint8Array, s: number, e: number): boolean {
     const entries = this.entries;
     const len = e - s;
     if (entries[3 * entry + 1] !== len) return false;

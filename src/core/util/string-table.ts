@@ -5,16 +5,25 @@ export class StringTable {
   /** values[id] is the string of `id`; values[0] is undefined. */
   readonly values: (string | undefined)[] = [undefined];
 
-  /** The last strings looked up and their ids: callers pass the same few string objects again and again. */
-  private readonly recent: (string | undefined)[] = [undefined, undefined, undefined, undefined];
-  private readonly recentIds = [0, 0, 0, 0];
+  /**
+   * The last strings looked up and their ids: callers pass the same few string objects again and again. Strings
+   * only (an empty slot is a string with id -1): with `undefined` in the array, V8 compiled `recent[k] === s` as a
+   * generic comparison, a builtin call per slot.
+   */
+  private readonly recent: string[] = ['', '', '', ''];
+  private readonly recentIds = [-1, -1, -1, -1];
   private recentNext = 0;
 
   /** The id of `s` (0 for undefined), adding it on first sight. */
   id(s: string | undefined): number {
     if (s === undefined) return 0;
     const r = this.recent;
-    for (let k = 0; k < 4; k++) if (r[k] === s) return this.recentIds[k]!;
+    for (let k = 0; k < 4; k++) {
+      if (r[k] === s) {
+        const known = this.recentIds[k]!;
+        if (known >= 0) return known;
+      }
+    }
     let id = this.ids.get(s);
     if (id === undefined) {
       id = this.values.length;

@@ -17,3 +17,13 @@ export function grown<T extends Column>(a: T, n: number): T {
   g.set(a as never);
   return g;
 }
+
+/**
+ * Copy `n` bytes from `from[s, s + n)` to `to[at, at + n)` (the caller makes room). Short runs byte by byte: a
+ * subarray view costs an allocation, which outweighs a few bytes; longer runs through set(), a memcpy. 24 bytes is
+ * about where callgrind counted fewer instructions with set() (branches and From/To values are mostly longer).
+ */
+export function copyBytes(from: Uint8Array, s: number, n: number, to: Uint8Array, at: number): void {
+  if (n > 24) to.set(from.subarray(s, s + n), at);
+  else for (let i = 0; i < n; i++) to[at + i] = from[s + i]!;
+}

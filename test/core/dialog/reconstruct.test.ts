@@ -135,6 +135,43 @@ describe('transactions (RFC 3261 §17)', () => {
     expect(m.calls).toHaveLength(1);
   });
 
+  it('keeps transactions per call: the same branch under two Call-IDs is two transactions, neither a retransmission', async () => {
+    const m = await model([
+      { from: A, to: B, text: req('OPTIONS', { branch: br('same'), callId: 'k1' }) },
+      { from: A, to: B, text: req('OPTIONS', { branch: br('same'), callId: 'k2' }) },
+      { from: B, to: A, text: resp(200, 'OK', { branch: br('same'), method: 'OPTIONS', callId: 'k2', toTag: 't2' }) },
+    ]);
+    expect(m.transactions.all().map((t) => [t.callIndex, t.messageCount, t.finalStatus])).toEqual([
+      [0, 1, undefined],
+      [1, 2, 200],
+    ]);
+    expect([0, 1, 2].map((id) => m.messages.get(id).retransmission)).toEqual([false, false, false]);
+  });
+
+  it('matches a REGISTER stream under one Call-ID past PER_CALL_SCAN transactions, with retransmissions and expiry', async () => {
+    // 20 refreshes a minute apart: the 9th outgrows the per-call list, and its live transactions (those of the last
+    // 300 s) go into the key table; responses after that are found there. Then a retransmitted 200 of the last
+    // refresh, and branch r3 used again after about 960 s idle: a new transaction.
+    const msgs: Msg[] = [];
+    for (let i = 0; i < 20; i++) {
+      const o = { branch: br(`r${i}`), cseq: i + 1, callId: 'reg' };
+      msgs.push({ from: A, to: B, text: req('REGISTER', o), at: i * 60 });
+      msgs.push({ from: B, to: A, text: resp(200, 'OK', { ...o, method: 'REGISTER', toTag: `t${i}` }), at: i * 60 + 0.1 });
+    }
+    msgs.push({ from: B, to: A, text: resp(200, 'OK', { branch: br('r19'), cseq: 20, method: 'REGISTER', callId: 'reg', toTag: 't19' }), at: 1140.5 });
+    msgs.push({ from: A, to: B, text: req('REGISTER', { branch: br('r3'), cseq: 99, callId: 'reg' }), at: 1141 });
+    const m = await model(msgs);
+    expect(m.calls).toHaveLength(1);
+    const txs = m.transactions.all();
+    expect(txs).toHaveLength(21);
+    expect(txs.slice(0, 19).every((t) => t.messageCount === 2 && t.finalStatus === 200)).toBe(true);
+    expect([txs[19]!.branch, txs[19]!.messageCount]).toEqual([br('r19'), 3]);
+    expect([txs[20]!.branch, txs[20]!.messageCount, txs[20]!.finalStatus]).toEqual([br('r3'), 1, undefined]);
+    expect(transactionMessageIds(m, txs[8]!)).toEqual([16, 17]);
+    expect(m.messages.get(40).retransmission).toBe(true);
+    expect(m.calls[0]!.retransmissions).toBe(1);
+  });
+
   it('forgets a transaction idle past the horizon (300-600 s), but keeps one still in use', async () => {
     // Branch x: used at 0 s, reused after 700 s idle -> a new transaction. Branch y: seen every 200 s for 1000 s
     // (never idle for long) -> one transaction, although it is older than the horizon.
