@@ -57,7 +57,7 @@ export { callMessageIds, transactionMessageIds, dialogMessageIds } from './dialo
 export { compileFilter } from './dialog/call-filter';
 export { callFigureLines, captureStats, messageTotalsLine } from './dialog/stats';
 export type { CaptureStats, DurationStats, MessageCount } from './dialog/stats';
-export type { MessageBytesLocation } from './dialog/message-store';
+export type { MessageBytesLocation, MessageStringIds } from './dialog/message-store';
 
 export * from './ladder/index';
 

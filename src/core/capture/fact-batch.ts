@@ -5,7 +5,8 @@
 // A FactBatch is plain data: it crosses a worker_threads boundary by structured clone with its ArrayBuffers
 // transferred, so the CLI can run the front in a worker and the back on the main thread. importCapture uses the
 // same batches in one thread, so every import goes through this encoding.
-import type { SipPayload, SipTransport } from '../decode/types';
+import type { SipPayload } from '../decode/types';
+import { TRANSPORTS, transportCode, type MessageStringIds } from '../dialog/message-store';
 import { encodeFactValues, type CallModelBuilder, type CallParties, type FactValues, type MessageSighting, type PartyRanges, type SipFacts } from '../dialog/reconstruct';
 import { FastFacts } from '../sip/fast-facts';
 import type { ArenaStage, CallKeyTable } from '../sip/fast-facts-wasm';
@@ -13,20 +14,6 @@ import { decodeUtf8 } from '../text/decode';
 import { ByteKeyTable, FNV_OFFSET, FNV_PRIME, hashBytes } from '../util/byte-key-table';
 import { grown } from '../util/typed-array';
 import type { FactSink } from './builder-sink';
-
-const TRANSPORTS: readonly SipTransport[] = ['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP'];
-/** Index of `t` in TRANSPORTS (a switch: a keyed lookup per message showed in profiles). */
-function transportCode(t: SipTransport): number {
-  switch (t) {
-    case 'UDP': return 0;
-    case 'TCP': return 1;
-    case 'TLS': return 2;
-    case 'WS': return 3;
-    case 'WSS': return 4;
-    case 'SCTP': return 5;
-    default: return 0;
-  }
-}
 
 // Columns of FactBatch.num, STRIDE numbers per message.
 const F_FRAME = 0;
@@ -582,7 +569,30 @@ export class FactBatchReader {
   private readonly inFile = { fileOffset: 0, length: 0 };
   private readonly inMemory: { bytes: Uint8Array } = { bytes: new Uint8Array(0) };
 
+  /**
+   * The message store's ids of dictionary entries, by dictionary id (-1: not looked up yet): as an address
+   * (MessageStore.addressId) and as a method/reason token (MessageStore.tokenId). Each entry is looked up once.
+   */
+  private readonly addressIds: number[] = [-1];
+  private readonly tokenIds: number[] = [-1];
+  /** The current row's string ids (one object for every row). */
+  private readonly ids: MessageStringIds = { src: 0, dst: 0, method: 0, reason: 0, cseqMethod: 0 };
+
   constructor(private readonly builder: CallModelBuilder) {}
+
+  /** MessageStore.addressId of dictionary entry `d` (absent: ''), looked up on first use. */
+  private addressId(d: number): number {
+    const known = this.addressIds[d]!;
+    if (known >= 0) return known;
+    return (this.addressIds[d] = this.builder.messages.addressId(this.dict[d] ?? ''));
+  }
+
+  /** MessageStore.tokenId of dictionary entry `d` (absent: 0), looked up on first use. */
+  private tokenId(d: number): number {
+    const known = this.tokenIds[d]!;
+    if (known >= 0) return known;
+    return (this.tokenIds[d] = this.builder.messages.tokenId(this.dict[d]));
+  }
 
   /** FactValues of rows whose values are all plain ASCII (ranges of the batch arena). */
   private readonly plain: FactValues = { bytes: new Uint8Array(0), branchStart: -1, branchEnd: -1, fromTagStart: -1, fromTagEnd: -1, toTagStart: -1, toTagEnd: -1 };
@@ -622,7 +632,12 @@ export class FactBatchReader {
   /** Add every message of `b` to the builder. Batches must be applied in the order the writer produced them. */
   apply(b: FactBatch): void {
     const dict = this.dict;
-    for (const s of b.dict) dict.push(internalized(s));
+    for (const s of b.dict) {
+      dict.push(internalized(s));
+      this.addressIds.push(-1);
+      this.tokenIds.push(-1);
+    }
+    const ids = this.ids;
     const num = b.num;
     const f = this.facts;
     const seen = this.seen;
@@ -639,9 +654,15 @@ export class FactBatchReader {
       const seq = num[o + F_CSEQ]!;
       f.cseqSeq = seq < 0 ? undefined : seq;
       f.problemCount = num[o + F_PROBLEMS]!;
-      f.method = dict[num[o + F_METHOD]!];
-      f.reason = dict[num[o + F_REASON]!];
-      f.cseqMethod = dict[num[o + F_CSEQ_METHOD]!];
+      const method = num[o + F_METHOD]!;
+      const reason = num[o + F_REASON]!;
+      const cseqMethod = num[o + F_CSEQ_METHOD]!;
+      f.method = dict[method];
+      f.reason = dict[reason];
+      f.cseqMethod = dict[cseqMethod];
+      ids.method = this.tokenId(method);
+      ids.reason = this.tokenId(reason);
+      ids.cseqMethod = this.tokenId(cseqMethod);
       f.viaSentBy = dict[num[o + F_SENT_BY]!];
       if (num[o + F_BRANCH] !== IN_TAGS && num[o + F_FROM_TAG] !== IN_TAGS && num[o + F_TO_TAG] !== IN_TAGS) {
         // Plain ASCII values (or none): ranges of the arena as they are.
@@ -673,8 +694,12 @@ export class FactBatchReader {
       seen.timeSec = num[o + F_SEC]!;
       seen.timeNsec = num[o + F_NSEC]!;
       seen.ipVersion = (flags & FLAG_IPV6) !== 0 ? 6 : 4;
-      seen.src = dict[num[o + F_SRC]!] ?? '';
-      seen.dst = dict[num[o + F_DST]!] ?? '';
+      const src = num[o + F_SRC]!;
+      const dst = num[o + F_DST]!;
+      seen.src = dict[src] ?? '';
+      seen.dst = dict[dst] ?? '';
+      ids.src = this.addressId(src);
+      ids.dst = this.addressId(dst);
       seen.srcPort = num[o + F_SPORT]!;
       seen.dstPort = num[o + F_DPORT]!;
       seen.transport = TRANSPORTS[flags >>> TRANSPORT_SHIFT] ?? 'UDP';
@@ -690,7 +715,7 @@ export class FactBatchReader {
         this.inMemory.bytes = b.kept[kept++]!;
         seen.location = this.inMemory;
       }
-      this.builder.add(seen, f, call, f.values);
+      this.builder.add(seen, f, call, f.values, ids);
     }
   }
 }

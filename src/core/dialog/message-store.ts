@@ -6,7 +6,34 @@ import type { MessageSighting, SipFacts } from './reconstruct';
 import type { MessageInfo } from './types';
 import { StringTable } from '../util/string-table';
 
-const TRANSPORTS: readonly SipTransport[] = ['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP'];
+/** Transports by their code in the store (and in FactBatch flags): see transportCode. */
+export const TRANSPORTS: readonly SipTransport[] = ['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP'];
+
+/** Index of `t` in TRANSPORTS, 0 (UDP) for anything else (a switch: a keyed lookup per message showed in profiles). */
+export function transportCode(t: SipTransport): number {
+  switch (t) {
+    case 'UDP': return 0;
+    case 'TCP': return 1;
+    case 'TLS': return 2;
+    case 'WS': return 3;
+    case 'WSS': return 4;
+    case 'SCTP': return 5;
+    default: return 0;
+  }
+}
+
+/**
+ * A message's strings as this store's interned ids (addressId, tokenId), for callers that see the same few strings
+ * again and again and look each up once (FactBatchReader, per dictionary entry): `src`/`dst` as addressId gives
+ * them, `method`/`reason`/`cseqMethod` as tokenId does (0 = absent).
+ */
+export interface MessageStringIds {
+  src: number;
+  dst: number;
+  method: number;
+  reason: number;
+  cseqMethod: number;
+}
 const KIND_REQUEST = 0;
 const KIND_RESPONSE = 1;
 const KIND_INVALID = 2;
@@ -65,11 +92,22 @@ export class MessageStore {
     return this.n;
   }
 
+  /** The interned id of address `text` (as srcId/dstId give them), added when new. */
+  addressId(text: string): number {
+    return this.addresses.id(text);
+  }
+
+  /** The interned id of method, CSeq method or reason phrase `text` (0 for undefined), added when new. */
+  tokenId(text: string | undefined): number {
+    return this.tokens.id(text);
+  }
+
   /**
    * Append a message seen at `seen` with `facts`; returns its id (0-based). Links (call/transaction/dialog) start at
-   * -1 and are set with setLinks. Kept bytes in `seen.location` are stored as given (pass a copy).
+   * -1 and are set with setLinks. Kept bytes in `seen.location` are stored as given (pass a copy). `ids`: the
+   * message's strings as ids already (they must be those of seen's and f's strings); else they are looked up.
    */
-  add(seen: MessageSighting, f: SipFacts, callIndex: number): number {
+  add(seen: MessageSighting, f: SipFacts, callIndex: number, ids?: MessageStringIds): number {
     const id = this.n++;
     const i = id & ROW_MASK;
     if (i === 0) this.pages.push(new Page());
@@ -78,18 +116,18 @@ export class MessageStore {
     pg.firstFrame[i] = seen.firstFrame;
     pg.timeSec[i] = seen.timeSec;
     pg.timeNsec[i] = seen.timeNsec;
-    pg.src[i] = this.addresses.id(seen.src);
-    pg.dst[i] = this.addresses.id(seen.dst);
+    pg.src[i] = ids !== undefined ? ids.src : this.addresses.id(seen.src);
+    pg.dst[i] = ids !== undefined ? ids.dst : this.addresses.id(seen.dst);
     pg.srcPort[i] = seen.srcPort;
     pg.dstPort[i] = seen.dstPort;
-    pg.transport[i] = Math.max(0, TRANSPORTS.indexOf(seen.transport));
+    pg.transport[i] = transportCode(seen.transport);
     pg.kind[i] = f.kind === 'request' ? KIND_REQUEST : f.kind === 'response' ? KIND_RESPONSE : KIND_INVALID;
     pg.flags[i] = (f.hasSdp ? FLAG_SDP : 0) | (seen.truncated ? FLAG_TRUNCATED : 0) | (seen.ipVersion === 6 ? FLAG_IPV6 : 0);
-    pg.method[i] = this.tokens.id(f.method);
+    pg.method[i] = ids !== undefined ? ids.method : this.tokens.id(f.method);
     pg.status[i] = f.statusCode ?? 0;
-    pg.reason[i] = this.tokens.id(f.reason);
+    pg.reason[i] = ids !== undefined ? ids.reason : this.tokens.id(f.reason);
     pg.cseqSeq[i] = f.cseqSeq ?? -1;
-    pg.cseqMethod[i] = this.tokens.id(f.cseqMethod);
+    pg.cseqMethod[i] = ids !== undefined ? ids.cseqMethod : this.tokens.id(f.cseqMethod);
     pg.problems[i] = Math.min(f.problemCount, 0xffff);
     pg.callIndex[i] = callIndex;
     pg.txIndex[i] = -1;

@@ -2,7 +2,7 @@
 // §17.2.3 RFC 2543 fallback), a dialog (§12: Call-ID + tags, early dialogs, forking) and a call (all of a Call-ID),
 // marks retransmissions and derives each call's state. Streaming: messages are added in capture order.
 import { IdLists } from './id-lists';
-import { MessageStore, type MessageBytesLocation } from './message-store';
+import { MessageStore, type MessageBytesLocation, type MessageStringIds } from './message-store';
 import { DIALOG_CONFIRMED, DIALOG_EARLY, DIALOG_TERMINATED, DialogStore, TagTable, type TransactionStore } from './stores';
 import { TransactionMatcher, type TransactionMatch } from './transaction-matcher';
 import { copyBytes, grown, INITIAL_COLUMN_LENGTH as INITIAL } from '../util/typed-array';
@@ -355,13 +355,14 @@ export class CallModelBuilder {
    * Add one message (in capture order). Returns its message id. `seen` is not retained (callers may reuse it).
    * `callHint`: the call index the caller expects for f.callId (FactBatchReader knows it); checked, saves a lookup.
    * `values`: f's branch and tags as bytes, when the caller has them so (else f's strings are encoded).
+   * `ids`: the message's strings as this builder's MessageStore ids, when the caller has them (see MessageStore.add).
    */
-  add(seen: MessageSighting, f: SipFacts, callHint = -1, values?: FactValues): number {
+  add(seen: MessageSighting, f: SipFacts, callHint = -1, values?: FactValues, ids?: MessageStringIds): number {
     const now = t(seen.timeSec, seen.timeNsec);
     if (now > this.lastTime) this.lastTime = now;
     this.matcher.advance(now);
     const callIndex = f.callId !== undefined && f.callId !== '' ? this.callFor(f, seen, callHint) : -1;
-    const id = this.messages.add(seen, f, callIndex);
+    const id = this.messages.add(seen, f, callIndex, ids);
     if (callIndex < 0) return id;
     const call = this.calls[callIndex]!;
     this.lists.messages.push(callIndex, id);
@@ -372,9 +373,10 @@ export class CallModelBuilder {
     const toTag = v.toTagStart >= 0 ? this.tagOf(callIndex, v.bytes, v.toTagStart, v.toTagEnd) : -1;
     let tx: TransactionMatch | undefined;
     if (f.kind !== 'invalid') {
-      const src = this.messages.srcId(id) * 65536 + seen.srcPort;
-      const dst = this.messages.dstId(id) * 65536 + seen.dstPort;
-      tx = this.matcher.match(f, v, callIndex, src, dst, this.messages.methodId(id), toTag);
+      const m = this.messages;
+      const src = (ids !== undefined ? ids.src : m.srcId(id)) * 65536 + seen.srcPort;
+      const dst = (ids !== undefined ? ids.dst : m.dstId(id)) * 65536 + seen.dstPort;
+      tx = this.matcher.match(f, v, callIndex, src, dst, ids !== undefined ? ids.method : m.methodId(id), toTag);
     }
     let txIndex = -1;
     let retrans = false;

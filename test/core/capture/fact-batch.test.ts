@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CallModelBuilder, FactBatchReader, ProblemCollector, factsFromMessage, memoryByteSource, parseSipMessage, runImportFront,
-  type FactBatch, type FactValues, type MessageSighting, type SipFacts,
+  type FactBatch, type FactValues, type MessageSighting, type MessageStringIds, type SipFacts,
 } from '../../../src/core/index';
 import { join } from 'node:path';
 import { loadFactScanner } from '../../../src/cli/wasm';
@@ -77,8 +77,9 @@ function capture(): Uint8Array {
 /** A builder that checks every call index the batch reader hints against the one it assigns itself. */
 class CheckingBuilder extends CallModelBuilder {
   hints: [number, number][] = [];
-  override add(seen: MessageSighting, f: SipFacts, callHint = -1, values?: FactValues): number {
-    const id = super.add(seen, f, callHint, values);
+  override add(seen: MessageSighting, f: SipFacts, callHint = -1, values?: FactValues, ids?: MessageStringIds): number {
+    if (ids === undefined) throw new Error('FactBatchReader gives the message store ids of every message');
+    const id = super.add(seen, f, callHint, values, ids);
     this.hints.push([callHint, this.messages.callOf(id)]);
     return id;
   }
