@@ -220,14 +220,40 @@ interface CallLists {
 
 /**
  * The From/To header values of calls whose parties are parsed when first read (SipFacts.partyRanges), copied into one
- * growing buffer: per call, [at, at + fromLength) then [.., + toLength), a length of -1 for an absent header.
+ * growing buffer, with per call (by call index) where its From value starts and the two lengths (-1: header absent);
+ * the To value follows the From value. Columns, not an object per call: a 100k-call capture keeps no 100k objects.
  */
 class PartyBytes {
   bytes = new Uint8Array(64 * 1024);
   used = 0;
+  private at = new Int32Array(INITIAL);
+  private fromLength = new Int32Array(INITIAL);
+  private toLength = new Int32Array(INITIAL);
 
-  /** Copy b[s, e) (nothing when s < 0); returns its length, -1 when absent. */
-  add(b: Uint8Array, s: number, e: number): number {
+  /** Keep call `call`'s From value b[fs, fe) and To value b[ts, te) (a start < 0: absent). */
+  add(call: number, b: Uint8Array, fs: number, fe: number, ts: number, te: number): void {
+    if (call >= this.at.length) {
+      const n = Math.max(call + 1, this.at.length * 2);
+      this.at = grown(this.at, n);
+      this.fromLength = grown(this.fromLength, n);
+      this.toLength = grown(this.toLength, n);
+    }
+    this.at[call] = this.used;
+    this.fromLength[call] = this.copy(b, fs, fe);
+    this.toLength[call] = this.copy(b, ts, te);
+  }
+
+  /** Call `call`'s parties (add() was called for it), parsed from the kept values. */
+  parties(call: number): CallParties {
+    const at = this.at[call]!;
+    const fromLength = this.fromLength[call]!;
+    const toLength = this.toLength[call]!;
+    const to = at + Math.max(0, fromLength);
+    return partiesFromRanges(this.bytes, fromLength < 0 ? -1 : at, to, toLength < 0 ? -1 : to, to + Math.max(0, toLength));
+  }
+
+  /** Append b[s, e) (nothing when s < 0); returns its length, -1 when absent. */
+  private copy(b: Uint8Array, s: number, e: number): number {
     if (s < 0) return -1;
     const n = Math.max(0, e - s);
     if (this.used + n > this.bytes.length) this.bytes = grown(this.bytes, Math.max(this.used + n, this.bytes.length * 2));
@@ -235,14 +261,6 @@ class PartyBytes {
     this.used += n;
     return n;
   }
-}
-
-/** A call's From/To values in a PartyBytes, not parsed yet. */
-interface PendingParties {
-  store: PartyBytes;
-  at: number;
-  fromLength: number;
-  toLength: number;
 }
 
 /**
@@ -254,7 +272,8 @@ interface PendingParties {
 class CallRecord implements CallInfo {
   readonly #lists: CallLists;
   #parties: CallParties | undefined;
-  #pending: PendingParties | undefined;
+  /** Where this call's parties wait as bytes until first read (undefined once parsed, or when given as text). */
+  #pending: PartyBytes | undefined;
   state: CallState = 'setup';
   endSec: number;
   endNsec: number;
@@ -269,12 +288,12 @@ class CallRecord implements CallInfo {
     readonly index: number,
     readonly callId: string,
     public method: string,
-    parties: CallParties | PendingParties,
+    parties: CallParties | PartyBytes,
     readonly startSec: number,
     readonly startNsec: number,
   ) {
     this.#lists = lists;
-    if ('store' in parties) this.#pending = parties;
+    if (parties instanceof PartyBytes) this.#pending = parties;
     else this.#parties = parties;
     this.endSec = startSec;
     this.endNsec = startNsec;
@@ -299,9 +318,7 @@ class CallRecord implements CallInfo {
   #party(): CallParties {
     let p = this.#parties;
     if (p === undefined) {
-      const { store, at, fromLength, toLength } = this.#pending!;
-      const to = at + Math.max(0, fromLength);
-      p = this.#parties = partiesFromRanges(store.bytes, fromLength < 0 ? -1 : at, to, toLength < 0 ? -1 : to, to + Math.max(0, toLength));
+      p = this.#parties = this.#pending!.parties(this.index);
       this.#pending = undefined;
     }
     return p;
@@ -445,12 +462,10 @@ export class CallModelBuilder {
     // The parties: as bytes, parsed when first read (the fast path), else as parties() gives them (copied: the facts
     // may reuse that object).
     const r = f.partyRanges?.();
-    let parties: CallParties | PendingParties;
+    let parties: CallParties | PartyBytes;
     if (r !== undefined) {
-      const store = this.partyBytes;
-      const at = store.used;
-      const fromLength = store.add(r.bytes, r.fromStart, r.fromEnd);
-      parties = { store, at, fromLength, toLength: store.add(r.bytes, r.toStart, r.toEnd) };
+      parties = this.partyBytes;
+      parties.add(idx, r.bytes, r.fromStart, r.fromEnd, r.toStart, r.toEnd);
     } else {
       const p = f.parties();
       parties = { fromUri: p.fromUri, toUri: p.toUri, fromDisplay: p.fromDisplay, toDisplay: p.toDisplay };
