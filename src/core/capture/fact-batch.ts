@@ -3,8 +3,8 @@
 // what the back needs of each message into a FactBatch: numeric columns in one Float64Array plus a few strings,
 // with low-cardinality strings (addresses, methods, reason phrases, Via sent-by) sent once as dictionary entries.
 // A FactBatch is plain data: it crosses a worker_threads boundary by structured clone with its ArrayBuffers
-// transferred, so the CLI can run the front in a worker and the back on the main thread. importCapture uses the
-// same batches in one thread, so every import goes through this encoding.
+// transferred, so the CLI can run the front in a worker and the back on the main thread. importCapture, in one
+// thread, hands the facts to the builder directly (BuilderSink); both ways give the same model (fact-batch.test.ts).
 import type { SipPayload } from '../decode/types';
 import { TRANSPORTS, transportCode, type MessageStringIds } from '../dialog/message-store';
 import { encodeFactValues, type CallModelBuilder, type CallParties, type FactValues, type MessageSighting, type PartyRanges, type SipFacts } from '../dialog/reconstruct';
@@ -12,6 +12,7 @@ import { FastFacts } from '../sip/fast-facts';
 import type { ArenaStage, CallKeyTable } from '../sip/fast-facts-wasm';
 import { decodeUtf8 } from '../text/decode';
 import { ByteKeyTable, FNV_OFFSET, FNV_PRIME, hashBytes } from '../util/byte-key-table';
+import { internalized } from '../util/string-table';
 import { grown } from '../util/typed-array';
 import type { FactSink } from './builder-sink';
 
@@ -393,15 +394,21 @@ export class FactBatchWriter implements FactSink {
    * Strings looked up lately (the same few address, method, reason and sent-by string objects come again and again),
    * compared by identity before the map: CACHE_WAYS entries per column, replaced in turn.
    */
-  private readonly recentKey: (string | undefined)[] = new Array(6 * CACHE_WAYS).fill(undefined);
-  private readonly recentId = new Int32Array(6 * CACHE_WAYS);
+  /** Strings only (a free entry is '' with id -1): with undefined in it, `recentKey[w] === s` compiled to a builtin call. */
+  private readonly recentKey: string[] = new Array<string>(6 * CACHE_WAYS).fill('');
+  private readonly recentId = new Int32Array(6 * CACHE_WAYS).fill(-1);
   private readonly recentNext = new Uint8Array(6);
 
   private id(s: string | undefined, column: number): number {
     if (s === undefined) return 0;
     const base = column * CACHE_WAYS;
     const keys = this.recentKey;
-    for (let w = base; w < base + CACHE_WAYS; w++) if (keys[w] === s) return this.recentId[w]!;
+    for (let w = base; w < base + CACHE_WAYS; w++) {
+      if (keys[w] === s) {
+        const known = this.recentId[w]!;
+        if (known >= 0) return known;
+      }
+    }
     let id = this.ids.get(s);
     if (id === undefined) {
       id = this.nextId++;
@@ -543,18 +550,6 @@ class BatchFacts implements SipFacts {
   }
 }
 
-/**
- * `s` as V8's internalized copy (property names are internalized; a string that came through structured clone is
- * not). The builder compares dictionary strings (methods, CSeq methods, sent-by, addresses) with each other and with
- * literals like 'INVITE' for every message: between internalized strings that is one pointer comparison, otherwise
- * a comparison of the characters. An array-index name (`"42"`) comes back as an equal string, which is as good.
- */
-function internalized(s: string | undefined): string | undefined {
-  if (s === undefined) return s;
-  for (const k of Object.keys({ [s]: 0 })) return k;
-  return s;
-}
-
 /** Back side: replays batches into a CallModelBuilder, in order. */
 export class FactBatchReader {
   /** Dictionary: id -> string (id 0 = absent). */
@@ -633,7 +628,7 @@ export class FactBatchReader {
   apply(b: FactBatch): void {
     const dict = this.dict;
     for (const s of b.dict) {
-      dict.push(internalized(s));
+      dict.push(s === undefined ? s : internalized(s));
       this.addressIds.push(-1);
       this.tokenIds.push(-1);
     }

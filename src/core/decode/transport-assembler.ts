@@ -30,6 +30,7 @@ import { httpStartKind, parseHttpHandshake, WebSocketDecoder, type WsMessage } f
 import { TlsConnection } from '../tls/connection';
 import type { TlsKeyStore } from '../tls/keys';
 import { IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, type FramedUnit, type NetPacket, type SipPayload, type SipTransport } from './types';
+import { internalized } from '../util/string-table';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -940,7 +941,7 @@ export class TransportAssembler {
     let t = this.v4Names.get(k);
     if (t === undefined) {
       if (this.v4Names.size >= ADDRESS_CACHE_SIZE) this.v4Names.clear();
-      t = formatIp(ip);
+      t = internalized(formatIp(ip));
       this.v4Names.set(k, t);
     }
     return t;

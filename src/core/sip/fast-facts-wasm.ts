@@ -8,6 +8,7 @@
 import { TOKEN_CHAR } from '../decode/sip-framing';
 import { FastFacts, scanSipDatagram, scanSipFacts } from './fast-facts';
 import { decodeLowerAscii, decodeUtf8 } from '../text/decode';
+import { internalized } from '../util/string-table';
 
 /** The scanner interface runImportFront uses: scanSipDatagram / scanSipFacts semantics (see fast-facts.ts). */
 export interface FactScanner {
@@ -245,7 +246,7 @@ export class WasmFactScanner implements FactScanner {
   private text(id: number, b: Uint8Array, s: number, e: number, lower: boolean): string {
     if (id >= 0 && id < INTERN_SLOTS) return this.interned[id]!;
     const v = lower ? decodeLowerAscii(b, s, e) : decodeUtf8(b, s, e);
-    if (id >= INTERN_SLOTS) this.interned[id - INTERN_SLOTS] = v;
+    if (id >= INTERN_SLOTS) return (this.interned[id - INTERN_SLOTS] = internalized(v));
     return v;
   }
 

@@ -1,5 +1,17 @@
 // Interns strings to small integer ids for columnar stores (message store, media store): id 0 stands for undefined.
 
+/**
+ * `s` as V8's internalized copy (property names are internalized; strings decoded from bytes or received through
+ * structured clone are not). For the few strings that hot code compares with each other and with literals like
+ * 'INVITE' (methods, reason phrases, sent-by, addresses): between internalized strings `===` is one pointer
+ * comparison, otherwise a comparison of the characters. An array-index text (`"42"`) comes back as an equal string,
+ * which is as good. Costs an object: call it once per distinct string (where a cache or table first keeps it).
+ */
+export function internalized(s: string): string {
+  for (const k of Object.keys({ [s]: 0 })) return k;
+  return s;
+}
+
 export class StringTable {
   private readonly ids = new Map<string, number>();
   /** values[id] is the string of `id`; values[0] is undefined. */

@@ -182,4 +182,13 @@ describe('FactBatch hand-off', () => {
     expect(builder.calls[1]).toMatchObject({ fromDisplay: 'Ålice', fromUri: 'sip:alice@a.example' });
     expect(builder.dialogs.all().map((d) => d.toTag)).toContain('tö-1');
   });
+
+  it('carries an empty reason phrase as an empty string (the writer\'s string cache starts out holding \'\')', async () => {
+    const emptyReason = bytes(`SIP/2.0 200 \nVia: SIP/2.0/UDP a.example;branch=z9hG4bK-r\nFrom: <sip:alice@a.example>;tag=r1\nTo: <sip:bob@b.example>;tag=r2\nCall-ID: reason@a.example\nCSeq: 1 OPTIONS\nContent-Length: 0\n\n`);
+    const frames: FrameSpec[] = [0, 1].map((i) => ({ time: 1_700_000_000 + i, src: B.ip, srcPort: B.port, dst: A.ip, dstPort: A.port, payload: emptyReason }));
+    const builder = new CallModelBuilder();
+    const reader = new FactBatchReader(builder);
+    await runImportFront(memoryByteSource(pcapOf(frames)), { problems: new ProblemCollector(), onBatch: (b) => reader.apply(b) });
+    expect([0, 1].map((i) => [builder.message(i).reason, builder.message(i).label])).toEqual([['', '200'], ['', '200']]);
+  });
 });

@@ -172,6 +172,19 @@ describe('transactions (RFC 3261 §17)', () => {
     expect(m.calls[0]!.retransmissions).toBe(1);
   });
 
+  it('keeps an empty reason phrase as an empty string, next to a request method (the interning caches start out holding \'\')', async () => {
+    const m = await model([
+      { from: A, to: B, text: req('OPTIONS', { branch: br('e') }) },
+      { from: B, to: A, text: resp(200, '', { branch: br('e'), method: 'OPTIONS', toTag: 'te' }) },
+      { from: B, to: A, text: resp(200, 'OK', { branch: br('e2'), method: 'OPTIONS', toTag: 'te', cseq: 2 }) },
+    ]);
+    expect([0, 1, 2].map((id) => [m.messages.get(id).method, m.messages.get(id).reason, m.messages.get(id).label])).toEqual([
+      ['OPTIONS', undefined, 'OPTIONS'],
+      [undefined, '', '200'],
+      [undefined, 'OK', '200 OK'],
+    ]);
+  });
+
   it('forgets a transaction idle past the horizon (300-600 s), but keeps one still in use', async () => {
     // Branch x: used at 0 s, reused after 700 s idle -> a new transaction. Branch y: seen every 200 s for 1000 s
     // (never idle for long) -> one transaction, although it is older than the horizon.
