@@ -2,16 +2,16 @@
 // clear errors on bad input; the input file is never written.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { closeSync, linkSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { crlf, pcapOf } from '../helpers/pcap-writer';
+import { fileTempDir } from '../helpers/temp-dir';
 
 const root = join(__dirname, '../..');
 const cli = join(root, 'dist/cli.js');
 const sample = join(root, 'samples/captures/calls-mixed-outcomes.pcap');
-const tmp = mkdtempSync(join(tmpdir(), 'sipscope-cli-'));
+const tmp = fileTempDir('sipscope-cli-');
 
 function run(...args: string[]) {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });

@@ -2,17 +2,17 @@
 // opens the file: headless Chromium loads the page from disk, and the player decodes the WAV under the page's own
 // CSP (media-src data:) with no violation. Also the CLI's refusal of --audio for other formats.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/webview-harness';
+import { fileTempDir } from '../helpers/temp-dir';
 
 const root = join(__dirname, '../..');
 const cli = join(root, 'dist/cli.js');
 const sample = join(root, 'samples/captures/calls-mixed-outcomes.pcap');
-const tmp = mkdtempSync(join(tmpdir(), 'sipscope-ladder-audio-'));
+const tmp = fileTempDir('sipscope-ladder-audio-');
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`[ladder-audio] SKIPPED the browser part: no Chromium at ${CHROMIUM}`);

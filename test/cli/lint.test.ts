@@ -1,7 +1,6 @@
 // `sipscope lint`: text / JSON / SARIF outputs, 1-based lines and UTF-16 columns, exit codes, minSeverity, .sdp files.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lintBytes, lintReport, runLint, type LintFileResult } from '../../src/cli/commands/lint';
@@ -14,8 +13,9 @@ import { invite, SDP_OK } from '../core/rules/helpers';
 import { memoryByteSource } from '../../src/core/bytes/byte-source';
 import { importCapture, loadMessageBytes } from '../../src/core/capture/import-capture';
 import { pcapOf } from '../helpers/pcap-writer';
+import { fileTempDir } from '../helpers/temp-dir';
 
-const dir = mkdtempSync(join(tmpdir(), 'sipscope-lint-'));
+const dir = fileTempDir('sipscope-lint-');
 const clean = join(dir, 'clean.sip');
 writeFileSync(clean, invite());
 const bad = join(dir, 'bad.siptrace');

@@ -2,16 +2,16 @@
 // capture; decrypted with --tls-key, --tls-keylog, SSLKEYLOGFILE or a key file beside the capture, in the worker
 // (calls) and in one thread (export, SIPSCOPE_THREADS=0) alike; without secrets a finding says why nothing is seen.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writePcap } from '../helpers/pcap-writer';
 import { SERVER_KEY, sessionRecords, sipConversation, TlsLab, type Session } from '../core/tls/tls-harness';
+import { fileTempDir } from '../helpers/temp-dir';
 
 const root = join(__dirname, '../..');
 const cli = join(root, 'dist/cli.js');
-const tmp = mkdtempSync(join(tmpdir(), 'sipscope-cli-tls-'));
+const tmp = fileTempDir('sipscope-cli-tls-');
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, SSLKEYLOGFILE: '', ...env } });

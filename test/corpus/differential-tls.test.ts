@@ -4,8 +4,7 @@
 // decrypts with the same secrets (RSA private key, key log file, or a pcapng Decryption Secrets Block) and every SIP
 // message it dissects must agree with SIPScope's: frame, addresses, ports, method/status, Call-ID, CSeq, tags,
 // top-Via branch/received/rport, and transport TLS. Skips (with a message) when tshark is not installed.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { exportMessage, importCapture, memoryByteSource, type ExportedMessage, t
 import { writePcap, writePcapng } from '../helpers/pcap-writer';
 import { ourRows, tshark, tsharkRows } from '../helpers/tshark-rows';
 import { SERVER_KEY as KEY, sessionRecords, sipConversation, TlsLab, type Session } from '../core/tls/tls-harness';
+import { fileTempDir } from '../helpers/temp-dir';
 
 const MESSAGES = 9; // sipConversation(): INVITE, 100, 180, MESSAGE, 200, 200, ACK, BYE, 200
 
@@ -48,7 +48,7 @@ async function ours(bytes: Uint8Array, tls: ImportOptions['tls']): Promise<Expor
   return out;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'sipscope-tls-'));
+const dir = fileTempDir('sipscope-tls-');
 const keyFile = join(dir, 'server.key');
 writeFileSync(keyFile, KEY);
 

@@ -3,13 +3,13 @@
 // addresses, method/status, Call-ID, CSeq (tshark caps an overlarge CSeq at 4294967295; so does SIPScope), tags and
 // top-Via branch/received/rport. One known difference, where tshark is wrong (see KNOWN). Skips with a message when
 // tshark or the corpus is absent.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportMessage, importCapture, memoryByteSource } from '../../src/core/index';
 import { ethernetFrame, ipv4Packet, l4Segment, writePcap, type RawRecord } from '../helpers/pcap-writer';
 import { ourRows, tshark, tsharkRows, type Row } from '../helpers/tshark-rows';
+import { testTempDir } from '../helpers/temp-dir';
 
 const MESSAGES = join(__dirname, '../../../shared/corpus/sip-messages');
 const present = existsSync(MESSAGES);
@@ -31,7 +31,7 @@ describe.skipIf(!tshark || !present)('torture messages over UDP agree with tshar
       time: 1_700_000_000 + i * 0.01,
       data: ethernetFrame(ipv4Packet('10.0.0.1', '10.0.0.2', 17, l4Segment({ protocol: 'udp', srcPort: 5060, dstPort: 5060, payload: new Uint8Array(readFileSync(join(MESSAGES, f))) }))),
     }));
-    const file = join(mkdtempSync(join(tmpdir(), 'sipscope-torture-')), 'torture.pcap');
+    const file = join(testTempDir('sipscope-torture-'), 'torture.pcap');
     const bytes = writePcap(records);
     writeFileSync(file, bytes);
     const model = await importCapture(memoryByteSource(bytes));

@@ -3,8 +3,7 @@
 // (PT 9: 16 kHz samples on an 8000 Hz RTP clock, RFC 3551 §4.5.2) through extractStreamAudio, with a lost packet.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryByteSource } from '../../../src/core/bytes/byte-source';
@@ -13,6 +12,7 @@ import { audioCodecSupport, extractStreamAudio } from '../../../src/core/rtp/aud
 import { G722Decoder } from '../../../src/core/rtp/g722';
 import { buildFrame, writePcap, type RawRecord } from '../../helpers/pcap-writer';
 import { offerAnswerFrames, rms, rtpBytes, sdpText, zeroCrossingHz } from './rtp-helpers';
+import { testTempDir } from '../../helpers/temp-dir';
 
 const FIXTURES = join(__dirname, '../../fixtures/g722');
 /** SHA-256 of FFmpeg 5.1's decode of each fixture (s16le). */
@@ -60,7 +60,7 @@ describe('G.722 decoder', () => {
   const ffmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
   if (!ffmpeg) console.warn('[g722] ffmpeg not installed: the live FFmpeg round trip is skipped (the fixtures still check bit-exactness)');
   it.skipIf(!ffmpeg)('a fresh FFmpeg encode of a chirp at full scale decodes to exactly what FFmpeg decodes', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sipscope-g722-'));
+    const dir = testTempDir('sipscope-g722-');
     const g = join(dir, 'chirp.g722');
     const raw = join(dir, 'chirp.raw');
     const run = (args: string[]): void => expect(spawnSync('ffmpeg', ['-loglevel', 'error', '-y', ...args]).status).toBe(0);
