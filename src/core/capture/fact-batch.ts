@@ -632,85 +632,96 @@ export class FactBatchReader {
       this.addressIds.push(-1);
       this.tokenIds.push(-1);
     }
+    this.newCall = 0;
+    this.textCalls = 0;
+    this.kept = 0;
+    // One call per row, not the rows' work in this loop: V8 then optimizes row() once, as a function, instead of
+    // running this loop unoptimized at first and compiling it again for on-stack replacement (measured: fewer
+    // instructions, also in compilation).
+    for (let r = 0; r < b.n; r++) this.row(b, r * STRIDE);
+  }
+
+  /** apply()'s count of batch `b`'s new calls, text calls and kept messages met so far (see row). */
+  private newCall = 0;
+  private textCalls = 0;
+  private kept = 0;
+
+  /** Add the message whose columns start at num[o] of batch `b` (apply's current batch) to the builder. */
+  private row(b: FactBatch, o: number): void {
+    const dict = this.dict;
     const ids = this.ids;
     const num = b.num;
     const f = this.facts;
     const seen = this.seen;
-    let newCall = 0;
-    let textCall = 0;
-    let kept = 0;
-    for (let r = 0; r < b.n; r++) {
-      const o = r * STRIDE;
-      const flags = num[o + F_FLAGS]!;
-      f.kind = KINDS[flags & KIND_MASK]!;
-      f.hasSdp = (flags & FLAG_SDP) !== 0;
-      const status = num[o + F_STATUS]!;
-      f.statusCode = status < 0 ? undefined : status;
-      const seq = num[o + F_CSEQ]!;
-      f.cseqSeq = seq < 0 ? undefined : seq;
-      f.problemCount = num[o + F_PROBLEMS]!;
-      const method = num[o + F_METHOD]!;
-      const reason = num[o + F_REASON]!;
-      const cseqMethod = num[o + F_CSEQ_METHOD]!;
-      f.method = dict[method];
-      f.reason = dict[reason];
-      f.cseqMethod = dict[cseqMethod];
-      ids.method = this.tokenId(method);
-      ids.reason = this.tokenId(reason);
-      ids.cseqMethod = this.tokenId(cseqMethod);
-      f.viaSentBy = dict[num[o + F_SENT_BY]!];
-      if (num[o + F_BRANCH] !== IN_TAGS && num[o + F_FROM_TAG] !== IN_TAGS && num[o + F_TO_TAG] !== IN_TAGS) {
-        // Plain ASCII values (or none): ranges of the arena as they are.
-        const v = (f.values = this.plain);
-        v.bytes = b.arena;
-        v.branchStart = num[o + F_BRANCH]!;
-        v.branchEnd = num[o + F_BRANCH + 1]!;
-        v.fromTagStart = num[o + F_FROM_TAG]!;
-        v.fromTagEnd = num[o + F_FROM_TAG + 1]!;
-        v.toTagStart = num[o + F_TO_TAG]!;
-        v.toTagEnd = num[o + F_TO_TAG + 1]!;
-      } else {
-        // Some value came as a string (not plain ASCII, or from the full parser): all three encoded as the builder
-        // encodes facts given as strings.
-        const text = FactBatchReader.text;
-        f.values = encodeFactValues(text(b, o + F_BRANCH), text(b, o + F_FROM_TAG), text(b, o + F_TO_TAG), this.encoded);
-      }
-      const call = num[o + F_CALL]!;
-      if (call < 0) f.callId = undefined;
-      else if (call < this.callIds.length) f.callId = this.callIds[call];
-      else {
-        const c = b.callsAt + newCall++ * CALL_STRIDE;
-        const id = num[c] === IN_TAGS ? this.textCall(b, textCall++ * 5) : this.bytesCall(b, c);
-        this.callIds.push(id);
-        f.callId = id;
-      }
-      seen.frame = num[o + F_FRAME]!;
-      seen.firstFrame = num[o + F_FIRST]!;
-      seen.timeSec = num[o + F_SEC]!;
-      seen.timeNsec = num[o + F_NSEC]!;
-      seen.ipVersion = (flags & FLAG_IPV6) !== 0 ? 6 : 4;
-      const src = num[o + F_SRC]!;
-      const dst = num[o + F_DST]!;
-      seen.src = dict[src] ?? '';
-      seen.dst = dict[dst] ?? '';
-      ids.src = this.addressId(src);
-      ids.dst = this.addressId(dst);
-      seen.srcPort = num[o + F_SPORT]!;
-      seen.dstPort = num[o + F_DPORT]!;
-      seen.transport = TRANSPORTS[flags >>> TRANSPORT_SHIFT] ?? 'UDP';
-      seen.truncated = (flags & FLAG_TRUNCATED) !== 0;
-      const offset = num[o + F_OFFSET]!;
-      // CallModelBuilder.add copies the location into the message store, so two scratch objects serve every row.
-      if (offset >= 0) {
-        const at = this.inFile;
-        at.fileOffset = offset;
-        at.length = num[o + F_LENGTH]!;
-        seen.location = at;
-      } else {
-        this.inMemory.bytes = b.kept[kept++]!;
-        seen.location = this.inMemory;
-      }
-      this.builder.add(seen, f, call, f.values, ids);
+    const flags = num[o + F_FLAGS]!;
+    f.kind = KINDS[flags & KIND_MASK]!;
+    f.hasSdp = (flags & FLAG_SDP) !== 0;
+    const status = num[o + F_STATUS]!;
+    f.statusCode = status < 0 ? undefined : status;
+    const seq = num[o + F_CSEQ]!;
+    f.cseqSeq = seq < 0 ? undefined : seq;
+    f.problemCount = num[o + F_PROBLEMS]!;
+    const method = num[o + F_METHOD]!;
+    const reason = num[o + F_REASON]!;
+    const cseqMethod = num[o + F_CSEQ_METHOD]!;
+    f.method = dict[method];
+    f.reason = dict[reason];
+    f.cseqMethod = dict[cseqMethod];
+    ids.method = this.tokenId(method);
+    ids.reason = this.tokenId(reason);
+    ids.cseqMethod = this.tokenId(cseqMethod);
+    f.viaSentBy = dict[num[o + F_SENT_BY]!];
+    if (num[o + F_BRANCH] !== IN_TAGS && num[o + F_FROM_TAG] !== IN_TAGS && num[o + F_TO_TAG] !== IN_TAGS) {
+      // Plain ASCII values (or none): ranges of the arena as they are.
+      const v = (f.values = this.plain);
+      v.bytes = b.arena;
+      v.branchStart = num[o + F_BRANCH]!;
+      v.branchEnd = num[o + F_BRANCH + 1]!;
+      v.fromTagStart = num[o + F_FROM_TAG]!;
+      v.fromTagEnd = num[o + F_FROM_TAG + 1]!;
+      v.toTagStart = num[o + F_TO_TAG]!;
+      v.toTagEnd = num[o + F_TO_TAG + 1]!;
+    } else {
+      // Some value came as a string (not plain ASCII, or from the full parser): all three encoded as the builder
+      // encodes facts given as strings.
+      const text = FactBatchReader.text;
+      f.values = encodeFactValues(text(b, o + F_BRANCH), text(b, o + F_FROM_TAG), text(b, o + F_TO_TAG), this.encoded);
     }
+    const call = num[o + F_CALL]!;
+    if (call < 0) f.callId = undefined;
+    else if (call < this.callIds.length) f.callId = this.callIds[call];
+    else {
+      const c = b.callsAt + this.newCall++ * CALL_STRIDE;
+      const id = num[c] === IN_TAGS ? this.textCall(b, this.textCalls++ * 5) : this.bytesCall(b, c);
+      this.callIds.push(id);
+      f.callId = id;
+    }
+    seen.frame = num[o + F_FRAME]!;
+    seen.firstFrame = num[o + F_FIRST]!;
+    seen.timeSec = num[o + F_SEC]!;
+    seen.timeNsec = num[o + F_NSEC]!;
+    seen.ipVersion = (flags & FLAG_IPV6) !== 0 ? 6 : 4;
+    const src = num[o + F_SRC]!;
+    const dst = num[o + F_DST]!;
+    seen.src = dict[src] ?? '';
+    seen.dst = dict[dst] ?? '';
+    ids.src = this.addressId(src);
+    ids.dst = this.addressId(dst);
+    seen.srcPort = num[o + F_SPORT]!;
+    seen.dstPort = num[o + F_DPORT]!;
+    seen.transport = TRANSPORTS[flags >>> TRANSPORT_SHIFT] ?? 'UDP';
+    seen.truncated = (flags & FLAG_TRUNCATED) !== 0;
+    const offset = num[o + F_OFFSET]!;
+    // CallModelBuilder.add copies the location into the message store, so two scratch objects serve every row.
+    if (offset >= 0) {
+      const at = this.inFile;
+      at.fileOffset = offset;
+      at.length = num[o + F_LENGTH]!;
+      seen.location = at;
+    } else {
+      this.inMemory.bytes = b.kept[this.kept++]!;
+      seen.location = this.inMemory;
+    }
+    this.builder.add(seen, f, call, f.values, ids);
   }
 }
