@@ -53,15 +53,12 @@ export async function readPcap(
   const fracMax = fmt.nanosecond ? 1e9 : 1e6;
   const effectiveSnap = snaplen === 0 ? STANDARD_MAX_SNAPLEN : snaplen;
   const hardLimit = Math.max(effectiveSnap, STANDARD_MAX_SNAPLEN);
-  const onRecord = ctx.onRecord;
   // One record object for the whole file (see CaptureRecord: valid only during the callback).
   const rec = new RecordView();
   rec.linkType = linkType;
-  let frame = ctx.records;
+  const loop = new PcapRecordLoop(ctx, rec, le, hdrLen, effectiveSnap, hardLimit, snaplen, fracMax, fracMul, ctx.records);
   let pos = 24;
   const size = cur.size;
-  /** Seconds of the last record read (-1: none yet): resynchronisation looks for records near that time. */
-  let lastSec = -1;
   const check: PcapHeaderCheck = { le, hdrLen, snap: Math.min(effectiveSnap, RESYNC_MAX_RECORD), origMax: hardLimit, fracMax };
 
   for (;;) {
@@ -75,7 +72,7 @@ export async function readPcap(
           'capture/truncated-record',
           'warning',
           `the capture ends inside a record header (${cur.buf.length} of ${hdrLen} bytes); the cut record is dropped`,
-          frame + 1,
+          loop.frame + 1,
           pos,
         );
       }
@@ -85,8 +82,86 @@ export async function readPcap(
     const b = cur.buf;
     const base = cur.base;
     const n = b.length;
-    let p = pos - base;
-    let stop = false;
+    loop.stop = false;
+    const p = loop.run(b, base, pos - base, n);
+    const frame = loop.frame;
+    const stop = loop.stop;
+    const incl = loop.incl;
+    const lastSec = loop.lastSec;
+    pos = base + p;
+    ctx.records = frame;
+    ctx.progress(pos);
+    if (ctx.cancelled) break;
+    if (stop) {
+      // A record header that cannot be one (damage, or two captures glued together): skip to the next plausible
+      // records instead of losing the rest of the file.
+      const head = `record ${frame + 1} claims ${incl} captured bytes (snaplen ${snaplen})`;
+      const next = await findNextPcapRecord(ctx, pos + 1, lastSec, check);
+      if (ctx.cancelled) break;
+      reportDamage(ctx.problems, 'capture/bad-record-length', head, 'record', frame + 1, pos, next);
+      if (next < 0) {
+        pos = size;
+        break;
+      }
+      pos = next;
+      continue;
+    }
+    if (p + hdrLen <= n) {
+      // The next record straddles the window end (or is bigger than a chunk): stitch it in.
+      if (!(await cur.fill(pos, hdrLen + incl))) {
+        ctx.problems.report(
+          'capture/truncated-record',
+          'warning',
+          `record ${frame + 1} is cut short by the end of the file (${Math.max(0, cur.buf.length - hdrLen)} of ${incl} bytes); earlier records are kept`,
+          frame + 1,
+          pos,
+        );
+        pos += cur.buf.length;
+        break;
+      }
+    }
+    if (pos >= size) break;
+  }
+  ctx.records = loop.frame;
+  ctx.bytesRead = Math.min(pos, size);
+}
+
+/**
+ * readPcap's synchronous hot loop over the whole records of one window of the file, as a method of its own: V8
+ * optimizes it once, as a function called per window, instead of compiling the async reader's loop for on-stack
+ * replacement again after each await (measured: fewer instructions running and compiling).
+ */
+class PcapRecordLoop {
+  /** Records read so far (the last one's frame number). */
+  frame: number;
+  /** Seconds of the last record read (-1: none yet): resynchronisation looks for records near that time. */
+  lastSec = -1;
+  /** Captured length in the last record header looked at. */
+  incl = 0;
+  /** That header cannot be a record's (see readPcap). */
+  stop = false;
+
+  constructor(
+    private readonly ctx: ReadContext,
+    private readonly rec: RecordView,
+    private readonly le: boolean,
+    private readonly hdrLen: number,
+    private readonly effectiveSnap: number,
+    private readonly hardLimit: number,
+    private readonly snaplen: number,
+    private readonly fracMax: number,
+    private readonly fracMul: number,
+    frame: number,
+  ) {
+    this.frame = frame;
+  }
+
+  /** Hand over the records that lie whole in b[p, n) (b[0] is at file offset `base`); returns where reading stopped. */
+  run(b: Uint8Array, base: number, p: number, n: number): number {
+    const { ctx, rec, le, hdrLen, effectiveSnap, hardLimit, snaplen, fracMax, fracMul } = this;
+    const onRecord = ctx.onRecord;
+    let frame = this.frame;
+    let lastSec = this.lastSec;
     let incl = 0;
     // Hot loop: everything that fits in the window, synchronously. Record header per pcap-savefile(5):
     // ts_sec(4) ts_usec_or_nsec(4) incl_len(4) orig_len(4) [modified pcap: ifindex(4) protocol(2) pkt_type(1) pad(1)].
@@ -96,7 +171,7 @@ export async function readPcap(
         : ((b[p + 8]! << 24) | (b[p + 9]! << 16) | (b[p + 10]! << 8) | b[p + 11]!) >>> 0;
       if (incl > effectiveSnap) {
         if (incl > hardLimit || incl > MAX_RECORD_BYTES) {
-          stop = true;
+          this.stop = true;
           break;
         }
         ctx.problems.report(
@@ -138,42 +213,11 @@ export async function readPcap(
       onRecord(rec);
       p = next;
     }
-    pos = base + p;
-    ctx.records = frame;
-    ctx.progress(pos);
-    if (ctx.cancelled) break;
-    if (stop) {
-      // A record header that cannot be one (damage, or two captures glued together): skip to the next plausible
-      // records instead of losing the rest of the file.
-      const head = `record ${frame + 1} claims ${incl} captured bytes (snaplen ${snaplen})`;
-      const next = await findNextPcapRecord(ctx, pos + 1, lastSec, check);
-      if (ctx.cancelled) break;
-      reportDamage(ctx.problems, 'capture/bad-record-length', head, 'record', frame + 1, pos, next);
-      if (next < 0) {
-        pos = size;
-        break;
-      }
-      pos = next;
-      continue;
-    }
-    if (p + hdrLen <= n) {
-      // The next record straddles the window end (or is bigger than a chunk): stitch it in.
-      if (!(await cur.fill(pos, hdrLen + incl))) {
-        ctx.problems.report(
-          'capture/truncated-record',
-          'warning',
-          `record ${frame + 1} is cut short by the end of the file (${Math.max(0, cur.buf.length - hdrLen)} of ${incl} bytes); earlier records are kept`,
-          frame + 1,
-          pos,
-        );
-        pos += cur.buf.length;
-        break;
-      }
-    }
-    if (pos >= size) break;
+    this.frame = frame;
+    this.lastSec = lastSec;
+    this.incl = incl;
+    return p;
   }
-  ctx.records = frame;
-  ctx.bytesRead = Math.min(pos, size);
 }
 
 /** What findNextPcapRecord accepts as a record header. */
