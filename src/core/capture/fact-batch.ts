@@ -392,9 +392,9 @@ export class FactBatchWriter implements FactSink {
 
   /**
    * Strings looked up lately (the same few address, method, reason and sent-by string objects come again and again),
-   * compared by identity before the map: CACHE_WAYS entries per column, replaced in turn.
+   * compared by identity before the map: CACHE_WAYS entries per column, replaced in turn. Strings only (a free entry
+   * is '' with id -1): with undefined in it, `recentKey[w] === s` compiled to a builtin call.
    */
-  /** Strings only (a free entry is '' with id -1): with undefined in it, `recentKey[w] === s` compiled to a builtin call. */
   private readonly recentKey: string[] = new Array<string>(6 * CACHE_WAYS).fill('');
   private readonly recentId = new Int32Array(6 * CACHE_WAYS).fill(-1);
   private readonly recentNext = new Uint8Array(6);
