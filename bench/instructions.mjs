@@ -2,7 +2,7 @@
 // `npm run bench:instructions`: instruction counts of the import's two halves under callgrind, for comparing builds
 // on a machine whose wall times drift by more than the change being measured (repeat runs agree within about 0.1%
 // for the main thread, a few percent for the front, whose file reads are asynchronous).
-//   node bench/instructions.mjs [--file F] [--batches 40] [--front-mb 120] [--root DIR]
+//   node bench/instructions.mjs [--file F] [--batches 40] [--front-mb 120] [--root DIR] [--only main|front]
 // Counts, in millions of instructions (M), with `node --single-threaded` (V8 compiles and collects garbage on the
 // main thread, where callgrind sees it) and V8's perf map to name the JIT-compiled functions:
 //   main thread  the capture's first --batches FactBatches applied to a fresh CallModelBuilder, minus reading them back
@@ -29,6 +29,7 @@ const root = resolve(opt('root', join(here, '..')));
 const capture = resolve(opt('file', join(here, 'out/bench-100k.pcap')));
 const batches = Number(opt('batches', '40'));
 const frontBytes = Number(opt('front-mb', '120')) * 1e6;
+const only = opt('only', 'both');
 
 function need(ok, message) {
   if (!ok) {
@@ -134,7 +135,10 @@ function callgrind(name, argv) {
       else groups.js += n;
     } else if (/v8::internal::compiler::|v8::internal::maglev::|v8::internal::wasm::/.test(what)) groups.compile += n;
     else if (/Scaveng|Marking|MarkCompact|Sweeper|IterateAndScavenge|Evacuat|v8::internal::Heap::/.test(what)) groups.gc += n;
-    else groups.other += n;
+    else {
+      groups.other += n;
+      fn = what.replace(/^\S*:/, '').replace(/ \[.*$/, '').replace(/\(.*$/, '');
+    }
     if (fn !== undefined) fns.set(fn, (fns.get(fn) ?? 0) + n);
   }
   return { total, groups, fns };
@@ -147,16 +151,20 @@ function report(title, measured, baseline) {
   if (baseline) for (const k of Object.keys(g)) g[k] -= baseline.groups[k];
   console.log(`\n${title}: ${M(total)} instructions`);
   console.log(`  running JS ${M(g.js)}, WebAssembly and other unnamed code ${M(g.wasm)}, V8 compilation ${M(g.compile)}, garbage collection ${M(g.gc)}, builtins and the rest ${M(g.other)}`);
-  const top = [...measured.fns].sort((x, y) => y[1] - x[1]).slice(0, 12);
+  const top = [...measured.fns].map(([fn, n]) => [fn, n - (baseline?.fns.get(fn) ?? 0)]).sort((x, y) => y[1] - x[1]).slice(0, 16);
   for (const [fn, n] of top) console.log(`  ${M(n).padStart(8)}  ${fn}`);
 }
 
 const dump = join(work, 'batches.bin');
 console.log(`measuring ${root} on ${capture}`);
-console.log(`batches: ${run(['dump', capture, dump, String(batches)])}`);
-const load = callgrind('load', ['load', dump]);
-const apply = callgrind('apply', ['apply', dump, '1']);
-report(`main thread (${batches} batches applied, reading them back subtracted)`, apply, load);
-const front = callgrind('front', ['front', prefix(frontBytes)]);
-const start = callgrind('start', ['start']);
-report(`front (first ${frontBytes / 1e6} MB of the capture, starting node subtracted)`, front, start);
+if (only !== 'front') console.log(`batches: ${run(['dump', capture, dump, String(batches)])}`);
+if (only !== 'front') {
+  const load = callgrind('load', ['load', dump]);
+  const apply = callgrind('apply', ['apply', dump, '1']);
+  report(`main thread (${batches} batches applied, reading them back subtracted)`, apply, load);
+}
+if (only !== 'main') {
+  const front = callgrind('front', ['front', prefix(frontBytes)]);
+  const start = callgrind('start', ['start']);
+  report(`front (first ${frontBytes / 1e6} MB of the capture, starting node subtracted)`, front, start);
+}
