@@ -30,6 +30,8 @@ const capture = resolve(opt('file', join(here, 'out/bench-100k.pcap')));
 const batches = Number(opt('batches', '40'));
 const frontBytes = Number(opt('front-mb', '120')) * 1e6;
 const only = opt('only', 'both');
+/** Longest a run may take (callgrind runs node some 50 times slower; a run here takes under a minute). */
+const LIMIT_MS = 15 * 60 * 1000;
 
 function need(ok, message) {
   if (!ok) {
@@ -64,7 +66,7 @@ await esbuild.build({
 });
 
 function run(argv) {
-  const r = spawnSync(process.execPath, [harness, ...argv], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [harness, ...argv], { encoding: 'utf8', timeout: LIMIT_MS });
   need(r.status === 0, `harness ${argv[0]} failed: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -90,7 +92,7 @@ function prefix(bytes) {
 function callgrind(name, argv) {
   const out = join(work, `${name}.callgrind`);
   const r = spawnSync('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${out}`,
-    process.execPath, '--single-threaded', '--perf-basic-prof', harness, ...argv], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    process.execPath, '--single-threaded', '--perf-basic-prof', harness, ...argv], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: LIMIT_MS });
   need(r.status === 0, `callgrind ${name} failed: ${r.stderr.slice(-2000)}`);
   // V8 writes the perf map as /tmp/perf-PID.map; under valgrind the program keeps valgrind's process id.
   const map = `/tmp/perf-${r.pid}.map`;
