@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench:instructions`: instruction counts of the import's two halves under callgrind, for comparing builds
-// on a machine whose wall times drift by more than the change being measured (repeat runs agree within about 0.1%
-// for the main thread, a few percent for the front, whose file reads are asynchronous).
+// on a machine whose wall times drift by more than the change being measured (repeat runs agree within a few
+// percent, mostly garbage collection; the front's file reads are asynchronous).
 //   node bench/instructions.mjs [--file F] [--batches 40] [--front-mb 120] [--root DIR] [--only main|front]
 // Counts, in millions of instructions (M), with `node --single-threaded` (V8 compiles and collects garbage on the
 // main thread, where callgrind sees it) and V8's perf map to name the JIT-compiled functions:
