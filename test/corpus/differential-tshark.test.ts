@@ -7,10 +7,10 @@
 // inside, IP fragments, SIP over WebSocket and over SCTP. For every message tshark dissects: frame, addresses,
 // ports, method/status, Call-ID, CSeq, tags and top-Via branch/received/rport must agree. Skips (with a message)
 // when tshark is not installed.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { exportEntry, exportOrder, importCapture, memoryByteSource, type ExportedMessage } from '../../src/core/index';
 import { ourRows, tshark, tsharkRows, type Row } from '../helpers/tshark-rows';
 import { ethernetFrame, ipv4Packet, ipv6Packet, l4Segment, writePcap, type RawRecord } from '../helpers/pcap-writer';
@@ -408,10 +408,16 @@ async function compare(file: string, records: RawRecord[], linkType: number, see
   }
   expect(a.length, `message count (capture kept at ${file})`).toBe(theirs.length);
   for (let i = 0; i < theirs.length; i++) expect(a[i], `message ${i}, frame ${theirs[i]!.frame} of ${file}`).toEqual(theirs[i]);
+  // Agreed: the capture is not needed any more (a failing comparison keeps it, as its messages say).
+  rmSync(file, { force: true });
 }
 
 describe.skipIf(!tshark)('generated captures agree with tshark', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sipscope-diff-'));
+  // The directory goes when every capture in it agreed (each is removed then); else it stays, with those that did not.
+  afterAll(() => {
+    if (readdirSync(dir).length === 0) rmdirSync(dir);
+  });
   const seeds = Number(process.env.SIPSCOPE_DIFF_SEEDS ?? 40);
   for (let seed = 1; seed <= seeds; seed++) {
     it(`seed ${seed}`, async () => {
