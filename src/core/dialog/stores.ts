@@ -108,13 +108,16 @@ export class TransactionStore {
     return i;
   }
 
-  /** Transaction `i`'s top Via branch is b[s, e), byte for byte (compared from the end, where branches differ). */
-  branchIs(i: number, b: Uint8Array, s: number, e: number): boolean {
+  /**
+   * Transaction `i`'s top Via branch is b[s, e), byte for byte from `from` on (the first `from` bytes are known to be
+   * equal: the magic cookie), compared from the end, where branches differ.
+   */
+  branchIs(i: number, b: Uint8Array, s: number, e: number, from = 0): boolean {
     const len = e - s;
     if (this.branchLength[i] !== len) return false;
     const k = this.branchStart[i]!;
     const bytes = this.branches;
-    for (let j = len - 1; j >= 0; j--) if (bytes[k + j] !== b[s + j]) return false;
+    for (let j = len - 1; j >= from; j--) if (bytes[k + j] !== b[s + j]) return false;
     return true;
   }
 

@@ -247,7 +247,8 @@ export class TransactionMatcher {
     let invite = -1;
     let same = -1;
     for (let t = list.first(callIndex); t >= 0; t = list.after(t)) {
-      if (store.sentBy[t] !== sentBy || !store.branchIs(t, b, bs, be) || store.rfc2543(t) || !this.live(t)) continue;
+      // An RFC 3261 transaction's branch starts with the magic cookie, as this one does: compared past it.
+      if (store.rfc2543(t) || store.sentBy[t] !== sentBy || !store.branchIs(t, b, bs, be, COOKIE_LENGTH) || !this.live(t)) continue;
       const m = store.method[t];
       if (isAck && m === 'INVITE' && store.finalStatus[t]! >= 300) invite = t;
       if (m === method) same = t;
