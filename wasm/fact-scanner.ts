@@ -242,7 +242,7 @@ function internHash(s: i32, e: i32, lower: bool): i32 {
 
 /**
  * The intern slot of the input bytes [s, e) whose internHash is h (fast-facts.ts intern()'s cache, kept here: slot
- * h & (INTERN_SLOTS - 1), the key compared 8 bytes at a time): the slot when it holds these bytes; else the bytes
+ * h & (INTERN_SLOTS - 1), the key compared 16 bytes at a time): the slot when it holds these bytes; else the bytes
  * are stored there and the slot + INTERN_SLOTS is returned (the host then decodes the text for that slot); -1 for
  * keys longer than INTERN_KEY_BYTES. Called only once a scan has succeeded, so that the host, which reads every
  * result of a successful scan in order, always knows the text of every stored key.
@@ -254,16 +254,8 @@ function internId(s: i32, e: i32, h: i32): i32 {
   const lp = internLen + (<usize>slot << 2);
   const kp = internKey + (<usize>slot * <usize>INTERN_KEY_BYTES);
   const src = input + <usize>s;
-  if (load<i32>(lp) == len) {
-    let k: i32 = 0;
-    while (k + 8 <= len && load<u64>(kp + <usize>k) == load<u64>(src + <usize>k)) k += 8;
-    if (k + 8 > len) {
-      // The last 1-7 bytes (or none): one masked load each side (the key area and the input both have GUARD bytes).
-      const rest = len - k;
-      const mask: u64 = rest == 0 ? 0 : (<u64>1 << (<u64>rest << 3)) - 1;
-      if (((load<u64>(kp + <usize>k) ^ load<u64>(src + <usize>k)) & mask) == 0) return slot;
-    }
-  }
+  // The key area and the input both have GUARD bytes after them (sameBytes reads up to 15 bytes past).
+  if (load<i32>(lp) == len && sameBytes(kp, src, len)) return slot;
   memory.copy(kp, src, <usize>len);
   store<i32>(lp, len);
   return slot + INTERN_SLOTS;

@@ -244,22 +244,14 @@ export class FactBatchWriter implements FactSink {
   }
 
   /**
-   * Column pair at `at` for a value the scanner staged at `pos` in the arena (see add); `nonAscii`: it has a byte
-   * >= 0x80 (then its text goes instead). Returns where the next staged value starts.
+   * Column pair at `at` for a value the scanner staged at `pos` in the arena (see add; absent or empty: start -1);
+   * `nonAscii`: it has a byte >= 0x80 (then its text goes instead). Returns where the next staged value starts.
    */
   private placed(f: FastFacts, s: number, e: number, pos: number, at: number, nonAscii: boolean, which: 0 | 1 | 2): number {
-    const num = this.batch.num;
-    if (s < 0 || e <= s) {
-      num[at] = -1;
-      return pos;
-    }
-    const end = pos + (e - s);
-    if (nonAscii) this.text(which === 0 ? f.viaBranch : which === 1 ? f.fromTag : f.toTag, at);
-    else {
-      num[at] = pos;
-      num[at + 1] = end;
-    }
-    return end;
+    if (s < 0 || e <= s) return this.placedRange(-1, -1, pos, at);
+    if (!nonAscii) return this.placedRange(s, e, pos, at);
+    this.text(which === 0 ? f.viaBranch : which === 1 ? f.fromTag : f.toTag, at);
+    return pos + (e - s);
   }
 
   /** Column pair at `at`: a branch/tag value of a fast-path message (bytes when ASCII, else its text). */

@@ -173,7 +173,7 @@ export class WasmFactScanner implements FactScanner {
           const len = e - s;
           if (len > maxKey) return -1;
           let at: number;
-          if (b.buffer === this.memory && b.byteOffset + e + GUARD <= this.memoryBytes) at = b.byteOffset + s;
+          if (this.inPlace(b, e)) at = b.byteOffset + s;
           else {
             this.bytes.set(b.subarray(s, e), keyAt);
             at = keyAt;
@@ -250,6 +250,11 @@ export class WasmFactScanner implements FactScanner {
     return v;
   }
 
+  /** `b` lies in the module's memory up to `end`, with GUARD readable bytes after: the module reads it in place. */
+  private inPlace(b: Uint8Array, end: number): boolean {
+    return b.buffer === this.memory && b.byteOffset + end + GUARD <= this.memoryBytes;
+  }
+
   /** The facts the last scan filled when the module made them (the module's result slots are theirs), else undefined. */
   private lastScan: FastFacts | undefined = undefined;
 
@@ -258,7 +263,7 @@ export class WasmFactScanner implements FactScanner {
     this.lastScan = undefined;
     const len = n - s;
     let at: number;
-    if (b.buffer === this.memory && b.byteOffset + n + GUARD <= this.memoryBytes) at = b.byteOffset + s;
+    if (this.inPlace(b, n)) at = b.byteOffset + s;
     else if (len <= this.copyBytes) {
       this.bytes.set(s === 0 && n === b.length ? b : b.subarray(s, n), this.copyAt);
       at = this.copyAt;

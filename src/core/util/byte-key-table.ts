@@ -1,6 +1,6 @@
 // Open-addressing hash table keyed by byte strings (FNV-1a, linear probing), for hot lookups where building a JS
 // string per probe would cost more than the lookup: the import front keys calls by their Call-ID bytes.
-import { grown, INITIAL_COLUMN_LENGTH as INITIAL } from './typed-array';
+import { copyBytes, grown, INITIAL_COLUMN_LENGTH as INITIAL } from './typed-array';
 
 const EMPTY = -1;
 /** Entries of the recent-key cache (a power of two). */
@@ -99,9 +99,7 @@ export class ByteKeyTable {
     if (3 * entry === this.entries.length) this.entries = grown(this.entries, this.entries.length * 2);
     const len = e - s;
     if (this.keysUsed + len > this.keys.length) this.keys = grown(this.keys, Math.max(this.keys.length * 2, this.keysUsed + len));
-    // Keys are short (branches, tags, Call-IDs): a loop, not set(b.subarray()), which allocates a view per key.
-    const keys = this.keys;
-    for (let i = s, j = this.keysUsed; i < e; i++, j++) keys[j] = b[i]!;
+    copyBytes(b, s, len, this.keys, this.keysUsed);
     const entries = this.entries;
     entries[3 * entry] = this.keysUsed;
     entries[3 * entry + 1] = len;
