@@ -69,9 +69,9 @@ export function importCaptureThreaded(
   const ack: WorkerAck = { type: 'ack', num: new Float64Array(0), arena: new Uint8Array(0) };
   return new Promise<CaptureModel>((resolve, reject) => {
     // The worker the launcher started early (prestart.ts), else a new one.
-    const early = takePrestartedWorker(script);
-    const worker = early ?? new Worker(script, { workerData: request });
-    if (early !== undefined) early.postMessage({ type: 'start', request } satisfies WorkerStart);
+    const taken = takePrestartedWorker(script, request);
+    const worker = taken?.worker ?? new Worker(script, { workerData: request });
+    if (taken !== undefined && taken.early === undefined) worker.postMessage({ type: 'start', request } satisfies WorkerStart);
     let settled = false;
     const settle = (err: Error | undefined): void => {
       if (settled) return;
@@ -80,14 +80,15 @@ export function importCaptureThreaded(
       if (err) reject(err);
       else resolve(model);
     };
-    worker.on('message', (m: WorkerReply) => {
+    const handle = (m: WorkerReply): void => {
       if (settled) return;
       try {
         onMessage(m);
       } catch (e) {
         settle(e instanceof Error ? e : new Error(String(e))); // a bug in the model builder: fail the import, not the process
       }
-    });
+    };
+    worker.on('message', handle);
     const onMessage = (m: WorkerReply): void => {
       switch (m.type) {
         case 'batch':
@@ -110,6 +111,8 @@ export function importCaptureThreaded(
           break;
       }
     };
+    // Posted by a worker that began on this request before it was taken: handled first, in order.
+    for (const m of taken?.early ?? []) handle(m as WorkerReply);
     worker.on('error', (e) => settle(e));
     worker.on('exit', (code) => settle(new Error(`${path}: import worker exited (code ${code}) before the end of the capture`)));
   });
