@@ -82,7 +82,6 @@ export async function readPcap(
     const b = cur.buf;
     const base = cur.base;
     const n = b.length;
-    loop.stop = false;
     const p = loop.run(b, base, pos - base, n);
     const frame = loop.frame;
     const stop = loop.stop;
@@ -138,7 +137,7 @@ class PcapRecordLoop {
   lastSec = -1;
   /** Captured length in the last record header looked at. */
   incl = 0;
-  /** That header cannot be a record's (see readPcap). */
+  /** The last run() stopped at a header that cannot be a record's (see readPcap). */
   stop = false;
 
   constructor(
@@ -163,6 +162,7 @@ class PcapRecordLoop {
     let frame = this.frame;
     let lastSec = this.lastSec;
     let incl = 0;
+    this.stop = false;
     // Hot loop: everything that fits in the window, synchronously. Record header per pcap-savefile(5):
     // ts_sec(4) ts_usec_or_nsec(4) incl_len(4) orig_len(4) [modified pcap: ifindex(4) protocol(2) pkt_type(1) pad(1)].
     while (p + hdrLen <= n) {
